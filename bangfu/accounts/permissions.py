@@ -1,0 +1,49 @@
+"""Who may do what: the one table of actions per role. Where, is the scope's business (visible_to)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
+from bangfu.accounts.models import Role
+
+ALL = frozenset(Role.values)
+OFFICE_UP = frozenset({Role.ADMIN, Role.TOWNSHIP_OFFICE})
+EDITORS = frozenset({Role.ADMIN, Role.TOWNSHIP_OFFICE, Role.VILLAGE})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "household.view": ALL,
+    "household.create": EDITORS,
+    "household.change": EDITORS | {Role.CASEWORKER},
+    "household.delete": OFFICE_UP,
+    "household.assign": EDITORS,
+    "household.history": ALL,
+    # A caseworker calls their households, so may see a phone number in full (and it is recorded).
+    "member.reveal_phone": OFFICE_UP | {Role.VILLAGE, Role.CASEWORKER},
+    "member.reveal_id": OFFICE_UP,
+    "region.add": EDITORS,
+    "user.manage": frozenset({Role.ADMIN}),
+}
+
+
+def can(user, action: str) -> bool:
+    """Whether the user's role allows the action at all (scope is checked separately)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    try:
+        roles = PERMISSIONS[action]
+    except KeyError:
+        raise KeyError(f"unknown action {action!r}; add it to PERMISSIONS") from None
+    return user.role in roles
+
+
+class PermissionDenied(DjangoPermissionDenied):
+    """Raised by a service when the role does not allow an action."""
+
+    def __init__(self, action: str):
+        super().__init__(action)
+        self.action = action
+
+
+def require(user, action: str) -> None:
+    if not can(user, action):
+        raise PermissionDenied(action)

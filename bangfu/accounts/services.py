@@ -1,0 +1,124 @@
+"""Writes for accounts: users, API tokens, login failures."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bangfu.accounts.models import ApiToken, LoginFailure, Role, User
+from bangfu.regions.models import Level, Region
+
+# The region level each role is bound to (an administrator needs none).
+ROLE_LEVELS = {
+    Role.COUNTY: {Level.COUNTY},
+    Role.TOWNSHIP_OFFICE: {Level.TOWNSHIP},
+    Role.VILLAGE: {Level.VILLAGE},
+    Role.CASEWORKER: {Level.TOWNSHIP, Level.VILLAGE},
+}
+
+
+@transaction.atomic
+def user_add(
+    *,
+    username: str,
+    role: str,
+    region_code: str | None,
+    password: str | None = None,
+    display_name: str = "",
+    phone: str = "",
+    organisation: str = "",
+    check_password: bool = True,
+) -> tuple[User, str]:
+    """Create a user; returns the user and the password (generated when none is given)."""
+    errors: dict[str, str] = {}
+    if role not in Role.values:
+        errors["role"] = _("Unknown role %(role)s; one of: %(roles)s.") % {
+            "role": role, "roles": ", ".join(Role.values)
+        }
+    region = None
+    if role != Role.ADMIN:
+        region = Region.objects.filter(code=region_code or "").first()
+        if region is None:
+            errors["region"] = _("No region with code %(code)s.") % {"code": region_code}
+        elif role in ROLE_LEVELS and region.level not in ROLE_LEVELS[role]:
+            errors["region"] = _("A %(role)s user belongs to a %(levels)s, not a %(level)s.") % {
+                "role": Role(role).label,
+                "levels": "/".join(str(Level(level).label) for level in ROLE_LEVELS[role]),
+                "level": Level(region.level).label,
+            }
+    if User.objects.filter(username=username).exists():
+        errors["username"] = _("User %(username)s already exists.") % {"username": username}
+    generated = password is None
+    if generated:
+        password = secrets.token_urlsafe(12)
+    elif check_password:
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            errors["password"] = " ".join(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    user = User(
+        username=username, role=role, region=region, display_name=display_name,
+        phone=phone, organisation=organisation, is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    user.set_password(password)
+    user.save()
+    return user, password
+
+
+def _token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def token_create(*, user: User, name: str = "") -> str:
+    """Make an API token and return its secret: shown once, only its hash is kept."""
+    secret = "bf_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, prefix=secret[3:11], key_hash=_token_hash(secret))
+    return secret
+
+
+def token_user(secret: str) -> User | None:
+    """The active user a token secret belongs to, or None."""
+    if not secret or not secret.startswith("bf_"):
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__region")
+        .filter(key_hash=_token_hash(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Record use at most once a minute, so a busy client does not write on every call.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def login_locked(*, username: str, address: str | None) -> bool:
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginFailure.objects.filter(at__gte=since)
+    if recent.filter(username=username.lower()).count() >= settings.LOGIN_MAX_FAILURES:
+        return True
+    # An address gets more room than a name: a township office may share one public address.
+    if address and recent.filter(address=address).count() >= settings.LOGIN_MAX_FAILURES * 4:
+        return True
+    return False
+
+
+def login_failed(*, username: str, address: str | None) -> None:
+    LoginFailure.objects.create(username=username.lower(), address=address, at=timezone.now())
+
+
+def login_succeeded(*, username: str) -> None:
+    LoginFailure.objects.filter(username=username.lower()).delete()

@@ -1,0 +1,19 @@
+"""Middleware: bind a request id for history, and send it back so a user can quote it."""
+
+from __future__ import annotations
+
+import uuid
+
+from bangfu.core import requestid
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with requestid.bound(uuid.uuid4()) as request_id:
+            request.request_id = request_id
+            response = self.get_response(request)
+        response["X-Request-Id"] = str(request_id)
+        return response

@@ -1,0 +1,5 @@
+"""API routes for households (filled in below)."""
+
+from ninja import Router
+
+router = Router(tags=["households"])

@@ -1,0 +1,490 @@
+"""Every write to households, members and assignments: permission, checks, one transaction, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bangfu.accounts.models import Role, User
+from bangfu.accounts.permissions import require
+from bangfu.core import crypto
+from bangfu.core.text import initials
+from bangfu.history.models import Action
+from bangfu.history.services import change_record, diff
+from bangfu.households import choices, identity
+from bangfu.households.forms import member_set_errors
+from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
+from bangfu.regions.models import Region
+
+HOUSEHOLD_FIELDS = [
+    "address", "status", "monitor_type", "identification_standard", "poverty_attribute", "main_cause",
+    "other_causes", "risks", "risk_elimination_method", "risk_eliminated_on", "farmland_mu", "road_type",
+    "housing_area", "dilapidated", "dilapidation_level", "safe_water", "electricity", "sanitary_toilet",
+    "fuel_type", "wage_income", "business_income", "property_income", "transfer_income", "business_expense",
+]
+MEMBER_FIELDS = [
+    "name", "relation", "id_type", "sex", "birth_date", "ethnicity", "education", "school_status", "health",
+    "labor_skill", "work_status", "work_months", "work_place", "employer", "political_status",
+    "minimum_living", "extreme_hardship", "pension_insured", "medical_insured", "critical_illness_insured",
+    "disability_category", "welfare_post_type", "welfare_post_months",
+]
+
+
+class ConflictError(Exception):
+    """An edit based on an old version of a record."""
+
+    def __init__(self, current_version: int):
+        super().__init__(current_version)
+        self.current_version = current_version
+        self.message = _(
+            "Someone else changed this record after you opened it (now version %(version)d). "
+            "Reload to see their change, then make yours again."
+        ) % {"version": current_version}
+
+
+# --- snapshots for history -------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "as_tuple"):  # Decimal
+        return str(value)
+    return value
+
+
+def household_snapshot(household: Household, categories: list[str] | None = None) -> dict[str, Any]:
+    snapshot = {field: _plain(getattr(household, field)) for field in HOUSEHOLD_FIELDS}
+    snapshot["number"] = household.number
+    snapshot["region"] = household.region_id
+    snapshot["phone"] = identity.mask_phone(household.phone) if household.phone_encrypted else ""
+    snapshot["phone_hash"] = household.phone_hash[:12]
+    snapshot["categories"] = categories if categories is not None else household.category_values()
+    snapshot["caseworker"] = household.caseworker_id
+    return snapshot
+
+
+def member_snapshot(member: Member) -> dict[str, Any]:
+    snapshot = {field: _plain(getattr(member, field)) for field in MEMBER_FIELDS}
+    # Never plaintext in history: the masked value, and a short hash so a change shows even when
+    # the masked form stays the same.
+    snapshot["id_number"] = identity.mask_id(member.id_number) if member.id_number_encrypted else ""
+    snapshot["id_hash"] = member.id_hash[:12]
+    snapshot["phone"] = identity.mask_phone(member.phone) if member.phone_encrypted else ""
+    snapshot["phone_hash"] = member.phone_hash[:12]
+    return snapshot
+
+
+def _record(actor, action, obj, *, household: Household, before=None, after=None, message="") -> None:
+    if action == Action.UPDATE:
+        before, after = diff(before, after)
+        if not before and not after:
+            return
+    change_record(
+        actor=actor, action=action, object_type=obj._meta.model_name, object_id=obj.pk,
+        object_repr=str(obj), household_id=household.pk, region_code=household.region_code,
+        before=before, after=after, message=message,
+    )
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+def region_in_scope(actor: User, region_code: str) -> bool:
+    scope = actor.scope
+    return actor.role == Role.ADMIN or bool(scope) and region_code.startswith(scope)
+
+
+def _check_region(actor: User, region: Region) -> None:
+    if not region_in_scope(actor, region.code):
+        raise ValidationError({"region": _("%(region)s is outside your area.") % {"region": region.name}})
+
+
+# --- personal data ---------------------------------------------------------------------------
+
+def _set_phone(obj: Household | Member, phone: str) -> None:
+    obj.phone_encrypted = crypto.encrypt(phone)
+    obj.phone_hash = crypto.keyed_hash(identity.phone_lookup_key(phone))
+    obj.phone_tail = identity.phone_lookup_key(phone)[-4:]
+
+
+def _set_id_number(member: Member, id_number: str) -> None:
+    parsed = identity.parse_id_number(id_number)
+    member.id_number_encrypted = crypto.encrypt(parsed.full)
+    member.id_hash = crypto.keyed_hash(parsed.base)
+    member.id_tail_reversed = parsed.base[-6:][::-1]
+
+
+def id_hash_of(id_number: str) -> str:
+    return crypto.keyed_hash(identity.parse_id_number(id_number).base)
+
+
+def _duplicate_id_errors(members: list[dict], *, keys: list[str], exclude_ids: set[int]) -> dict[str, list[str]]:
+    """Members whose ID number is already registered elsewhere in the deployment, naming where."""
+    hashes = {}
+    for key, member in zip(keys, members):
+        if member.get("id_number"):
+            hashes[id_hash_of(member["id_number"])] = key
+    if not hashes:
+        return {}
+    errors: dict[str, list[str]] = {}
+    taken = (
+        Member.objects.filter(id_hash__in=list(hashes)).exclude(pk__in=exclude_ids)
+        .select_related("household", "household__region")
+    )
+    for other in taken:
+        errors.setdefault(hashes[other.id_hash], []).append(
+            _("This ID number is already registered: %(name)s in household %(number)s (%(village)s).")
+            % {"name": other.name, "number": other.household.number, "village": other.household.region.name}
+        )
+    return errors
+
+
+# --- households ------------------------------------------------------------------------------
+
+def _next_number(region: Region) -> str:
+    """The region's code followed by a 4-digit sequence: 3702150100010001."""
+    last = (
+        Household.objects.filter(number__startswith=region.code, number__regex=r"^[0-9]+$")
+        .order_by("-number").values_list("number", flat=True).first()
+    )
+    if last and len(last) == len(region.code) + 4:
+        return f"{region.code}{int(last[len(region.code):]) + 1:04d}"
+    return f"{region.code}0001"
+
+
+def _assign(obj, fields: list[str], data: dict) -> None:
+    """Set the given fields from cleaned data; an empty text field is "", never NULL."""
+    for name in fields:
+        if name in data:
+            value = data[name]
+            if value is None and obj._meta.get_field(name).get_internal_type() == "CharField":
+                value = ""
+            setattr(obj, name, value)
+
+
+def _apply_household(household: Household, data: dict) -> None:
+    _assign(household, HOUSEHOLD_FIELDS, data)
+    if "phone" in data:
+        _set_phone(household, data["phone"] or "")
+
+
+def _set_categories(household: Household, categories: list[str]) -> None:
+    wanted = set(categories)
+    current = set(household.categories.values_list("category", flat=True))
+    HouseholdCategory.objects.filter(household=household, category__in=current - wanted).delete()
+    HouseholdCategory.objects.bulk_create(
+        [HouseholdCategory(household=household, category=c) for c in sorted(wanted - current)]
+    )
+
+
+def _new_member(household: Household, data: dict) -> Member:
+    member = Member(household=household)
+    _apply_member(member, data)
+    return member
+
+
+def _apply_member(member: Member, data: dict) -> None:
+    _assign(member, MEMBER_FIELDS, data)
+    member.name_initials = initials(member.name)
+    if "id_number" in data:
+        _set_id_number(member, data["id_number"])
+    if "phone" in data:
+        _set_phone(member, data.get("phone") or "")
+
+
+def _refresh_head_name(household: Household) -> None:
+    head = household.members.filter(relation=choices.Relation.HEAD).values_list("name", flat=True).first()
+    household.head_name = head or ""
+
+
+@transaction.atomic
+def household_create(*, actor: User, data: dict, members: list[dict]) -> Household:
+    """Create a household with its members. `data` and `members` are forms' cleaned data."""
+    require(actor, "household.create")
+    region: Region = data["region"]
+    _check_region(actor, region)
+    errors = member_set_errors(members)
+    for key, messages in _duplicate_id_errors(
+        members, keys=[f"members.{i}.id_number" for i in range(len(members))], exclude_ids=set()
+    ).items():
+        errors.setdefault(key, []).extend(messages)
+    number = data.get("number") or _next_number(region)
+    if Household.objects.filter(number=number).exists():
+        errors.setdefault("number", []).append(
+            _("Household number %(number)s is already in use.") % {"number": number}
+        )
+    if errors:
+        raise ValidationError(errors)
+    household = Household(number=number, region=region, region_code=region.code)
+    _apply_household(household, data)
+    household.save()
+    categories = list(data.get("categories") or [])
+    _set_categories(household, categories)
+    created = [_new_member(household, m) for m in members]
+    try:
+        with transaction.atomic():
+            Member.objects.bulk_create(created)
+    except IntegrityError:
+        # Another request registered one of these ID numbers in the meantime.
+        raise ValidationError({"members": [_("One of these ID numbers was just registered elsewhere; try again.")]}) from None
+    _refresh_head_name(household)
+    household.save(update_fields=["head_name"])
+    _record(actor, Action.CREATE, household, household=household, after=household_snapshot(household, categories))
+    for member in household.members.all():
+        _record(actor, Action.CREATE, member, household=household, after=member_snapshot(member))
+    return household
+
+
+def _lock(model, pk: int, version: int):
+    current = model.objects.select_for_update().get(pk=pk)
+    if current.version != version:
+        raise ConflictError(current.version)
+    return current
+
+
+@transaction.atomic
+def household_update(*, actor: User, household: Household, version: int, data: dict) -> Household:
+    """Change a household's own fields (not its members). Refused when `version` is not current."""
+    require(actor, "household.change")
+    current = _lock(Household, household.pk, version)
+    before = household_snapshot(current)
+    region: Region = data.get("region") or current.region
+    if region.code != current.region_code:
+        if actor.role == Role.CASEWORKER:
+            raise ValidationError({"region": _("Only the village or township office can move a household.")})
+        _check_region(actor, region)
+        current.region, current.region_code = region, region.code
+    number = data.get("number") or current.number
+    if number != current.number:
+        if Household.objects.filter(number=number).exclude(pk=current.pk).exists():
+            raise ValidationError({"number": _("Household number %(number)s is already in use.") % {"number": number}})
+        current.number = number
+    _apply_household(current, data)
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    if "categories" in data:
+        _set_categories(current, list(data["categories"] or []))
+    _record(actor, Action.UPDATE, current, household=current, before=before, after=household_snapshot(current))
+    return current
+
+
+@transaction.atomic
+def household_delete(*, actor: User, household: Household, reason: str = "") -> None:
+    require(actor, "household.delete")
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    for member in household.members.all():
+        _record(actor, Action.DELETE, member, household=household, before=member_snapshot(member))
+    _record(actor, Action.DELETE, household, household=household, before=household_snapshot(household),
+            message=reason)
+    household.delete()
+
+
+# --- members ---------------------------------------------------------------------------------
+
+def _member_rules(household: Household, data: dict, *, member: Member | None) -> dict[str, list[str]]:
+    """One member's place among the others: one head, one spouse, spouse's sex, unique ID."""
+    errors: dict[str, list[str]] = {}
+    others = list(household.members.exclude(pk=member.pk if member else None))
+    relation = data.get("relation")
+    head = next((m for m in others if m.relation == choices.Relation.HEAD), None)
+    if member is not None and member.relation == choices.Relation.HEAD and relation != choices.Relation.HEAD:
+        errors.setdefault("relation", []).append(_("Make another member the head first."))
+    if relation == choices.Relation.HEAD and head is not None:
+        errors.setdefault("relation", []).append(
+            _("%(name)s is already the head; use 'make head' to change the head.") % {"name": head.name}
+        )
+    if relation == choices.Relation.SPOUSE:
+        spouse = next((m for m in others if m.relation == choices.Relation.SPOUSE), None)
+        if spouse is not None:
+            errors.setdefault("relation", []).append(
+                _("%(name)s is already the spouse.") % {"name": spouse.name}
+            )
+        if head is not None and data.get("sex") == head.sex:
+            errors.setdefault("sex", []).append(_("The spouse's sex must differ from the head's."))
+    if relation == choices.Relation.HEAD and data.get("sex"):
+        spouse = next((m for m in others if m.relation == choices.Relation.SPOUSE), None)
+        if spouse is not None and spouse.sex == data["sex"]:
+            errors.setdefault("sex", []).append(_("The spouse's sex must differ from the head's."))
+    for key, messages in _duplicate_id_errors(
+        [data], keys=["id_number"], exclude_ids={member.pk} if member else set()
+    ).items():
+        errors.setdefault(key, []).extend(messages)
+    return errors
+
+
+@transaction.atomic
+def member_add(*, actor: User, household: Household, data: dict) -> Member:
+    require(actor, "household.change")
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    errors = _member_rules(household, data, member=None)
+    if not household.members.exists() and data.get("relation") != choices.Relation.HEAD:
+        errors.setdefault("relation", []).append(_("The first member of a household is its head."))
+    if errors:
+        raise ValidationError(errors)
+    member = _new_member(household, data)
+    member.save()
+    if member.is_head:
+        household.head_name = member.name
+        household.save(update_fields=["head_name", "updated_at"])
+    _record(actor, Action.CREATE, member, household=household, after=member_snapshot(member))
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: User, member: Member, version: int, data: dict) -> Member:
+    require(actor, "household.change")
+    household = Household.objects.select_for_update().get(pk=member.household_id)
+    current = _lock(Member, member.pk, version)
+    errors = _member_rules(household, data, member=current)
+    if errors:
+        raise ValidationError(errors)
+    before = member_snapshot(current)
+    _apply_member(current, data)
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    if current.is_head and household.head_name != current.name:
+        household.head_name = current.name
+        household.save(update_fields=["head_name", "updated_at"])
+    _record(actor, Action.UPDATE, current, household=household, before=before, after=member_snapshot(current))
+    return current
+
+
+@transaction.atomic
+def member_remove(*, actor: User, member: Member, reason: str = "") -> None:
+    require(actor, "household.change")
+    household = Household.objects.select_for_update().get(pk=member.household_id)
+    member = Member.objects.get(pk=member.pk)
+    if member.is_head and household.members.count() > 1:
+        raise ValidationError({"relation": _("Make another member the head before removing the head.")})
+    _record(actor, Action.DELETE, member, household=household, before=member_snapshot(member), message=reason)
+    member.delete()
+    if member.is_head:
+        household.head_name = ""
+        household.save(update_fields=["head_name", "updated_at"])
+
+
+@transaction.atomic
+def member_make_head(*, actor: User, member: Member, former_head_relation: str) -> Member:
+    """Make a member the head; the former head takes the given relation (e.g. 配偶, 之父)."""
+    require(actor, "household.change")
+    household = Household.objects.select_for_update().get(pk=member.household_id)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.is_head:
+        return member
+    if former_head_relation not in choices.Relation.values or former_head_relation == choices.Relation.HEAD:
+        raise ValidationError({"former_head_relation": _("Choose the former head's new relation.")})
+    former = household.members.filter(relation=choices.Relation.HEAD).first()
+    if former_head_relation == choices.Relation.SPOUSE:
+        spouse = household.members.filter(relation=choices.Relation.SPOUSE).exclude(pk=member.pk).first()
+        if spouse is not None:
+            raise ValidationError({"former_head_relation": _("%(name)s is already the spouse.") % {"name": spouse.name}})
+        if former is not None and former.sex == member.sex:
+            raise ValidationError({"former_head_relation": _("The spouse's sex must differ from the head's.")})
+    changes = []
+    if former is not None:
+        before = member_snapshot(former)
+        former.relation = former_head_relation
+        former.version += 1
+        former.save(update_fields=["relation", "version", "updated_at"])
+        changes.append((former, before))
+    before = member_snapshot(member)
+    member.relation = choices.Relation.HEAD
+    member.version += 1
+    member.save(update_fields=["relation", "version", "updated_at"])
+    changes.append((member, before))
+    household.head_name = member.name
+    household.save(update_fields=["head_name", "updated_at"])
+    for changed, before in changes:
+        _record(actor, Action.UPDATE, changed, household=household, before=before, after=member_snapshot(changed))
+    return member
+
+
+# --- reveal ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def member_reveal(*, actor: User, member: Member, field: str) -> str:
+    """The full ID number or phone of a member; each reveal is recorded."""
+    if field not in {"id_number", "phone"}:
+        raise ValueError(field)
+    require(actor, "member.reveal_id" if field == "id_number" else "member.reveal_phone")
+    value = member.id_number if field == "id_number" else member.phone
+    change_record(
+        actor=actor, action=Action.REVEAL, object_type="member", object_id=member.pk, object_repr=member.name,
+        household_id=member.household_id, region_code=member.household.region_code,
+        message=field,
+    )
+    return value
+
+
+@transaction.atomic
+def household_reveal_phone(*, actor: User, household: Household) -> str:
+    require(actor, "member.reveal_phone")
+    change_record(
+        actor=actor, action=Action.REVEAL, object_type="household", object_id=household.pk,
+        object_repr=str(household), household_id=household.pk, region_code=household.region_code,
+        message="phone",
+    )
+    return household.phone
+
+
+# --- assignments -----------------------------------------------------------------------------
+
+def caseworkers_for(region_code: str):
+    """Caseworkers who may take a household in this region: theirs is a prefix of its code."""
+    candidates = User.objects.filter(role=Role.CASEWORKER, is_active=True)
+    prefixes = [region_code[:n] for n in (9, 12, 15) if n <= len(region_code)]
+    return candidates.filter(region_id__in=prefixes)
+
+
+@transaction.atomic
+def assignment_set(
+    *, actor: User, households: list[Household], caseworker: User | None, start: dt.date | None = None
+) -> int:
+    """Make `caseworker` responsible for each household from `start` (today by default); the
+    previous assignment ends that day. None ends the current assignment. Returns how many changed."""
+    require(actor, "household.assign")
+    start = start or timezone.localdate()
+    if caseworker is not None and (caseworker.role != Role.CASEWORKER or not caseworker.is_active):
+        raise ValidationError({"caseworker": _("%(name)s is not an active caseworker.") % {"name": caseworker}})
+    changed = 0
+    locked = Household.objects.select_for_update().filter(pk__in=[h.pk for h in households]).order_by("pk")
+    for household in locked:
+        if caseworker is not None and not (caseworker.region_id and household.region_code.startswith(caseworker.region_id)):
+            raise ValidationError({"caseworker": _(
+                "%(name)s works in another area than household %(number)s."
+            ) % {"name": caseworker, "number": household.number}})
+        if household.caseworker_id == (caseworker.pk if caseworker else None):
+            continue
+        before = {"caseworker": household.caseworker_id}
+        current = Assignment.objects.filter(household=household, end__isnull=True).first()
+        if current is not None:
+            if current.start > start:
+                raise ValidationError({"start": _(
+                    "Household %(number)s has an assignment from %(date)s; start on or after it."
+                ) % {"number": household.number, "date": current.start.isoformat()}})
+            current_before = {"caseworker": current.caseworker_id, "start": current.start.isoformat(), "end": None}
+            current.end = start
+            current.save(update_fields=["end"])
+            _record(actor, Action.UPDATE, current, household=household, before=current_before,
+                    after={**current_before, "end": start.isoformat()})
+        if caseworker is not None:
+            assignment = Assignment.objects.create(
+                household=household, caseworker=caseworker, start=start, assigned_by=actor
+            )
+            _record(actor, Action.CREATE, assignment, household=household, after={
+                "caseworker": caseworker.pk, "caseworker_name": str(caseworker), "start": start.isoformat(), "end": None,
+            })
+        household.caseworker = caseworker
+        household.version = F("version") + 1
+        household.save(update_fields=["caseworker", "version", "updated_at"])
+        _record(actor, Action.UPDATE, household, household=household, before=before,
+                after={"caseworker": caseworker.pk if caseworker else None})
+        changed += 1
+    return changed

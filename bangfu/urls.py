@@ -1,0 +1,14 @@
+"""Top-level routes: pages per app, the API, and the language switch."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from bangfu.api.urls import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="households:list", permanent=False)),
+    path("accounts/", include("bangfu.accounts.urls")),
+    path("households/", include("bangfu.households.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+]
