@@ -8,3 +8,9 @@ WHITENOISE_AUTOREFRESH = True
 # Fixed keys, so that test data never depends on the data folder.
 FIELD_KEYS = ["Gh6o2B4WS5wz3yVf0b0D3nq1p3K9nWbT7b4m9D2a8Ic="]
 HASH_KEY = "test-hash-key"
+
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    import os as _os
+
+    # One test database per run, so that runs side by side on one server don't collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_os.getpid()}"}  # noqa: F405

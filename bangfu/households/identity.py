@@ -17,8 +17,9 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
-# Area code (3-4 digits starting with 0) and a 7-8 digit number, optionally an extension.
-LANDLINE_RE = re.compile(r"^(0[1-9][0-9]{1,2})-?([2-9][0-9]{6,7})(?:-([0-9]{1,6}))?$")
+# Area code and a 7-8 digit number, optionally an extension. Area codes are 3 digits for
+# Beijing (010) and 020-029, and 4 digits everywhere else, which settles where an undashed one ends.
+LANDLINE_RE = re.compile(r"^(0[12][0-9]|0[3-9][0-9]{2})-?([2-9][0-9]{6,7})(?:-([0-9]{1,6}))?$")
 
 
 class IdentityError(ValueError):

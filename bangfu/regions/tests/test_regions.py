@@ -1,0 +1,47 @@
+"""The division tree: the shipped national files, and villages added by users."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bangfu.regions.models import Level, Region
+from bangfu.regions.queries import region_label
+from bangfu.regions.services import region_add, regions_load
+
+
+@pytest.mark.django_db
+def test_load_is_complete_and_idempotent():
+    first = regions_load()
+    assert first.created == 31 + 342 + 2978 + 41352
+    assert Region.objects.get(code="370215010").name == "蓝村街道"
+    assert Region.objects.get(code="410308103").name == "送庄镇"
+    assert Region.objects.get(code="370215010").parent.code == "370215"
+    assert Region.objects.filter(level=Level.TOWNSHIP).count() == 41352
+    again = regions_load()
+    assert (again.created, again.updated, again.unchanged) == (0, 0, first.created)
+
+
+def test_villages_and_groups_are_added_under_their_parent(regions):
+    village = region_add(code="370215010003", name="后屯村")
+    assert village.parent.code == "370215010" and village.level == Level.VILLAGE
+    group = region_add(code="370215010003001", name="一组")
+    assert group.parent == village and group.level == Level.GROUP
+    assert region_label(group) == "青岛市 即墨区 蓝村街道 后屯村 一组"
+
+
+@pytest.mark.parametrize("code", ["37021501000", "3702150100031", "370215999001", "abc215010003"])
+def test_bad_village_codes(regions, code):
+    with pytest.raises(ValidationError):
+        region_add(code=code, name="某村")
+
+
+def test_same_code_other_name_is_refused(regions):
+    with pytest.raises(ValidationError):
+        region_add(code="370215010001", name="别的村")
+    assert region_add(code="370215010001", name="戴家庄村").name == "戴家庄村"
+
+
+def test_within_is_a_prefix(regions):
+    codes = set(Region.objects.within("370215010").values_list("code", flat=True))
+    assert codes == {"370215010", "370215010001", "370215010002"}
