@@ -126,7 +126,7 @@ def id_hash_of(id_number: str) -> str:
 def _duplicate_id_errors(members: list[dict], *, keys: list[str], exclude_ids: set[int]) -> dict[str, list[str]]:
     """Members whose ID number is already registered elsewhere in the deployment, naming where."""
     hashes = {}
-    for key, member in zip(keys, members):
+    for key, member in zip(keys, members, strict=True):
         if member.get("id_number"):
             hashes[id_hash_of(member["id_number"])] = key
     if not hashes:
