@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    # For its bundled Swagger UI (template and static files): without it, ninja's docs page loads from a CDN.
+    "ninja",
     "bangfu.core",
     "bangfu.regions",
     "bangfu.accounts",

@@ -25,14 +25,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    form = AuthenticationForm(request, data=request.POST or None)
-    status = 200
+    form = AuthenticationForm(request)
+    error, status = "", 200
     if request.method == "POST":
         username = (request.POST.get("username") or "").strip()
         address = _client_address(request)
+        # An unbound form keeps the page free of the form's own messages; the error is ours.
+        form = AuthenticationForm(request, initial={"username": username})
         if services.login_locked(username=username, address=address):
-            form = AuthenticationForm(request)
-            form.add_error(None, _("Too many failed attempts. Wait 15 minutes and try again."))
+            error = _("Too many failed attempts. Wait 15 minutes and try again.")
             status = 429
         else:
             user = authenticate(request, username=username, password=request.POST.get("password") or "")
@@ -41,10 +42,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 login(request, user)
                 return redirect(next_url or "households:list")
             services.login_failed(username=username, address=address)
-            form = AuthenticationForm(request, initial={"username": username})
-            form.add_error(None, _("The username or password is wrong."))
+            error = _("The username or password is wrong.")
             status = 400
-    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+    return render(request, "accounts/login.html", {"form": form, "error": error, "next": next_url}, status=status)
 
 
 @require_POST

@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from typing import Any
 
+from ninja import NinjaAPI, Swagger
+from ninja.errors import ValidationError, ValidationErrorContext
+
+from bangfu.api import errors
 from bangfu.api.auth import BearerToken, SessionAuth
 
-api = NinjaAPI(
+
+class BangfuAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
+        """As ninja's, but keeping each error's input: "X is not one of the choices" names it.
+        (The input goes no further than the message; errors.install builds the response.)"""
+        collected: list[dict[str, Any]] = []
+        for context in error_contexts:
+            model = context.model
+            for error in context.pydantic_validation_error.errors(include_url=False):
+                loc = model.__ninja_flatten_map_reverse__.get(error["loc"], error["loc"])
+                collected.append({**error, "loc": (model.__ninja_param_source__, *loc)})
+        return ValidationError(collected)
+
+
+api = BangfuAPI(
     title="bangfu API",
     version="1",
-    description="Households, members and their history, scoped to the caller's area.",
+    description=(
+        "Households, members and their history, scoped to the caller's area.\n\n"
+        "Authenticate with `Authorization: Bearer <token>` (an API token of your user) or the "
+        "browser's session (unsafe methods then need the `X-CSRFToken` header). Messages follow "
+        "`Accept-Language` (zh-hans by default, or en). Money is in fen (1 yuan = 100 fen). ID numbers "
+        "and phone numbers are masked; `POST /api/members/{id}/reveal` gives a full value to the roles "
+        "allowed to see it, and records that it did."
+    ),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
+    # The bundled Swagger UI (ninja's static files), never a CDN: see settings.INSTALLED_APPS.
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
 )
+errors.install(api)
 
 api.add_router("/households", "bangfu.households.api.router")
+api.add_router("/members", "bangfu.households.api.members_router")

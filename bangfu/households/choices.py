@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -12,7 +13,7 @@ class Category(models.TextChoices):
     MONITORED = "monitored", _("Monitored")
     MINIMUM_LIVING = "minimum_living", _("Minimum living allowance")
     EXTREME_HARDSHIP = "extreme_hardship", _("Extreme hardship support")
-    DISABLED = "disabled", _("Disabled")
+    DISABLED = "disabled", pgettext_lazy("household category", "Disabled")
     ELDERLY_ALONE = "elderly_alone", _("Elderly living alone")
     SPECIAL_FAMILY = "special_family", _("Special family")
 
@@ -84,7 +85,7 @@ class Risk(models.TextChoices):
     ACCIDENT = "因意外事故", _("Accident")
     PROJECT_FAILURE = "因产业项目失败", _("Failed business project")
     UNSTABLE_WORK = "因务工就业不稳", _("Unstable employment")
-    NO_LABOR = "缺劳动力", _("Lack of labour")
+    NO_LABOR = "缺劳动力", pgettext_lazy("risk", "Lack of labour")
     HOUSING = "住房安全", _("Housing safety")
     WATER = "饮水安全", _("Drinking water safety")
     OTHER = "其他", _("Other")
@@ -112,7 +113,7 @@ class FuelType(models.TextChoices):
     DUNG = "干畜粪", _("Dried dung")
     COAL = "煤炭", _("Coal")
     CLEAN = "清洁能源", _("Clean energy")
-    OTHER = "其它", _("Other")
+    OTHER = "其它", pgettext_lazy("fuel", "Other")
 
 
 class Sex(models.TextChoices):

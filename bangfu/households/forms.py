@@ -103,7 +103,7 @@ class HouseholdForm(forms.ModelForm):
             "dilapidated", "dilapidation_level", "safe_water", "electricity", "sanitary_toilet", "fuel_type",
             "wage_income", "business_income", "property_income", "transfer_income", "business_expense",
         ]
-        widgets = {"risk_eliminated_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"risk_eliminated_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,7 +156,7 @@ class MemberForm(forms.ModelForm):
     sex = forms.ChoiceField(label=_("sex"), choices=[("", "—"), *choices.Sex.choices], required=False,
                             help_text=_("Taken from the ID number when left empty."))
     birth_date = forms.DateField(label=_("date of birth"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  help_text=_("Taken from the ID number when left empty."))
     health = forms.MultipleChoiceField(
         label=_("health"), choices=choices.Health.choices, required=False, widget=forms.CheckboxSelectMultiple,

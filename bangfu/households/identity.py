@@ -32,7 +32,10 @@ class IdentityError(ValueError):
 
 def clean_text(value: object) -> str:
     """Full-width to half-width (NFKC), spaces and invisible characters dropped."""
-    text = unicodedata.normalize("NFKC", str(value or ""))
+    text = str(value or "")
+    if text.isascii():  # the common case, and a fast one: NFKC leaves ASCII as it is, with no Cf
+        return "".join(text.split())
+    text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
 
 

@@ -84,9 +84,12 @@ def decode_cursor(cursor: str) -> tuple[str, str] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         region_code, number = json.loads(raw)
-        return str(region_code), str(number)
+        region_code, number = str(region_code), str(number)
     except (ValueError, TypeError):
         return None
+    if "\x00" in region_code + number:
+        return None  # not a cursor we made, and PostgreSQL cannot compare a NUL (a 500)
+    return region_code, number
 
 
 @dataclass

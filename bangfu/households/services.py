@@ -58,24 +58,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def household_snapshot(household: Household, categories: list[str] | None = None) -> dict[str, Any]:
+def household_snapshot(
+    household: Household, categories: list[str] | None = None, *, phone: str | None = None
+) -> dict[str, Any]:
+    """`phone`, when the caller already holds the plaintext (a bulk import), saves a decryption."""
     snapshot = {field: _plain(getattr(household, field)) for field in HOUSEHOLD_FIELDS}
     snapshot["number"] = household.number
     snapshot["region"] = household.region_id
-    snapshot["phone"] = identity.mask_phone(household.phone) if household.phone_encrypted else ""
+    if phone is None:
+        phone = household.phone if household.phone_encrypted else ""
+    snapshot["phone"] = identity.mask_phone(phone)
     snapshot["phone_hash"] = household.phone_hash[:12]
     snapshot["categories"] = categories if categories is not None else household.category_values()
     snapshot["caseworker"] = household.caseworker_id
     return snapshot
 
 
-def member_snapshot(member: Member) -> dict[str, Any]:
+def member_snapshot(member: Member, *, id_number: str | None = None, phone: str | None = None) -> dict[str, Any]:
+    """`id_number` and `phone`, when the caller already holds the plaintext (a bulk import), save
+    two decryptions."""
     snapshot = {field: _plain(getattr(member, field)) for field in MEMBER_FIELDS}
+    if id_number is None:
+        id_number = member.id_number if member.id_number_encrypted else ""
+    if phone is None:
+        phone = member.phone if member.phone_encrypted else ""
     # Never plaintext in history: the masked value, and a short hash so a change shows even when
     # the masked form stays the same.
-    snapshot["id_number"] = identity.mask_id(member.id_number) if member.id_number_encrypted else ""
+    snapshot["id_number"] = identity.mask_id(id_number)
     snapshot["id_hash"] = member.id_hash[:12]
-    snapshot["phone"] = identity.mask_phone(member.phone) if member.phone_encrypted else ""
+    snapshot["phone"] = identity.mask_phone(phone)
     snapshot["phone_hash"] = member.phone_hash[:12]
     return snapshot
 
@@ -389,6 +400,9 @@ def member_make_head(*, actor: User, member: Member, former_head_relation: str) 
             raise ValidationError({"former_head_relation": _("The spouse's sex must differ from the head's.")})
     changes = []
     if former is not None:
+        # Step the member out of their relation first: swapping head and spouse would otherwise meet
+        # the one-spouse constraint halfway (the database checks it on every row, not at commit).
+        Member.objects.filter(pk=member.pk).update(relation=choices.Relation.OTHER)
         before = member_snapshot(former)
         former.relation = former_head_relation
         former.version += 1

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.permissions import can as _can
-from bangfu.households import identity
+from bangfu.households import choices, identity
 
 register = template.Library()
 
@@ -34,3 +35,30 @@ def yuan(fen) -> str:
     if fen is None or fen == "":
         return ""
     return f"{(Decimal(int(fen)) / 100).quantize(Decimal('0.01')):,}"
+
+
+@register.filter
+def area_name(user) -> str:
+    """The name of the area a user works in ("all areas" for an administrator)."""
+    if not getattr(user, "region_id", None):
+        return _("all areas")
+    return user.region.name
+
+
+@register.filter
+def category_badges(household) -> list[tuple[str, str]]:
+    """(value, label) of a household's categories, in their declared order (uses the prefetch)."""
+    labels = dict(choices.Category.choices)
+    return [(value, labels[value]) for value in household.category_values()]
+
+
+@register.filter
+def is_checkbox(bound_field) -> bool:
+    """A single checkbox: its label goes after the box, not above it."""
+    return bound_field.widget_type == "checkbox"
+
+
+@register.filter
+def is_choice_list(bound_field) -> bool:
+    """Several checkboxes or radios: a fieldset with a legend."""
+    return bound_field.widget_type in {"checkboxselectmultiple", "radioselect"}

@@ -1,0 +1,183 @@
+"""How the API reports failure: one JSON shape for every error, in the caller's language.
+
+    401 / 403 / 404      {"detail": "..."}
+    409                  {"detail": "...", "current_version": 7}
+    422                  {"detail": "...", "errors": {"field": ["..."], "members.0.id_number": ["..."]}}
+
+A 422 comes from two places, reported the same way: ninja's own check of the request's types
+(pydantic), and the Django forms and services that hold the registry's rules. Pydantic's messages
+are English only, so each kind of type error is reported with Django's own form message for it,
+which Django already translates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from bangfu.households.services import ConflictError
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+class ConflictOut(Schema):
+    detail: str
+    current_version: int
+
+
+class FieldErrors(Exception):
+    """Raised by a handler with errors already keyed the API's way (`members.0.id_number`)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+# The responses every authenticated operation may give, for the OpenAPI document; an operation
+# with a body may also answer 400 (not JSON at all).
+COMMON_RESPONSES: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+BODY_RESPONSES: dict[int, Any] = {400: ErrorOut, **COMMON_RESPONSES}
+
+
+def _invalid_summary() -> str:
+    return _("The request has errors; see the message for each field.")
+
+
+def form_errors(form, prefix: str = "") -> dict[str, list[str]]:
+    """A bound, invalid Django form's errors keyed `prefix.field` (`prefix` alone for the form's own)."""
+    errors: dict[str, list[str]] = {}
+    for field, messages in form.errors.get_json_data().items():
+        if field == NON_FIELD_ERRORS:
+            key = prefix.rstrip(".") or NON_FIELD_ERRORS
+        else:
+            key = f"{prefix}{field}"
+        errors.setdefault(key, []).extend(str(m["message"]) for m in messages)
+    return errors
+
+
+def merge_errors(*parts: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for part in parts:
+        for key, messages in part.items():
+            merged.setdefault(key, []).extend(str(m) for m in messages)
+    return merged
+
+
+def django_errors(error: DjangoValidationError) -> dict[str, list[str]]:
+    """A service's ValidationError ({"field": [...]} or a plain message) in the API's shape."""
+    if hasattr(error, "error_dict"):
+        return {key: [str(m) for m in messages] for key, messages in error.message_dict.items()}
+    return {NON_FIELD_ERRORS: [str(m) for m in error.messages]}
+
+
+def validation_response(api, request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:
+    return api.create_response(request, {"detail": _invalid_summary(), "errors": errors}, status=422)
+
+
+# --- pydantic's errors, in Django's words ----------------------------------------------------
+
+def _type_message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "missing":
+        return _("This field is required.")
+    if kind.startswith("int_"):
+        return _("Enter a whole number.")
+    if kind.startswith(("float_", "decimal_")) or kind == "finite_number":
+        return _("Enter a number.")
+    if kind.startswith("bool_"):
+        return _("“%(value)s” value must be either True or False.") % {"value": value}
+    if kind.startswith("datetime_"):
+        return _("Enter a valid date/time.")
+    if kind.startswith("date_"):
+        return _("Enter a valid date.")
+    if kind in {"enum", "literal_error"}:
+        return _("Select a valid choice. %(value)s is not one of the available choices.") % {"value": value}
+    if kind in {"list_type", "iterable_type", "set_type", "tuple_type"}:
+        return _("Enter a list of values.")
+    if kind.startswith("uuid_"):
+        return _("Enter a valid UUID.")
+    if kind == "less_than_equal":
+        return _("Ensure this value is less than or equal to %(limit_value)s.") % {"limit_value": ctx.get("le")}
+    if kind == "greater_than_equal":
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {"limit_value": ctx.get("ge")}
+    if kind == "json_invalid":
+        return _("Enter a valid JSON.")
+    if kind == "null_characters":
+        return _("Null characters are not allowed.")
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    return _("Enter a valid value.")
+
+
+def _loc_key(loc: tuple) -> str:
+    """("body", "payload", "members", 0, "id_number") -> "members.0.id_number"."""
+    parts = list(loc[1:])  # drop the source: body, query, path
+    if loc and loc[0] == "body" and parts:
+        parts = parts[1:]  # drop the parameter's name: a body is one schema
+    return ".".join(str(part) for part in parts) or NON_FIELD_ERRORS
+
+
+def pydantic_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for error in errors:
+        result.setdefault(_loc_key(tuple(error.get("loc", ()))), []).append(_type_message(error))
+    return result
+
+
+# --- handlers --------------------------------------------------------------------------------
+
+def install(api) -> None:
+    """Register the handlers on a NinjaAPI."""
+
+    def on_request_invalid(request, exc: NinjaValidationError):
+        return validation_response(api, request, pydantic_errors(exc.errors))
+
+    def on_field_errors(request, exc: FieldErrors):
+        return validation_response(api, request, exc.errors)
+
+    def on_django_invalid(request, exc: DjangoValidationError):
+        return validation_response(api, request, django_errors(exc))
+
+    def on_not_found(request, exc: Http404):
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+    def on_denied(request, exc: DjangoPermissionDenied):
+        return api.create_response(request, {"detail": _("Your role does not allow this.")}, status=403)
+
+    def on_conflict(request, exc: ConflictError):
+        return api.create_response(
+            request, {"detail": str(exc.message), "current_version": exc.current_version}, status=409
+        )
+
+    def on_http_error(request, exc: HttpError):
+        message = exc.message
+        if exc.status_code == 401 and message == "Unauthorized":
+            message = _("Sign in, or send an API token: Authorization: Bearer <token>.")
+        elif exc.status_code == 400 and message.startswith("Cannot parse request body"):
+            message = _("The request body is not valid JSON.")
+        return api.create_response(request, {"detail": str(message)}, status=exc.status_code)
+
+    api.add_exception_handler(NinjaValidationError, on_request_invalid)
+    api.add_exception_handler(FieldErrors, on_field_errors)
+    api.add_exception_handler(DjangoValidationError, on_django_invalid)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(DjangoPermissionDenied, on_denied)
+    api.add_exception_handler(ConflictError, on_conflict)
+    api.add_exception_handler(HttpError, on_http_error)

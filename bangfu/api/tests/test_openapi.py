@@ -1,0 +1,87 @@
+"""The OpenAPI document is valid and complete, and its docs page works offline under the strict CSP."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from openapi_spec_validator import validate
+
+ROUTES = {
+    "/api/households": {"get", "post"},
+    "/api/households/{id}": {"get", "patch"},
+    "/api/households/{id}/history": {"get"},
+    "/api/households/{id}/reveal": {"post"},
+    "/api/members/{id}/reveal": {"post"},
+}
+
+
+@pytest.fixture
+def spec(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_document_is_valid_openapi(spec):
+    validate(spec)
+
+
+def test_the_document_has_every_route_and_its_errors(spec):
+    for path, methods in ROUTES.items():
+        assert set(spec["paths"][path]) == methods, path
+        for method in methods:
+            operation = spec["paths"][path][method]
+            assert {"401", "404", "422"} <= set(operation["responses"]), (method, path)
+            assert operation["security"] == [{"BearerToken": []}, {"SessionAuth": []}]
+    assert "409" in spec["paths"]["/api/households/{id}"]["patch"]["responses"]
+    assert "201" in spec["paths"]["/api/households"]["post"]["responses"]
+
+
+def test_enumerations_are_documented(spec):
+    schemas = spec["components"]["schemas"]
+    assert schemas["Category"]["enum"] == [
+        "registered_poor", "monitored", "minimum_living", "extreme_hardship", "disabled", "elderly_alone",
+        "special_family",
+    ]
+    assert "`registered_poor`: Registered poor" in schemas["Category"]["description"]
+    assert schemas["Status"]["enum"] == ["active", "lifted", "risk_eliminated", "closed"]
+    assert "户主" in schemas["Relation"]["enum"]
+    assert schemas["ValidationErrorOut"]["required"] == ["detail", "errors"]
+
+
+def test_the_docs_page_loads_nothing_from_elsewhere(client):
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert not re.search(r"(src|href)=\"(https?:)?//", html), "the docs page must not load from a CDN"
+    for asset in re.findall(r"(?:src|href)=\"(/static/[^\"]+)\"", html):
+        assert client.get(asset).status_code == 200, asset
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "http" not in policy
+
+
+@pytest.mark.browser
+def test_the_docs_page_renders_under_the_csp(live_server):
+    """Swagger UI from the bundled files, with the site's CSP: no violation, no request elsewhere."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no Chromium")
+    problems: list[str] = []
+    elsewhere: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda message: message.type in {"error", "warning"} and problems.append(message.text))
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on("request", lambda request: request.url.startswith(live_server.url) or elsewhere.append(request.url))
+            page.goto(live_server.url + "/api/docs")
+            page.wait_for_selector(".opblock", timeout=15_000)
+            assert page.locator(".opblock").count() == sum(len(methods) for methods in ROUTES.values())
+        finally:
+            browser.close()
+    assert problems == []
+    assert elsewhere == []

@@ -1,0 +1,348 @@
+"""Typed shapes of the households API: what comes in (then bound to the forms) and what goes out
+(masked). The rules themselves live in forms.py; these types only say what a value looks like."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.db import models
+from django.utils import translation
+from ninja import Field, Schema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
+
+from bangfu.history.models import Action as ActionChoices
+from bangfu.households import choices
+
+# Big enough for any id, small enough for a 64-bit column (a larger one would be a 500 in the database).
+MAX_ID = 2**63 - 1
+MAX_PAGE_SIZE = 200
+
+
+def _api_enum(choices_class: type[models.TextChoices], doc: str) -> type[enum.StrEnum]:
+    """A str enum for the OpenAPI document, with the same values as the model's choices and
+    each value's (English) meaning listed in its description."""
+    result = enum.StrEnum(choices_class.__name__, {member.name: member.value for member in choices_class})
+    with translation.override(None):
+        meanings = "\n".join(f"- `{member.value}`: {member.label}" for member in choices_class)
+    result.__doc__ = f"{doc}\n\n{meanings}"
+    return result
+
+
+Category = _api_enum(choices.Category, "A household's category; a household may have several.")
+Status = _api_enum(choices.Status, "Where the household stands.")
+MonitorType = _api_enum(choices.MonitorType, "The kind of monitored household (category `monitored`).")
+IdentificationStandard = _api_enum(choices.IdentificationStandard, "识别标准: the standard it was identified by.")
+PovertyAttribute = _api_enum(choices.PovertyAttribute, "贫困户属性 / 脱贫户属性.")
+PovertyCause = _api_enum(choices.PovertyCause, "致贫原因: a cause of poverty.")
+Risk = _api_enum(choices.Risk, "风险: a risk of falling (back) into poverty.")
+RiskEliminationMethod = _api_enum(choices.RiskEliminationMethod, "风险消除方式.")
+RoadType = _api_enum(choices.RoadType, "入户路类型: the road to the house.")
+DilapidationLevel = _api_enum(choices.DilapidationLevel, "危房级别.")
+FuelType = _api_enum(choices.FuelType, "主要燃料类型.")
+Sex = _api_enum(choices.Sex, "性别.")
+IdType = _api_enum(choices.IdType, "证件类型.")
+Relation = _api_enum(choices.Relation, "与户主关系: relation to the head of the household.")
+Education = _api_enum(choices.Education, "文化程度 (empty for a student; see `school_status`).")
+SchoolStatus = _api_enum(choices.SchoolStatus, "在校生状况.")
+Health = _api_enum(choices.Health, "健康状况; several may apply.")
+LaborSkill = _api_enum(choices.LaborSkill, "劳动技能.")
+WorkStatus = _api_enum(choices.WorkStatus, "务工状况.")
+PoliticalStatus = _api_enum(choices.PoliticalStatus, "政治面貌.")
+Action = _api_enum(ActionChoices, "What a history entry records.")
+
+
+class RevealField(enum.StrEnum):
+    """Which personal value to reveal."""
+
+    id_number = "id_number"
+    phone = "phone"
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+# On an optional choice, "" (what the forms and exports use for "not given") is read as null.
+Blank = BeforeValidator(_blank_is_none)
+
+
+def _no_null_characters(value: str) -> str:
+    # PostgreSQL cannot store or even compare a NUL; refused here, it is a 422 and not a 500.
+    if "\x00" in value:
+        raise PydanticCustomError("null_characters", "Null characters are not allowed.")
+    return value
+
+
+# Every text that comes in.
+Text = Annotated[str, AfterValidator(_no_null_characters)]
+
+Fen = Annotated[int, Field(description="Money in fen (1 yuan = 100 fen).")]
+
+
+# --- out -------------------------------------------------------------------------------------
+
+class RegionOut(Schema):
+    code: str = Field(description="12-digit statistical division code.")
+    name: str
+
+
+class UserRef(Schema):
+    id: int
+    name: str
+
+
+class HouseholdItem(Schema):
+    """One row of the household list."""
+
+    id: int
+    number: str
+    region: RegionOut
+    head_name: str
+    phone: str = Field(description="Masked, e.g. 138****5678.")
+    categories: list[Category]
+    status: Status
+    monitor_type: Annotated[MonitorType | None, Blank]
+    caseworker: UserRef | None
+    version: int
+
+
+class HouseholdPage(Schema):
+    items: list[HouseholdItem]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+    count: int = Field(description="How many households match, counted exactly only up to a limit.")
+    count_is_exact: bool = Field(description="False when there are more than `count` (shown as \"1000+\").")
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    relation: Relation
+    id_type: IdType
+    id_number: str = Field(description="Masked, e.g. 3702**********1234.")
+    sex: Sex
+    birth_date: dt.date
+    ethnicity: str
+    phone: str = Field(description="Masked.")
+    education: Annotated[Education | None, Blank]
+    school_status: Annotated[SchoolStatus | None, Blank]
+    health: list[Health]
+    labor_skill: Annotated[LaborSkill | None, Blank]
+    work_status: Annotated[WorkStatus | None, Blank]
+    work_months: int | None
+    work_place: str
+    employer: str
+    political_status: Annotated[PoliticalStatus | None, Blank]
+    minimum_living: bool
+    extreme_hardship: bool
+    pension_insured: bool | None
+    medical_insured: bool | None
+    critical_illness_insured: bool | None
+    disability_category: str
+    welfare_post_type: str
+    welfare_post_months: int | None
+    version: int
+
+
+class AssignmentOut(Schema):
+    caseworker: UserRef
+    start: dt.date
+    end: dt.date | None
+    assigned_by: UserRef | None
+
+
+class HouseholdOut(Schema):
+    """A household with its members. Money is in fen; ID numbers and phones are masked."""
+
+    id: int
+    number: str
+    region: RegionOut
+    address: str
+    head_name: str
+    phone: str = Field(description="Masked.")
+    status: Status
+    categories: list[Category]
+    monitor_type: Annotated[MonitorType | None, Blank]
+    identification_standard: Annotated[IdentificationStandard | None, Blank]
+    poverty_attribute: Annotated[PovertyAttribute | None, Blank]
+    main_cause: Annotated[PovertyCause | None, Blank]
+    other_causes: list[PovertyCause]
+    risks: list[Risk]
+    risk_elimination_method: Annotated[RiskEliminationMethod | None, Blank]
+    risk_eliminated_on: dt.date | None
+    # living conditions
+    farmland_mu: float | None
+    road_type: Annotated[RoadType | None, Blank]
+    housing_area: float | None
+    dilapidated: bool | None
+    dilapidation_level: Annotated[DilapidationLevel | None, Blank]
+    safe_water: bool | None
+    electricity: bool | None
+    sanitary_toilet: bool | None
+    fuel_type: Annotated[FuelType | None, Blank]
+    # income of last year, in fen
+    wage_income: Fen | None
+    business_income: Fen | None
+    property_income: Fen | None
+    transfer_income: Fen | None
+    business_expense: Fen | None
+    net_income: Fen | None = Field(description="Income less business expenses, in fen (derived).")
+    net_income_per_person: Fen | None = Field(description="Net income per member, in fen (derived, rounded).")
+    # who looks after it
+    caseworker: UserRef | None
+    assignment: AssignmentOut | None = Field(description="The current assignment (帮包关系), if any.")
+    assignments: list[AssignmentOut] = Field(description="All assignments, newest first.")
+    members: list[MemberOut] = Field(description="The head first, then the spouse, then by age.")
+    version: int = Field(description="Send it back with a change; a stale one is refused (409).")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ChangeOut(Schema):
+    id: int
+    at: dt.datetime
+    actor: UserRef | None
+    action: Action
+    object_type: str
+    object_id: int | None
+    object_repr: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: uuid.UUID
+    message: str
+
+
+class RevealOut(Schema):
+    field: RevealField
+    value: str
+
+
+# --- in --------------------------------------------------------------------------------------
+
+class StrictSchema(Schema):
+    # A misspelt field is an error, not silently ignored (a PATCH would otherwise "succeed").
+    model_config = ConfigDict(extra="forbid")
+
+
+class HouseholdListParams(Schema):
+    q: Text = Field("", description="A name, pinyin initials, the last 4–6 characters of an ID number, or a household number.")
+    village: Text = Field("", pattern=r"^([0-9]{2,15})?$", description="A region code (prefix): its households and those below it.")
+    category: Annotated[Category | None, Blank] = None
+    caseworker: int | None = Field(None, ge=1, le=MAX_ID, description="A caseworker's user id.")
+    status: Annotated[Status | None, Blank] = None
+    request_id: uuid.UUID | None = Field(None, description="Households changed in this request (e.g. one import).")
+    cursor: Text = Field("", description="`next_cursor` of the previous page.")
+    limit: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description="Rows a page (default BANGFU_PAGE_SIZE, at most 200).")
+
+
+class MemberIn(StrictSchema):
+    """A member as the member form takes it. Sex and date of birth are taken from the ID number
+    when left out, and must agree with it when given."""
+
+    name: Text
+    relation: Relation
+    id_type: IdType = IdType(choices.IdType.RESIDENT_ID)
+    id_number: Text = Field(description="18 characters (20 or 22 for a disability certificate number).")
+    sex: Annotated[Sex | None, Blank] = None
+    birth_date: dt.date | None = None
+    ethnicity: Text = "汉族"
+    phone: Text = ""
+    education: Annotated[Education | None, Blank] = None
+    school_status: Annotated[SchoolStatus | None, Blank] = None
+    health: list[Health] = []
+    labor_skill: Annotated[LaborSkill | None, Blank] = None
+    work_status: Annotated[WorkStatus | None, Blank] = None
+    work_months: int | None = None
+    work_place: Text = ""
+    employer: Text = ""
+    political_status: Annotated[PoliticalStatus | None, Blank] = None
+    minimum_living: bool = False
+    extreme_hardship: bool = False
+    pension_insured: bool | None = None
+    medical_insured: bool | None = None
+    critical_illness_insured: bool | None = None
+    disability_category: Text = ""
+    welfare_post_type: Text = ""
+    welfare_post_months: int | None = None
+
+
+class HouseholdFields(StrictSchema):
+    """A household's own fields, as the household form takes them (money in fen)."""
+
+    region: Text = Field(description="The village (or group) code.")
+    number: Text = Field("", description="Empty: numbered automatically (village code + 4 digits).")
+    address: Text = ""
+    phone: Text = ""
+    status: Status = Status(choices.Status.ACTIVE)
+    categories: list[Category] = []
+    monitor_type: Annotated[MonitorType | None, Blank] = None
+    identification_standard: Annotated[IdentificationStandard | None, Blank] = None
+    poverty_attribute: Annotated[PovertyAttribute | None, Blank] = None
+    main_cause: Annotated[PovertyCause | None, Blank] = None
+    other_causes: list[PovertyCause] = Field([], description="At most two; not the main cause.")
+    risks: list[Risk] = Field([], description="At most five.")
+    risk_elimination_method: Annotated[RiskEliminationMethod | None, Blank] = None
+    risk_eliminated_on: dt.date | None = None
+    farmland_mu: Decimal | None = None
+    road_type: Annotated[RoadType | None, Blank] = None
+    housing_area: Decimal | None = None
+    dilapidated: bool | None = None
+    dilapidation_level: Annotated[DilapidationLevel | None, Blank] = None
+    safe_water: bool | None = None
+    electricity: bool | None = None
+    sanitary_toilet: bool | None = None
+    fuel_type: Annotated[FuelType | None, Blank] = None
+    wage_income: Fen | None = None
+    business_income: Fen | None = None
+    property_income: Fen | None = None
+    transfer_income: Fen | None = None
+    business_expense: Fen | None = None
+
+
+class HouseholdIn(HouseholdFields):
+    """A new household and its members (at least the head)."""
+
+    members: list[MemberIn] = Field(description="Exactly one with relation 户主; at most one 配偶.")
+
+
+class HouseholdPatch(StrictSchema):
+    """A change to some of a household's fields; the others keep their current values.
+    Members are changed through their own routes."""
+
+    version: int = Field(description="The version the change is based on (from the last read).")
+    region: Text | None = None
+    number: Text | None = None
+    address: Text | None = None
+    phone: Text | None = None
+    status: Status | None = None
+    categories: list[Category] | None = None
+    monitor_type: Annotated[MonitorType | None, Blank] = None
+    identification_standard: Annotated[IdentificationStandard | None, Blank] = None
+    poverty_attribute: Annotated[PovertyAttribute | None, Blank] = None
+    main_cause: Annotated[PovertyCause | None, Blank] = None
+    other_causes: list[PovertyCause] | None = None
+    risks: list[Risk] | None = None
+    risk_elimination_method: Annotated[RiskEliminationMethod | None, Blank] = None
+    risk_eliminated_on: dt.date | None = None
+    farmland_mu: Decimal | None = None
+    road_type: Annotated[RoadType | None, Blank] = None
+    housing_area: Decimal | None = None
+    dilapidated: bool | None = None
+    dilapidation_level: Annotated[DilapidationLevel | None, Blank] = None
+    safe_water: bool | None = None
+    electricity: bool | None = None
+    sanitary_toilet: bool | None = None
+    fuel_type: Annotated[FuelType | None, Blank] = None
+    wage_income: Fen | None = None
+    business_income: Fen | None = None
+    property_income: Fen | None = None
+    transfer_income: Fen | None = None
+    business_expense: Fen | None = None
+
+
+class RevealIn(StrictSchema):
+    field: RevealField
