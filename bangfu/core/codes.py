@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Q
 
 
@@ -32,3 +33,15 @@ def prefix_q(field: str, prefix: str) -> Q:
     if upper is not None:
         condition &= Q(**{f"{field}__lt": upper})
     return condition
+
+
+def text_prefix_q(field: str, prefix: str) -> Q:
+    """`field` starts with any text `prefix` (a Chinese name), in the form each database indexes.
+
+    SQLite compares text by code point, so a range up to the last code point uses the plain index
+    (its LIKE does not); PostgreSQL uses LIKE 'x%' with a varchar_pattern_ops index (households
+    migration 0002), whatever the database's collation.
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})

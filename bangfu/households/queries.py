@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from bangfu.core.codes import prefix_q
+from bangfu.core.codes import prefix_q, text_prefix_q
 from bangfu.history.models import Change
 from bangfu.households import identity
 from bangfu.households.models import Household, HouseholdCategory, Member
@@ -46,12 +46,12 @@ def search_q(text: str) -> Q:
         members = Member.objects.filter(prefix_q("id_tail_reversed", tail))
         condition |= Q(pk__in=members.values("household_id"))
     elif re.fullmatch(r"[0-9]{7,}", text):
-        condition |= Q(number__startswith=text)
+        condition |= prefix_q("number", text)
     elif re.fullmatch(r"[a-zA-Z]+", text):
         members = Member.objects.filter(prefix_q("name_initials", text.lower()))
         condition |= Q(pk__in=members.values("household_id"))
     else:
-        members = Member.objects.filter(name__startswith=text)
+        members = Member.objects.filter(text_prefix_q("name", text))
         condition |= Q(pk__in=members.values("household_id"))
     return condition
 

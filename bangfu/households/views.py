@@ -26,6 +26,7 @@ from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
 
 GET_POST = require_http_methods(["GET", "POST"])
+CASEWORKER_CHOICES_LIMIT = 300
 
 
 def _form_data(request: HttpRequest):
@@ -42,8 +43,14 @@ def _filter_form(request: HttpRequest) -> HouseholdFilterForm:
         dict(Region.objects.filter(code__in=township_codes).values_list("code", "name"))
         if len(township_codes) > 1 else {}
     )
-    # A caseworker sees only their own households: a caseworker filter would say nothing.
-    caseworkers = None if user.role == Role.CASEWORKER else account_queries.caseworkers_near(user.scope)
+    # A caseworker sees only their own households: a caseworker filter would say nothing. Above a
+    # township there can be thousands of caseworkers: the filter appears once a village narrows them.
+    caseworkers = None
+    if user.role != Role.CASEWORKER:
+        village = request.GET.get("village") or ""
+        area = village if village.startswith(user.scope) else user.scope
+        candidates = list(account_queries.caseworkers_near(area)[: CASEWORKER_CHOICES_LIMIT + 1])
+        caseworkers = candidates if len(candidates) <= CASEWORKER_CHOICES_LIMIT else None
     return HouseholdFilterForm(request.GET, villages=villages, caseworkers=caseworkers, townships=townships)
 
 
