@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
+
 from bangfu.regions.models import Level, Region
 
 
@@ -20,3 +22,23 @@ def region_label(region: Region) -> str:
     """"青岛市 即墨区 蓝村街道 戴家庄村" without the province and 市辖区 placeholders."""
     names = [r.name for r in region_path(region) if r.level != Level.PROVINCE and r.name != "市辖区"]
     return " ".join(names)
+
+
+def local_regions(user) -> list[Region]:
+    """Villages and groups in the user's area, in code order, with their household counts."""
+    qs = Region.objects.filter(level__in=[Level.VILLAGE, Level.GROUP])
+    if user.scope:
+        qs = qs.within(user.scope)
+    return list(qs.annotate(household_count=Count("households")).order_by("code"))
+
+
+def parents_for_new_regions(user) -> list[Region]:
+    """Where this user may add: townships (for villages) and villages (for groups) in their area.
+    Without a county of their own (an administrator), only townships that already have villages."""
+    scope = user.scope
+    villages = list(Region.objects.within(scope).filter(level=Level.VILLAGE))
+    if len(scope) >= 6:
+        townships = list(Region.objects.within(scope).filter(level=Level.TOWNSHIP))
+    else:
+        townships = list(Region.objects.filter(code__in={v.code[:9] for v in villages}))
+    return sorted(townships + villages, key=lambda region: region.code)

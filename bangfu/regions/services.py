@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bangfu.accounts.permissions import require
 from bangfu.regions.models import CHILD_LEVEL, CODE_LENGTHS, LEVEL_BY_LENGTH, Level, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -65,8 +66,18 @@ def regions_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
 CODE_RE = re.compile(r"^[0-9]+$")
 
 
+def region_create(*, actor, code: str, name: str) -> Region:
+    """A user adds a village or group inside their own area."""
+    require(actor, "region.add")
+    code = (code or "").strip()
+    if actor.scope and not code.startswith(actor.scope):
+        raise ValidationError({"code": _("%(code)s is outside your area.") % {"code": code}})
+    return region_add(code=code, name=name)
+
+
 def region_add(*, code: str, name: str) -> Region:
-    """Add a village (12 digits) under a township or a group (15) under a village."""
+    """Add a village (12 digits) under a township or a group (15) under a village. The caller has
+    checked permission and scope (region_create for a user; the importer for a file)."""
     code = (code or "").strip()
     name = (name or "").strip()
     level = LEVEL_BY_LENGTH.get(len(code))

@@ -45,3 +45,15 @@ def test_same_code_other_name_is_refused(regions):
 def test_within_is_a_prefix(regions):
     codes = set(Region.objects.within("370215010").values_list("code", flat=True))
     assert codes == {"370215010", "370215010001", "370215010002"}
+
+
+def test_command_adds_a_village_and_refuses_a_bad_code(regions):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("regions", "add", "370215010009", "新村", stdout=out)
+    assert Region.objects.get(code="370215010009").name == "新村"
+    with pytest.raises(CommandError):
+        call_command("regions", "add", "99", "某村")

@@ -1,0 +1,29 @@
+"""Adding a village under a township, or a group under a village, within the user's area."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.regions.models import Level
+
+
+class RegionAddForm(forms.Form):
+    parent = forms.ChoiceField(label=_("Under"))
+    number = forms.RegexField(
+        label=_("Last 3 digits of the code"), regex=r"^[0-9]{3}$", max_length=3,
+        error_messages={"invalid": _("Three digits, e.g. 012.")},
+        help_text=_("From the statistical division code; the township's or village's code comes before them."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = [
+            (r.code, f"{r.name}（{r.code}）" if r.level == Level.TOWNSHIP else f"　{r.name}（{r.code}）")
+            for r in parents
+        ]
+
+    @property
+    def code(self) -> str:
+        return self.cleaned_data["parent"] + self.cleaned_data["number"]

@@ -1,0 +1,49 @@
+"""The villages page: who sees what, and adding a village inside one's own area only."""
+
+from __future__ import annotations
+
+from bangfu.history.models import Change
+from bangfu.regions.models import Region
+
+
+def test_office_adds_a_village_to_its_township(client, personas):
+    client.force_login(personas["office"])
+    response = client.post("/regions/villages/", {"parent": "370215010", "number": "003", "name": "后屯村"})
+    assert response.status_code == 302
+    assert Region.objects.get(code="370215010003").name == "后屯村"
+    page = client.get("/regions/villages/").content.decode()
+    assert "后屯村" in page and "送庄村" not in page
+
+
+def test_a_parent_outside_the_area_is_not_offered(client, personas):
+    client.force_login(personas["village_a"])
+    response = client.post("/regions/villages/", {"parent": "370215010", "number": "004", "name": "某村"})
+    assert response.status_code == 400
+    assert not Region.objects.filter(code="370215010004").exists()
+    # A village cadre adds groups under their own village.
+    response = client.post("/regions/villages/", {"parent": "370215010001", "number": "001", "name": "一组"})
+    assert response.status_code == 302
+    assert Region.objects.get(code="370215010001001").parent_id == "370215010001"
+
+
+def test_bad_number_names_the_field(client, personas):
+    client.force_login(personas["office"])
+    response = client.post("/regions/villages/", {"parent": "370215010", "number": "3", "name": "后屯村"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Three digits" in response.content.decode()
+    assert not Region.objects.filter(name="后屯村").exists()
+
+
+def test_caseworker_sees_the_list_but_cannot_add(client, personas):
+    client.force_login(personas["caseworker_a"])
+    assert client.get("/regions/villages/").status_code == 200
+    response = client.post("/regions/villages/", {"parent": "370215010001", "number": "002", "name": "二组"})
+    assert response.status_code == 403
+    assert not Region.objects.filter(code="370215010001002").exists()
+    assert not Change.objects.exists()
+
+
+def test_anonymous_goes_to_login(client, regions):
+    response = client.get("/regions/villages/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
