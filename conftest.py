@@ -18,6 +18,10 @@ from bangfu.households import choices
 from bangfu.households.synthetic import make_id_number
 from bangfu.regions.models import Level, Region
 
+# Playwright fixtures, once for the whole suite: a second session-scoped browser would start a
+# second Playwright inside the first one's event loop.
+from bangfu.core.tests.browser import browser, phone_page  # noqa: E402, F401
+
 REGIONS = [
     ("37", "山东省", Level.PROVINCE, None),
     ("3702", "青岛市", Level.CITY, "37"),

@@ -93,11 +93,13 @@ INSTALLED_APPS = [
     "csp",
     # For its bundled Swagger UI (template and static files): without it, ninja's docs page loads from a CDN.
     "ninja",
+    "huey.contrib.djhuey",
     "bangfu.core",
     "bangfu.regions",
     "bangfu.accounts",
     "bangfu.history",
     "bangfu.households",
+    "bangfu.imports",
 ]
 
 MIDDLEWARE = [
@@ -219,3 +221,34 @@ PAGE_SIZE = env_int("BANGFU_PAGE_SIZE", 50)
 COUNT_LIMIT = env_int("BANGFU_COUNT_LIMIT", 1000)
 
 NINJA_PAGINATION_PER_PAGE = PAGE_SIZE
+
+# Background jobs (imports, big exports): huey, stored in a SQLite file in the data folder, or in
+# Redis when REDIS_URL is set (several app servers share one queue). `bangfu serve` and `bangfu
+# demo` run a consumer beside the web server; elsewhere run `bangfu run_huey`.
+REDIS_URL = env_str("REDIS_URL")
+HUEY = {
+    "name": "bangfu",
+    "immediate": env_bool("BANGFU_TASKS_IMMEDIATE", False),  # run tasks in the request (debugging only)
+    "results": True,
+    "utc": True,
+    "consumer": {"workers": env_int("BANGFU_TASK_WORKERS", 2), "worker_type": "thread"},
+}
+if REDIS_URL:
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        raise ImportError("REDIS_URL is set, but the redis package is not installed: pip install 'bangfu[redis]'") from None
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
+
+# Files of import and export jobs (uploads, error reports, exports): personal data, so kept in the
+# data folder, served only to the job's owner, and deleted after this many days.
+JOB_FILES_DIR = Path(env_str("BANGFU_JOB_FILES_DIR", str(DATA_DIR / "jobs"))).resolve()
+JOB_FILES_DAYS = env_int("BANGFU_JOB_FILES_DAYS", 7)
+# An upload up to this size is checked in the request; a bigger one in the background.
+IMPORT_CHECK_INLINE_BYTES = env_int("BANGFU_IMPORT_CHECK_INLINE_BYTES", 512 * 1024)
+# The largest upload accepted.
+IMPORT_MAX_BYTES = env_int("BANGFU_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# An export of up to this many households downloads at once; a bigger one is a background job.
+EXPORT_INLINE_HOUSEHOLDS = env_int("BANGFU_EXPORT_INLINE_HOUSEHOLDS", 2000)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="households:list", permanent=False)),
     path("accounts/", include("bangfu.accounts.urls")),
     path("households/", include("bangfu.households.urls")),
+    path("imports/", include("bangfu.imports.urls")),
     path("regions/", include("bangfu.regions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -16,6 +16,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "household.change": EDITORS | {Role.CASEWORKER},
     "household.delete": OFFICE_UP,
     "household.assign": EDITORS,
+    # Importing a sheet creates and changes households in bulk: the office and village cadres.
+    "household.import": EDITORS,
     "household.history": ALL,
     # A caseworker calls their households, so may see a phone number in full (and it is recorded).
     "member.reveal_phone": OFFICE_UP | {Role.VILLAGE, Role.CASEWORKER},

@@ -23,6 +23,11 @@ from bangfu.accounts.permissions import PERMISSIONS, can
     ("county", "household.view", True),
     ("county", "household.change", False),
     ("admin", "user.manage", True),
+    ("caseworker_a", "household.import", False),
+    ("county", "household.import", False),
+    ("village_a", "household.import", True),
+    ("office", "household.import", True),
+    ("admin", "household.import", True),
     ("office", "user.manage", False),
 ])
 def test_role_table(personas, persona, action, allowed):

@@ -131,3 +131,58 @@ def test_serve_starts_granian_when_all_is_well(db, monkeypatch):
     out = run("serve", "--port", str(port), "--workers", "2")
     assert started["port"] == port and started["workers"] == 2
     assert f"http://127.0.0.1:{port}/" in out
+
+
+class FakeProcess:
+    """A child process that has already finished (granian) or runs until it is signalled (huey)."""
+
+    started: list[FakeProcess] = []
+
+    def __init__(self, command):
+        self.command = command
+        self.signals: list[int] = []
+        self.returncode = 0 if "granian" in command else None
+        FakeProcess.started.append(self)
+
+    def poll(self):
+        return self.returncode
+
+    def wait(self, timeout=None):
+        return self.returncode
+
+    def send_signal(self, signum):
+        self.signals.append(signum)
+        self.returncode = -signum
+
+    def kill(self):
+        self.returncode = -9
+
+
+def test_serve_runs_the_task_consumer_beside_granian_and_stops_it_with_the_server(db, monkeypatch):
+    FakeProcess.started = []
+    monkeypatch.setattr(serve_module.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(serve_module.signal, "signal", lambda *args: None)
+
+    code = serve_module.serve(host="127.0.0.1", port=8123, workers=1, threads=2)
+
+    granian, consumer = FakeProcess.started
+    assert code == 0 and "granian" in granian.command
+    assert consumer.command[1:4] == ["-m", "bangfu", "run_huey"]
+    assert consumer.signals and consumer.poll() is not None  # stopped when the server stopped
+
+
+def test_serve_without_tasks_starts_only_granian(db, monkeypatch):
+    FakeProcess.started = []
+    monkeypatch.setattr(serve_module.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(serve_module.signal, "signal", lambda *args: None)
+    serve_module.serve(host="127.0.0.1", port=8123, workers=1, threads=2, tasks=False)
+    assert len(FakeProcess.started) == 1
+
+
+def test_serve_no_tasks_flag(db, monkeypatch):
+    started = {}
+    monkeypatch.setattr(serve_module, "serve", lambda **kwargs: started.update(kwargs) or 0)
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    run("serve", "--port", str(port), "--no-tasks")
+    assert started["tasks"] is False

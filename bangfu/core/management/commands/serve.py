@@ -35,6 +35,23 @@ def granian_command(*, host: str, port: int, workers: int, threads: int, access_
     return [*command, "bangfu.wsgi:application"]
 
 
+def consumer_command() -> list[str]:
+    """The background task consumer (huey), run beside the web server: imports, big exports."""
+    return [sys.executable, "-m", "bangfu", "run_huey", "--quiet"]
+
+
+def _stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Ask a child to finish what it is doing (SIGINT: huey finishes its running tasks), then insist."""
+    if process.poll() is not None:
+        return
+    try:
+        process.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        process.kill()
+        process.wait()
+
+
 def default_threads() -> int:
     """Threads per worker: enough to overlap database waits, not so many that they fight for the GIL."""
     return min(8, 2 * (os.cpu_count() or 1) + 1)
@@ -49,8 +66,10 @@ def port_free(host: str, port: int) -> bool:
         return False
 
 
-def serve(*, host: str, port: int, workers: int, threads: int, access_log: bool = False, stdout=None) -> int:
-    """Run granian in a child process until it stops or we are interrupted; returns its exit code."""
+def serve(*, host: str, port: int, workers: int, threads: int, access_log: bool = False, tasks: bool = True,
+          stdout=None) -> int:
+    """Run granian in a child process until it stops or we are interrupted, and (with `tasks`) the
+    task consumer in another, stopped with it; returns granian's exit code."""
     command = granian_command(host=host, port=port, workers=workers, threads=threads, access_log=access_log)
     # The child inherits the environment: settings module, DATABASE_URL, BANGFU_DATA_DIR.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bangfu.settings")
@@ -60,6 +79,7 @@ def serve(*, host: str, port: int, workers: int, threads: int, access_log: bool 
     for connection in connections.all():
         connection.close()
     child = subprocess.Popen(command)
+    consumer = subprocess.Popen(consumer_command()) if tasks else None
     forwarded = []
     if os.name == "posix":
         # A supervisor's SIGTERM (or SIGHUP) to this process must stop the server too, not orphan it.
@@ -81,6 +101,9 @@ def serve(*, host: str, port: int, workers: int, threads: int, access_log: bool 
         except (subprocess.TimeoutExpired, KeyboardInterrupt):
             child.kill()
             return child.wait()
+    finally:
+        if consumer is not None:
+            _stop(consumer)
 
 
 class Command(BaseCommand):
@@ -97,8 +120,10 @@ class Command(BaseCommand):
                                  "(default: twice the CPU cores plus one, at most 8)")
         parser.add_argument("--migrate", action="store_true", help="apply unapplied migrations first")
         parser.add_argument("--access-log", action="store_true", help="log every request")
+        parser.add_argument("--no-tasks", action="store_true",
+                            help="do not start the background task consumer (run 'bangfu run_huey' apart)")
 
-    def handle(self, *args, host, port, workers, threads, migrate, access_log, **options):
+    def handle(self, *args, host, port, workers, threads, migrate, access_log, no_tasks, **options):
         if workers < 1 or threads < 1:
             raise CommandError(_("--workers and --threads are at least 1."))
         pending = unapplied_migrations()
@@ -116,7 +141,8 @@ class Command(BaseCommand):
             raise CommandError(_("Port %(port)d on %(host)s is already in use (another server?). "
                                  "Choose another with --port.") % {"port": port, "host": host})
         self.stdout.write(serving_banner(host=host, port=port, workers=workers, threads=threads))
-        code = serve(host=host, port=port, workers=workers, threads=threads, access_log=access_log)
+        code = serve(host=host, port=port, workers=workers, threads=threads, access_log=access_log,
+                     tasks=not no_tasks)
         if code not in (0, -signal.SIGINT, -signal.SIGTERM, 130):
             raise CommandError(_("The server stopped with exit code %(code)s.") % {"code": code})
 

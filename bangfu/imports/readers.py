@@ -1,0 +1,575 @@
+"""Reading a sheet row by row: .xlsx and .xls through python-calamine, a streaming reader for very
+large .xlsx, and .csv in UTF-8 (with or without BOM), GB18030/GBK or UTF-16; then finding the
+header row, wherever it sits.
+
+Every reader yields (row number as Excel shows it, cell values by absolute column, A = 0).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from xml.parsers import expat
+
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.imports import columns as cols
+
+Row = tuple[int, list[Any]]
+
+# Above this uncompressed size of the sheet's XML, an .xlsx is streamed instead of loaded whole:
+# calamine holds the whole sheet in memory (about twice the XML size), the streaming reader only
+# one row and the shared strings (packed).
+STREAM_ABOVE_BYTES = 96 * 1024 * 1024
+HEADER_SCAN_ROWS = 30
+
+
+class FileError(Exception):
+    """The file cannot be read as a sheet at all."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+Source = str | os.PathLike | IO[bytes]
+
+
+def _rewind(source: Source) -> Source:
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return source
+
+
+def _path_of(source: Source) -> str | None:
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    temporary = getattr(source, "temporary_file_path", None)  # a Django upload on disk
+    return temporary() if temporary else None
+
+
+def _head(source: Source, size: int = 65536) -> bytes:
+    path = _path_of(source)
+    if path is not None:
+        try:
+            with open(path, "rb") as handle:
+                return handle.read(size)
+        except OSError as error:
+            raise FileError(_("The file cannot be opened: %(error)s") % {"error": error.strerror}) from None
+    _rewind(source)
+    head = source.read(size)
+    _rewind(source)
+    return head
+
+
+# --- the sheet interface ---------------------------------------------------------------------
+
+class Sheet:
+    format = ""
+    name = ""
+    encoding = ""
+
+    def rows(self) -> Iterator[Row]:
+        """Rows from the top, each time it is called."""
+        raise NotImplementedError
+
+    @property
+    def total_rows(self) -> int | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+class CalamineSheet(Sheet):
+    def __init__(self, workbook, index: int, fmt: str):
+        self.format = fmt
+        self._sheet = workbook.get_sheet_by_index(index)
+        self.name = self._sheet.name
+        start = self._sheet.start
+        self._column_offset = start[1] if start else 0
+        end = self._sheet.end
+        self._total = end[0] + 1 if end else 0
+
+    @property
+    def total_rows(self) -> int:
+        return self._total
+
+    def rows(self) -> Iterator[Row]:
+        # calamine yields rows from the sheet's first row, and columns from the first used one.
+        pad = [None] * self._column_offset
+        for index, values in enumerate(self._sheet.iter_rows()):
+            yield index + 1, pad + values if pad else values
+
+
+def _calamine_book(source: Source):
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        path = _path_of(source)
+        return CalamineWorkbook.from_path(path) if path else CalamineWorkbook.from_filelike(_rewind(source))
+    except (CalamineError, ValueError, OSError) as error:
+        raise FileError(_("The file cannot be read as a spreadsheet: %(error)s") % {"error": error}) from None
+
+
+def _calamine_sheets(source: Source, fmt: str) -> Iterator[Sheet]:
+    from python_calamine import CalamineError, SheetTypeEnum, SheetVisibleEnum
+
+    workbook = _calamine_book(source)
+    for index, meta in enumerate(workbook.sheets_metadata):
+        if meta.typ != SheetTypeEnum.WorkSheet or meta.visible != SheetVisibleEnum.Visible:
+            continue
+        try:
+            yield CalamineSheet(workbook, index, fmt)
+        except CalamineError as error:
+            raise FileError(_("The file cannot be read as a spreadsheet: %(error)s") % {"error": error}) from None
+
+
+# --- a streaming .xlsx reader ----------------------------------------------------------------
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# Built-in number formats that show dates (14-22 everywhere, 27-36 and 50-58 in Chinese locales).
+DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+_QUOTED_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def _is_date_format(code: str) -> bool:
+    bare = _QUOTED_RE.sub("", code).lower()
+    return any(ch in bare for ch in "ymdhs") and "general" not in bare
+
+
+class _PackedStrings:
+    """The shared strings of a big workbook, packed: one str per 4096 strings, plus offsets."""
+
+    BLOCK = 4096
+
+    def __init__(self):
+        self._blocks: list[str] = []
+        self._offsets: list[array] = []
+        self._pending: list[str] = []
+
+    def append(self, text: str) -> None:
+        self._pending.append(text)
+        if len(self._pending) == self.BLOCK:
+            self._pack()
+
+    def _pack(self) -> None:
+        offsets = array("L", [0])
+        total = 0
+        for text in self._pending:
+            total += len(text)
+            offsets.append(total)
+        self._blocks.append("".join(self._pending))
+        self._offsets.append(offsets)
+        self._pending = []
+
+    def finish(self) -> None:
+        if self._pending:
+            self._pack()
+
+    def __getitem__(self, index: int) -> str:
+        block, position = divmod(index, self.BLOCK)
+        offsets = self._offsets[block]
+        return self._blocks[block][offsets[position]:offsets[position + 1]]
+
+
+def _column_index(ref: str) -> int:
+    index = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            index = index * 26 + ord(ch) - 64
+        else:
+            break
+    return index - 1
+
+
+def _xml_attributes(data: bytes, tag: str) -> list[dict[str, str]]:
+    """Attributes of every `tag` element in a small XML part (workbook, rels, styles)."""
+    found: list[dict[str, str]] = []
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def start(name, attrs):
+        if name.rsplit(" ", 1)[-1] == tag:
+            found.append({key.rsplit(" ", 1)[-1]: value for key, value in attrs.items()})
+
+    parser.StartElementHandler = start
+    parser.Parse(data, True)
+    return found
+
+
+class XlsxStreamSheet(Sheet):
+    """One worksheet of an .xlsx, parsed as it is read: memory stays flat however long it is."""
+
+    format = "xlsx"
+
+    def __init__(self, source: Source, name: str, part: str):
+        self._source = source
+        self.name = name
+        self._part = part
+        with self._zip() as archive:
+            names = set(archive.namelist())
+            self._date_styles = self._read_styles(archive, names)
+            self._strings = self._read_strings(archive, names)
+            with archive.open(part) as handle:
+                head = handle.read(4096).decode("utf-8", "ignore")
+        match = re.search(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+        self._total = int(match.group(1)) if match else None
+        # Some writers put the main namespace under a prefix (<x:worksheet>, <x:c>).
+        prefix = re.search(r"<(\w+):worksheet\b", head)
+        self._prefix = f"{prefix.group(1)}:" if prefix else ""
+
+    def _zip(self) -> zipfile.ZipFile:
+        path = _path_of(self._source)
+        return zipfile.ZipFile(path if path else _rewind(self._source))
+
+    @property
+    def total_rows(self) -> int | None:
+        return self._total
+
+    @staticmethod
+    def _read_styles(archive: zipfile.ZipFile, names: set[str]) -> set[int]:
+        if "xl/styles.xml" not in names:
+            return set()
+        data = archive.read("xl/styles.xml")
+        custom = {int(a["numFmtId"]): a.get("formatCode", "") for a in _xml_attributes(data, "numFmt")}
+        # cellXfs come after cellStyleXfs; both hold xf elements, so keep only the cellXfs section.
+        section = data.split(b"<cellXfs", 1)[-1].split(b"</cellXfs>", 1)[0] if b"<cellXfs" in data else b""
+        styles = set()
+        for index, attrs in enumerate(_xml_attributes(b"<cellXfs" + section + b"</cellXfs>", "xf")):
+            format_id = int(attrs.get("numFmtId", "0"))
+            if format_id in DATE_FORMAT_IDS or (format_id in custom and _is_date_format(custom[format_id])):
+                styles.add(index)
+        return styles
+
+    @staticmethod
+    def _read_strings(archive: zipfile.ZipFile, names: set[str]) -> _PackedStrings:
+        strings = _PackedStrings()
+        if "xl/sharedStrings.xml" not in names:
+            strings.finish()
+            return strings
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        pieces: list[str] = []
+        state = {"text": False, "phonetic": 0}
+
+        def start(name, attrs):
+            local = name.rsplit(":", 1)[-1]
+            if local == "si":
+                pieces.clear()
+            elif local == "t" and not state["phonetic"]:
+                state["text"] = True
+            elif local == "rPh":
+                state["phonetic"] += 1
+
+        def end(name):
+            local = name.rsplit(":", 1)[-1]
+            if local == "si":
+                strings.append("".join(pieces))
+            elif local == "t":
+                state["text"] = False
+            elif local == "rPh":
+                state["phonetic"] -= 1
+
+        def chars(data):
+            if state["text"]:
+                pieces.append(data)
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = chars
+        with archive.open("xl/sharedStrings.xml") as handle:
+            parser.ParseFile(handle)
+        strings.finish()
+        return strings
+
+    def rows(self) -> Iterator[Row]:
+        strings, date_styles = self._strings, self._date_styles
+        p = self._prefix
+        C, V, T, ROW, PHONETIC = f"{p}c", f"{p}v", f"{p}t", f"{p}row", f"{p}rPh"
+        ready: list[Row] = []
+        values: dict[int, Any] = {}
+        text: list[str] = []
+        column_of: dict[str, int] = {}
+        column = kind = style = None
+        grab = False
+        phonetic = row_number = next_column = 0
+
+        def start(name, attrs):
+            nonlocal column, kind, style, grab, phonetic, row_number, next_column
+            if name == C:
+                ref = attrs.get("r")
+                if ref:
+                    letters = ref.rstrip("0123456789")
+                    column = column_of.get(letters)
+                    if column is None:
+                        column = column_of[letters] = _column_index(letters)
+                else:
+                    column = next_column
+                kind = attrs.get("t")
+                style = attrs.get("s")
+                text.clear()
+            elif name == V or name == T:
+                grab = not phonetic
+            elif name == ROW:
+                values.clear()
+                next_column = 0
+                row_number = int(attrs["r"]) if "r" in attrs else row_number + 1
+            elif name == PHONETIC:
+                phonetic += 1
+
+        def end(name):
+            nonlocal grab, phonetic, next_column
+            if name == C:
+                next_column = column + 1
+                raw = "".join(text) if len(text) != 1 else text[0]
+                if not raw:
+                    return
+                if kind == "s":
+                    value: Any = strings[int(raw)]
+                elif kind == "inlineStr" or kind == "str":
+                    value = raw
+                elif kind == "b":
+                    value = raw == "1"
+                elif kind == "e":
+                    value = raw
+                elif kind == "d":
+                    value = dt.datetime.fromisoformat(raw)
+                else:
+                    number = float(raw)
+                    if style is not None and int(style) in date_styles:
+                        moment = dt.datetime(1899, 12, 30) + dt.timedelta(days=number)
+                        value = moment.date() if moment.time() == dt.time() else moment
+                    else:
+                        value = number
+                if value != "":
+                    values[column] = value
+            elif name == V or name == T:
+                grab = False
+            elif name == ROW:
+                if values:
+                    ready.append((row_number, [values.get(i) for i in range(max(values) + 1)]))
+            elif name == PHONETIC:
+                phonetic -= 1
+
+        def chars(data):
+            if grab:
+                text.append(data)
+
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.buffer_size = 1 << 16
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = chars
+        with self._zip() as archive, archive.open(self._part) as handle:
+            while True:
+                chunk = handle.read(1 << 16)
+                try:
+                    parser.Parse(chunk, not chunk)
+                except expat.ExpatError as error:
+                    raise FileError(_("The sheet is damaged: %(error)s") % {"error": error}) from None
+                if ready:
+                    yield from ready
+                    ready.clear()
+                if not chunk:
+                    break
+
+
+def _xlsx_parts(source: Source) -> list[tuple[str, str, int]]:
+    """(sheet name, part path, uncompressed size) of each visible worksheet, in workbook order."""
+    path = _path_of(source)
+    try:
+        archive = zipfile.ZipFile(path if path else _rewind(source))
+    except (zipfile.BadZipFile, OSError) as error:
+        raise FileError(_("The file cannot be read as a spreadsheet: %(error)s") % {"error": error}) from None
+    with archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            raise FileError(_("The file is a zip archive but not an Excel workbook."))
+        rels = {
+            a["Id"]: a["Target"] for a in _xml_attributes(archive.read("xl/_rels/workbook.xml.rels"), "Relationship")
+        }
+        parts = []
+        for attrs in _xml_attributes(archive.read("xl/workbook.xml"), "sheet"):
+            if attrs.get("state", "visible") != "visible":
+                continue
+            target = rels.get(attrs.get("id", ""), "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if part in names:
+                parts.append((attrs.get("name", ""), part, archive.getinfo(part).file_size))
+        return parts
+
+
+def _xlsx_sheets(source: Source, reader: str) -> Iterator[Sheet]:
+    parts = _xlsx_parts(source)
+    if reader == "stream" or (reader == "auto" and any(size > STREAM_ABOVE_BYTES for *_, size in parts)):
+        for name, part, _size in parts:
+            yield XlsxStreamSheet(source, name, part)
+        return
+    yield from _calamine_sheets(source, "xlsx")
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+def detect_encoding(head: bytes) -> str:
+    """UTF-8 (BOM or not), UTF-16 with a BOM, or GB18030 (a superset of GBK and GB2312)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise FileError(_("The file is neither UTF-8 nor GBK text, nor an Excel workbook."))
+
+
+class CsvSheet(Sheet):
+    format = "csv"
+
+    def __init__(self, source: Source, head: bytes):
+        self._source = source
+        self.encoding = detect_encoding(head)
+        if b"\x00" in head and not self.encoding.startswith("utf-16"):
+            raise FileError(_("The file is neither UTF-8 nor GBK text, nor an Excel workbook."))
+        sample = head.decode(self.encoding, "ignore")
+        first = next((line for line in sample.splitlines() if line.strip()), "")
+        self.delimiter = max([",", "\t", ";", "|"], key=first.count)
+        self.name = Path(_path_of(source) or getattr(source, "name", "") or "").stem
+
+    def rows(self) -> Iterator[Row]:
+        path = _path_of(self._source)
+        binary = open(path, "rb") if path else _rewind(self._source)
+        text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
+        try:
+            for index, values in enumerate(csv.reader(text, delimiter=self.delimiter)):
+                yield index + 1, values
+        except UnicodeDecodeError:
+            raise FileError(_("The file is not valid %(encoding)s text after row %(row)d.")
+                            % {"encoding": self.encoding, "row": index + 1}) from None
+        except csv.Error as error:
+            raise FileError(_("The file cannot be read as CSV: %(error)s") % {"error": error}) from None
+        finally:
+            if path:
+                text.close()
+            else:
+                text.detach()
+
+
+# --- finding the table -----------------------------------------------------------------------
+
+@dataclass
+class Table:
+    """A sheet with its header row found: which column is which."""
+
+    sheet: Sheet
+    header_row: int
+    headers: list[str]  # the header text of each column, as the file spells it
+    columns: dict[int, cols.Column] = field(default_factory=dict)  # known columns by position
+    unknown: list[str] = field(default_factory=list)  # headers that match no column (ignored)
+    duplicates: list[str] = field(default_factory=list)  # a second column for the same field (ignored)
+
+    @property
+    def format(self) -> str:
+        return self.sheet.format
+
+    def data_rows(self) -> Iterator[Row]:
+        for number, values in self.sheet.rows():
+            if number > self.header_row:
+                yield number, values
+
+    def header_of(self, key: str) -> str:
+        """The header the file uses for a field, or the national one when the file has none."""
+        for index, column in self.columns.items():
+            if column.key == key:
+                return self.headers[index]
+        return cols.COLUMN_BY_KEY[key].header if key in cols.COLUMN_BY_KEY else key
+
+
+def _header_candidates(sheet: Sheet) -> Iterator[tuple[int, list[str]]]:
+    """The first rows, each with empty cells filled from the row above when that one holds a known
+    header: a header merged across two rows has its text only in the upper row."""
+    previous: list[str] = []
+    for count, (number, values) in enumerate(sheet.rows()):
+        if count >= HEADER_SCAN_ROWS:
+            return
+        texts = ["" if cols.is_blank(v) else str(v).strip() for v in values]
+        filled = list(texts)
+        for index, text in enumerate(texts):
+            if not text and index < len(previous) and cols.column_for(previous[index]):
+                filled[index] = previous[index]
+        yield number, filled
+        previous = texts
+
+
+def _score(headers: list[str]) -> tuple[int, bool]:
+    keys = {column.key for text in headers if (column := cols.column_for(text))}
+    return len(keys), bool(keys & {"id_number", "name", "number"})
+
+
+def find_table(sheet: Sheet) -> Table | None:
+    best: tuple[int, int, list[str]] | None = None
+    for number, headers in _header_candidates(sheet):
+        score, anchored = _score(headers)
+        if anchored and score >= 3 and (best is None or score > best[0]):
+            best = (score, number, headers)
+    if best is None:
+        return None
+    number, headers = best[1], best[2]
+    table = Table(sheet=sheet, header_row=number, headers=headers)
+    taken: set[str] = set()
+    for index, text in enumerate(headers):
+        if not text:
+            continue
+        column = cols.column_for(text)
+        if column is None:
+            table.unknown.append(text)
+        elif column.key in taken:
+            table.duplicates.append(text)
+        else:
+            taken.add(column.key)
+            table.columns[index] = column
+    return table
+
+
+def sniff_format(source: Source) -> str:
+    head = _head(source, 8)
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    return "csv"
+
+
+def open_table(source: Source, *, reader: str = "auto") -> Table:
+    """The first visible sheet that has a header row. Raises FileError when there is none."""
+    fmt = sniff_format(source)
+    if fmt == "xlsx":
+        sheets: Iterator[Sheet] = _xlsx_sheets(source, reader)
+    elif fmt == "xls":
+        sheets = _calamine_sheets(source, "xls")
+    else:
+        head = _head(source)
+        if not head.strip():
+            raise FileError(_("The file is empty."))
+        sheets = iter([CsvSheet(source, head)])
+    for sheet in sheets:
+        table = find_table(sheet)
+        if table is not None:
+            return table
+    raise FileError(_(
+        "No header row found: none of the first %(n)d rows holds the national headers (户编号, 姓名, 证件号码, …)."
+    ) % {"n": HEADER_SCAN_ROWS})

@@ -1,0 +1,608 @@
+#!/usr/bin/env python3
+"""Benchmark of the household import, on one database, in one run:
+
+  (a) bangfu: dry run, commit, and the same file again (all unchanged);
+  (b) django-import-export importing the same rows into the same models (households, members);
+  (c) the database's own bulk insert of the same rows, already validated and encrypted
+      (executemany on SQLite, COPY on PostgreSQL): the floor;
+  (d) with --memory-rows N: peak memory of a dry run of an N-row file (in a child process).
+
+    .venv/bin/python bench/import.py [--rows 100000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import .venv/bin/python bench/import.py
+    .venv/bin/python bench/import.py --rows 0 --memory-rows 1000000 --memory-format csv
+
+Needs the `bench` extra (django-import-export). Files and the SQLite database go to bench/out/.
+The PostgreSQL database named in DATABASE_URL is emptied of households first: use one of its own
+(createdb -h 127.0.0.1 -U postgres bench_import; bench/households.py uses `bench`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import gc
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+VILLAGES = 20
+TOWNSHIP = "370215010"
+
+
+def setup_django(database_url: str | None) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("BANGFU_DATA_DIR", str(OUT / "data"))
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.setdefault("DATABASE_URL", f"sqlite:///{OUT / 'bench.sqlite3'}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bangfu.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def prepare_regions_and_user():
+    from bangfu.accounts.models import Role, User
+    from bangfu.regions.models import Level, Region
+
+    tree = [("37", "山东省", Level.PROVINCE, None), ("3702", "青岛市", Level.CITY, "37"),
+            ("370215", "即墨区", Level.COUNTY, "3702"), (TOWNSHIP, "蓝村街道", Level.TOWNSHIP, "370215")]
+    tree += [(f"{TOWNSHIP}{i:03d}", f"第{i}村", Level.VILLAGE, TOWNSHIP) for i in range(1, VILLAGES + 1)]
+    for code, name, level, parent in tree:
+        Region.objects.update_or_create(code=code, defaults={"name": name, "level": level, "parent_id": parent})
+    user = User.objects.filter(username="bench").first()
+    if user is None:
+        user = User.objects.create_user(username="bench", password="bench-password", role=Role.ADMIN)
+    return user
+
+
+# --- the sheet -------------------------------------------------------------------------------
+
+def national_rows(count: int, seed: int = 7):
+    """`count` member rows in the national format: households of 1 to 6, all columns filled the
+    way the national export fills them."""
+    from bangfu.households import choices
+    from bangfu.households.synthetic import make_id_number
+    from bangfu.imports import columns as cols
+
+    rng = random.Random(seed)
+    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    given = "秀英建国玉兰桂芝明华立强志军海燕淑珍丽娟文静国庆红梅小雨佳怡子轩浩然春生秋菊"
+    headers = [c.header for c in cols.COLUMNS]
+    start = dt.date(1935, 1, 1)
+    person = 0
+    household = 0
+    written = 0
+    while written < count:
+        household += 1
+        village = f"{TOWNSHIP}{rng.randint(1, VILLAGES):03d}"
+        size = min(rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 6]), count - written)
+        surname = rng.choice(surnames)
+        monitored = rng.random() < 0.3
+        base = {
+            "户编号": f"{village}{household:06d}", "省": "山东省", "市": "青岛市", "县": "即墨区", "乡(镇)": "蓝村街道",
+            "村": f"第{int(village[-3:])}村", "行政区划代码": village, "联系电话": f"13{rng.randint(100000000, 999999999)}",
+            "户类别": "建档立卡户" + ("、监测对象" if monitored else "") + ("、低保户" if rng.random() < 0.2 else ""),
+            "户状态": "正常", "识别标准": "国家标准", "脱贫户属性": rng.choice(["一般脱贫户", "低保脱贫户"]),
+            "主要致贫原因": rng.choice(["因病", "因残", "缺技术", "缺劳力"]),
+            "监测对象类别": rng.choice(["脱贫不稳定户", "边缘易致贫户"]) if monitored else "",
+            "耕地面积(亩)": round(rng.random() * 5, 1), "入户路类型": "水泥路", "住房面积(㎡)": rng.randint(40, 160),
+            "是否危房": "否", "饮水是否安全": "是", "是否通生活用电": "是", "有无卫生厕所": rng.choice(["有", "无"]),
+            "主要燃料类型": rng.choice(["柴草", "煤炭", "清洁能源"]), "工资性收入": rng.randint(0, 40000),
+            "转移性收入": rng.randint(0, 8000),
+        }
+        names = []
+        for index in range(size):
+            relation = ("户主" if index == 0 else "配偶" if index == 1 else rng.choice(["之子", "之女", "之孙子", "之孙女"]))
+            sex = ("M" if index == 0 else "F") if index < 2 else ("M" if relation in ("之子", "之孙子") else "F")
+            birth = start + dt.timedelta(days=person // 50)
+            id_number = make_id_number("370215", birth, person % 50, sex)
+            person += 1
+            name = surname + "".join(rng.choice(given) for _ in range(2)) if index != 1 else rng.choice(surnames) + rng.choice(given)
+            names.append(name)
+            student = index >= 2 and rng.random() < 0.4
+            row = dict(base)
+            row.update({
+                "户主姓名": names[0], "姓名": name, "性别": choices.SEX_NATIONAL[sex], "出生日期": birth,
+                "证件类型": "居民身份证", "证件号码": id_number, "民族": "汉族",
+                "成员联系电话": f"15{rng.randint(100000000, 999999999)}" if rng.random() < 0.5 else "",
+                "与户主关系": relation, "文化程度": "" if student else rng.choice(["小学", "初中", "高中"]),
+                "在校生状况": rng.choice(["小学", "七年级", "普通高中一年级"]) if student else "",
+                "健康状况": rng.choice(["健康", "健康", "长期慢性病", "残疾,长期慢性病"]),
+                "劳动技能": rng.choice(["普通劳动力", "弱劳动力或半劳动力", "无劳动力"]),
+                "务工状况": rng.choice(["", "乡镇内务工", "省外务工"]), "务工时间（月）": rng.randint(0, 12),
+                "政治面貌": "群众", "是否享受低保": rng.choice(["是", "否"]), "是否特困供养人员": "否",
+                "是否参加城乡居民基本养老保险": "是", "是否参加城乡居民基本医疗保险": "是", "是否参加大病保险": "是",
+            })
+            yield [row.get(h, "") for h in headers]
+            written += 1
+
+
+def write_sheet(path: Path, count: int) -> None:
+    from bangfu.imports import columns as cols
+
+    headers = [c.header for c in cols.COLUMNS]
+    started = time.perf_counter()
+    if path.suffix == ".csv":
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(headers)
+            for row in national_rows(count):
+                writer.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in row])
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("成员")
+        ws.append(headers)
+        for row in national_rows(count):
+            ws.append([None if v == "" else v for v in row])
+        wb.save(path)
+    print(f"  wrote {path.name} ({count} rows) in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def sheet(count: int, suffix: str = ".xlsx") -> Path:
+    path = OUT / f"national_{count}{suffix}"
+    if not path.exists():
+        write_sheet(path, count)
+    return path
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def wipe() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("history_change", "households_member", "households_householdcategory",
+                      "households_assignment", "households_household"):
+            cursor.execute(f"DELETE FROM {table}")
+    if connection.vendor == "postgresql":  # the next run starts from fresh statistics, not dead rows
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE households_household, households_member, history_change")
+
+
+def counts() -> tuple[int, int]:
+    from bangfu.households.models import Household, Member
+
+    return Household.objects.count(), Member.objects.count()
+
+
+def timed(label: str, function):
+    """Wall time (returned) and this process's CPU time (shown too: on a shared machine the wall
+    time also counts other processes, the CPU time does not, nor the database server's)."""
+    gc.collect()
+    started, cpu = time.perf_counter(), time.process_time()
+    value = function()
+    seconds = time.perf_counter() - started
+    print(f"  {label}: {seconds:.2f} s (CPU of this process {time.process_time() - cpu:.2f} s)", flush=True)
+    return seconds, value
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- (a) bangfu ------------------------------------------------------------------------------
+
+def run_bangfu(user, path: Path, *, dry_run: bool):
+    from bangfu.imports.services import households_import
+
+    result = households_import(actor=user, source=path, region_code=TOWNSHIP, dry_run=dry_run)
+    if result.errors:
+        raise SystemExit(f"unexpected errors: {[str(e) for e in result.errors[:5]]}")
+    return result
+
+
+def fast_history(changes) -> None:
+    """What history.services.changes_bulk_record does, inserted the way imports.bulk inserts
+    members (COPY / executemany) instead of through bulk_create: a proposal, measured as (a')."""
+    from django.utils import timezone
+
+    from bangfu.core import requestid
+    from bangfu.history.models import Change
+    from bangfu.imports import bulk
+
+    request_id, now = requestid.current(), timezone.now()
+    for change in changes:
+        change.request_id = request_id
+        change.at = change.at or now
+    bulk.insert(Change, changes)
+
+
+def run_bangfu_fast_history(user, path: Path):
+    from bangfu.imports import services
+
+    original = services.changes_bulk_record
+    services.changes_bulk_record = fast_history
+    try:
+        return run_bangfu(user, path, dry_run=False)
+    finally:
+        services.changes_bulk_record = original
+
+
+def warm_up(user) -> None:
+    """Load the code paths once (pypinyin's dictionaries, form classes...) before any clock starts."""
+    from bangfu.imports.services import households_import
+
+    households_import(actor=user, source=ROOT / "bangfu/imports/tests/files/national.xlsx", region_code=TOWNSHIP,
+                      dry_run=True)
+
+
+# --- (b) django-import-export ----------------------------------------------------------------
+
+def import_export_resources():
+    from import_export import fields, resources, widgets
+
+    from bangfu.core import crypto
+    from bangfu.core.text import initials
+    from bangfu.households import identity
+    from bangfu.households.models import Household, Member
+    from bangfu.regions.models import Region
+
+    class YesNo(widgets.BooleanWidget):
+        TRUE_VALUES = ["是", "有", True]
+        FALSE_VALUES = ["否", "无", False]
+
+    class Yuan(widgets.Widget):
+        def clean(self, value, row=None, **kwargs):
+            return None if value in (None, "") else int(round(float(value) * 100))
+
+    class Choice(widgets.Widget):
+        def __init__(self, mapping=None):
+            self.mapping = mapping or {}
+
+        def clean(self, value, row=None, **kwargs):
+            value = "" if value is None else str(value).strip()
+            return self.mapping.get(value, value)
+
+    class HouseholdResource(resources.ModelResource):
+        number = fields.Field(attribute="number", column_name="户编号")
+        region = fields.Field(attribute="region", column_name="行政区划代码",
+                              widget=widgets.ForeignKeyWidget(Region, field="code"))
+        status = fields.Field(attribute="status", column_name="户状态", widget=Choice({"正常": "active"}))
+        identification_standard = fields.Field(attribute="identification_standard", column_name="识别标准", widget=Choice())
+        poverty_attribute = fields.Field(attribute="poverty_attribute", column_name="脱贫户属性", widget=Choice())
+        main_cause = fields.Field(attribute="main_cause", column_name="主要致贫原因", widget=Choice())
+        monitor_type = fields.Field(attribute="monitor_type", column_name="监测对象类别",
+                                    widget=Choice({"脱贫不稳定户": "unstable", "边缘易致贫户": "marginal"}))
+        farmland_mu = fields.Field(attribute="farmland_mu", column_name="耕地面积(亩)", widget=widgets.DecimalWidget())
+        road_type = fields.Field(attribute="road_type", column_name="入户路类型", widget=Choice())
+        housing_area = fields.Field(attribute="housing_area", column_name="住房面积(㎡)", widget=widgets.DecimalWidget())
+        dilapidated = fields.Field(attribute="dilapidated", column_name="是否危房", widget=YesNo())
+        safe_water = fields.Field(attribute="safe_water", column_name="饮水是否安全", widget=YesNo())
+        electricity = fields.Field(attribute="electricity", column_name="是否通生活用电", widget=YesNo())
+        sanitary_toilet = fields.Field(attribute="sanitary_toilet", column_name="有无卫生厕所", widget=YesNo())
+        fuel_type = fields.Field(attribute="fuel_type", column_name="主要燃料类型", widget=Choice())
+        wage_income = fields.Field(attribute="wage_income", column_name="工资性收入", widget=Yuan())
+        transfer_income = fields.Field(attribute="transfer_income", column_name="转移性收入", widget=Yuan())
+        head_name = fields.Field(attribute="head_name", column_name="户主姓名")
+
+        class Meta:
+            model = Household
+            import_id_fields = ("number",)
+            fields = ("number", "region", "status", "identification_standard", "poverty_attribute", "main_cause",
+                      "monitor_type", "farmland_mu", "road_type", "housing_area", "dilapidated", "safe_water",
+                      "electricity", "sanitary_toilet", "fuel_type", "wage_income", "transfer_income", "head_name")
+            skip_unchanged = True
+            clean_model_instances = True
+
+        def before_save_instance(self, instance, row, **kwargs):
+            instance.region_code = instance.region_id
+            phone = identity.normalise_phone(row["联系电话"])
+            instance.phone_encrypted = crypto.encrypt(phone)
+            instance.phone_hash = crypto.keyed_hash(identity.phone_lookup_key(phone))
+            instance.phone_tail = phone[-4:]
+
+    class MemberResource(resources.ModelResource):
+        id_hash = fields.Field(attribute="id_hash", column_name="id_hash")
+        household = fields.Field(attribute="household", column_name="户编号",
+                                 widget=widgets.ForeignKeyWidget(Household, field="number"))
+        name = fields.Field(attribute="name", column_name="姓名")
+        sex = fields.Field(attribute="sex", column_name="性别", widget=Choice({"男": "M", "女": "F"}))
+        birth_date = fields.Field(attribute="birth_date", column_name="出生日期", widget=widgets.DateWidget())
+        id_type = fields.Field(attribute="id_type", column_name="证件类型", widget=Choice())
+        ethnicity = fields.Field(attribute="ethnicity", column_name="民族")
+        relation = fields.Field(attribute="relation", column_name="与户主关系", widget=Choice())
+        education = fields.Field(attribute="education", column_name="文化程度", widget=Choice())
+        school_status = fields.Field(attribute="school_status", column_name="在校生状况", widget=Choice())
+        labor_skill = fields.Field(attribute="labor_skill", column_name="劳动技能", widget=Choice())
+        work_status = fields.Field(attribute="work_status", column_name="务工状况", widget=Choice())
+        work_months = fields.Field(attribute="work_months", column_name="务工时间（月）", widget=widgets.IntegerWidget())
+        political_status = fields.Field(attribute="political_status", column_name="政治面貌", widget=Choice())
+        minimum_living = fields.Field(attribute="minimum_living", column_name="是否享受低保", widget=YesNo())
+        extreme_hardship = fields.Field(attribute="extreme_hardship", column_name="是否特困供养人员", widget=YesNo())
+        pension_insured = fields.Field(attribute="pension_insured", column_name="是否参加城乡居民基本养老保险", widget=YesNo())
+        medical_insured = fields.Field(attribute="medical_insured", column_name="是否参加城乡居民基本医疗保险", widget=YesNo())
+        critical_illness_insured = fields.Field(attribute="critical_illness_insured", column_name="是否参加大病保险",
+                                                widget=YesNo())
+
+        class Meta:
+            model = Member
+            import_id_fields = ("id_hash",)
+            fields = ("id_hash", "household", "name", "sex", "birth_date", "id_type", "ethnicity", "relation",
+                      "education", "school_status", "labor_skill", "work_status", "work_months", "political_status",
+                      "minimum_living", "extreme_hardship", "pension_insured", "medical_insured",
+                      "critical_illness_insured")
+            skip_unchanged = True
+            clean_model_instances = True
+
+        def before_import(self, dataset, **kwargs):
+            # Members are matched by the keyed hash of their ID number, as bangfu matches them.
+            dataset.append_col(
+                [crypto.keyed_hash(identity.parse_id_number(n).base) for n in dataset["证件号码"]], header="id_hash")
+
+        def before_save_instance(self, instance, row, **kwargs):
+            parsed = identity.parse_id_number(row["证件号码"])
+            instance.id_number_encrypted = crypto.encrypt(parsed.full)
+            instance.id_tail_reversed = parsed.base[-6:][::-1]
+            instance.name_initials = initials(instance.name)
+            instance.health = [part for part in str(row["健康状况"] or "").split(",") if part]
+            phone = row["成员联系电话"]
+            if phone:
+                phone = identity.normalise_phone(phone)
+                instance.phone_encrypted = crypto.encrypt(phone)
+                instance.phone_hash = crypto.keyed_hash(phone)
+                instance.phone_tail = phone[-4:]
+
+    return HouseholdResource(), MemberResource()
+
+
+def run_import_export(path: Path, rows: int | None = None) -> tuple[float, float]:
+    import tablib
+
+    started = time.perf_counter()
+    with open(path, "rb") as handle:
+        dataset = tablib.Dataset().load(handle.read(), format="xlsx" if path.suffix == ".xlsx" else "csv")
+    if rows:
+        dataset = dataset.subset(rows=range(rows))
+    loaded = time.perf_counter() - started
+    households, members = import_export_resources()
+    result = households.import_data(dataset, dry_run=False)
+    if result.has_errors() or result.has_validation_errors():
+        raise SystemExit(f"import-export households: {result.invalid_rows[:3]} {result.row_errors()[:3]}")
+    result = members.import_data(dataset, dry_run=False)
+    if result.has_errors() or result.has_validation_errors():
+        raise SystemExit(f"import-export members: {result.invalid_rows[:3]} {result.row_errors()[:3]}")
+    return loaded, time.perf_counter() - started
+
+
+# --- (c) the floor ---------------------------------------------------------------------------
+
+def validated_rows(path: Path):
+    """The rows as bangfu writes them (checked, encrypted), built before the clock starts."""
+    from bangfu.core import crypto
+    from bangfu.core.text import initials
+    from bangfu.households import identity
+    from bangfu.imports.readers import open_table
+
+    table = open_table(path)
+    index = {column.header: position for position, column in table.columns.items()}
+    now = dt.datetime.now(dt.timezone.utc)
+    households, categories, members = [], [], []
+    by_number: dict[str, int] = {}
+    for _number, values in table.data_rows():
+        def get(header, values=values):
+            return values[index[header]]
+
+        number = get("户编号")
+        if number not in by_number:
+            pk = 10_000_000 + len(households)
+            by_number[number] = pk
+            phone = str(get("联系电话"))
+            households.append((
+                pk, number, get("行政区划代码"), get("行政区划代码"), "", get("户主姓名"), crypto.encrypt(phone),
+                crypto.keyed_hash(phone), phone[-4:], "active", "", "国家标准", get("脱贫户属性"), get("主要致贫原因"),
+                "[]", "[]", "", None, str(get("耕地面积(亩)")), "水泥路", str(get("住房面积(㎡)")), False, None, True,
+                True, get("有无卫生厕所") == "有", get("主要燃料类型"), int(get("工资性收入")) * 100, None, None,
+                int(get("转移性收入")) * 100, None, None, 1, now, now,
+            ))
+            categories.append((pk, "registered_poor"))
+        parsed = identity.parse_id_number(get("证件号码"))
+        phone = get("成员联系电话") or ""
+        members.append((
+            by_number[number], get("姓名"), initials(get("姓名")), "M" if get("性别") == "男" else "F",
+            parsed.birth_date, "居民身份证", crypto.encrypt(parsed.full), crypto.keyed_hash(parsed.base),
+            parsed.base[-6:][::-1], "汉族", crypto.encrypt(phone), crypto.keyed_hash(phone), phone[-4:],
+            get("与户主关系"), get("文化程度") or "", get("在校生状况") or "", '["健康"]', get("劳动技能"),
+            get("务工状况") or "", int(get("务工时间（月）") or 0), "", "", "群众", get("是否享受低保") == "是", False,
+            True, True, True, "", "", None, 1, now, now,
+        ))
+    return households, categories, members
+
+
+HOUSEHOLD_COLUMNS = ("id, number, region_id, region_code, address, head_name, phone_encrypted, phone_hash, phone_tail, "
+                     "status, monitor_type, identification_standard, poverty_attribute, main_cause, other_causes, risks, "
+                     "risk_elimination_method, risk_eliminated_on, farmland_mu, road_type, housing_area, dilapidated, "
+                     "dilapidation_level, safe_water, electricity, sanitary_toilet, fuel_type, wage_income, "
+                     "business_income, property_income, transfer_income, business_expense, caseworker_id, version, "
+                     "created_at, updated_at")
+MEMBER_COLUMNS = ("household_id, name, name_initials, sex, birth_date, id_type, id_number_encrypted, id_hash, "
+                  "id_tail_reversed, ethnicity, phone_encrypted, phone_hash, phone_tail, relation, education, "
+                  "school_status, health, labor_skill, work_status, work_months, work_place, employer, political_status, "
+                  "minimum_living, extreme_hardship, pension_insured, medical_insured, critical_illness_insured, "
+                  "disability_category, welfare_post_type, welfare_post_months, version, created_at, updated_at")
+
+
+def bulk_insert(households, categories, members) -> None:
+    from django.db import connection, transaction
+
+    def fix(row):  # dilapidation_level is text, never NULL
+        return row[:22] + ("",) + row[23:]
+
+    households = [fix(r) for r in households]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor
+            with raw.copy(f"COPY households_household ({HOUSEHOLD_COLUMNS}) FROM STDIN") as copy:
+                for row in households:
+                    copy.write_row(row)
+            with raw.copy("COPY households_householdcategory (household_id, category) FROM STDIN") as copy:
+                for row in categories:
+                    copy.write_row(row)
+            with raw.copy(f"COPY households_member ({MEMBER_COLUMNS}) FROM STDIN") as copy:
+                for row in members:
+                    copy.write_row(row)
+        else:
+            def marks(n):
+                return ", ".join(["%s"] * n)
+
+            cursor.executemany(f"INSERT INTO households_household ({HOUSEHOLD_COLUMNS}) VALUES ({marks(36)})",
+                               households)
+            cursor.executemany("INSERT INTO households_householdcategory (household_id, category) VALUES (%s, %s)",
+                               categories)
+            cursor.executemany(f"INSERT INTO households_member ({MEMBER_COLUMNS}) VALUES ({marks(34)})", members)
+
+
+# --- where the time goes --------------------------------------------------------------------
+
+def phases(user, path: Path) -> None:
+    """A commit with CPU time summed per step of the importer (steps nest: 'write' holds 'history')."""
+    import collections
+
+    from bangfu.imports import forms, services
+
+    spent: collections.Counter = collections.Counter()
+
+    def measure(owner, name, label):
+        original = getattr(owner, name)
+
+        def measured(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[label] += time.process_time() - started
+
+        setattr(owner, name, measured)
+        return owner, name, original
+
+    patches = [
+        measure(services._Import, "parse", "read cells into form values"),
+        measure(services._Import, "add_member", "member row: parse cells, ID number, in-file duplicates"),
+        measure(forms.RowForm, "validate", "forms (HouseholdForm, MemberForm)"),
+        measure(services._Import, "load_existing", "load existing households and members"),
+        measure(services._Import, "plan_household", "plan writes: objects, encryption, snapshots"),
+        measure(services, "changes_bulk_record", "history rows (history.services.changes_bulk_record)"),
+        measure(services.bulk, "insert", "insert households, categories, members (imports.bulk)"),
+        measure(services._Import, "write", "write (all of it)"),
+    ]
+    patches.append(measure(services._Import, "run", "the whole import"))
+    started = time.process_time()
+    try:
+        run_bangfu(user, path, dry_run=True)
+    finally:
+        for owner, name, original in patches:
+            setattr(owner, name, original)
+    total = time.process_time() - started
+    print(f"  CPU time of a dry run by step ({total:.1f} s in all):")
+    for label, seconds in spent.most_common():
+        print(f"    {seconds:7.2f} s  {seconds / total:5.1%}  {label}")
+
+
+# --- (d) memory ------------------------------------------------------------------------------
+
+def memory_child(path: Path, reader: str) -> None:
+    """Run in a fresh process: a dry run of `path`, then print time and peak memory."""
+    user = prepare_regions_and_user()
+    from bangfu.imports.services import households_import
+
+    before = peak_mb()
+    started = time.perf_counter()
+    result = households_import(actor=user, source=path, region_code=TOWNSHIP, dry_run=True, reader=reader)
+    print(f"  dry run of {result.rows} rows ({path.suffix}, reader {reader}): "
+          f"{time.perf_counter() - started:.0f} s, peak RSS {peak_mb():.0f} MB "
+          f"(after Django start-up {before:.0f} MB); errors {len(result.errors)}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="member rows in the timed file (0: skip)")
+    parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    parser.add_argument("--reader", choices=["auto", "calamine", "stream"], default="auto")
+    parser.add_argument("--skip-import-export", action="store_true", help="skip (b), which is slow")
+    parser.add_argument("--ie-rows", type=int, default=0,
+                        help="run (b) on the first N rows only and scale its time (it is linear: row by row)")
+    parser.add_argument("--memory-rows", type=int, default=0, help="also measure a dry run of this many rows")
+    parser.add_argument("--memory-format", choices=["xlsx", "csv"], default="xlsx")
+    parser.add_argument("--phases", action="store_true", help="also show where (a)'s time goes")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    setup_django(None)
+    from django.db import connection
+
+    if args.child:
+        memory_child(Path(args.child), args.reader)
+        return
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; python {sys.version.split()[0]}",
+          flush=True)
+    user = prepare_regions_and_user()
+    if args.rows:
+        path = sheet(args.rows, f".{args.format}")
+        wipe()
+        print(f"(a) bangfu, {args.rows} member rows from {path.name}", flush=True)
+        from bangfu.imports import readers
+
+        if args.reader != "auto":
+            readers.STREAM_ABOVE_BYTES = 0 if args.reader == "stream" else 1 << 62
+        warm_up(user)
+        dry, result = timed("dry run", lambda: run_bangfu(user, path, dry_run=True))
+        print(f"    {result.summary()}")
+        commit, result = timed("commit", lambda: run_bangfu(user, path, dry_run=False))
+        print(f"    {result.summary()}")
+        _again, result = timed("same file again", lambda: run_bangfu(user, path, dry_run=False))
+        print(f"    {result.summary()}")
+        households_count, members_count = counts()
+        wipe()
+        if args.phases:
+            phases(user, path)
+        print("(a') bangfu commit, history rows inserted like the members (a proposal for history.services)")
+        proposal, result = timed("commit", lambda: run_bangfu_fast_history(user, path))
+        wipe()
+        ie = None
+        if not args.skip_import_export:
+            ie_rows = min(args.ie_rows or args.rows, args.rows)
+            print(f"(b) django-import-export, the same {ie_rows} rows, same models (households, then members)",
+                  flush=True)
+            _seconds, (loaded, total) = timed("load + import", lambda: run_import_export(path, ie_rows))
+            print(f"    of which loading the sheet with tablib: {loaded:.2f} s; rows now {counts()}")
+            # The whole sheet is loaded either way; the import itself is row by row, so it scales.
+            ie = loaded + (total - loaded) * args.rows / ie_rows
+            if ie_rows < args.rows:
+                print(f"    loading + import scaled to {args.rows} rows (it imports row by row): {ie:.0f} s")
+            wipe()
+        print("(c) the database's own bulk insert of the same validated rows", flush=True)
+        households, categories, members = validated_rows(path)
+        floor, _none = timed("bulk insert", lambda: bulk_insert(households, categories, members))
+        assert counts() == (households_count, members_count), (counts(), households_count, members_count)
+        wipe()
+        print("ratios:")
+        if ie:
+            print(f"  django-import-export / bangfu commit = {ie / commit:.1f}x (target >= 10x)")
+        print(f"  bangfu commit / bulk insert = {commit / floor:.1f}x (target <= 3x)")
+        print(f"  bangfu dry run / bulk insert = {dry / floor:.1f}x")
+        print(f"  bangfu commit with the proposed history insert / bulk insert = {proposal / floor:.1f}x")
+        print(f"  per member row: bangfu commit {commit / args.rows * 1e6:.0f} us, "
+              f"floor {floor / args.rows * 1e6:.0f} us" + (f", import-export {ie / args.rows * 1e6:.0f} us" if ie else ""))
+    if args.memory_rows:
+        import subprocess
+
+        path = sheet(args.memory_rows, f".{args.memory_format}")
+        print(f"(d) memory, {args.memory_rows} rows", flush=True)
+        subprocess.run([sys.executable, __file__, "--child", str(path), "--reader", args.reader], check=True)
+
+
+if __name__ == "__main__":
+    main()
