@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.permissions import can as _can
+from bangfu.core.nav import NavLink, nav_links
 from bangfu.households import choices, identity
 
 register = template.Library()
@@ -17,6 +18,14 @@ register = template.Library()
 def can(user, action: str) -> bool:
     """{% if user|can:"household.create" %}"""
     return _can(user, action)
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context) -> list[NavLink]:
+    """{% main_nav as links %}: the menu entries the user may follow (see core/nav.py)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return nav_links(context.get("user"), match.view_name if match else None)
 
 
 @register.filter

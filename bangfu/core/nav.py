@@ -1,0 +1,46 @@
+"""The main menu: each app declares its entries on its AppConfig (`nav`), so adding an app adds its
+links without touching the base template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str  # a lazy translation
+    url_name: str
+    permission: str
+    order: int = 100
+    # Other views of the app that count as "this entry" for aria-current (e.g. the list entry for a
+    # household's page); an exact url_name match always wins.
+    also_current: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    href: str
+    current: bool
+
+
+def _declared() -> list[NavItem]:
+    items = [item for config in apps.get_app_configs() for item in getattr(config, "nav", ())]
+    return sorted(items, key=lambda item: item.order)
+
+
+def nav_links(user, view_name: str | None) -> list[NavLink]:
+    """The entries this user may follow, marking the one the current view belongs to."""
+    # Imported here: apps.py files import this module while the app registry is still loading.
+    from bangfu.accounts.permissions import can
+
+    items = [item for item in _declared() if can(user, item.permission)]
+    current = next((item for item in items if item.url_name == view_name), None)
+    if current is None and view_name:
+        namespace = view_name.rpartition(":")[0]
+        current = next((item for item in items if view_name in item.also_current
+                        or f"{namespace}:*" in item.also_current), None)
+    return [NavLink(label=str(item.label), href=reverse(item.url_name), current=item is current) for item in items]
