@@ -24,6 +24,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "member.reveal_id": OFFICE_UP,
     "region.add": EDITORS,
     "user.manage": frozenset({Role.ADMIN}),
+    # Casework: a contact is logged by whoever made it; campaigns and schedules are the office's.
+    "contact.create": EDITORS | {Role.CASEWORKER},
+    "contact.view": ALL,
+    "campaign.view": ALL,
+    "campaign.manage": OFFICE_UP,
+    "schedule.manage": OFFICE_UP,
+    "worklist.view": frozenset({Role.CASEWORKER}),
+    "worklist.view_others": EDITORS | {Role.COUNTY},
+    "assessment.view": ALL,
 }
 
 
