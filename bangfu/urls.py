@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("bangfu.accounts.urls")),
     path("households/", include("bangfu.households.urls")),
     path("imports/", include("bangfu.imports.urls")),
+    path("casework/", include("bangfu.casework.urls")),
     path("regions/", include("bangfu.regions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -2,12 +2,23 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.worklist import WorklistSource
+from bangfu.core.nav import NavItem
+from bangfu.households.panels import PanelSource
 
 
 class CaseworkConfig(AppConfig):
     name = "bangfu.casework"
     label = "casework"
     verbose_name = _("Casework")
+    nav = (
+        NavItem(_("Today"), "casework:worklist", "worklist.view", order=5, also_current=("casework:contact_add",)),
+        NavItem(_("Caseworkers' day"), "casework:worklists", "worklist.view_others", order=30,
+                also_current=("casework:worklist_of",)),
+        NavItem(_("Campaigns"), "casework:campaigns", "campaign.view", order=40,
+                also_current=("casework:campaign_detail", "casework:campaign_create")),
+        NavItem(_("Four conditions"), "casework:assessments", "assessment.view", order=50),
+        NavItem(_("Schedules"), "casework:schedules", "schedule.manage", order=60),
+    )
     # The caseworker's day: see bangfu.casework.worklist for the protocol.
     worklist_sections = (
         WorklistSource("bangfu.casework.worklist.overdue_section", order=20),
@@ -15,4 +26,4 @@ class CaseworkConfig(AppConfig):
         WorklistSource("bangfu.casework.worklist.due_section", order=40),
     )
     # Other apps' household pages: see bangfu.households.panels.
-    household_panels = ()
+    household_panels = (PanelSource("bangfu.casework.panels.contacts_panel", order=10),)

@@ -37,6 +37,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 SECTION_LIMIT = 100
+PRINT = "casework/_section_followups_print.html"
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def overdue_section(caseworker, day: dt.date) -> WorklistSection | None:
     rows, count = _followups(caseworker, day, kind=FollowUpKind.SCHEDULE, due__lt=day)
     if not rows:
         return None
-    return WorklistSection(key="overdue", title=str(_("Overdue follow-ups")), template="casework/_section_followups.html",
+    return WorklistSection(key="overdue", title=str(_("Overdue follow-ups")), template="casework/_section_followups.html", print_template=PRINT,
                            items=rows, count=count, api_items=_api_items(rows))
 
 
@@ -120,7 +121,7 @@ def due_section(caseworker, day: dt.date) -> WorklistSection | None:
     rows, count = _followups(caseworker, day, kind=FollowUpKind.SCHEDULE, due=day)
     if not rows:
         return None
-    return WorklistSection(key="due", title=str(_("Due today")), template="casework/_section_followups.html",
+    return WorklistSection(key="due", title=str(_("Due today")), template="casework/_section_followups.html", print_template=PRINT,
                            items=rows, count=count, api_items=_api_items(rows))
 
 
@@ -131,5 +132,5 @@ def campaign_section(caseworker, day: dt.date) -> WorklistSection | None:
                              campaign__start__lte=day, campaign__end__gte=day)
     if not rows:
         return None
-    return WorklistSection(key="campaign", title=str(_("Campaign calls")), template="casework/_section_followups.html",
+    return WorklistSection(key="campaign", title=str(_("Campaign calls")), template="casework/_section_followups.html", print_template=PRINT,
                            items=rows, count=count, api_items=_api_items(rows))
