@@ -386,7 +386,11 @@ def contact_create(
             step(contact)
         return contact
 
-    return create_once(Contact, client_id=client_id, create=create)
+    contact, created = create_once(Contact, client_id=client_id, create=create)
+    if not created and (contact.caseworker_id != actor.pk or contact.household_id != household.pk):
+        # Not a retry of this submission: an id reused by another client or for another household.
+        raise ValidationError({"client_id": _("This submission id was already used for another contact.")})
+    return contact, created
 
 
 # --- campaigns ---------------------------------------------------------------------------------

@@ -14,6 +14,11 @@ ROUTES = {
     "/api/households/{id}/history": {"get"},
     "/api/households/{id}/reveal": {"post"},
     "/api/members/{id}/reveal": {"post"},
+    "/api/contacts": {"post"},
+    "/api/worklist": {"get"},
+    "/api/campaigns": {"get", "post"},
+    "/api/campaigns/{id}/coverage": {"get"},
+    "/api/households/{id}/contacts": {"get"},
 }
 
 
