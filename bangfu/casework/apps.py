@@ -27,3 +27,5 @@ class CaseworkConfig(AppConfig):
     )
     # Other apps' household pages: see bangfu.households.panels.
     household_panels = (PanelSource("bangfu.casework.panels.contacts_panel", order=10),)
+    # `bangfu synth`: a year of contacts and today's due follow-ups for the new households.
+    synth_steps = ("bangfu.casework.synthetic.synth_casework",)

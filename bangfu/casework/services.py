@@ -393,6 +393,48 @@ def contact_create(
     return contact, created
 
 
+# --- summary rows, rebuilt (after a bulk load, or to repair) -------------------------------------
+
+@transaction.atomic
+def assessment_tallies_rebuild(*, region_code: str = "") -> int:
+    """Count the villages' tallies again from the households' summary rows; returns the villages."""
+    from django.db.models import Count, Q as Where
+    from django.db.models.functions import Substr
+
+    cases = HouseholdCase.objects.filter(assessment__isnull=False)
+    if region_code:
+        cases = cases.filter(prefix_q("region_code", region_code))
+    rows = (cases.annotate(village=Substr("region_code", 1, 12)).values("village")
+            .annotate(assessed=Count("pk"), all_ok=Count("pk", filter=Where(all_ok=True)),
+                      **{name: Count("pk", filter=Where(**{name: True})) for name in CONDITIONS}))
+    tallies = AssessmentTally.objects.all()
+    if region_code:
+        tallies = tallies.filter(prefix_q("region_code", region_code))
+    tallies.delete()
+    AssessmentTally.objects.bulk_create([
+        AssessmentTally(region_code=row.pop("village"), **row) for row in rows
+    ])
+    return len(rows)
+
+
+@transaction.atomic
+def coverage_tallies_rebuild(*, campaign: Campaign) -> int:
+    """Count a campaign's coverage tallies again from its follow-ups; returns the rows."""
+    from django.db.models import Count, Q as Where
+    from django.db.models.functions import Substr
+
+    rows = (FollowUp.objects.filter(campaign=campaign).annotate(village=Substr("region_code", 1, 12))
+            .values("village", "caseworker_id").annotate(
+                total=Count("pk"), reached=Count("pk", filter=Where(status=FollowUpStatus.DONE)),
+                tried=Count("pk", filter=Where(status=FollowUpStatus.DUE, tries__gt=0)),
+                flagged=Count("pk", filter=Where(status=FollowUpStatus.DUE, tries__gte=TRIES_BEFORE_VISIT))))
+    CoverageTally.objects.filter(campaign=campaign).delete()
+    CoverageTally.objects.bulk_create([
+        CoverageTally(campaign=campaign, region_code=row.pop("village"), **row) for row in rows
+    ])
+    return len(rows)
+
+
 # --- campaigns ---------------------------------------------------------------------------------
 
 def _common_prefix(codes: list[str]) -> str:

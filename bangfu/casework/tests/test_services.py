@@ -20,6 +20,7 @@ from bangfu.casework.models import (
     Contact,
     CoverageTally,
     FollowUp,
+    FollowUpKind,
     FollowUpStatus,
     HouseholdCase,
 )
@@ -320,3 +321,22 @@ def test_command_and_task_make_follow_ups_once(casework):
     followups_generate_task.call_local()
     call_command("followups", stdout=out)
     assert FollowUp.objects.count() == 4
+
+
+def test_synth_adds_a_year_of_casework_consistent_with_the_summary_rows(personas, casework):
+    from bangfu.casework.synthetic import synth_casework
+
+    result = synth_casework(county_code="370215", seed=3)
+    assert result.households == 4 and result.contacts > 4 * 12
+    weekly = Contact.objects.filter(household=casework["elderly_a"]).count()
+    assert weekly > 45
+    assert FollowUp.objects.filter(kind=FollowUpKind.SCHEDULE, status="due").count() >= 1
+    tally = {t.region_code: t for t in AssessmentTally.objects.all()}
+    overview = queries.assessment_overview(personas["office"], TOWNSHIP)
+    assert overview.total.assessed == 4 == sum(t.assessed for t in tally.values())
+    campaign = Campaign.objects.get(name="电话随访暖心")
+    coverage = queries.campaign_coverage(personas["office"], campaign)
+    assert coverage.total.total == 4
+    assert coverage.total.reached == FollowUp.objects.filter(campaign=campaign, status="done").count()
+    # A second run adds nothing for the same households.
+    assert synth_casework(county_code="370215", seed=3).contacts == 0
