@@ -25,8 +25,8 @@ from bangfu.core.codes import prefix_q
 from bangfu.households.models import Household
 from bangfu.regions.models import Region
 
-FLAGGED_LIMIT = 200
-NOT_MET_LIMIT = 200
+FLAGGED_LIMIT = 100
+NOT_MET_LIMIT = 50
 
 
 def _ancestors(code: str) -> list[str]:

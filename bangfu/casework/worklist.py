@@ -32,7 +32,7 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +68,8 @@ def _sources() -> list[tuple[int, Callable]]:
 def worklist_for(caseworker, day: dt.date) -> list[WorklistSection]:
     """The caseworker's day: every declared section that has something, in order."""
     sections = []
+    # Sections may share reads through memos on the caseworker object: fresh for each list.
+    caseworker.__dict__.pop("_casework_open_followups", None)
     for order, build in _sources():
         section = build(caseworker, day)
         if section is not None:
@@ -78,22 +80,39 @@ def worklist_for(caseworker, day: dt.date) -> list[WorklistSection]:
 
 # --- casework's own sections ------------------------------------------------------------------
 
-def _followups(caseworker, day: dt.date, **filters):
-    from bangfu.casework.models import FollowUp, FollowUpStatus
+def _open_followups(caseworker, day: dt.date) -> tuple[list, bool]:
+    """The caseworker's open follow-ups due by `day` (regular ones) or of a running campaign, most
+    urgent first: one query and one for the households' categories, shared by casework's three
+    sections (memoised on the caseworker object for this day). The bool says whether rows were cut."""
+    memo = caseworker.__dict__.setdefault("_casework_open_followups", {})
+    if day in memo:
+        return memo[day]
+    from bangfu.casework.models import CampaignStatus, FollowUp, FollowUpKind, FollowUpStatus
     from bangfu.households.models import Household, HouseholdCategory
 
-    qs = (
-        FollowUp.objects.filter(household__in=Household.objects.visible_to(caseworker).filter(caseworker=caseworker),
-                                status=FollowUpStatus.DUE, **filters)
+    limit = 3 * SECTION_LIMIT
+    qs = FollowUp.objects.filter(
+        Q(kind=FollowUpKind.SCHEDULE, due__lte=day)
+        | Q(kind=FollowUpKind.CAMPAIGN, campaign__status=CampaignStatus.OPEN, campaign__start__lte=day,
+            campaign__end__gte=day),
+        household__in=Household.objects.visible_to(caseworker).filter(caseworker=caseworker),
+        status=FollowUpStatus.DUE,
     )
     rows = list(
-        qs.select_related("household", "household__region", "campaign", "household__case")
+        qs.select_related("household", "household__region", "campaign")
         .prefetch_related(Prefetch("household__categories",
                                    queryset=HouseholdCategory.objects.only("household_id", "category")))
-        .order_by("priority", "due", "household__region_code", "household__number")[: SECTION_LIMIT + 1]
+        .order_by("priority", "due", "household__region_code", "household__number")[: limit + 1]
     )
-    count = len(rows) if len(rows) <= SECTION_LIMIT else qs.count()
-    return rows[:SECTION_LIMIT], count
+    memo[day] = (rows[:limit], len(rows) > limit)
+    return memo[day]
+
+
+def _followups(caseworker, day: dt.date, keep) -> tuple[list, int]:
+    rows, cut = _open_followups(caseworker, day)
+    mine = [row for row in rows if keep(row)]
+    # Beyond 3 x SECTION_LIMIT open rows (a caseworker far behind), the count is a lower bound.
+    return mine[:SECTION_LIMIT], len(mine)
 
 
 def _api_items(rows) -> list[dict[str, Any]]:
@@ -108,7 +127,7 @@ def _api_items(rows) -> list[dict[str, Any]]:
 def overdue_section(caseworker, day: dt.date) -> WorklistSection | None:
     from bangfu.casework.models import FollowUpKind
 
-    rows, count = _followups(caseworker, day, kind=FollowUpKind.SCHEDULE, due__lt=day)
+    rows, count = _followups(caseworker, day, lambda row: row.kind == FollowUpKind.SCHEDULE and row.due < day)
     if not rows:
         return None
     return WorklistSection(key="overdue", title=str(_("Overdue follow-ups")), template="casework/_section_followups.html", print_template=PRINT,
@@ -118,7 +137,7 @@ def overdue_section(caseworker, day: dt.date) -> WorklistSection | None:
 def due_section(caseworker, day: dt.date) -> WorklistSection | None:
     from bangfu.casework.models import FollowUpKind
 
-    rows, count = _followups(caseworker, day, kind=FollowUpKind.SCHEDULE, due=day)
+    rows, count = _followups(caseworker, day, lambda row: row.kind == FollowUpKind.SCHEDULE and row.due == day)
     if not rows:
         return None
     return WorklistSection(key="due", title=str(_("Due today")), template="casework/_section_followups.html", print_template=PRINT,
@@ -126,10 +145,9 @@ def due_section(caseworker, day: dt.date) -> WorklistSection | None:
 
 
 def campaign_section(caseworker, day: dt.date) -> WorklistSection | None:
-    from bangfu.casework.models import CampaignStatus, FollowUpKind
+    from bangfu.casework.models import FollowUpKind
 
-    rows, count = _followups(caseworker, day, kind=FollowUpKind.CAMPAIGN, campaign__status=CampaignStatus.OPEN,
-                             campaign__start__lte=day, campaign__end__gte=day)
+    rows, count = _followups(caseworker, day, lambda row: row.kind == FollowUpKind.CAMPAIGN)
     if not rows:
         return None
     return WorklistSection(key="campaign", title=str(_("Campaign calls")), template="casework/_section_followups.html", print_template=PRINT,
