@@ -137,8 +137,8 @@ class CampaignForm(forms.Form):
         choices=household_choices.Category.choices, help_text=_("None ticked: every household in the areas."))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE,
                                 widget=forms.RadioSelect)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     assess = forms.BooleanField(label=_("Ask the four conditions"), required=False, initial=True)
 
     def __init__(self, data=None, *, areas: list[Region]):
@@ -178,7 +178,7 @@ class CampaignForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    end = forms.DateField(label=_("New end"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("New end"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class ScheduleForm(forms.Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.core.codes import prefix_q
 from bangfu.households import choices as household_choices
@@ -15,10 +16,10 @@ CONDITIONS = ("supplies_ok", "prevention_ok", "medical_access_ok", "living_ok")
 
 
 class Channel(models.TextChoices):
-    VISIT = "visit", _("Home visit")
-    PHONE = "phone", _("Phone")
-    WECHAT = "wechat", _("WeChat")
-    OTHER = "other", _("Other")
+    VISIT = "visit", pgettext_lazy("contact channel", "Home visit")
+    PHONE = "phone", pgettext_lazy("contact channel", "Phone call")
+    WECHAT = "wechat", pgettext_lazy("contact channel", "WeChat")
+    OTHER = "other", pgettext_lazy("contact channel", "Other")
 
 
 class NotReachedReason(models.TextChoices):

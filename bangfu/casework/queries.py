@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from bangfu.accounts.models import Role, User
@@ -22,7 +23,7 @@ from bangfu.casework.models import (
     HouseholdCase,
 )
 from bangfu.core.codes import prefix_q
-from bangfu.households.models import Household
+from bangfu.households.models import Household, HouseholdCategory
 from bangfu.regions.models import Region
 
 FLAGGED_LIMIT = 100
@@ -218,7 +219,7 @@ def area_for(user: User, code: str) -> str:
     return scope
 
 
-def assessment_overview(user: User, area_code: str = "") -> AssessmentOverview:
+def assessment_overview(user: User, area_code: str = "", category: str = "") -> AssessmentOverview:
     """How many households meet each condition as of their latest assessment, from the summary rows,
     and which do not (each linked): a fixed number of queries."""
     area = area_for(user, area_code)
@@ -229,17 +230,17 @@ def assessment_overview(user: User, area_code: str = "") -> AssessmentOverview:
         households = households.filter(prefix_q("region_code", area))
         tallies = tallies.filter(prefix_q("region_code", area))
         cases = cases.filter(prefix_q("region_code", area))
-    if user.role == Role.CASEWORKER:
-        # A caseworker sees their own households, not the village's tally.
-        mine = list(cases.filter(assessment__isnull=False).values_list(*CONDITIONS, "all_ok", "region_code"))
-        tally_rows = {}
-        for *flags, ok, code in mine:
-            tally = tally_rows.setdefault(code[:12], AssessmentTally(region_code=code[:12]))
-            tally.assessed += 1
-            tally.all_ok += int(bool(ok))
-            for name, flag in zip(CONDITIONS, flags, strict=True):
-                setattr(tally, name, getattr(tally, name) + int(bool(flag)))
-        tally_list = list(tally_rows.values())
+    if category:
+        in_category = HouseholdCategory.objects.filter(category=category).values("household_id")
+        households = households.filter(pk__in=in_category)
+        cases = cases.filter(household_id__in=in_category)
+    if user.role == Role.CASEWORKER or category:
+        # A caseworker sees their own households, not the village's tally; a category is counted
+        # from the households' summary rows (one grouped read of the area's rows).
+        grouped = (cases.filter(assessment__isnull=False).annotate(village=Substr("region_code", 1, 12))
+                   .values("village").annotate(assessed=Count("pk"), all_ok=Count("pk", filter=Q(all_ok=True)),
+                                               **{n: Count("pk", filter=Q(**{n: True})) for n in CONDITIONS}))
+        tally_list = [AssessmentTally(region_code=row.pop("village"), **row) for row in grouped]
     else:
         tally_list = list(tallies)
     names = dict(Region.objects.filter(code__in={t.region_code for t in tally_list} | ({area} if area else set()))

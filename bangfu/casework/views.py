@@ -23,6 +23,7 @@ from bangfu.casework.contactform import contact_form_parts
 from bangfu.casework.forms import CampaignForm, ContactForm, ExtendForm, ScheduleForm
 from bangfu.casework.models import Channel, FollowUp, FollowUpStatus, NotReachedReason
 from bangfu.casework.worklist import worklist_for
+from bangfu.households import choices as household_choices
 from bangfu.households import queries as household_queries
 from bangfu.households import services as household_services
 from bangfu.households.pageforms import attach_errors
@@ -230,10 +231,15 @@ def campaign_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def assessment_overview(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.view")
-    overview = queries.assessment_overview(request.user, request.GET.get("area", ""))
+    category = request.GET.get("category", "")
+    category = category if category in household_choices.Category.values else ""
+    overview = queries.assessment_overview(request.user, request.GET.get("area", ""), category)
     villages = (list(region_queries.villages_within(request.user.scope).only("code", "name")[:500])
                 if request.user.role != Role.CASEWORKER else [])
-    return render(request, "casework/assessments.html", {"overview": overview, "villages": villages})
+    return render(request, "casework/assessments.html", {
+        "overview": overview, "villages": villages, "category": category,
+        "categories": household_choices.Category.choices,
+    })
 
 
 # --- schedules -------------------------------------------------------------------------------------

@@ -274,6 +274,9 @@ def test_assessment_overview_counts_the_latest_assessment(personas, casework, lo
     assert queries.assessment_overview(personas["office"], VILLAGE_B).total.assessed == 0
     assert queries.assessment_overview(personas["caseworker_b"]).total.assessed == 0
     assert queries.assessment_overview(personas["caseworker_a"]).total.assessed == 2
+    # By category, from the summary rows: "all N registered-poor households ..."
+    poor = queries.assessment_overview(personas["office"], TOWNSHIP, "registered_poor")
+    assert (poor.households, poor.total.assessed, poor.total.all_ok) == (2, 1, 1)
 
 
 # --- the worklist --------------------------------------------------------------------------------
