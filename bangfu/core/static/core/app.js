@@ -103,19 +103,9 @@
   });
 })();
 
-/* Casework: a revealed phone number dials at once (the tap that revealed it was the user's), and a
-   print button prints the daily list. */
+/* Casework: a print button prints the daily list. */
 (function () {
   "use strict";
-  function dial(root) {
-    var link = root && root.matches && root.matches("[data-autodial]") ? root : root && root.querySelector && root.querySelector("[data-autodial]");
-    if (!link) return;
-    link.removeAttribute("data-autodial");
-    link.focus();
-    link.click();
-  }
-  document.addEventListener("htmx:afterSwap", function (event) { dial(event.detail.elt); });
-  document.addEventListener("htmx:afterSettle", function (event) { dial(event.detail.elt); });
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
   });
