@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-import households as base  # noqa: E402  (the households benchmark: building, timing, the table)
+import households as base
 
 base.OUT = ROOT / "bench" / "out" / "worklist"
 COUNTY, TOWNSHIP = base.COUNTY, base.TOWNSHIP
@@ -41,7 +41,7 @@ def run(repeat: int) -> list[list[str]]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from bangfu.accounts.models import Role, User
+    from bangfu.accounts.models import User
     from bangfu.casework.models import Campaign, Contact, FollowUp
 
     day = timezone.localdate()

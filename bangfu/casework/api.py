@@ -14,7 +14,12 @@ from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldE
 from bangfu.casework import queries, services
 from bangfu.casework.models import Campaign, Contact
 from bangfu.casework.schemas import (
-    CampaignIn, CampaignOut, ContactIn, ContactOut, CoverageOut, WorklistOut,
+    CampaignIn,
+    CampaignOut,
+    ContactIn,
+    ContactOut,
+    CoverageOut,
+    WorklistOut,
 )
 from bangfu.casework.worklist import worklist_for
 from bangfu.households import queries as household_queries

@@ -398,7 +398,8 @@ def contact_create(
 @transaction.atomic
 def assessment_tallies_rebuild(*, region_code: str = "") -> int:
     """Count the villages' tallies again from the households' summary rows; returns the villages."""
-    from django.db.models import Count, Q as Where
+    from django.db.models import Count
+    from django.db.models import Q as Where
     from django.db.models.functions import Substr
 
     cases = HouseholdCase.objects.filter(assessment__isnull=False)
@@ -420,7 +421,8 @@ def assessment_tallies_rebuild(*, region_code: str = "") -> int:
 @transaction.atomic
 def coverage_tallies_rebuild(*, campaign: Campaign) -> int:
     """Count a campaign's coverage tallies again from its follow-ups; returns the rows."""
-    from django.db.models import Count, Q as Where
+    from django.db.models import Count
+    from django.db.models import Q as Where
     from django.db.models.functions import Substr
 
     rows = (FollowUp.objects.filter(campaign=campaign).annotate(village=Substr("region_code", 1, 12))

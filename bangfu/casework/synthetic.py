@@ -19,7 +19,15 @@ from django.utils import timezone
 
 from bangfu.casework import services
 from bangfu.casework.models import (
-    CONDITIONS, TRIES_BEFORE_VISIT, Assessment, Campaign, Channel, Contact, FollowUp, FollowUpStatus, HouseholdCase,
+    CONDITIONS,
+    TRIES_BEFORE_VISIT,
+    Assessment,
+    Campaign,
+    Channel,
+    Contact,
+    FollowUp,
+    FollowUpStatus,
+    HouseholdCase,
     NotReachedReason,
 )
 from bangfu.core.codes import prefix_q

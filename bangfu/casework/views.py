@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bangfu.accounts.models import Role, User
-from bangfu.accounts.queries import caseworkers_near
 from bangfu.accounts.permissions import can, require
+from bangfu.accounts.queries import caseworkers_near
 from bangfu.casework import queries, services
 from bangfu.casework.contactform import contact_form_parts
 from bangfu.casework.forms import CampaignForm, ContactForm, ExtendForm, ScheduleForm

@@ -109,7 +109,7 @@ def _open_followups(caseworker, day: dt.date) -> tuple[list, bool]:
 
 
 def _followups(caseworker, day: dt.date, keep) -> tuple[list, int]:
-    rows, cut = _open_followups(caseworker, day)
+    rows, _cut = _open_followups(caseworker, day)
     mine = [row for row in rows if keep(row)]
     # Beyond 3 x SECTION_LIMIT open rows (a caseworker far behind), the count is a lower bound.
     return mine[:SECTION_LIMIT], len(mine)

@@ -41,8 +41,8 @@ def today():
 def test_same_client_id_twice_stores_one_contact(personas, casework):
     worker, household = personas["caseworker_a"], casework["poor_a"]
     client_id = uuid.uuid4()
-    kwargs = dict(actor=worker, household=household, client_id=client_id, channel="phone", reached=True,
-                  assessment=dict(ALL_MET), notes="身体还好")
+    kwargs = {"actor": worker, "household": household, "client_id": client_id, "channel": "phone", "reached": True,
+              "assessment": dict(ALL_MET), "notes": "身体还好"}
     first, created = services.contact_create(**kwargs)
     again, created_again = services.contact_create(**kwargs)
     assert created and not created_again
