@@ -29,3 +29,12 @@ class CaseworkConfig(AppConfig):
     household_panels = (PanelSource("bangfu.casework.panels.contacts_panel", order=10),)
     # `bangfu synth`: a year of contacts and today's due follow-ups for the new households.
     synth_steps = ("bangfu.casework.synthetic.synth_casework",)
+
+    def ready(self) -> None:
+        # The household timeline (households.display) names casework's rows and their fields.
+        from bangfu.casework.models import Campaign, Contact, Schedule
+        from bangfu.households import display
+
+        display.MODELS.update({"contact": Contact, "campaign": Campaign, "schedule": Schedule})
+        display.OBJECT_LABELS.update({"contact": _("contact"), "campaign": _("campaign"),
+                                      "schedule": _("contact schedule")})
