@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "bangfu.history",
     "bangfu.households",
     "bangfu.imports",
+    "bangfu.supplies",
+    "bangfu.emergency",
 ]
 
 MIDDLEWARE = [
