@@ -133,6 +133,11 @@ class Delivery(models.Model):
         return self.description
 
     @property
+    def priority_text(self) -> str:
+        labels = dict(PriorityReason.choices)
+        return "、".join(str(labels.get(reason, reason)) for reason in self.priority_reasons)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

@@ -45,7 +45,7 @@ def snapshot(delivery: Delivery) -> dict:
         "quantity": delivery.quantity, "description": delivery.description, "cost": delivery.cost,
         "priority": delivery.priority, "status": delivery.status, "caseworker": delivery.caseworker_id,
         "received_by": delivery.received_by, "failure_reason": delivery.failure_reason,
-        "distribution": delivery.distribution_id,
+        "distribution": delivery.distribution.title if delivery.distribution_id else "",
     }
 
 
@@ -172,7 +172,7 @@ def deliveries_for_distribution(*, distribution: Distribution, households: list[
 
 # --- state changes -----------------------------------------------------------------------------
 
-def _may_complete(actor: User, delivery: Delivery) -> bool:
+def may_complete(actor: User, delivery: Delivery) -> bool:
     """The caseworker it is assigned to, or the office and village cadres of its area."""
     if not can(actor, "delivery.complete"):
         return False
@@ -209,7 +209,7 @@ def delivery_complete(*, delivery: Delivery, received_by: str, actor: User) -> D
     """Delivered: who received it, now. Goods from stock leave the township's stock in the same
     transaction; if the stock cannot cover them, nothing is written and the error says so."""
     _delivery_visible(actor, delivery)
-    if not _may_complete(actor, delivery):
+    if not may_complete(actor, delivery):
         raise PermissionDenied("delivery.complete")
     delivery = _locked(delivery)
     if delivery.status == DeliveryStatus.REQUESTED:
@@ -242,7 +242,7 @@ def delivery_fail(*, delivery: Delivery, reason: str, actor: User) -> Delivery:
     """Not delivered, and why (nobody at home, refused, bought goods not to be had). Final: a new
     request is a new delivery."""
     _delivery_visible(actor, delivery)
-    if not _may_complete(actor, delivery):
+    if not may_complete(actor, delivery):
         raise PermissionDenied("delivery.complete")
     delivery = _locked(delivery)
     _open_or_error(delivery)

@@ -127,7 +127,8 @@ def test_another_caseworker_may_not_complete_it(rice_delivery, personas, rice):
 def test_a_household_outside_the_scope_cannot_be_asked_for(household_a, personas, rice):
     for persona in ("caseworker_b", "outsider_office"):
         with pytest.raises(PermissionDenied):
-            delivery_create(household=household_a, kind=DeliveryKind.ERRAND, description="代购", actor=personas[persona])
+            delivery_create(household=household_a, kind=DeliveryKind.ERRAND, description="代购",
+                            actor=personas[persona])
     assert not Delivery.objects.exists() and not Change.objects.filter(object_type="delivery").exists()
 
 
