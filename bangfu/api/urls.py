@@ -46,3 +46,6 @@ errors.install(api)
 
 api.add_router("/households", "bangfu.households.api.router")
 api.add_router("/members", "bangfu.households.api.members_router")
+api.add_router("/deliveries", "bangfu.emergency.api.router")
+api.add_router("/stock", "bangfu.supplies.api.stock_router")
+api.add_router("/distributions", "bangfu.supplies.api.distributions_router")

@@ -14,6 +14,16 @@ ROUTES = {
     "/api/households/{id}/history": {"get"},
     "/api/households/{id}/reveal": {"post"},
     "/api/members/{id}/reveal": {"post"},
+    "/api/deliveries": {"get", "post"},
+    "/api/deliveries/{id}": {"get"},
+    "/api/deliveries/counts": {"get"},
+    "/api/deliveries/{id}/assign": {"post"},
+    "/api/deliveries/{id}/complete": {"post"},
+    "/api/deliveries/{id}/fail": {"post"},
+    "/api/stock/moves": {"get", "post"},
+    "/api/stock/balances": {"get"},
+    "/api/distributions": {"get", "post"},
+    "/api/distributions/{id}": {"get"},
 }
 
 
