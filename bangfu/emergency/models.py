@@ -32,7 +32,7 @@ class DeliveryStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     ASSIGNED = "assigned", _("Assigned")
     DELIVERED = "delivered", _("Delivered")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Not delivered")
 
 
 OPEN_STATUSES = (DeliveryStatus.REQUESTED, DeliveryStatus.ASSIGNED)

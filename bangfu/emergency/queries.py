@@ -50,6 +50,13 @@ def deliveries_filtered(user, flt: DeliveryFilter) -> QuerySet[Delivery]:
     )
 
 
+def worklist_deliveries(user, *, limit: int = 50) -> list[Delivery]:
+    """A caseworker's open deliveries and errands, priority first: the section the caseworker's
+    worklist (今日待办) shows once the worklist lets apps declare their sections."""
+    flt = DeliveryFilter(status="open", caseworker=user.pk)
+    return list(deliveries_filtered(user, flt)[:limit])
+
+
 def delivery_get(user, pk: int) -> Delivery:
     delivery = (
         Delivery.objects.visible_to(user)

@@ -188,5 +188,5 @@ def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "distribution": distribution,
         "report": queries.distribution_report(request.user, distribution),
         "village_names": dict(Region.objects.filter(code__in=distribution.villages).values_list("code", "name")),
-        "category_names": [Category(c).label for c in distribution.categories if c in Category.values],
+        "category_names": [label for value, label in Category.choices if value in distribution.categories],
     })

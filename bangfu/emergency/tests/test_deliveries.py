@@ -160,3 +160,16 @@ def test_scope_of_the_list(rice_delivery, personas):
     visible = {name: Delivery.objects.visible_to(personas[name]).exists() for name in personas}
     assert visible == {"admin": True, "county": True, "office": True, "village_a": True, "caseworker_a": True,
                        "caseworker_b": False, "outsider_office": False}
+
+
+def test_the_worklist_section_holds_the_caseworkers_open_ones_priority_first(make_household, personas, rice_delivery):
+    from bangfu.emergency.queries import worklist_deliveries
+
+    ordinary = make_household(caseworker=personas["caseworker_a"], categories=[Category.REGISTERED_POOR])
+    errand = delivery_create(household=ordinary, kind=DeliveryKind.ERRAND, description="代缴电费",
+                             actor=personas["office"])
+    done = delivery_create(household=ordinary, kind=DeliveryKind.ERRAND, description="代取快递",
+                           actor=personas["office"])
+    delivery_fail(delivery=done, reason="无人", actor=personas["caseworker_a"])
+    assert [d.pk for d in worklist_deliveries(personas["caseworker_a"])] == [rice_delivery.pk, errand.pk]
+    assert worklist_deliveries(personas["caseworker_b"]) == []
