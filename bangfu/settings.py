@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "bangfu.households",
     "bangfu.imports",
     "bangfu.casework",
+    "bangfu.supplies",
+    "bangfu.emergency",
 ]
 
 MIDDLEWARE = [

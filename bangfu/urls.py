@@ -12,6 +12,8 @@ urlpatterns = [
     path("imports/", include("bangfu.imports.urls")),
     path("casework/", include("bangfu.casework.urls")),
     path("regions/", include("bangfu.regions.urls")),
+    path("supplies/", include("bangfu.supplies.urls")),
+    path("deliveries/", include("bangfu.emergency.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

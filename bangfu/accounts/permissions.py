@@ -33,6 +33,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "worklist.view": frozenset({Role.CASEWORKER}),
     "worklist.view_others": EDITORS | {Role.COUNTY},
     "assessment.view": ALL,
+    # Supplies: the township office keeps the stock and plans hand-outs; the county and village look.
+    "supplies.view": OFFICE_UP | {Role.COUNTY, Role.VILLAGE},
+    "supplies.manage": OFFICE_UP,
+    "stock.move": OFFICE_UP,
+    "distribution.plan": OFFICE_UP,
+    # Deliveries and errands: anyone asks for one for a household they see; the office and village
+    # assign them; the caseworker it is assigned to (or the office, village) marks it done.
+    "delivery.view": ALL,
+    "delivery.create": EDITORS | {Role.CASEWORKER},
+    "delivery.assign": EDITORS,
+    "delivery.complete": EDITORS | {Role.CASEWORKER},
 }
 
 

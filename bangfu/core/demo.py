@@ -32,6 +32,7 @@ from bangfu.households.models import Household
 from bangfu.households.services import assignment_set, household_create
 from bangfu.households.synthetic import Families, Places, pick_status
 from bangfu.regions.models import Level, Region
+from bangfu.supplies.demo import supplies_demo_load
 
 SEED = 2020
 # Ages are counted on this day, so that the same seed gives the same people whenever it runs.
@@ -215,6 +216,7 @@ def demo_load(*, seed: int = SEED) -> DemoResult:
         for plan in TOWNSHIPS:
             _load_township(plan, rng=rng, villages=villages, add_user=add_user, taken=taken_usernames, result=result)
         demo_casework(township_code=LANCUN.code, office_username=LANCUN.office[0], seed=seed)
+        supplies_demo_load()
 
     result.logins = [
         DemoLogin(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +28,8 @@ LIST_CHOICES: dict[str, type[models.TextChoices]] = {
     "categories": choices.Category,
 }
 # Money fields, stored in fen.
-MONEY_FIELDS = frozenset({"wage_income", "business_income", "property_income", "transfer_income", "business_expense"})
+MONEY_FIELDS = frozenset({"wage_income", "business_income", "property_income", "transfer_income", "business_expense",
+                          "cost"})
 
 MODELS: dict[str, type[models.Model]] = {"household": Household, "member": Member, "assignment": Assignment}
 OBJECT_LABELS = {
@@ -35,6 +37,20 @@ OBJECT_LABELS = {
     "member": gettext_lazy("member"),
     "assignment": gettext_lazy("caseworker assignment"),
 }
+
+
+def _model_for(object_type: str) -> type[models.Model] | None:
+    """The model of a history row: the registry's own, or one another app declares on its AppConfig
+    as `history_models = {"delivery": "emergency.Delivery"}` (its rows on a household's timeline)."""
+    if object_type in MODELS:
+        return MODELS[object_type]
+    for config in django_apps.get_app_configs():
+        label = getattr(config, "history_models", {}).get(object_type)
+        if label:
+            return django_apps.get_model(label)
+    return None
+
+
 # History keys that are not model fields (or read better under another name).
 EXTRA_LABELS = {
     "phone": gettext_lazy("phone"),
@@ -192,7 +208,7 @@ def _visible_keys(change: Change) -> list[str]:
         values = {**(change.before or {}), **(change.after or {})}
         keys = sorted(k for k, v in values.items() if v not in (None, "", []))
     keys = [k for k in keys if not k.endswith("_hash") and k not in HIDDEN_KEYS]
-    return sorted(keys, key=_field_order(MODELS.get(change.object_type)))
+    return sorted(keys, key=_field_order(_model_for(change.object_type)))
 
 
 # Where keys that are not model fields stand among the model's fields.
@@ -224,12 +240,13 @@ def history_entries(changes: list[Change]) -> list[HistoryEntry]:
 
     entries = []
     for change in changes:
-        model = MODELS.get(change.object_type)
+        model = _model_for(change.object_type)
         before, after = change.before or {}, change.after or {}
         entry = HistoryEntry(
             change=change,
             action=change.get_action_display(),
-            object_label=str(OBJECT_LABELS.get(change.object_type, change.object_type)),
+            object_label=str(OBJECT_LABELS.get(change.object_type)
+                             or (model._meta.verbose_name if model is not None else change.object_type)),
             object_repr=change.object_repr,
         )
         if change.action == Action.REVEAL:

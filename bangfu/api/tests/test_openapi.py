@@ -19,6 +19,16 @@ ROUTES = {
     "/api/campaigns": {"get", "post"},
     "/api/campaigns/{id}/coverage": {"get"},
     "/api/households/{id}/contacts": {"get"},
+    "/api/deliveries": {"get", "post"},
+    "/api/deliveries/{id}": {"get"},
+    "/api/deliveries/counts": {"get"},
+    "/api/deliveries/{id}/assign": {"post"},
+    "/api/deliveries/{id}/complete": {"post"},
+    "/api/deliveries/{id}/fail": {"post"},
+    "/api/stock/moves": {"get", "post"},
+    "/api/stock/balances": {"get"},
+    "/api/distributions": {"get", "post"},
+    "/api/distributions/{id}": {"get"},
 }
 
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.core.nav import NavItem
+
+
+class SuppliesConfig(AppConfig):
+    name = "bangfu.supplies"
+    label = "supplies"
+    verbose_name = _("Supplies")
+    history_models = {"stockmove": "supplies.StockMove"}
+    nav = (
+        NavItem(_("Supplies"), "supplies:stock", "supplies.view", order=60, also_current=("supplies:*",)),
+    )

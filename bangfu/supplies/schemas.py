@@ -1,0 +1,108 @@
+"""The API's shapes for items, stock balances, stock moves and distributions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from ninja import Field, Schema
+
+from bangfu.households.schemas import MAX_ID, StrictSchema, Text
+
+MAX_QUANTITY = 1_000_000  # one move; far above any township's hand-out, and inside a 32-bit column
+ClientId = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                 description="A client-generated id (e.g. a UUID): sending the same request again stores it once "
+                             "and answers with the first result.")
+TownshipCode = Field(description="The township's 9-digit region code.", pattern=r"^[0-9]{9}$")
+
+
+class MoveKindIn(str, enum.Enum):
+    receive = "receive"
+    issue = "issue"
+    adjust = "adjust"
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class ItemOut(Schema):
+    id: int
+    name: str
+    kind: str
+    unit: str
+    shared: bool = Field(description="Shared by every township (the defaults), or a township's own.")
+
+
+class BalanceOut(Schema):
+    township: str
+    item: ItemOut
+    quantity: int
+    updated_at: dt.datetime
+
+
+class MoveIn(StrictSchema):
+    township: Text = TownshipCode
+    kind: MoveKindIn
+    item: int = Field(ge=1, le=MAX_ID)
+    quantity: int = Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY,
+                          description="Receive and issue: a positive number. Adjust: the signed change.")
+    source: Text = Field("", max_length=100, description="Receive: where the goods came from (required).")
+    reason: Text = Field("", max_length=200, description="Adjust: why (required).")
+    note: Text = Field("", max_length=200, description="Issue: who takes the goods and what for (required).")
+    client_id: Text | None = ClientId
+
+
+class MoveOut(Schema):
+    id: int
+    township: str
+    kind: str
+    item: ItemOut
+    quantity: int
+    balance_after: int
+    source: str
+    reason: str
+    note: str
+    actor: Ref
+    at: dt.datetime
+    delivery: int | None
+
+
+class MoveListParams(Schema):
+    township: Text = Field("", pattern=r"^([0-9]{9})?$", description="A township's code (default: all yours).")
+    item: int | None = Field(None, ge=1, le=MAX_ID)
+    limit: int = Field(100, ge=1, le=500)
+
+
+class DistributionIn(StrictSchema):
+    township: Text = TownshipCode
+    title: Text = Field(min_length=1, max_length=100)
+    item: int = Field(ge=1, le=MAX_ID)
+    quantity: int = Field(ge=1, le=MAX_QUANTITY, description="Per household.")
+    villages: list[Text] = Field([], max_length=500, description="Village codes; empty: the whole township.")
+    categories: list[Text] = Field([], max_length=20, description="Household categories; empty: every household.")
+    note: Text = Field("", max_length=200)
+    client_id: Text | None = ClientId
+
+
+class DistributionOut(Schema):
+    id: int
+    township: str
+    title: str
+    item: ItemOut
+    quantity: int
+    villages: list[str]
+    categories: list[str]
+    note: str
+    created_by: Ref
+    created_at: dt.datetime
+    households: int
+    planned: int
+    delivered_households: int
+    delivered: int
+    failed_households: int
+    failed: int
+    outstanding_households: int
+    outstanding: int
+    stock_left: int
