@@ -77,7 +77,7 @@ def _check_caseworker(household: Household, caseworker: User | None) -> None:
 def _locked(delivery: Delivery) -> Delivery:
     """The row as it is now, locked until the end of the transaction (PostgreSQL), so two taps on
     "delivered" cannot both pass the status check."""
-    return Delivery.objects.select_for_update().select_related("item", "household").get(pk=delivery.pk)
+    return Delivery.objects.select_for_update(of=("self",)).select_related("item", "household").get(pk=delivery.pk)
 
 
 # --- create ------------------------------------------------------------------------------------
