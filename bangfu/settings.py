@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "bangfu.history",
     "bangfu.households",
     "bangfu.imports",
+    "bangfu.notify",
+    "bangfu.needs",
 ]
 
 MIDDLEWARE = [

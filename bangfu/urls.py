@@ -11,6 +11,8 @@ urlpatterns = [
     path("households/", include("bangfu.households.urls")),
     path("imports/", include("bangfu.imports.urls")),
     path("regions/", include("bangfu.regions.urls")),
+    path("needs/", include("bangfu.needs.urls")),
+    path("notifications/", include("bangfu.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]
