@@ -11,3 +11,11 @@ class NeedsConfig(AppConfig):
     nav = (
         NavItem(_("Needs"), "needs:board", "need.view", order=30, also_current=("needs:*",)),
     )
+
+    def ready(self) -> None:
+        # A household's timeline shows its needs' steps: name the object and its fields there.
+        from bangfu.households import display
+        from bangfu.needs.models import Need
+
+        display.MODELS.setdefault("need", Need)
+        display.OBJECT_LABELS.setdefault("need", Need._meta.verbose_name)
