@@ -46,3 +46,4 @@ errors.install(api)
 
 api.add_router("/households", "bangfu.households.api.router")
 api.add_router("/members", "bangfu.households.api.members_router")
+api.add_router("/needs", "bangfu.needs.api.router")

@@ -213,22 +213,32 @@ def _check_owner(owner: User, need: Need) -> None:
 
 
 @transaction.atomic
-def need_assign(*, need: Need, actor: User, measure_type: str, plan: str, owner: User, due_on: dt.date) -> Need:
+def need_assign(*, need: Need, actor: User, measure_type: str | None, plan: str, owner: User | None,
+                due_on: dt.date | None) -> Need:
     """The office plans a measure, names who carries it out and by when."""
     plan = (plan or "").strip()
-    if measure_type not in MeasureType.values:
-        raise ValidationError({"measure_type": _("Choose a measure.")})
-    if not plan:
-        raise ValidationError({"plan": _("Say what will be done.")})
-    if due_on < shanghai_today():
-        raise ValidationError({"due_on": _("The due date cannot be in the past.")})
 
     def check(current: Need) -> None:
+        # After role, scope and state: a refused step is refused for that reason first.
+        errors = {}
+        if measure_type not in MeasureType.values:
+            errors["measure_type"] = _("Choose a measure.")
+        if not plan:
+            errors["plan"] = _("Say what will be done.")
+        if due_on is None:
+            errors["due_on"] = _("Give a due date.")
+        elif due_on < shanghai_today():
+            errors["due_on"] = _("The due date cannot be in the past.")
+        if owner is None:
+            errors["owner"] = _("Choose who carries it out.")
+        if errors:
+            raise ValidationError(errors)
         _check_owner(owner, current)
 
     current = _transition(
         need=need, actor=actor, action="assign", changes={"owner": owner, "due_on": due_on},
-        message=f"{MeasureType(measure_type).label}: {plan}", check=check,
+        message=f"{MeasureType(measure_type).label}: {plan}" if measure_type in MeasureType.values else plan,
+        check=check,
     )
     Measure.objects.filter(need=current, done_at__isnull=True).delete()  # a new plan replaces an open one
     Measure.objects.create(need=current, type=measure_type, plan=plan, owner=owner, due_on=due_on,
@@ -249,13 +259,17 @@ def needs_assign(*, needs: list[Need], actor: User, measure_type: str, plan: str
 def need_resolve(*, need: Need, actor: User, result: str, cost_fen: int | None = None) -> Need:
     """The office records what was done (and what it cost), closing the need."""
     result = (result or "").strip()
-    if not result:
-        raise ValidationError({"result": _("Say what was done.")})
-    if cost_fen is not None and cost_fen < 0:
-        raise ValidationError({"cost_fen": _("The cost cannot be negative.")})
+
+    def check(_current: Need) -> None:
+        if not result:
+            raise ValidationError({"result": _("Say what was done.")})
+        if cost_fen is not None and cost_fen < 0:
+            raise ValidationError({"cost_fen": _("The cost cannot be negative.")})
+
     now = timezone.now()
     message = result if cost_fen is None else f"{result} (¥{cost_fen / 100:.2f})"
-    current = _transition(need=need, actor=actor, action="resolve", changes={"resolved_at": now}, message=message)
+    current = _transition(need=need, actor=actor, action="resolve", changes={"resolved_at": now}, message=message,
+                          check=check)
     Measure.objects.filter(need=current, done_at__isnull=True).update(
         result=result, cost_fen=cost_fen, done_at=now, done_by=actor,
     )
@@ -274,13 +288,15 @@ def need_reopen(*, need: Need, actor: User, reason: str) -> Need:
     """The household says the need is not met: it is open again, with a new deadline from now (and
     escalates again if that one passes too)."""
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the need is not met.")})
-    now = timezone.now()
-    deadline = _deadline_for(need.region_code, need.urgency, now)
+
+    def check(_current: Need) -> None:
+        if not reason:
+            raise ValidationError({"reason": _("Say why the need is not met.")})
+
+    deadline = _deadline_for(need.region_code, need.urgency, timezone.now())
     return _transition(need=need, actor=actor, action="reopen",
                        changes={"resolved_at": None, "deadline_at": deadline, "escalated_at": None},
-                       message=reason)
+                       message=reason, check=check)
 
 
 TRANSITION_SERVICES = {

@@ -14,6 +14,9 @@ ROUTES = {
     "/api/households/{id}/history": {"get"},
     "/api/households/{id}/reveal": {"post"},
     "/api/members/{id}/reveal": {"post"},
+    "/api/needs": {"get", "post"},
+    "/api/needs/{id}": {"get"},
+    "/api/needs/{id}/transitions": {"post"},
 }
 
 
