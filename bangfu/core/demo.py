@@ -30,6 +30,7 @@ from bangfu.households import choices
 from bangfu.households.models import Household
 from bangfu.households.services import assignment_set, household_create
 from bangfu.households.synthetic import Families, Places, pick_status
+from bangfu.needs import demo as needs_demo
 from bangfu.regions.models import Level, Region
 
 SEED = 2020
@@ -213,6 +214,7 @@ def demo_load(*, seed: int = SEED) -> DemoResult:
     with requestid.bound(uuid.uuid4()):
         for plan in TOWNSHIPS:
             _load_township(plan, rng=rng, villages=villages, add_user=add_user, taken=taken_usernames, result=result)
+        needs_demo.demo_needs()
 
     result.logins = [
         DemoLogin(

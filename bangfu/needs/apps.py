@@ -19,3 +19,5 @@ class NeedsConfig(AppConfig):
 
         display.MODELS.setdefault("need", Need)
         display.OBJECT_LABELS.setdefault("need", Need._meta.verbose_name)
+        # The step's name is for the need's own timeline; the status change already tells it there.
+        display.HIDDEN_KEYS = display.HIDDEN_KEYS | {"action"}

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from bangfu.accounts.models import User
 from bangfu.accounts.permissions import can
 from bangfu.history.models import Action, Change
 from bangfu.needs import workflow
@@ -38,15 +38,13 @@ def deadline_text(deadline_at: dt.datetime) -> str:
 
 
 def timeline_entries(changes: list[Change]) -> list[Step]:
-    owner_ids = {c.after.get("owner") for c in changes if isinstance((c.after or {}).get("owner"), int)}
-    owners = {u.pk: str(u) for u in User.objects.filter(pk__in=owner_ids)} if owner_ids else {}
     steps = []
     for change in changes:
         after = change.after or {}
         if change.action == Action.CREATE:
             step = Step(change, _("Recorded"), status=after.get("status", ""))
             step.facts = [
-                (_("category"), str(Category(after["category"]).label)) if after.get("category") else None,
+                (pgettext("need", "category"), str(Category(after["category"]).label)) if after.get("category") else None,
                 (_("urgency"), str(Urgency(after["urgency"]).label)) if after.get("urgency") else None,
                 (_("deadline"), deadline_text(dt.datetime.fromisoformat(after["deadline_at"])))
                 if after.get("deadline_at") else None,
@@ -56,7 +54,7 @@ def timeline_entries(changes: list[Change]) -> list[Step]:
             step = Step(change, str(workflow.ACTIONS.get(after["action"], after["action"])), status=after.get("status", ""),
                         note=change.message)
             if after.get("owner"):
-                step.facts.append((_("owner"), owners.get(after["owner"], "—")))
+                step.facts.append((_("owner"), after["owner"]))
             if after.get("due_on"):
                 step.facts.append((_("due date"), after["due_on"]))
             if after.get("deadline_at"):
@@ -66,7 +64,7 @@ def timeline_entries(changes: list[Change]) -> list[Step]:
         else:
             step = Step(change, change.get_action_display(), note=change.message)
         step.facts = [f for f in step.facts if f]
-        if step.status:
+        if step.status and change.action != Action.CREATE:
             step.status_label = str(Status(step.status).label)
         steps.append(step)
     return steps

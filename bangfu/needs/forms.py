@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.needs.models import Category, MeasureType, Status, Urgency
 from bangfu.needs.queries import NeedFilter
@@ -17,7 +18,7 @@ class NeedForm(forms.Form):
     """A need as the caseworker records it. `client_id` is made when the form is rendered, so a
     submission sent twice (a double tap, a retry on a weak signal) records one need."""
 
-    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("need", "category"), choices=Category.choices)
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL,
                                 widget=forms.RadioSelect)
     description = forms.CharField(
@@ -67,7 +68,7 @@ class ReopenForm(forms.Form):
 class NeedFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), required=False,
                                choices=[("open", _("Open")), ("all", _("All statuses")), *Status.choices])
-    category = forms.ChoiceField(label=_("category"), required=False,
+    category = forms.ChoiceField(label=pgettext_lazy("need", "category"), required=False,
                                  choices=[("", _("All categories")), *Category.choices])
     village = forms.ChoiceField(label=_("village"), required=False)
     urgency = forms.ChoiceField(label=_("urgency"), required=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.core.codes import prefix_q
 from bangfu.households.models import Household
@@ -79,7 +80,7 @@ class Need(models.Model):
     )
     # Denormalised from the household (its village), for scope, the board and the numbers.
     region_code = models.CharField(max_length=15, editable=False)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    category = models.CharField(pgettext_lazy("need", "category"), max_length=20, choices=Category.choices)
     description = models.TextField(_("description"), max_length=2000)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECORDED)

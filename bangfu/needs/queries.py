@@ -145,6 +145,8 @@ def numbers(user) -> dict:
         return Row(code, label, r["open"] or 0, r["overdue"] or 0, r["resolved"] or 0, r["resolved_in_time"] or 0)
 
     villages = [row(r["region_code"], names.get(r["region_code"], r["region_code"]), r) for r in by_village]
+    order = {value: i for i, value in enumerate(labels)}
+    by_category.sort(key=lambda r: order.get(r["category"], len(order)))
     categories = [row(r["category"], str(labels.get(r["category"], r["category"])), r) for r in by_category]
     total = Row("", "", *(sum(getattr(v, k) for v in villages) for k in ("open", "overdue", "resolved", "resolved_in_time")))
     return {"villages": villages, "categories": categories, "total": total, "computed_at": computed}

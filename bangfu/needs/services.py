@@ -104,7 +104,8 @@ def need_snapshot(need: Need) -> dict[str, Any]:
     return {
         "status": need.status, "category": need.category, "urgency": need.urgency,
         "description": need.description, "deadline_at": need.deadline_at.isoformat(),
-        "owner": need.owner_id, "due_on": need.due_on.isoformat() if need.due_on else None,
+        # The owner's name: history is read long after, and without a lookup.
+        "owner": str(need.owner) if need.owner_id else None, "due_on": need.due_on.isoformat() if need.due_on else None,
     }
 
 
@@ -137,9 +138,13 @@ def need_create(
     client_id: uuid.UUID | str,
     actor: User,
     contact=None,
+    recorded_at: dt.datetime | None = None,
 ) -> tuple[Need, bool]:
     """Record a need, once per client id: (need, created). A need the township office records
-    goes to the office at once (reported); a caseworker's waits for the caseworker to report it."""
+    goes to the office at once (reported); a caseworker's waits for the caseworker to report it.
+
+    `recorded_at`: when the need was heard, if earlier than now (written on paper during a visit,
+    typed in later); its deadline counts from then."""
     require(actor, "need.create")
     if not _in_scope(actor, household):
         raise Http404("no such household")
@@ -147,15 +152,19 @@ def need_create(
     if not description:
         raise ValidationError({"description": _("Say what the household needs.")})
 
+    now = timezone.now()
+    if recorded_at is not None and recorded_at > now:
+        raise ValidationError({"recorded_at": _("A need cannot be recorded in the future.")})
+
     def create() -> Need:
-        now = timezone.now()
+        heard = recorded_at or now
         by_office = actor.role in (Role.TOWNSHIP_OFFICE, Role.ADMIN)
         need = Need.objects.create(
             client_id=client_id, household=household, region_code=household.region_code,
             category=category, description=description, urgency=urgency,
             status=Status.REPORTED if by_office else Status.RECORDED,
-            deadline_at=_deadline_for(household.region_code, urgency, now),
-            recorded_by=actor, recorded_at=now, reported_at=now if by_office else None,
+            deadline_at=_deadline_for(household.region_code, urgency, heard),
+            recorded_by=actor, recorded_at=heard, reported_at=now if by_office else None,
             **({"contact": contact} if contact is not None else {}),
         )
         _record(actor, Action.CREATE, need, after=need_snapshot(need))
