@@ -282,6 +282,19 @@ def need_resolve(*, need: Need, actor: User, result: str, cost_fen: int | None =
     Measure.objects.filter(need=current, done_at__isnull=True).update(
         result=result, cost_fen=cost_fen, done_at=now, done_by=actor,
     )
+    # The caseworker calls the household back: tell them (once per resolution).
+    caseworker = current.household.caseworker or current.recorded_by
+    message_enqueue(
+        kind="need.resolved",
+        dedupe_key=f"need-resolved:{current.pk}:{current.version}",
+        subject=_("Resolved, call back: %(household)s, %(category)s") % {
+            "household": current.household.head_name or current.household.number,
+            "category": current.get_category_display(),
+        },
+        body=result[:200],
+        link=reverse("needs:detail", args=[current.pk]),
+        user=caseworker,
+    )
     return current
 
 

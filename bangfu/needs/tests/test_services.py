@@ -245,18 +245,18 @@ def test_each_overdue_need_escalates_once(make_need, personas, household_b):
     for _ in range(3):
         assert services.needs_escalate(now=later) == 0
         assert services.needs_escalate(now=much_later) == 0
-    assert Message.objects.count() == 2
+    assert Message.objects.filter(kind="need.overdue").count() == 2
     assert set(Need.objects.exclude(escalated_at=None).values_list("pk", flat=True)) == {overdue.pk, overdue_b.pk}
     assert Need.objects.get(pk=closed.pk).escalated_at is None
 
     # Delivered in the app to the township office, not to the office of another township.
-    assert messages_deliver(now=later) == 2
+    assert messages_deliver(now=later) == 3  # and the caseworker's "resolved, call back"
     assert messages_deliver(now=much_later) == 0
     inbox = Notification.objects.filter(user=personas["office"])
     assert inbox.count() == 2
     assert {n.message.link for n in inbox} == {f"/needs/{overdue.pk}/", f"/needs/{overdue_b.pk}/"}
     assert not Notification.objects.filter(user=personas["outsider_office"]).exists()
-    assert not Notification.objects.filter(user=personas["caseworker_a"]).exists()
+    assert [n.message.kind for n in Notification.objects.filter(user=personas["caseworker_a"])] == ["need.resolved"]
     step = Change.objects.filter(object_type="need", object_id=overdue.pk, actor=None).get()
     assert step.after == {"escalated_at": later.isoformat()}
 
@@ -270,7 +270,7 @@ def test_a_reopened_need_escalates_again_at_its_new_deadline(make_need, personas
     reopened = services.need_reopen(need=need, actor=personas["caseworker_a"], reason="没有解决")
     assert reopened.escalated_at is None and reopened.deadline_at > need.deadline_at
     assert services.needs_escalate(now=reopened.deadline_at) == 1
-    assert Message.objects.count() == 2
+    assert Message.objects.filter(kind="need.overdue").count() == 2
 
 
 # --- summary rows ------------------------------------------------------------------------------
@@ -290,3 +290,13 @@ def test_summary_rows_count_open_overdue_and_in_time(make_need, personas, django
     assert (supplies.open, supplies.overdue, supplies.resolved, supplies.resolved_in_time) == (1, 1, 2, 1)
     medical = rows[("370215010001", "medical")]
     assert (medical.open, medical.overdue, medical.resolved) == (1, 1, 0)
+
+
+def test_resolving_tells_the_caseworker_once(make_need, personas):
+    need = make_need(Status.RESOLVED)
+    message = Message.objects.get(kind="need.resolved")
+    assert message.recipient_user == personas["caseworker_a"] and message.link == f"/needs/{need.pk}/"
+    services.need_reopen(need=need, actor=personas["caseworker_a"], reason="没有解决")
+    services.need_assign(need=need, actor=personas["office"], **action_args("assign", personas))
+    services.need_resolve(need=need, actor=personas["office"], result="再次处理")
+    assert Message.objects.filter(kind="need.resolved").count() == 2
