@@ -17,6 +17,8 @@ ROUTES = {
     "/api/needs": {"get", "post"},
     "/api/needs/{id}": {"get"},
     "/api/needs/{id}/transitions": {"post"},
+    "/api/notifications": {"get"},
+    "/api/notifications/{id}/read": {"post"},
 }
 
 

@@ -120,3 +120,17 @@ def test_read_marks(personas):
     assert unread_count(personas["caseworker_a"]) == 1
     assert services.notifications_read_all(actor=personas["caseworker_a"]) == 1
     assert unread_count(personas["caseworker_a"]) == 0
+
+
+def test_api_lists_and_marks_read(personas):
+    from bangfu.api.testing import ApiClient
+
+    enqueue(user=personas["caseworker_a"], role="", subject="已办结，请回访")
+    services.messages_deliver()
+    api = ApiClient(personas["caseworker_a"])
+    page = api.get("/api/notifications").json()
+    assert page["unread"] == 1 and page["items"][0]["subject"] == "已办结，请回访"
+    pk = page["items"][0]["id"]
+    assert ApiClient(personas["caseworker_b"]).post(f"/api/notifications/{pk}/read").status_code == 404
+    assert api.post(f"/api/notifications/{pk}/read").json()["read_at"] is not None
+    assert api.get("/api/notifications").json()["unread"] == 0
