@@ -9,7 +9,7 @@ class NeedsConfig(AppConfig):
     label = "needs"
     verbose_name = _("Needs")
     nav = (
-        NavItem(_("Needs"), "needs:board", "need.view", order=30, also_current=("needs:*",)),
+        NavItem(_("Needs"), "needs:board", "need.view", order=35, also_current=("needs:*",)),
     )
 
     def ready(self) -> None:
