@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "bangfu.history",
     "bangfu.households",
     "bangfu.imports",
+    "bangfu.casework",
     "bangfu.notify",
     "bangfu.needs",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("bangfu.accounts.urls")),
     path("households/", include("bangfu.households.urls")),
     path("imports/", include("bangfu.imports.urls")),
+    path("casework/", include("bangfu.casework.urls")),
     path("regions/", include("bangfu.regions.urls")),
     path("needs/", include("bangfu.needs.urls")),
     path("notifications/", include("bangfu.notify.urls")),

@@ -35,6 +35,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "need.reopen": frozenset({Role.ADMIN, Role.VILLAGE, Role.CASEWORKER}),
     "need.settings": OFFICE_UP,
     "notification.view": ALL,
+    # Casework: a contact is logged by whoever made it; campaigns and schedules are the office's.
+    "contact.create": EDITORS | {Role.CASEWORKER},
+    "contact.view": ALL,
+    "campaign.view": ALL,
+    "campaign.manage": OFFICE_UP,
+    "schedule.manage": OFFICE_UP,
+    "worklist.view": frozenset({Role.CASEWORKER}),
+    "worklist.view_others": EDITORS | {Role.COUNTY},
+    "assessment.view": ALL,
 }
 
 

@@ -46,5 +46,6 @@ errors.install(api)
 
 api.add_router("/households", "bangfu.households.api.router")
 api.add_router("/members", "bangfu.households.api.members_router")
+api.add_router("", "bangfu.casework.api.router")
 api.add_router("/needs", "bangfu.needs.api.router")
 api.add_router("/notifications", "bangfu.notify.api.router")

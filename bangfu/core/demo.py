@@ -25,6 +25,7 @@ from django.db import transaction
 from pypinyin import lazy_pinyin
 
 from bangfu.accounts.models import Role, User
+from bangfu.casework.demo import demo_casework
 from bangfu.core import requestid
 from bangfu.households import choices
 from bangfu.households.models import Household
@@ -214,6 +215,7 @@ def demo_load(*, seed: int = SEED) -> DemoResult:
     with requestid.bound(uuid.uuid4()):
         for plan in TOWNSHIPS:
             _load_township(plan, rng=rng, villages=villages, add_user=add_user, taken=taken_usernames, result=result)
+        demo_casework(township_code=LANCUN.code, office_username=LANCUN.office[0], seed=seed)
         needs_demo.demo_needs()
 
     result.logins = [

@@ -18,6 +18,7 @@ from bangfu.accounts import queries as account_queries
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import require
 from bangfu.households import display, queries, services
+from bangfu.households.panels import household_panels
 from bangfu.households.pageforms import (
     AssignForm, HouseholdFilterForm, HouseholdPageForm, MakeHeadForm, MemberPageForm, ReasonForm, VersionForm,
     attach_errors,
@@ -90,6 +91,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": display.household_sections(household, members),
         "assignments": list(queries.assignments_of(household)),
         "history": display.history_entries(changes),
+        "panels": household_panels(request.user, household),
     })
 
 

@@ -25,7 +25,7 @@ def _user_ref(user) -> dict[str, Any] | None:
 
 def _need_out(need: Need, user) -> dict[str, Any]:
     return {
-        "id": need.pk, "client_id": need.client_id, "household": need.household_id, "village": need.region_code,
+        "id": need.pk, "client_id": need.client_id, "household": need.household_id, "contact": need.contact_id, "village": need.region_code,
         "category": need.category, "description": need.description, "urgency": need.urgency,
         "status": need.status, "deadline_at": need.deadline_at, "overdue": need.is_overdue(timezone.now()),
         "recorded_by": _user_ref(need.recorded_by), "recorded_at": need.recorded_at,

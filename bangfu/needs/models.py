@@ -78,6 +78,11 @@ class Need(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="needs", verbose_name=_("household"),
     )
+    # The call or visit it was heard on, when recorded on the contact form.
+    contact = models.ForeignKey(
+        "casework.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="needs",
+        verbose_name=_("contact"),
+    )
     # Denormalised from the household (its village), for scope, the board and the numbers.
     region_code = models.CharField(max_length=15, editable=False)
     category = models.CharField(pgettext_lazy("need", "category"), max_length=20, choices=Category.choices)

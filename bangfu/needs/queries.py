@@ -67,7 +67,7 @@ def need_get(user, pk: int) -> Need:
     """A need the user may see, or 404."""
     need = (
         Need.objects.visible_to(user)
-        .select_related("household", "household__region", "owner", "recorded_by").filter(pk=pk).first()
+        .select_related("household", "household__region", "owner", "recorded_by", "contact").filter(pk=pk).first()
     )
     if need is None:
         raise Http404("no such need")
@@ -89,14 +89,14 @@ def need_timeline(need: Need) -> list[Change]:
 
 def open_needs_of(user, household_id: int) -> list[Need]:
     return list(Need.objects.visible_to(user).filter(household_id=household_id, status__in=OPEN)
-                .order_by("deadline_at", "pk"))
+                .select_related("owner").order_by("deadline_at", "pk"))
 
 
 def needs_awaiting_confirmation(user) -> QuerySet[Need]:
     """Resolved needs of the caseworker's households: to call back and confirm (or reopen)."""
     return (Need.objects.visible_to(user).filter(status=Status.RESOLVED)
             .filter(Q(household__caseworker=user) | Q(recorded_by=user))
-            .select_related("household").order_by("resolved_at", "pk"))
+            .select_related("household", "household__region", "owner").order_by("resolved_at", "pk"))
 
 
 def owner_choices(need_region: str) -> QuerySet[User]:

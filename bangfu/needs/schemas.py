@@ -96,6 +96,7 @@ class NeedOut(Schema):
     id: int
     client_id: uuid.UUID
     household: int
+    contact: int | None = Field(description="The contact (call or visit) it was recorded on, if any.")
     village: str
     category: Category
     description: str

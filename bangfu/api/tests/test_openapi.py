@@ -19,6 +19,11 @@ ROUTES = {
     "/api/needs/{id}/transitions": {"post"},
     "/api/notifications": {"get"},
     "/api/notifications/{id}/read": {"post"},
+    "/api/contacts": {"post"},
+    "/api/worklist": {"get"},
+    "/api/campaigns": {"get", "post"},
+    "/api/campaigns/{id}/coverage": {"get"},
+    "/api/households/{id}/contacts": {"get"},
 }
 
 

@@ -1,11 +1,11 @@
-"""Template helpers for needs: deadline text, overdue marks, a household's open needs."""
+"""Template helpers for needs: deadline text, overdue marks."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils import timezone
 
-from bangfu.needs import display, queries
+from bangfu.needs import display
 
 register = template.Library()
 
@@ -18,10 +18,3 @@ def deadline(need) -> str:
 @register.filter
 def overdue(need) -> bool:
     return need.is_overdue(timezone.now())
-
-
-@register.inclusion_tag("needs/_household_needs.html", takes_context=True)
-def household_needs(context, household):
-    """The open needs of a household, for its page, and the way to record one."""
-    user = context["user"]
-    return {"user": user, "household": household, "needs": queries.open_needs_of(user, household.pk)}

@@ -63,7 +63,9 @@ def make_need(personas, household_a):
             client_id=uuid.uuid4(), actor=actor or personas["caseworker_a"],
         )
         for action, persona in PATHS[status]:
-            need = services.TRANSITION_SERVICES[action](need=need, actor=personas[persona],
+            # The caseworker's steps are taken by the household's own caseworker.
+            actor = need.household.caseworker if persona == "caseworker_a" else personas[persona]
+            need = services.TRANSITION_SERVICES[action](need=need, actor=actor,
                                                         **action_args(action, personas))
         assert need.status == status
         return need

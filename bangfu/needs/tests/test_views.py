@@ -35,7 +35,8 @@ def test_household_page_offers_to_record_and_lists_open_needs(client, household_
     open_need = make_need(Status.REPORTED, description="屋顶漏雨")
     make_need(Status.CONFIRMED, description="已经解决的事")
     page = login(client, personas["caseworker_a"]).get(reverse("households:detail", args=[household_a.pk])).content.decode()
-    html = page[page.index('id="needs"'):page.index('id="members"')]
+    start = page.index('id="needs"')
+    html = page[start:page.index("</section>", start)]
     assert reverse("needs:create", args=[household_a.pk]) in html
     assert "屋顶漏雨" in html and reverse("needs:detail", args=[open_need.pk]) in html
     assert "已经解决的事" not in html
@@ -206,3 +207,17 @@ def test_escalation_reaches_the_office_inbox(client, make_need, personas):
     assert notification.read_at is not None
     # Someone else's notification does not exist for you.
     assert login(client, personas["caseworker_a"]).post(reverse("notify:open", args=[notification.pk])).status_code == 404
+
+
+def test_household_page_query_count_does_not_grow_with_needs(client, household_a, make_need, personas):
+    login(client, personas["office"])
+    make_need(Status.ASSIGNED)
+    url = reverse("households:detail", args=[household_a.pk])
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        make_need(Status.ASSIGNED)
+    with CaptureQueriesContext(connection) as five:
+        html = client.get(url).content.decode()
+    assert html.count('class="need-item') == 5
+    assert len(five.captured_queries) == len(one.captured_queries)

@@ -107,3 +107,11 @@
     });
   });
 })();
+
+/* Casework: a print button prints the daily list. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+})();

@@ -53,6 +53,14 @@ class Command(BaseCommand):
             )
         except (LookupError, ValueError) as error:
             raise CommandError(str(error)) from None
+        # Other apps add their own data for the new households (casework: a year of contacts).
+        from django.apps import apps
+        from django.utils.module_loading import import_string
+
+        for config in apps.get_app_configs():
+            for path in getattr(config, "synth_steps", ()):
+                summary = import_string(path)(county_code=county, seed=seed)
+                self.stdout.write(f"synth: {config.label}: {summary}")
         self.stdout.write(
             f"synth: {result.households} households, {result.members} members, {result.categories} categories, "
             f"{result.assignments} assignments, {result.changes} history rows, {result.users_created} users, "

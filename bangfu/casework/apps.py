@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.casework.worklist import WorklistSource
+from bangfu.core.nav import NavItem
+from bangfu.households.panels import PanelSource
+
+
+class CaseworkConfig(AppConfig):
+    name = "bangfu.casework"
+    label = "casework"
+    verbose_name = _("Casework")
+    nav = (
+        NavItem(_("Today"), "casework:worklist", "worklist.view", order=5, also_current=("casework:contact_add",)),
+        NavItem(_("Caseworkers' day"), "casework:worklists", "worklist.view_others", order=30,
+                also_current=("casework:worklist_of",)),
+        NavItem(_("Campaigns"), "casework:campaigns", "campaign.view", order=40,
+                also_current=("casework:campaign_detail", "casework:campaign_create")),
+        NavItem(_("Four conditions"), "casework:assessments", "assessment.view", order=50),
+        NavItem(_("Schedules"), "casework:schedules", "schedule.manage", order=60),
+    )
+    # The caseworker's day: see bangfu.casework.worklist for the protocol.
+    worklist_sections = (
+        WorklistSource("bangfu.casework.worklist.overdue_section", order=20),
+        WorklistSource("bangfu.casework.worklist.campaign_section", order=30),
+        WorklistSource("bangfu.casework.worklist.due_section", order=40),
+    )
+    # Other apps' household pages: see bangfu.households.panels.
+    household_panels = (PanelSource("bangfu.casework.panels.contacts_panel", order=10),)
+    # `bangfu synth`: a year of contacts and today's due follow-ups for the new households.
+    synth_steps = ("bangfu.casework.synthetic.synth_casework",)
+
+    def ready(self) -> None:
+        # The household timeline (households.display) names casework's rows and their fields.
+        from bangfu.casework.models import Campaign, Contact, Schedule
+        from bangfu.households import display
+
+        display.MODELS.update({"contact": Contact, "campaign": Campaign, "schedule": Schedule})
+        display.OBJECT_LABELS.update({"contact": _("contact"), "campaign": _("campaign"),
+                                      "schedule": _("contact schedule")})

@@ -1,0 +1,263 @@
+"""Reads of casework shared by pages, the API and the printable list. Every one is scoped to the user:
+households through Household.objects.visible_to, campaigns and tallies by the user's region prefix."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from bangfu.accounts.models import Role, User
+from bangfu.casework.models import (
+    CONDITIONS,
+    TRIES_BEFORE_VISIT,
+    AssessmentTally,
+    Campaign,
+    Contact,
+    CoverageTally,
+    FollowUp,
+    FollowUpStatus,
+    HouseholdCase,
+)
+from bangfu.core.codes import prefix_q
+from bangfu.households.models import Household, HouseholdCategory
+from bangfu.regions.models import Region
+
+FLAGGED_LIMIT = 100
+NOT_MET_LIMIT = 50
+
+
+def _ancestors(code: str) -> list[str]:
+    return [code[:n] for n in (2, 4, 6, 9, 12) if n < len(code)]
+
+
+# --- contacts ------------------------------------------------------------------------------------
+
+def contacts_of(household: Household, *, limit: int = 50) -> list[Contact]:
+    """A household's contacts, newest first (the household must already be visible): two queries."""
+    return list(
+        Contact.objects.filter(household_id=household.pk)
+        .select_related("caseworker", "campaign", "assessment")[:limit]
+    )
+
+
+def followup_get(user: User, pk: int) -> FollowUp:
+    row = FollowUp.objects.visible_to(user).select_related("campaign").filter(pk=pk).first()
+    if row is None:
+        raise Http404("no such follow-up")
+    return row
+
+
+def open_followups_of(household: Household, day: dt.date) -> list[FollowUp]:
+    return list(FollowUp.objects.filter(household_id=household.pk, status=FollowUpStatus.DUE, due__lte=day + dt.timedelta(days=7))
+                .select_related("campaign").order_by("due"))
+
+
+def running_campaigns_of(household: Household, day: dt.date) -> list[Campaign]:
+    return list(Campaign.objects.filter(followups__household_id=household.pk, status="open", start__lte=day,
+                                        end__gte=day).order_by("-start"))
+
+
+# --- campaigns -----------------------------------------------------------------------------------
+
+def campaigns_visible(user: User) -> QuerySet[Campaign]:
+    """Campaigns over the user's area or within it (a caseworker sees the township's campaign)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Campaign.objects.none()
+    if user.role == Role.ADMIN:
+        return Campaign.objects.all()
+    scope = user.scope
+    if not scope:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(prefix_q("region_code", scope) | Q(region_code__in=_ancestors(scope) + [scope]))
+
+
+def campaign_get(user: User, pk: int) -> Campaign:
+    campaign = campaigns_visible(user).select_related("created_by").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("no such campaign")
+    return campaign
+
+
+@dataclass
+class CoverageRow:
+    key: str
+    label: str
+    total: int = 0
+    reached: int = 0
+    tried: int = 0
+    flagged: int = 0
+
+    @property
+    def not_tried(self) -> int:
+        return self.total - self.reached - self.tried
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.reached / self.total) if self.total else 0
+
+    def add(self, tally: CoverageTally) -> None:
+        self.total += tally.total
+        self.reached += tally.reached
+        self.tried += tally.tried
+        self.flagged += tally.flagged
+
+
+@dataclass
+class Coverage:
+    campaign: Campaign
+    total: CoverageRow
+    by_village: list[CoverageRow]
+    by_caseworker: list[CoverageRow]
+    flagged: list[FollowUp] = field(default_factory=list)
+    tries_before_visit: int = TRIES_BEFORE_VISIT
+
+
+def _tallies_for(user: User, campaign: Campaign) -> QuerySet[CoverageTally]:
+    tallies = CoverageTally.objects.filter(campaign=campaign)
+    if user.role == Role.CASEWORKER:
+        return tallies.filter(caseworker=user)
+    if user.role != Role.ADMIN:
+        tallies = tallies.filter(prefix_q("region_code", user.scope))
+    return tallies
+
+
+def campaign_coverage(user: User, campaign: Campaign, *, with_flagged: bool = True) -> Coverage:
+    """Reached / tried but not reached / not yet tried, from the summary rows: four queries."""
+    tallies = list(_tallies_for(user, campaign).select_related("caseworker"))
+    villages = dict(Region.objects.filter(code__in={t.region_code for t in tallies}).values_list("code", "name"))
+    total = CoverageRow(key="", label="")
+    by_village: dict[str, CoverageRow] = {}
+    by_caseworker: dict[int | None, CoverageRow] = {}
+    for tally in tallies:
+        total.add(tally)
+        by_village.setdefault(tally.region_code, CoverageRow(tally.region_code, villages.get(tally.region_code,
+                                                                                                  tally.region_code))).add(tally)
+        by_caseworker.setdefault(tally.caseworker_id, CoverageRow(str(tally.caseworker_id or ""),
+                                                                 str(tally.caseworker or "—"))).add(tally)
+    flagged = []
+    if with_flagged:
+        rows = FollowUp.objects.visible_to(user).filter(campaign=campaign, status=FollowUpStatus.DUE,
+                                                         tries__gte=TRIES_BEFORE_VISIT)
+        flagged = list(rows.select_related("household", "household__region", "household__caseworker")
+                       .order_by("region_code", "household__number")[:FLAGGED_LIMIT])
+    return Coverage(
+        campaign=campaign, total=total,
+        by_village=sorted(by_village.values(), key=lambda row: row.key),
+        by_caseworker=sorted(by_caseworker.values(), key=lambda row: (-row.not_tried - row.tried, row.label)),
+        flagged=flagged,
+    )
+
+
+def campaign_list(user: User, *, limit: int = 100) -> list[tuple[Campaign, CoverageRow]]:
+    """Campaigns newest first, each with its coverage in the user's area: two queries."""
+    campaigns = list(campaigns_visible(user).order_by("-start", "-id")[:limit])
+    rows = {c.pk: CoverageRow(str(c.pk), c.name) for c in campaigns}
+    if campaigns:
+        tallies = CoverageTally.objects.filter(campaign__in=campaigns)
+        if user.role == Role.CASEWORKER:
+            tallies = tallies.filter(caseworker=user)
+        elif user.role != Role.ADMIN:
+            tallies = tallies.filter(prefix_q("region_code", user.scope))
+        for row in tallies.values("campaign_id").annotate(total=Sum("total"), reached=Sum("reached"),
+                                                          tried=Sum("tried"), flagged=Sum("flagged")):
+            target = rows[row["campaign_id"]]
+            target.total, target.reached, target.tried, target.flagged = (
+                row["total"], row["reached"], row["tried"], row["flagged"])
+    return [(c, rows[c.pk]) for c in campaigns]
+
+
+# --- the four-condition assessment overview --------------------------------------------------------
+
+@dataclass
+class ConditionCount:
+    name: str
+    met: int
+
+
+@dataclass
+class AssessmentRow:
+    code: str
+    label: str
+    assessed: int = 0
+    all_ok: int = 0
+    conditions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CONDITIONS, 0))
+
+    def add(self, tally: AssessmentTally) -> None:
+        self.assessed += tally.assessed
+        self.all_ok += tally.all_ok
+        for name in CONDITIONS:
+            self.conditions[name] += getattr(tally, name)
+
+
+@dataclass
+class AssessmentOverview:
+    area: Region | None
+    households: int
+    total: AssessmentRow
+    by_village: list[AssessmentRow]
+    not_met: list[HouseholdCase]
+    not_met_count: int
+
+    @property
+    def not_assessed(self) -> int:
+        return max(self.households - self.total.assessed, 0)
+
+    @property
+    def all_met(self) -> bool:
+        return self.households > 0 and self.total.all_ok == self.households
+
+
+def area_for(user: User, code: str) -> str:
+    """The area asked for if it lies within the user's scope, else the scope itself."""
+    scope = user.scope
+    if code and (user.role == Role.ADMIN or code.startswith(scope)):
+        return code
+    return scope
+
+
+def assessment_overview(user: User, area_code: str = "", category: str = "") -> AssessmentOverview:
+    """How many households meet each condition as of their latest assessment, from the summary rows,
+    and which do not (each linked): a fixed number of queries."""
+    area = area_for(user, area_code)
+    households = Household.objects.visible_to(user)
+    tallies = AssessmentTally.objects.all()
+    cases = HouseholdCase.objects.filter(household__in=households)
+    if area:
+        households = households.filter(prefix_q("region_code", area))
+        tallies = tallies.filter(prefix_q("region_code", area))
+        cases = cases.filter(prefix_q("region_code", area))
+    if category:
+        in_category = HouseholdCategory.objects.filter(category=category).values("household_id")
+        households = households.filter(pk__in=in_category)
+        cases = cases.filter(household_id__in=in_category)
+    if user.role == Role.CASEWORKER or category:
+        # A caseworker sees their own households, not the village's tally; a category is counted
+        # from the households' summary rows (one grouped read of the area's rows).
+        grouped = (cases.filter(assessment__isnull=False).annotate(village=Substr("region_code", 1, 12))
+                   .values("village").annotate(assessed=Count("pk"), all_ok=Count("pk", filter=Q(all_ok=True)),
+                                               **{n: Count("pk", filter=Q(**{n: True})) for n in CONDITIONS}))
+        tally_list = [AssessmentTally(region_code=row.pop("village"), **row) for row in grouped]
+    else:
+        tally_list = list(tallies)
+    names = dict(Region.objects.filter(code__in={t.region_code for t in tally_list} | ({area} if area else set()))
+                 .values_list("code", "name"))
+    total = AssessmentRow(area, names.get(area, ""))
+    by_village: dict[str, AssessmentRow] = {}
+    for tally in tally_list:
+        total.add(tally)
+        by_village.setdefault(tally.region_code, AssessmentRow(tally.region_code, names.get(tally.region_code,
+                                                                                            tally.region_code))).add(tally)
+    not_met_qs = cases.filter(all_ok=False)
+    not_met = list(not_met_qs.select_related("household", "household__region", "assessment")
+                   .order_by("region_code", "household__number")[:NOT_MET_LIMIT])
+    not_met_count = len(not_met) if len(not_met) < NOT_MET_LIMIT else not_met_qs.count()
+    return AssessmentOverview(
+        area=Region.objects.filter(code=area).first() if area else None,
+        households=households.count(), total=total,
+        by_village=sorted(by_village.values(), key=lambda row: row.code),
+        not_met=not_met, not_met_count=not_met_count,
+    )

@@ -1,0 +1,27 @@
+"""Template filters of casework pages (formatting only)."""
+
+from __future__ import annotations
+
+from django import template
+
+from bangfu.casework.forms import CONDITION_LABELS
+from bangfu.casework.models import CONDITIONS
+
+register = template.Library()
+
+
+@register.filter
+def conditions(assessment) -> list[tuple[str, bool, str]]:
+    """(label, met, note) of an assessment's four conditions."""
+    notes = assessment.notes or {}
+    return [(str(CONDITION_LABELS[name]), getattr(assessment, name), notes.get(name, "")) for name in CONDITIONS]
+
+
+@register.filter
+def condition_label(name: str) -> str:
+    return str(CONDITION_LABELS.get(name, name))
+
+
+@register.filter
+def percent(part, whole) -> int:
+    return round(100 * (part or 0) / whole) if whole else 0

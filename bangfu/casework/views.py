@@ -1,0 +1,263 @@
+"""Casework pages: the caseworker's day and its printable list, the contact form, campaigns and their
+coverage, the four-condition overview, schedules. Thin: parse, call a query or a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bangfu.accounts.models import Role, User
+from bangfu.accounts.permissions import can, require
+from bangfu.accounts.queries import caseworkers_near
+from bangfu.casework import queries, services
+from bangfu.casework.contactform import contact_form_parts
+from bangfu.casework.forms import CampaignForm, ContactForm, ExtendForm, ScheduleForm
+from bangfu.casework.models import Channel, FollowUp, FollowUpStatus, NotReachedReason
+from bangfu.casework.worklist import worklist_for
+from bangfu.households import choices as household_choices
+from bangfu.households import queries as household_queries
+from bangfu.households import services as household_services
+from bangfu.households.pageforms import attach_errors
+from bangfu.regions import queries as region_queries
+from bangfu.regions.models import Region
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _caseworker_for(request: HttpRequest, user_id: int | None) -> User:
+    """The caseworker whose day is shown: oneself, or (for the office) one working within its area."""
+    user = request.user
+    if user_id is None or user_id == user.pk:
+        require(user, "worklist.view")
+        return user
+    require(user, "worklist.view_others")
+    caseworker = User.objects.filter(pk=user_id, role=Role.CASEWORKER, is_active=True).first()
+    if caseworker is None or not (user.role == Role.ADMIN or (caseworker.region_id or "").startswith(user.scope)):
+        raise Http404("no such caseworker")
+    return caseworker
+
+
+# --- the caseworker's day -------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET"])
+def worklist(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+    if user_id is None and request.user.role != Role.CASEWORKER and can(request.user, "worklist.view_others"):
+        return redirect("casework:worklists")
+    caseworker = _caseworker_for(request, user_id)
+    day = timezone.localdate()
+    sections = worklist_for(caseworker, day)
+    return render(request, "casework/worklist.html", {
+        "caseworker": caseworker, "own": caseworker.pk == request.user.pk, "day": day, "sections": sections,
+        "total": sum(section.count for section in sections),
+    })
+
+
+@login_required
+@require_http_methods(["GET"])
+def worklist_print(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+    caseworker = _caseworker_for(request, user_id)
+    day = timezone.localdate()
+    return render(request, "casework/worklist_print.html", {
+        "caseworker": caseworker, "day": day, "sections": worklist_for(caseworker, day),
+    })
+
+
+@login_required
+@require_http_methods(["GET"])
+def worklists(request: HttpRequest) -> HttpResponse:
+    """The office's view: each caseworker of its area with what is open today (two queries)."""
+    require(request.user, "worklist.view_others")
+    day = timezone.localdate()
+    caseworkers = list(caseworkers_near(request.user.scope).select_related("region")
+                       .order_by("region_id", "display_name", "username")[:500])
+    counts = {
+        row["household__caseworker"]: row for row in
+        FollowUp.objects.visible_to(request.user).filter(status=FollowUpStatus.DUE, due__lte=day)
+        .values("household__caseworker").annotate(
+            overdue=Count("pk", filter=Q(due__lt=day)), today=Count("pk", filter=Q(due=day)))
+    }
+    rows = [(c, counts.get(c.pk, {}).get("overdue", 0), counts.get(c.pk, {}).get("today", 0)) for c in caseworkers]
+    return render(request, "casework/worklists.html", {"rows": rows, "day": day})
+
+
+@login_required
+@require_POST
+def call(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tap to call: the household's phone in full (the reveal is recorded), as a tel: link."""
+    household = household_queries.household_get(request.user, pk)
+    phone = household_services.household_reveal_phone(actor=request.user, household=household)
+    context = {"phone": phone, "household": household}
+    template = "casework/_call.html" if request.htmx else "casework/call.html"
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the contact form -----------------------------------------------------------------------------
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+@GET_POST
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "contact.create")
+    household = household_queries.household_get(request.user, pk)
+    day = timezone.localdate()
+    campaigns = queries.running_campaigns_of(household, day)
+    followup = None
+    followup_id = request.GET.get("followup") or request.POST.get("followup")
+    if followup_id and str(followup_id).isdigit():
+        followup = FollowUp.objects.filter(pk=int(followup_id), household_id=household.pk).select_related("campaign").first()
+    campaign = followup.campaign if followup and followup.campaign in campaigns else (
+        campaigns[0] if len(campaigns) == 1 else None)
+    channel = (followup.channel if followup else campaign.channel if campaign else Channel.PHONE)
+    data = request.POST if request.method == "POST" else None
+    form = ContactForm(data, campaigns=campaigns, initial_channel=channel, campaign=campaign,
+                       followup_id=followup.pk if followup else None)
+    parts = contact_form_parts(data, household=household, user=request.user)
+    back = _next_url(request, reverse("casework:worklist") if request.user.role == Role.CASEWORKER
+                     else reverse("households:detail", args=[household.pk]))
+    if data is not None and form.is_valid() and all(part.is_valid() for part in parts):
+        try:
+            contact, created = services.contact_create(
+                actor=request.user, household=household, then=[part.save for part in parts], **form.service_kwargs())
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            name = household.head_name or household.number
+            if created:
+                messages.success(request, _("Contact with %(name)s saved.") % {"name": name} if contact.reached
+                                 else _("Attempt to reach %(name)s saved.") % {"name": name})
+            else:
+                messages.info(request, _("This contact was already saved."))
+            return redirect(back)
+    return render(request, "casework/contact_form.html", {
+        "household": household, "form": form, "parts": parts, "followup": followup, "next": back,
+        "recent": queries.contacts_of(household, limit=3), "reasons": NotReachedReason.choices,
+    })
+
+
+# --- campaigns ---------------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET"])
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "campaign.view")
+    return render(request, "casework/campaign_list.html", {
+        "rows": queries.campaign_list(request.user), "day": timezone.localdate(),
+    })
+
+
+def _campaign_areas(user: User) -> list[Region]:
+    """The township itself (when the user's area is one) and its villages."""
+    areas = list(Region.objects.filter(code=user.scope)) if user.scope and len(user.scope) == 9 else []
+    villages = region_queries.villages_within(user.scope).only("code", "name") if user.scope else Region.objects.none()
+    return areas + list(villages[:500])
+
+
+@login_required
+@GET_POST
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "campaign.manage")
+    data = request.POST if request.method == "POST" else None
+    form = CampaignForm(data, areas=_campaign_areas(request.user))
+    if data is not None and form.is_valid():
+        try:
+            campaign = services.campaign_create(actor=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, _("Campaign started: each household in it is on its caseworker's list."))
+            return redirect("casework:campaign_detail", campaign.pk)
+    return render(request, "casework/campaign_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = queries.campaign_get(request.user, pk)
+    coverage = queries.campaign_coverage(request.user, campaign)
+    return render(request, "casework/campaign_detail.html", {
+        "campaign": campaign, "coverage": coverage, "day": timezone.localdate(),
+        "extend_form": ExtendForm(initial={"end": campaign.end}),
+        "may_manage": can(request.user, "campaign.manage") and campaign.region_code.startswith(request.user.scope),
+    })
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = queries.campaign_get(request.user, pk)
+    services.campaign_close(actor=request.user, campaign=campaign)
+    messages.success(request, _("Campaign closed. Its coverage stays as it is."))
+    return redirect("casework:campaign_detail", campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = queries.campaign_get(request.user, pk)
+    form = ExtendForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Enter a date."))
+        services.campaign_extend(actor=request.user, campaign=campaign, end=form.cleaned_data["end"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Campaign extended."))
+    return redirect("casework:campaign_detail", campaign.pk)
+
+
+# --- the four conditions ----------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET"])
+def assessment_overview(request: HttpRequest) -> HttpResponse:
+    require(request.user, "assessment.view")
+    category = request.GET.get("category", "")
+    category = category if category in household_choices.Category.values else ""
+    overview = queries.assessment_overview(request.user, request.GET.get("area", ""), category)
+    villages = (list(region_queries.villages_within(request.user.scope).only("code", "name")[:500])
+                if request.user.role != Role.CASEWORKER else [])
+    return render(request, "casework/assessments.html", {
+        "overview": overview, "villages": villages, "category": category,
+        "categories": household_choices.Category.choices,
+    })
+
+
+# --- schedules -------------------------------------------------------------------------------------
+
+@login_required
+@GET_POST
+def schedules(request: HttpRequest) -> HttpResponse:
+    require(request.user, "schedule.manage")
+    current = services.schedules_current()
+    data = request.POST if request.method == "POST" else None
+    form = ScheduleForm(data, current=current)
+    if data is not None and form.is_valid():
+        try:
+            for category, days, channel in form.changes(current):
+                services.schedule_set(actor=request.user, category=category, interval_days=days, channel=channel)
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, _("Schedules saved. Tomorrow's follow-ups follow them."))
+            return redirect("casework:schedules")
+    return render(request, "casework/schedules.html", {"form": form})

@@ -1,0 +1,154 @@
+"""The caseworker's day (今日待办) as a list of sections that apps declare.
+
+Protocol, the way the menu is declared (bangfu.core.nav):
+
+* An app lists its sections on its AppConfig::
+
+      worklist_sections = (WorklistSource("bangfu.needs.worklist.to_confirm_section", order=15),)
+
+  `order` places the section among all apps' sections (lower first). Taken so far:
+  10 reserved for emergency checks (first), 20 overdue follow-ups, 30 campaign calls,
+  40 follow-ups due today.
+* The dotted path names a function ``(caseworker, day) -> WorklistSection | None``: the work of
+  that caseworker (a User) on that Shanghai calendar day. It returns None when it has nothing to
+  show. It must run a fixed number of queries, whatever the data size (tests assert the worklist's
+  total); it reads through the scope door of the caseworker, and bounds its rows (`limit`).
+* A WorklistSection names the template that renders it (an include, given `section` and
+  `worklist_day`) and carries its rows in `items`, a total in `count` (rows beyond `items` are
+  counted, not shown), and an optional `print_template` for the printable daily list (default:
+  the same template).
+
+The page, the printable list and `GET /api/worklist` all come from `worklist_for(caseworker, day)`;
+the API serialises each section by `key`, `title`, `count` and `items` through the section's
+`api_items` (a list of plain dicts), so a section gives that too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Prefetch, Q
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+SECTION_LIMIT = 100
+PRINT = "casework/_section_followups_print.html"
+
+
+@dataclass(frozen=True)
+class WorklistSource:
+    function: str  # dotted path of (caseworker, day) -> WorklistSection | None
+    order: int = 100
+
+
+@dataclass
+class WorklistSection:
+    key: str
+    title: str
+    template: str
+    items: list[Any]
+    count: int
+    order: int = 100
+    print_template: str = ""
+    api_items: list[dict[str, Any]] = field(default_factory=list)
+    empty_text: str = ""
+
+
+@cache
+def _sources() -> list[tuple[int, Callable]]:
+    declared = [source for config in apps.get_app_configs() for source in getattr(config, "worklist_sections", ())]
+    return [(source.order, import_string(source.function)) for source in sorted(declared, key=lambda s: s.order)]
+
+
+def worklist_for(caseworker, day: dt.date) -> list[WorklistSection]:
+    """The caseworker's day: every declared section that has something, in order."""
+    sections = []
+    # Sections may share reads through memos on the caseworker object: fresh for each list.
+    caseworker.__dict__.pop("_casework_open_followups", None)
+    for order, build in _sources():
+        section = build(caseworker, day)
+        if section is not None:
+            section.order = order
+            sections.append(section)
+    return sections
+
+
+# --- casework's own sections ------------------------------------------------------------------
+
+def _open_followups(caseworker, day: dt.date) -> tuple[list, bool]:
+    """The caseworker's open follow-ups due by `day` (regular ones) or of a running campaign, most
+    urgent first: one query and one for the households' categories, shared by casework's three
+    sections (memoised on the caseworker object for this day). The bool says whether rows were cut."""
+    memo = caseworker.__dict__.setdefault("_casework_open_followups", {})
+    if day in memo:
+        return memo[day]
+    from bangfu.casework.models import CampaignStatus, FollowUp, FollowUpKind, FollowUpStatus
+    from bangfu.households.models import Household, HouseholdCategory
+
+    limit = 3 * SECTION_LIMIT
+    qs = FollowUp.objects.filter(
+        Q(kind=FollowUpKind.SCHEDULE, due__lte=day)
+        | Q(kind=FollowUpKind.CAMPAIGN, campaign__status=CampaignStatus.OPEN, campaign__start__lte=day,
+            campaign__end__gte=day),
+        household__in=Household.objects.visible_to(caseworker).filter(caseworker=caseworker),
+        status=FollowUpStatus.DUE,
+    )
+    rows = list(
+        qs.select_related("household", "household__region", "campaign")
+        .prefetch_related(Prefetch("household__categories",
+                                   queryset=HouseholdCategory.objects.only("household_id", "category")))
+        .order_by("priority", "due", "household__region_code", "household__number")[: limit + 1]
+    )
+    memo[day] = (rows[:limit], len(rows) > limit)
+    return memo[day]
+
+
+def _followups(caseworker, day: dt.date, keep) -> tuple[list, int]:
+    rows, _cut = _open_followups(caseworker, day)
+    mine = [row for row in rows if keep(row)]
+    # Beyond 3 x SECTION_LIMIT open rows (a caseworker far behind), the count is a lower bound.
+    return mine[:SECTION_LIMIT], len(mine)
+
+
+def _api_items(rows) -> list[dict[str, Any]]:
+    return [{
+        "followup": row.pk, "household": row.household_id, "household_number": row.household.number,
+        "head_name": row.household.head_name, "village": row.household.region.name, "due": row.due.isoformat(),
+        "kind": row.kind, "channel": row.channel, "campaign": row.campaign_id, "tries": row.tries,
+        "flagged": row.flagged, "special": row.priority == 0,
+    } for row in rows]
+
+
+def overdue_section(caseworker, day: dt.date) -> WorklistSection | None:
+    from bangfu.casework.models import FollowUpKind
+
+    rows, count = _followups(caseworker, day, lambda row: row.kind == FollowUpKind.SCHEDULE and row.due < day)
+    if not rows:
+        return None
+    return WorklistSection(key="overdue", title=str(_("Overdue follow-ups")), template="casework/_section_followups.html", print_template=PRINT,
+                           items=rows, count=count, api_items=_api_items(rows))
+
+
+def due_section(caseworker, day: dt.date) -> WorklistSection | None:
+    from bangfu.casework.models import FollowUpKind
+
+    rows, count = _followups(caseworker, day, lambda row: row.kind == FollowUpKind.SCHEDULE and row.due == day)
+    if not rows:
+        return None
+    return WorklistSection(key="due", title=str(_("Due today")), template="casework/_section_followups.html", print_template=PRINT,
+                           items=rows, count=count, api_items=_api_items(rows))
+
+
+def campaign_section(caseworker, day: dt.date) -> WorklistSection | None:
+    from bangfu.casework.models import FollowUpKind
+
+    rows, count = _followups(caseworker, day, lambda row: row.kind == FollowUpKind.CAMPAIGN)
+    if not rows:
+        return None
+    return WorklistSection(key="campaign", title=str(_("Campaign calls")), template="casework/_section_followups.html", print_template=PRINT,
+                           items=rows, count=count, api_items=_api_items(rows))

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Benchmark of the caseworker's day, a campaign's coverage page and the four-condition overview on a
+synthetic county with a year of contacts, as ratios to a trivial view.
+
+    .venv/bin/python bench/worklist.py [--households 100000] [--repeat 7] [--rebuild]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_worklist .venv/bin/python bench/worklist.py --rebuild
+
+Builds (first time, or with --rebuild) a database with `bangfu synth --households N` in county
+370215 (即墨区), which also adds a year of contacts at each household's schedule, today's due
+follow-ups and a running campaign (电话随访暖心) in the first township. Then measures, through
+Django's test client against the real URLs and middleware: a caseworker's worklist (今日待办), the
+office's view of that worklist, the campaign's coverage page, and the four-condition overview of the
+township and of the county; each the median of --repeat requests after a warm-up, beside a trivial
+view (HttpResponse("ok") behind login_required) measured in the same run, with its query count.
+
+SQLite files go to bench/out/worklist/. A PostgreSQL database named in DATABASE_URL is flushed by
+--rebuild: use one of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+import households as base
+
+base.OUT = ROOT / "bench" / "out" / "worklist"
+COUNTY, TOWNSHIP = base.COUNTY, base.TOWNSHIP
+
+
+def run(repeat: int) -> list[list[str]]:
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from bangfu.accounts.models import User
+    from bangfu.casework.models import Campaign, Contact, FollowUp
+
+    day = timezone.localdate()
+    campaign = Campaign.objects.filter(name="电话随访暖心").order_by("-pk").first()
+    office = campaign.created_by  # the office of the township synth ran the campaign in
+    township = office.region_id
+    county = User.objects.get(username=f"synth-{COUNTY}")
+    # The caseworker of the township with the most open follow-ups today: the longest list.
+    busiest = (FollowUp.objects.filter(status="due", due__lte=day, household__region_code__startswith=township)
+               .values("household__caseworker").annotate(n=Count("pk")).order_by("-n").first())
+    caseworker = User.objects.get(pk=busiest["household__caseworker"])
+    print(f"data: {Contact.objects.count()} contacts, {FollowUp.objects.count()} follow-ups; "
+          f"campaign {campaign.name} over {campaign.followups.count()} households")
+    cases = [
+        ("caseworker", caseworker, [
+            ("worklist (今日待办)", reverse("casework:worklist"), {}),
+            ("printable daily list", reverse("casework:worklist_print"), {}),
+            ("campaign coverage", reverse("casework:campaign_detail", args=[campaign.pk]), {}),
+            ("four conditions", reverse("casework:assessments"), {}),
+        ]),
+        ("office", office, [
+            ("a caseworker's worklist", reverse("casework:worklist_of", args=[caseworker.pk]), {}),
+            ("caseworkers' day", reverse("casework:worklists"), {}),
+            ("campaign coverage", reverse("casework:campaign_detail", args=[campaign.pk]), {}),
+            ("campaign list", reverse("casework:campaigns"), {}),
+            ("four conditions (township)", reverse("casework:assessments"), {}),
+        ]),
+        ("county", county, [
+            ("campaign coverage", reverse("casework:campaign_detail", args=[campaign.pk]), {}),
+            ("four conditions (county)", reverse("casework:assessments"), {}),
+        ]),
+    ]
+    rows = [["user", "case", "ms", "x trivial", "queries", "", "ok"]]
+    with override_settings(ROOT_URLCONF=base.bench_urls(), ALLOWED_HOSTS=["testserver"], DEBUG=False):
+        for label, user, pages in cases:
+            client = Client()
+            client.force_login(user)
+            trivial, status, _body = base.measure(client, "/__bench__/ok/", {}, repeat * 3)
+            rows.append([f"{label} ({user.username})", "trivial view", f"{trivial:.2f}", "1.0",
+                         str(base.queries_of(client, "/__bench__/ok/", {})), "", ""])
+            for name, url, params in pages:
+                ms, status, _body = base.measure(client, url, params, repeat)
+                rows.append(["", name, f"{ms:.2f}", f"{ms / trivial:.1f}", str(base.queries_of(client, url, params)),
+                             "", "yes" if status == 200 else f"HTTP {status}"])
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=7, help="timed requests per case (the median is shown)")
+    parser.add_argument("--rebuild", action="store_true", help="build the database again (and time synth)")
+    parser.add_argument("--workers", type=int, default=None, help="passed to bangfu synth")
+    args = parser.parse_args()
+    base.configure(args.households)
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    built = base.build(args.households, rebuild=args.rebuild, workers=args.workers)
+    print(f"bench/worklist.py: {args.households} households wanted, county {COUNTY}, "
+          f"{connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"build: {built}")
+    print(f"machine: {os.cpu_count()} CPUs, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print()
+    print(base.table(run(args.repeat)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
