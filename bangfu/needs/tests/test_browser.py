@@ -1,5 +1,6 @@
-"""In a real browser at 360 px: a caseworker records a need from the household's page and reports
-it; the township office assigns and resolves it; the caseworker calls back and confirms."""
+"""In a real browser at 360 px: a caseworker logs a phone contact and records the need heard on it
+on the same screen, then reports it; the township office assigns and resolves it; the caseworker
+calls back from today's list and confirms."""
 
 from __future__ import annotations
 
@@ -19,19 +20,26 @@ def test_caseworker_records_office_resolves_caseworker_confirms(phone_page, brow
     page = phone_page
     base = live_server.url
     log_in(page, base, "caseworker_a", "pw-caseworker_a")
+    # The phone call, logged from the household's page, with the need heard on it.
     page.goto(f"{base}/households/{household_a.pk}/")
-    page.get_by_role("button", name="记录诉求").click()
-    page.wait_for_url(f"{base}/needs/new/{household_a.pk}/")
+    page.get_by_role("button", name="记录随访").click()
+    page.wait_for_url(f"{base}/casework/households/{household_a.pk}/contact/**")
+    page.get_by_text("本次随访了解到困难诉求？在这里记录").click()
+    page.select_option("select[name=need-category]", "medical")
+    page.locator("input[name=need-urgency][value=urgent]").check()
+    page.fill("textarea[name=need-description]", "老人发烧，需要送街道卫生院")
     assert fits(page)
-    page.select_option("select[name=category]", "medical")
-    page.get_by_label("紧急", exact=True).check()
-    page.fill("textarea[name=description]", "老人发烧，需要送街道卫生院")
-    page.get_by_role("button", name="记录").click()
-    page.get_by_text("诉求已记录。").wait_for()
+    page.get_by_role("button", name="已联系上 · 保存").click()
+    page.wait_for_load_state()
     need = Need.objects.get()
     assert need.status == Status.RECORDED and need.urgency == "urgent"
-    assert fits(page)
+    assert need.contact is not None and need.contact.channel == "phone"
 
+    # The household's page lists it; the caseworker reports it to the office.
+    page.goto(f"{base}/households/{household_a.pk}/")
+    page.locator("#needs").get_by_text("老人发烧，需要送街道卫生院").click()
+    page.wait_for_url(f"{base}/needs/{need.pk}/")
+    assert fits(page)
     page.get_by_role("button", name="上报").click()
     page.wait_for_url(f"{base}/needs/{need.pk}/report/")
     page.get_by_role("button", name="上报").click()
@@ -63,9 +71,9 @@ def test_caseworker_records_office_resolves_caseworker_confirms(phone_page, brow
     assert need.status == Status.RESOLVED and need.measures.get().cost_fen == 3550
     office.context.close()
 
-    # Back to the caseworker: the need waits for the call back.
-    page.goto(f"{base}/needs/")
-    page.locator(".awaiting").get_by_text("老人发烧，需要送街道卫生院").click()
+    # Back to the caseworker: the need waits for the call back, in today's list.
+    page.get_by_role("link", name="今日待办", exact=True).click()
+    page.get_by_text("老人发烧，需要送街道卫生院").click()
     page.get_by_role("button", name="回访确认").click()
     page.wait_for_url(f"{base}/needs/{need.pk}/confirm/")
     page.get_by_role("button", name="回访确认").click()
