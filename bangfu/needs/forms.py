@@ -67,7 +67,7 @@ class ReopenForm(forms.Form):
 
 class NeedFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), required=False,
-                               choices=[("open", _("Open")), ("all", _("All statuses")), *Status.choices])
+                               choices=[("open", pgettext_lazy("need", "Open")), ("all", _("All statuses")), *Status.choices])
     category = forms.ChoiceField(label=pgettext_lazy("need", "category"), required=False,
                                  choices=[("", _("All categories")), *Category.choices])
     village = forms.ChoiceField(label=_("village"), required=False)
