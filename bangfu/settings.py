@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "bangfu.casework",
     "bangfu.supplies",
     "bangfu.emergency",
+    "bangfu.notify",
+    "bangfu.needs",
 ]
 
 MIDDLEWARE = [

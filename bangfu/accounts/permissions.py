@@ -24,6 +24,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "member.reveal_id": OFFICE_UP,
     "region.add": EDITORS,
     "user.manage": frozenset({Role.ADMIN}),
+    # Needs: a caseworker (or village cadre) records, reports and confirms; the township office
+    # assigns and resolves, and may record (what it records is reported at once).
+    "need.view": ALL,
+    "need.create": OFFICE_UP | {Role.VILLAGE, Role.CASEWORKER},
+    "need.report": frozenset({Role.ADMIN, Role.VILLAGE, Role.CASEWORKER}),
+    "need.assign": OFFICE_UP,
+    "need.resolve": OFFICE_UP,
+    "need.confirm": frozenset({Role.ADMIN, Role.VILLAGE, Role.CASEWORKER}),
+    "need.reopen": frozenset({Role.ADMIN, Role.VILLAGE, Role.CASEWORKER}),
+    "need.settings": OFFICE_UP,
+    "notification.view": ALL,
     # Casework: a contact is logged by whoever made it; campaigns and schedules are the office's.
     "contact.create": EDITORS | {Role.CASEWORKER},
     "contact.view": ALL,

@@ -31,6 +31,7 @@ from bangfu.households import choices
 from bangfu.households.models import Household
 from bangfu.households.services import assignment_set, household_create
 from bangfu.households.synthetic import Families, Places, pick_status
+from bangfu.needs import demo as needs_demo
 from bangfu.regions.models import Level, Region
 from bangfu.supplies.demo import supplies_demo_load
 
@@ -217,6 +218,7 @@ def demo_load(*, seed: int = SEED) -> DemoResult:
             _load_township(plan, rng=rng, villages=villages, add_user=add_user, taken=taken_usernames, result=result)
         demo_casework(township_code=LANCUN.code, office_username=LANCUN.office[0], seed=seed)
         supplies_demo_load()
+        needs_demo.demo_needs()
 
     result.logins = [
         DemoLogin(

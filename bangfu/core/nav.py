@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class NavItem:
     # Other views of the app that count as "this entry" for aria-current (e.g. the list entry for a
     # household's page); an exact url_name match always wins.
     also_current: tuple[str, ...] = ()
+    # A dotted path to `f(user) -> int`, shown beside the label when not 0 (unread notifications).
+    badge: str = ""
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class NavLink:
     label: str
     href: str
     current: bool
+    badge: int = 0
 
 
 def _declared() -> list[NavItem]:
@@ -43,4 +47,5 @@ def nav_links(user, view_name: str | None) -> list[NavLink]:
         namespace = view_name.rpartition(":")[0]
         current = next((item for item in items if view_name in item.also_current
                         or f"{namespace}:*" in item.also_current), None)
-    return [NavLink(label=str(item.label), href=reverse(item.url_name), current=item is current) for item in items]
+    return [NavLink(label=str(item.label), href=reverse(item.url_name), current=item is current,
+                    badge=import_string(item.badge)(user) if item.badge else 0) for item in items]

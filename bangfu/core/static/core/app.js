@@ -29,9 +29,14 @@
   }
 
   // Bulk selection: "select all", a running count, and the action button enabled only with a selection.
+  // The boxes are named by data-bulk ("need"), households' by default.
+  function bulkBoxes(form) {
+    return 'input[type="checkbox"][name="' + (form.dataset.bulk || "household") + '"]';
+  }
+
   function updateBulk(form) {
-    var boxes = form.querySelectorAll('input[type="checkbox"][name="household"]');
-    var checked = form.querySelectorAll('input[type="checkbox"][name="household"]:checked').length;
+    var boxes = form.querySelectorAll(bulkBoxes(form));
+    var checked = form.querySelectorAll(bulkBoxes(form) + ":checked").length;
     var all = form.querySelector("[data-select-all]");
     var count = form.querySelector("[data-selected-count]");
     var button = form.querySelector("[data-bulk-submit]");
@@ -49,7 +54,7 @@
       form.dataset.bound = "1";
       form.addEventListener("change", function (event) {
         if (event.target.matches("[data-select-all]")) {
-          form.querySelectorAll('input[type="checkbox"][name="household"]').forEach(function (box) {
+          form.querySelectorAll(bulkBoxes(form)).forEach(function (box) {
             box.checked = event.target.checked;
           });
         }

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.casework.worklist import WorklistSource
+from bangfu.core.nav import NavItem
+from bangfu.households.panels import PanelSource
+
+
+class NeedsConfig(AppConfig):
+    name = "bangfu.needs"
+    label = "needs"
+    verbose_name = _("Needs")
+    nav = (
+        NavItem(_("Needs"), "needs:board", "need.view", order=35, also_current=("needs:*",)),
+    )
+    # The household's page shows its open needs (households.panels), before its contacts.
+    household_panels = (PanelSource("bangfu.needs.panels.needs_panel", order=5),)
+    # The caseworker's day: resolved needs to call back and confirm (casework.worklist).
+    worklist_sections = (WorklistSource("bangfu.needs.worklist.to_confirm_section", order=15),)
+    # A need heard on a call or visit, recorded on the contact form (casework.contactform).
+    contact_form_parts = ("bangfu.needs.contactpart.NeedPart",)
+
+    def ready(self) -> None:
+        # A household's timeline shows its needs' steps: name the object and its fields there.
+        from bangfu.households import display
+        from bangfu.needs.models import Need
+
+        display.MODELS.setdefault("need", Need)
+        display.OBJECT_LABELS.setdefault("need", Need._meta.verbose_name)
+        # The step's name is for the need's own timeline; the status change already tells it there.
+        display.HIDDEN_KEYS = display.HIDDEN_KEYS | {"action"}

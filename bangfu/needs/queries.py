@@ -1,0 +1,152 @@
+"""Reads of needs shared by pages and the API. Every one starts at Need.objects.visible_to(user)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from bangfu.accounts.models import Role, User
+from bangfu.core.codes import prefix_q
+from bangfu.history.models import Change
+from bangfu.needs.models import OPEN, Need, Status, Summary
+from bangfu.regions.models import Region
+
+
+@dataclass
+class NeedFilter:
+    status: str = ""  # a Status value, or "open"
+    category: str = ""
+    village: str = ""
+    urgency: str = ""
+    overdue: bool = False
+    household: int | None = None
+    mine: bool = False  # the caseworker's own: recorded by them or of their households
+
+    def as_params(self) -> dict[str, str]:
+        params = {"status": self.status, "category": self.category, "village": self.village,
+                  "urgency": self.urgency, "overdue": "1" if self.overdue else ""}
+        return {k: v for k, v in params.items() if v}
+
+
+def needs_filtered(user, flt: NeedFilter, *, now: dt.datetime | None = None) -> QuerySet[Need]:
+    now = now or timezone.now()
+    qs = Need.objects.visible_to(user)
+    if flt.status == "open":
+        qs = qs.filter(status__in=OPEN)
+    elif flt.status:
+        qs = qs.filter(status=flt.status)
+    if flt.category:
+        qs = qs.filter(category=flt.category)
+    if flt.village:
+        qs = qs.filter(prefix_q("region_code", flt.village))
+    if flt.urgency:
+        qs = qs.filter(urgency=flt.urgency)
+    if flt.overdue:
+        qs = qs.filter(status__in=OPEN, deadline_at__lte=now)
+    if flt.household:
+        qs = qs.filter(household_id=flt.household)
+    return qs
+
+
+BOARD_LIMIT = 200
+
+
+def need_board(user, flt: NeedFilter, *, limit: int = BOARD_LIMIT) -> list[Need]:
+    """Most pressing first: open needs by deadline, then the closed ones, newest first."""
+    return list(
+        needs_filtered(user, flt).select_related("household", "household__region", "owner", "recorded_by")
+        .order_by("resolved_at", "deadline_at", "pk")[:limit]
+    )
+
+
+def need_get(user, pk: int) -> Need:
+    """A need the user may see, or 404."""
+    need = (
+        Need.objects.visible_to(user)
+        .select_related("household", "household__region", "owner", "recorded_by", "contact").filter(pk=pk).first()
+    )
+    if need is None:
+        raise Http404("no such need")
+    return need
+
+
+def needs_get_many(user, ids: list[int]) -> list[Need]:
+    needs = list(Need.objects.visible_to(user).filter(pk__in=ids).select_related("household").order_by("pk"))
+    if len(needs) != len(set(ids)):
+        raise Http404("no such need")
+    return needs
+
+
+def need_timeline(need: Need) -> list[Change]:
+    """Every step of the need, oldest first (the need is already visible)."""
+    return list(Change.objects.filter(object_type="need", object_id=need.pk).select_related("actor")
+                .order_by("at", "pk"))
+
+
+def open_needs_of(user, household_id: int) -> list[Need]:
+    return list(Need.objects.visible_to(user).filter(household_id=household_id, status__in=OPEN)
+                .select_related("owner").order_by("deadline_at", "pk"))
+
+
+def needs_awaiting_confirmation(user) -> QuerySet[Need]:
+    """Resolved needs of the caseworker's households: to call back and confirm (or reopen)."""
+    return (Need.objects.visible_to(user).filter(status=Status.RESOLVED)
+            .filter(Q(household__caseworker=user) | Q(recorded_by=user))
+            .select_related("household", "household__region", "owner").order_by("resolved_at", "pk"))
+
+
+def owner_choices(need_region: str) -> QuerySet[User]:
+    """Who may carry out a measure in a township: its office, village cadres and caseworkers."""
+    township = need_region[:9]
+    return (User.objects.filter(is_active=True, role__in=[Role.TOWNSHIP_OFFICE, Role.VILLAGE, Role.CASEWORKER])
+            .filter(prefix_q("region_id", township)).order_by("role", "display_name", "username"))
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    code: str
+    label: str
+    open: int
+    overdue: int
+    resolved: int
+    resolved_in_time: int
+
+    @property
+    def in_time_percent(self) -> int | None:
+        return round(100 * self.resolved_in_time / self.resolved) if self.resolved else None
+
+
+def _summary_rows(user) -> QuerySet[Summary]:
+    if user.role == Role.ADMIN:
+        return Summary.objects.all()
+    return Summary.objects.filter(prefix_q("region_code", user.scope))
+
+
+def numbers(user) -> dict:
+    """Open, overdue and resolved-within-deadline by village and by category, from the summary rows."""
+    rows = _summary_rows(user)
+    sums = {"open": Sum("open"), "overdue": Sum("overdue"), "resolved": Sum("resolved"),
+            "resolved_in_time": Sum("resolved_in_time")}
+    by_village = list(rows.values("region_code").order_by("region_code").annotate(**sums))
+    names = dict(Region.objects.filter(code__in=[r["region_code"] for r in by_village]).values_list("code", "name"))
+    from bangfu.needs.models import Category
+
+    labels = dict(Category.choices)
+    by_category = list(rows.values("category").order_by("category").annotate(**sums))
+    computed = rows.order_by("computed_at").values_list("computed_at", flat=True).first()
+
+    def row(code, label, r):
+        return Row(code, label, r["open"] or 0, r["overdue"] or 0, r["resolved"] or 0, r["resolved_in_time"] or 0)
+
+    villages = [row(r["region_code"], names.get(r["region_code"], r["region_code"]), r) for r in by_village]
+    order = {value: i for i, value in enumerate(labels)}
+    by_category.sort(key=lambda r: order.get(r["category"], len(order)))
+    categories = [row(r["category"], str(labels.get(r["category"], r["category"])), r) for r in by_category]
+    total = Row("", "", *(sum(getattr(v, k) for v in villages) for k in ("open", "overdue", "resolved", "resolved_in_time")))
+    return {"villages": villages, "categories": categories, "total": total, "computed_at": computed}

@@ -1,0 +1,403 @@
+"""Every write to needs: record, the five transitions, deadlines and their settings, escalation of
+overdue needs, and the summary rows. Each checks the role, the scope and the state, writes in one
+transaction, and records history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zoneinfo
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bangfu.accounts.models import Role, User
+from bangfu.accounts.permissions import require
+from bangfu.core.idempotency import create_once
+from bangfu.history.models import Action
+from bangfu.history.services import change_record
+from bangfu.households.models import Household
+from bangfu.needs import workflow
+from bangfu.needs.models import OPEN, DeadlineSettings, Measure, MeasureType, Need, Status, Summary, Urgency
+from bangfu.notify.services import message_enqueue
+from bangfu.regions.models import Region
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+DEFAULT_URGENT_HOURS = 24
+DEFAULT_NORMAL_DAYS = 7
+TOWNSHIP_CODE_LENGTH = 9
+
+
+class TransitionNotAllowed(Exception):
+    """An action the need's current state does not allow (or another user moved it first)."""
+
+    def __init__(self, *, action: str, status: str):
+        super().__init__(action, status)
+        self.action = action
+        self.status = status
+        self.message = _("This need is “%(status)s” now: it cannot be given “%(action)s”.") % {
+            "status": Status(status).label, "action": workflow.ACTIONS[action],
+        }
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+def shanghai_today(now: dt.datetime | None = None) -> dt.date:
+    return timezone.localtime(now or timezone.now(), SHANGHAI).date()
+
+
+def deadline_settings(township_code: str) -> tuple[int, int]:
+    """(urgent hours, normal days) of a township."""
+    row = DeadlineSettings.objects.filter(township_id=township_code[:TOWNSHIP_CODE_LENGTH]).first()
+    if row is None:
+        return DEFAULT_URGENT_HOURS, DEFAULT_NORMAL_DAYS
+    return row.urgent_hours, row.normal_days
+
+
+def deadline_compute(*, urgency: str, start: dt.datetime, urgent_hours: int, normal_days: int) -> dt.datetime:
+    """When a need becomes overdue. Urgent: `urgent_hours` after it was recorded. Normal: at the end
+    of the `normal_days`-th Shanghai calendar day after the day it was recorded (recorded on Monday
+    with 7 days: due by the end of next Monday, 24:00 Beijing time)."""
+    if urgency == Urgency.URGENT:
+        return (start + dt.timedelta(hours=urgent_hours)).astimezone(dt.UTC)
+    day = shanghai_today(start) + dt.timedelta(days=normal_days + 1)
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI).astimezone(dt.UTC)
+
+
+def _deadline_for(need_region: str, urgency: str, start: dt.datetime) -> dt.datetime:
+    hours, days = deadline_settings(need_region)
+    return deadline_compute(urgency=urgency, start=start, urgent_hours=hours, normal_days=days)
+
+
+@transaction.atomic
+def deadline_settings_set(*, township: Region, urgent_hours: int, normal_days: int, actor: User) -> DeadlineSettings:
+    """A township's deadlines for needs recorded from now on (needs already recorded keep theirs)."""
+    require(actor, "need.settings")
+    if actor.role != Role.ADMIN and actor.scope != township.code:
+        raise Http404("no such township")
+    if not 1 <= urgent_hours <= 720:
+        raise ValidationError({"urgent_hours": _("Between 1 and 720 hours.")})
+    if not 1 <= normal_days <= 90:
+        raise ValidationError({"normal_days": _("Between 1 and 90 days.")})
+    before = dict(zip(("urgent_hours", "normal_days"), deadline_settings(township.code), strict=True))
+    row, _created = DeadlineSettings.objects.update_or_create(
+        township=township,
+        defaults={"urgent_hours": urgent_hours, "normal_days": normal_days, "updated_by": actor,
+                  "updated_at": timezone.now()},
+    )
+    after = {"urgent_hours": urgent_hours, "normal_days": normal_days}
+    if before != after:
+        change_record(actor=actor, action=Action.UPDATE, object_type="needdeadlines", object_id=row.pk,
+                      object_repr=township.name, region_code=township.code, before=before, after=after)
+    return row
+
+
+# --- history -----------------------------------------------------------------------------------
+
+def need_snapshot(need: Need) -> dict[str, Any]:
+    return {
+        "status": need.status, "category": need.category, "urgency": need.urgency,
+        "description": need.description, "deadline_at": need.deadline_at.isoformat(),
+        # The owner's name: history is read long after, and without a lookup.
+        "owner": str(need.owner) if need.owner_id else None, "due_on": need.due_on.isoformat() if need.due_on else None,
+    }
+
+
+def _record(actor, action: str, need: Need, *, before=None, after=None, message: str = "") -> None:
+    change_record(
+        actor=actor, action=action, object_type="need", object_id=need.pk, object_repr=str(need),
+        household_id=need.household_id, region_code=need.region_code, before=before, after=after,
+        message=message,
+    )
+
+
+def _summary_after_commit(need: Need) -> None:
+    region_code, category = need.region_code, need.category
+    transaction.on_commit(lambda: summary_refresh(region_code=region_code, category=category))
+
+
+# --- record ------------------------------------------------------------------------------------
+
+def _in_scope(actor: User, household: Household) -> bool:
+    return Household.objects.visible_to(actor).filter(pk=household.pk).exists()
+
+
+@transaction.atomic
+def need_create(
+    *,
+    household: Household,
+    category: str,
+    description: str,
+    urgency: str = Urgency.NORMAL,
+    client_id: uuid.UUID | str,
+    actor: User,
+    contact=None,
+    recorded_at: dt.datetime | None = None,
+) -> tuple[Need, bool]:
+    """Record a need, once per client id: (need, created). A need the township office records
+    goes to the office at once (reported); a caseworker's waits for the caseworker to report it.
+
+    `recorded_at`: when the need was heard, if earlier than now (written on paper during a visit,
+    typed in later); its deadline counts from then."""
+    require(actor, "need.create")
+    if not _in_scope(actor, household):
+        raise Http404("no such household")
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": _("Say what the household needs.")})
+
+    now = timezone.now()
+    if recorded_at is not None and recorded_at > now:
+        raise ValidationError({"recorded_at": _("A need cannot be recorded in the future.")})
+
+    def create() -> Need:
+        heard = recorded_at or now
+        by_office = actor.role in (Role.TOWNSHIP_OFFICE, Role.ADMIN)
+        need = Need.objects.create(
+            client_id=client_id, household=household, region_code=household.region_code,
+            category=category, description=description, urgency=urgency,
+            status=Status.REPORTED if by_office else Status.RECORDED,
+            deadline_at=_deadline_for(household.region_code, urgency, heard),
+            recorded_by=actor, recorded_at=heard, reported_at=now if by_office else None,
+            **({"contact": contact} if contact is not None else {}),
+        )
+        _record(actor, Action.CREATE, need, after=need_snapshot(need))
+        _summary_after_commit(need)
+        return need
+
+    return create_once(Need, client_id=client_id, create=create)
+
+
+# --- transitions -------------------------------------------------------------------------------
+
+def _transition(*, need: Need, actor: User, action: str, changes: dict[str, Any], message: str = "",
+                check=None) -> Need:
+    """The one way a need changes state: role (403), scope (404), state (409), then a
+    compare-and-set update on (status, version), so two concurrent transitions cannot both apply."""
+    require(actor, f"need.{action}")
+    current = Need.objects.visible_to(actor).select_for_update().filter(pk=need.pk).first()
+    if current is None:
+        raise Http404("no such need")
+    target = workflow.next_state(current.status, action)
+    if target is None:
+        raise TransitionNotAllowed(action=action, status=current.status)
+    if check is not None:
+        check(current)
+    updated = Need.objects.filter(pk=current.pk, status=current.status, version=current.version).update(
+        status=target, version=F("version") + 1, **changes,
+    )
+    if not updated:  # moved by someone else between our read and our write
+        fresh = Need.objects.get(pk=current.pk)
+        raise TransitionNotAllowed(action=action, status=fresh.status)
+    before = need_snapshot(current)
+    current.refresh_from_db()
+    after = need_snapshot(current)
+    keys = [k for k in after if k == "status" or before.get(k) != after.get(k)]
+    _record(actor, Action.UPDATE, current, before={k: before[k] for k in keys},
+            after={k: after[k] for k in keys} | {"action": action}, message=message)
+    _summary_after_commit(current)
+    return current
+
+
+@transaction.atomic
+def need_report(*, need: Need, actor: User, note: str = "") -> Need:
+    """The caseworker passes the need to the township office."""
+    return _transition(need=need, actor=actor, action="report", changes={"reported_at": timezone.now()},
+                       message=note.strip())
+
+
+def _check_owner(owner: User, need: Need) -> None:
+    township = need.region_code[:TOWNSHIP_CODE_LENGTH]
+    in_township = bool(owner.region_id) and (
+        need.region_code.startswith(owner.region_id) or owner.region_id.startswith(township)
+    )
+    if not owner.is_active or owner.role in (Role.ADMIN, Role.COUNTY) or not in_township:
+        raise ValidationError({"owner": _("%(name)s does not work in this township.") % {"name": owner}})
+
+
+@transaction.atomic
+def need_assign(*, need: Need, actor: User, measure_type: str | None, plan: str, owner: User | None,
+                due_on: dt.date | None) -> Need:
+    """The office plans a measure, names who carries it out and by when."""
+    plan = (plan or "").strip()
+
+    def check(current: Need) -> None:
+        # After role, scope and state: a refused step is refused for that reason first.
+        errors = {}
+        if measure_type not in MeasureType.values:
+            errors["measure_type"] = _("Choose a measure.")
+        if not plan:
+            errors["plan"] = _("Say what will be done.")
+        if due_on is None:
+            errors["due_on"] = _("Give a due date.")
+        elif due_on < shanghai_today():
+            errors["due_on"] = _("The due date cannot be in the past.")
+        if owner is None:
+            errors["owner"] = _("Choose who carries it out.")
+        if errors:
+            raise ValidationError(errors)
+        _check_owner(owner, current)
+
+    current = _transition(
+        need=need, actor=actor, action="assign", changes={"owner": owner, "due_on": due_on},
+        message=f"{MeasureType(measure_type).label}: {plan}" if measure_type in MeasureType.values else plan,
+        check=check,
+    )
+    Measure.objects.filter(need=current, done_at__isnull=True).delete()  # a new plan replaces an open one
+    Measure.objects.create(need=current, type=measure_type, plan=plan, owner=owner, due_on=due_on,
+                           assigned_by=actor, assigned_at=timezone.now())
+    return current
+
+
+@transaction.atomic
+def needs_assign(*, needs: list[Need], actor: User, measure_type: str, plan: str, owner: User,
+                 due_on: dt.date) -> int:
+    """The same measure for several needs at once: all are assigned, or none."""
+    for need in needs:
+        need_assign(need=need, actor=actor, measure_type=measure_type, plan=plan, owner=owner, due_on=due_on)
+    return len(needs)
+
+
+@transaction.atomic
+def need_resolve(*, need: Need, actor: User, result: str, cost_fen: int | None = None) -> Need:
+    """The office records what was done (and what it cost), closing the need."""
+    result = (result or "").strip()
+
+    def check(_current: Need) -> None:
+        if not result:
+            raise ValidationError({"result": _("Say what was done.")})
+        if cost_fen is not None and cost_fen < 0:
+            raise ValidationError({"cost_fen": _("The cost cannot be negative.")})
+
+    now = timezone.now()
+    message = result if cost_fen is None else f"{result} (¥{cost_fen / 100:.2f})"
+    current = _transition(need=need, actor=actor, action="resolve", changes={"resolved_at": now}, message=message,
+                          check=check)
+    Measure.objects.filter(need=current, done_at__isnull=True).update(
+        result=result, cost_fen=cost_fen, done_at=now, done_by=actor,
+    )
+    # The caseworker calls the household back: tell them (once per resolution).
+    caseworker = current.household.caseworker or current.recorded_by
+    message_enqueue(
+        kind="need.resolved",
+        dedupe_key=f"need-resolved:{current.pk}:{current.version}",
+        subject=_("Resolved, call back: %(household)s, %(category)s") % {
+            "household": current.household.head_name or current.household.number,
+            "category": current.get_category_display(),
+        },
+        body=result[:200],
+        link=reverse("needs:detail", args=[current.pk]),
+        user=caseworker,
+    )
+    return current
+
+
+@transaction.atomic
+def need_confirm(*, need: Need, actor: User, note: str = "") -> Need:
+    """The caseworker called back and the household confirms the need is met."""
+    return _transition(need=need, actor=actor, action="confirm", changes={"confirmed_at": timezone.now()},
+                       message=note.strip())
+
+
+@transaction.atomic
+def need_reopen(*, need: Need, actor: User, reason: str) -> Need:
+    """The household says the need is not met: it is open again, with a new deadline from now (and
+    escalates again if that one passes too)."""
+    reason = (reason or "").strip()
+
+    def check(_current: Need) -> None:
+        if not reason:
+            raise ValidationError({"reason": _("Say why the need is not met.")})
+
+    deadline = _deadline_for(need.region_code, need.urgency, timezone.now())
+    return _transition(need=need, actor=actor, action="reopen",
+                       changes={"resolved_at": None, "deadline_at": deadline, "escalated_at": None},
+                       message=reason, check=check)
+
+
+TRANSITION_SERVICES = {
+    "report": need_report, "assign": need_assign, "resolve": need_resolve,
+    "confirm": need_confirm, "reopen": need_reopen,
+}
+
+
+# --- escalation --------------------------------------------------------------------------------
+
+def overdue_dedupe_key(need: Need) -> str:
+    return f"need-overdue:{need.pk}:{need.deadline_at.isoformat()}"
+
+
+def needs_escalate(*, now: dt.datetime | None = None) -> int:
+    """Escalate each open need past its deadline to its township office, once: `escalated_at` is
+    set by a compare-and-set update, so however often (and however many at once) this runs, one
+    run escalates a need and enqueues one message. Returns how many it escalated."""
+    now = now or timezone.now()
+    candidates = list(
+        Need.objects.filter(status__in=OPEN, deadline_at__lte=now, escalated_at__isnull=True)
+        .select_related("household").order_by("deadline_at", "pk")
+    )
+    escalated = 0
+    for need in candidates:
+        with transaction.atomic():
+            won = Need.objects.filter(
+                pk=need.pk, escalated_at__isnull=True, status__in=OPEN, deadline_at__lte=now,
+            ).update(escalated_at=now)
+            if not won:
+                continue
+            need.escalated_at = now
+            local_deadline = timezone.localtime(need.deadline_at, SHANGHAI)
+            message_enqueue(
+                kind="need.overdue",
+                dedupe_key=overdue_dedupe_key(need),
+                subject=_("Overdue need: %(household)s, %(category)s") % {
+                    "household": need.household.head_name or need.household.number,
+                    "category": need.get_category_display(),
+                },
+                body=_("Due %(deadline)s, still “%(status)s”: %(description)s") % {
+                    "deadline": local_deadline.strftime("%Y-%m-%d %H:%M"), "status": need.get_status_display(),
+                    "description": need.description[:200],
+                },
+                link=reverse("needs:detail", args=[need.pk]),
+                role=Role.TOWNSHIP_OFFICE,
+                region_code=need.region_code[:TOWNSHIP_CODE_LENGTH],
+            )
+            _record(None, Action.UPDATE, need, before={"escalated_at": None},
+                    after={"escalated_at": now.isoformat()}, message=_("Overdue: escalated to the township office"))
+            escalated += 1
+    if escalated:
+        summary_refresh(now=now)
+    return escalated
+
+
+# --- summary rows ------------------------------------------------------------------------------
+
+def summary_refresh(*, region_code: str = "", category: str = "", now: dt.datetime | None = None) -> int:
+    """Recount the summary rows of one village and category, or of all. Returns rows written."""
+    now = now or timezone.now()
+    needs = Need.objects.all()
+    if region_code:
+        needs = needs.filter(region_code=region_code)
+    if category:
+        needs = needs.filter(category=category)
+    resolved = Q(status__in=(Status.RESOLVED, Status.CONFIRMED))
+    counts = (
+        needs.values("region_code", "category").order_by()
+        .annotate(
+            open=Count("pk", filter=Q(status__in=OPEN)),
+            overdue=Count("pk", filter=Q(status__in=OPEN, deadline_at__lte=now)),
+            resolved=Count("pk", filter=resolved),
+            resolved_in_time=Count("pk", filter=resolved & Q(resolved_at__lt=F("deadline_at"))),
+        )
+    )
+    rows = [Summary(computed_at=now, **row) for row in counts]
+    Summary.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["region_code", "category"],
+        update_fields=["open", "overdue", "resolved", "resolved_in_time", "computed_at"],
+    )
+    return len(rows)

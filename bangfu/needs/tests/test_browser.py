@@ -1,0 +1,86 @@
+"""In a real browser at 360 px: a caseworker logs a phone contact and records the need heard on it
+on the same screen, then reports it; the township office assigns and resolves it; the caseworker
+calls back from today's list and confirms."""
+
+from __future__ import annotations
+
+import pytest
+
+from bangfu.core.tests.browser import PHONE, log_in
+from bangfu.needs.models import Need, Status
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_caseworker_records_office_resolves_caseworker_confirms(phone_page, browser, live_server, household_a):
+    page = phone_page
+    base = live_server.url
+    log_in(page, base, "caseworker_a", "pw-caseworker_a")
+    # The phone call, logged from the household's page, with the need heard on it.
+    page.goto(f"{base}/households/{household_a.pk}/")
+    page.get_by_role("button", name="记录随访").click()
+    page.wait_for_url(f"{base}/casework/households/{household_a.pk}/contact/**")
+    page.get_by_text("本次随访了解到困难诉求？在这里记录").click()
+    page.select_option("select[name=need-category]", "medical")
+    page.locator("input[name=need-urgency][value=urgent]").check()
+    page.fill("textarea[name=need-description]", "老人发烧，需要送街道卫生院")
+    assert fits(page)
+    page.get_by_role("button", name="已联系上 · 保存").click()
+    page.wait_for_load_state()
+    need = Need.objects.get()
+    assert need.status == Status.RECORDED and need.urgency == "urgent"
+    assert need.contact is not None and need.contact.channel == "phone"
+
+    # The household's page lists it; the caseworker reports it to the office.
+    page.goto(f"{base}/households/{household_a.pk}/")
+    page.locator("#needs").get_by_text("老人发烧，需要送街道卫生院").click()
+    page.wait_for_url(f"{base}/needs/{need.pk}/")
+    assert fits(page)
+    page.get_by_role("button", name="上报").click()
+    page.wait_for_url(f"{base}/needs/{need.pk}/report/")
+    page.get_by_role("button", name="上报").click()
+    page.get_by_text("诉求已上报乡镇扶贫办。").wait_for()
+
+    # The township office, on its own phone.
+    office = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True).new_page()
+    office.set_default_timeout(10_000)
+    log_in(office, base, "office", "pw-office")
+    office.get_by_role("link", name="困难诉求").first.click()
+    office.get_by_role("link", name="老人发烧，需要送街道卫生院").click()
+    office.wait_for_url(f"{base}/needs/{need.pk}/")
+    office.get_by_role("button", name="分派").click()
+    office.wait_for_url(f"{base}/needs/{need.pk}/assign/")
+    office.select_option("select[name=measure_type]", "health")
+    office.fill("textarea[name=plan]", "联系家庭医生上门")
+    office.select_option("select[name=owner]", label="caseworker_a · 帮扶干部")
+    office.fill("input[name=due_on]", "2099-01-01")
+    office.get_by_role("button", name="分派").click()
+    office.get_by_text("措施已分派。").wait_for()
+    office.get_by_role("button", name="办结").click()
+    office.wait_for_url(f"{base}/needs/{need.pk}/resolve/")
+    office.fill("textarea[name=result]", "家庭医生已上门，已退烧")
+    office.fill("input[name=cost]", "35.5")
+    office.get_by_role("button", name="办结").click()
+    office.get_by_text("诉求已办结，帮扶责任人将回访农户。").wait_for()
+    assert fits(office)
+    need.refresh_from_db()
+    assert need.status == Status.RESOLVED and need.measures.get().cost_fen == 3550
+    office.context.close()
+
+    # Back to the caseworker: the need waits for the call back, in today's list.
+    page.get_by_role("link", name="今日待办", exact=True).click()
+    page.get_by_text("老人发烧，需要送街道卫生院").click()
+    page.get_by_role("button", name="回访确认").click()
+    page.wait_for_url(f"{base}/needs/{need.pk}/confirm/")
+    page.get_by_role("button", name="回访确认").click()
+    page.get_by_text("农户已确认：诉求办结。").wait_for()
+    assert Need.objects.get().status == Status.CONFIRMED
+    timeline = page.locator("#timeline").inner_text()
+    for step in ("上报", "分派", "办结", "回访确认"):
+        assert step in timeline
+    assert fits(page)
+    assert not page.errors, page.errors

@@ -1,0 +1,28 @@
+"""The needs' section of the caseworker's day (casework.worklist): needs the office resolved, to call
+the household back and confirm (or reopen)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from bangfu.casework.worklist import SECTION_LIMIT, WorklistSection
+from bangfu.needs import queries
+
+
+def to_confirm_section(caseworker, day) -> WorklistSection | None:
+    """One query (and a count only when more than SECTION_LIMIT wait)."""
+    qs = queries.needs_awaiting_confirmation(caseworker).select_related("household__region", "owner")
+    rows = list(qs[: SECTION_LIMIT + 1])
+    if not rows:
+        return None
+    count = len(rows) if len(rows) <= SECTION_LIMIT else qs.count()
+    rows = rows[:SECTION_LIMIT]
+    return WorklistSection(
+        key="needs_to_confirm", title=_("Needs to confirm"), template="needs/_worklist_section.html",
+        items=rows, count=count,
+        api_items=[{
+            "need": n.pk, "household": n.household_id, "household_number": n.household.number,
+            "head_name": n.household.head_name, "category": n.category, "description": n.description,
+            "resolved_at": n.resolved_at.isoformat() if n.resolved_at else None,
+        } for n in rows],
+    )
