@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import mul
 
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +44,9 @@ def clean_text(value: object) -> str:
 
 
 def check_char(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    if len(first17) != 17:
+        raise ValueError("check_char takes the first 17 digits")
+    return CHECK_CHARS[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ MONEY_KEYS = frozenset({"wage_income", "business_income", "property_income", "tr
 LIST_SEPARATOR = "、"
 HEALTH_SEPARATOR = ","  # as the national export writes 健康状况
 MEMO_LIMIT = 4096
+CATEGORY_ORDER = tuple(choices.Category.values)  # Category.values builds its list on each use
 UNIQUE_KEYS = frozenset({"number", "phone", "head_name", "address", "name", "id_number", "member_phone"})
 
 Progress = Callable[[int, int | None], None]
@@ -566,7 +567,7 @@ class _Import:
                 wanted.discard(choices.Category.MONITORED)
             if data.get("monitor_type"):
                 wanted.add(choices.Category.MONITORED)
-        known = [value for value in choices.Category.values if value in wanted]
+        known = [value for value in CATEGORY_ORDER if value in wanted]
         return known + sorted(wanted - set(known))  # unknown ones: the form names them
 
     def check_household(self, group: _Group) -> None:
