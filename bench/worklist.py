@@ -50,7 +50,8 @@ def run(repeat: int) -> list[list[str]]:
     township = office.region_id
     county = User.objects.get(username=f"synth-{COUNTY}")
     # The caseworker of the township with the most open follow-ups today: the longest list.
-    busiest = (FollowUp.objects.filter(status="due", due__lte=day, household__region_code__startswith=township)
+    busiest = (FollowUp.objects.filter(status="due", due__lte=day, household__region_code__startswith=township,
+                                       household__caseworker__isnull=False)
                .values("household__caseworker").annotate(n=Count("pk")).order_by("-n").first())
     caseworker = User.objects.get(pk=busiest["household__caseworker"])
     print(f"data: {Contact.objects.count()} contacts, {FollowUp.objects.count()} follow-ups; "
