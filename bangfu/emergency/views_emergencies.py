@@ -4,8 +4,6 @@ one-screen check form (caseworker, phone); returnees and registering one."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,7 +16,7 @@ from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import can, require
 from bangfu.emergency import queries, services
 from bangfu.emergency.forms_emergencies import CheckForm, EmergencyForm, ExtendForm, ReturneeForm
-from bangfu.emergency.models import EmergencyStatus, Quarantine
+from bangfu.emergency.models import EmergencyStatus
 from bangfu.households.models import Household
 from bangfu.households.pageforms import attach_errors
 from bangfu.regions.models import Level, Region
