@@ -251,6 +251,10 @@ else:
 # data folder, served only to the job's owner, and deleted after this many days.
 JOB_FILES_DIR = Path(env_str("BANGFU_JOB_FILES_DIR", str(DATA_DIR / "jobs"))).resolve()
 JOB_FILES_DAYS = env_int("BANGFU_JOB_FILES_DAYS", 7)
+# A job still running this long after it started is taken as stopped (its worker was killed or
+# restarted) and marked failed when a page or the next job looks at it. A 1,000,000-row import
+# takes well under an hour.
+JOB_STALE_SECONDS = env_int("BANGFU_JOB_STALE_SECONDS", 6 * 3600)
 # An upload up to this size is checked in the request; a bigger one in the background.
 IMPORT_CHECK_INLINE_BYTES = env_int("BANGFU_IMPORT_CHECK_INLINE_BYTES", 512 * 1024)
 # The largest upload accepted.

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from bangfu.accounts.permissions import require
 from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
@@ -75,7 +75,7 @@ def contact_create(request, payload: ContactIn):
         assessment=payload.assessment.model_dump() if payload.assessment else None, answers=payload.answers,
     )
     contact = Contact.objects.select_related("caseworker", "assessment").get(pk=contact.pk)
-    return 201, _contact_out(contact)
+    return Status(201, _contact_out(contact))
 
 
 @router.get("/worklist", response={200: WorklistOut, 403: ErrorOut, **COMMON_RESPONSES}, summary="The caller's day")
@@ -110,7 +110,7 @@ def campaign_create(request, payload: CampaignIn):
         questions=[q.model_dump() for q in payload.questions],
     )
     coverage = queries.campaign_coverage(user, campaign, with_flagged=False)
-    return 201, _campaign_out(campaign, coverage.total)
+    return Status(201, _campaign_out(campaign, coverage.total))
 
 
 @router.get("/campaigns/{id}/coverage", response={200: CoverageOut, **COMMON_RESPONSES}, summary="A campaign's coverage")

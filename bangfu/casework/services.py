@@ -245,7 +245,9 @@ def _close_followups(contact: Contact) -> list[FollowUp]:
     """What this contact covers: closed if it reached the household; a campaign try counted if not."""
     day = contact.day
     open_rows = list(
-        FollowUp.objects.select_for_update().filter(household_id=contact.household_id, status=FollowUpStatus.DUE)
+        # of=self: PostgreSQL cannot lock the nullable side of the join to the campaign.
+        FollowUp.objects.select_for_update(of=("self",))
+        .filter(household_id=contact.household_id, status=FollowUpStatus.DUE)
         .filter(Q(kind=FollowUpKind.SCHEDULE) | Q(campaign__status=CampaignStatus.OPEN, campaign__start__lte=day,
                                                  campaign__end__gte=day))
         .order_by("pk")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT
 
 # Surnames read differently from the same character in ordinary words (曾 zeng, not ceng).
 SURNAME_INITIALS = {
@@ -15,13 +16,37 @@ SURNAME_INITIALS = {
 }
 
 
+def _letters(parts: list[str]) -> str:
+    return "".join(ch for part in parts for ch in part.lower() if "a" <= ch <= "z")
+
+
+@lru_cache(maxsize=8192)
+def _character_letters(character: str) -> str:
+    return _letters(lazy_pinyin(character, style=Style.FIRST_LETTER, errors="default", strict=False))
+
+
+def _holds_phrase(name: str) -> bool:
+    """Whether some run of two or more characters is in pypinyin's phrase dictionary, where a
+    character may be read otherwise than on its own (长 in 长大 and 长江)."""
+    size = len(name)
+    return any(name[start:end] in PHRASES_DICT for start in range(size - 1) for end in range(start + 2, size + 1))
+
+
 @lru_cache(maxsize=65536)
 def initials(name: str) -> str:
     """逄珍波 -> "pzb", 曾小贤 -> "zxx"; Latin letters are kept lower-cased, anything else dropped."""
     name = (name or "").strip()
     if not name:
         return ""
-    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default", strict=False)
-    if name[0] in SURNAME_INITIALS and letters:
-        letters[0] = SURNAME_INITIALS[name[0]] + letters[0][1:]
-    return "".join(ch for part in letters for ch in part.lower() if "a" <= ch <= "z")
+    if _holds_phrase(name):
+        letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default", strict=False)
+        if name[0] in SURNAME_INITIALS and letters:
+            letters[0] = SURNAME_INITIALS[name[0]] + letters[0][1:]
+        return _letters(letters)
+    # No phrase: pypinyin reads each character on its own, so the characters' letters, each
+    # looked up once, are the same answer at a small part of the cost (most names of an import
+    # are new to the cache).
+    first = name[0]
+    if first in SURNAME_INITIALS:
+        return SURNAME_INITIALS[first] + "".join(_character_letters(ch) for ch in name[1:])
+    return "".join(_character_letters(ch) for ch in name)

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import mul
 
 from django.utils.translation import gettext_lazy as _
 
@@ -35,13 +37,16 @@ def clean_text(value: object) -> str:
     text = str(value or "")
     if text.isascii():  # the common case, and a fast one: NFKC leaves ASCII as it is, with no Cf
         return "".join(text.split())
+    if " " not in text and text.isprintable() and unicodedata.is_normalized("NFKC", text):
+        return text  # nothing to change (isprintable is false for other spaces and format characters)
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
 
 
 def check_char(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    if len(first17) != 17:
+        raise ValueError("check_char takes the first 17 digits")
+    return CHECK_CHARS[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,14 @@ class IdNumber:
 
 def parse_id_number(value: object, *, allow_disability: bool = True, today: dt.date | None = None) -> IdNumber:
     """Normalise and check an ID number; raise IdentityError with the reason."""
-    text = clean_text(value).upper()
+    return _parse_id_number(clean_text(value).upper(), allow_disability, today or dt.date.today())
+
+
+# An import checks each number when it reads the row, then in the form field and in the form's
+# cross-field rules once the rows of a chunk (imports.services.CHUNK_ROWS) are read: the answers
+# for more than a chunk of numbers are kept (a checked number is immutable).
+@lru_cache(maxsize=4096)
+def _parse_id_number(text: str, allow_disability: bool, today: dt.date) -> IdNumber:
     if not text:
         raise IdentityError(_("The ID number is empty."))
     if re.fullmatch(r"[0-9.]+E\+?[0-9]+", text):
@@ -94,7 +106,6 @@ def parse_id_number(value: object, *, allow_disability: bool = True, today: dt.d
         born = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         raise IdentityError(_("The birth date inside the ID number is not a real date.")) from None
-    today = today or dt.date.today()
     if born > today or born.year < 1890:
         raise IdentityError(_("The birth date inside the ID number is not possible."))
     return IdNumber(full=text + suffix, base=text)

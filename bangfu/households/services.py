@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -51,9 +52,9 @@ class ConflictError(Exception):
 # --- snapshots for history -------------------------------------------------------------------
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.date):  # a datetime too
         return value.isoformat()
-    if hasattr(value, "as_tuple"):  # Decimal
+    if isinstance(value, Decimal):
         return str(value)
     return value
 
@@ -77,17 +78,26 @@ def household_snapshot(
 def member_snapshot(member: Member, *, id_number: str | None = None, phone: str | None = None) -> dict[str, Any]:
     """`id_number` and `phone`, when the caller already holds the plaintext (a bulk import), save
     two decryptions."""
-    snapshot = {field: _plain(getattr(member, field)) for field in MEMBER_FIELDS}
     if id_number is None:
         id_number = member.id_number if member.id_number_encrypted else ""
     if phone is None:
         phone = member.phone if member.phone_encrypted else ""
+    return member_snapshot_of({field: getattr(member, field) for field in MEMBER_FIELDS}, id_number=id_number,
+                              id_hash=member.id_hash, phone=phone, phone_hash=member.phone_hash)
+
+
+def member_snapshot_of(
+    values: dict[str, Any], *, id_number: str, id_hash: str, phone: str, phone_hash: str
+) -> dict[str, Any]:
+    """member_snapshot from the values of MEMBER_FIELDS, for a bulk import that writes rows
+    without building Member objects."""
+    snapshot = {field: _plain(values[field]) for field in MEMBER_FIELDS}
     # Never plaintext in history: the masked value, and a short hash so a change shows even when
     # the masked form stays the same.
     snapshot["id_number"] = identity.mask_id(id_number)
-    snapshot["id_hash"] = member.id_hash[:12]
+    snapshot["id_hash"] = id_hash[:12]
     snapshot["phone"] = identity.mask_phone(phone)
-    snapshot["phone_hash"] = member.phone_hash[:12]
+    snapshot["phone_hash"] = phone_hash[:12]
     return snapshot
 
 

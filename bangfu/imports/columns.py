@@ -300,6 +300,8 @@ def _squeeze(value: object) -> str:
     text = _text_of(value)
     if text.isascii():  # NFKC leaves ASCII as it is, and ASCII has no format characters
         return "".join(text.split())
+    if " " not in text and text.isprintable() and unicodedata.is_normalized("NFKC", text):
+        return text  # nothing to change (isprintable is false for other spaces and format characters)
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
 

@@ -205,9 +205,29 @@ def export_job_create(
 
 # --- running a job -----------------------------------------------------------------------------
 
+def jobs_stale_fail(*, owner: User | None = None) -> int:
+    """Mark failed the jobs (of `owner`, or everyone's) still running settings.JOB_STALE_SECONDS
+    after they started: their worker was stopped before it could say how they ended, and their
+    page would poll forever. An import commits in one transaction, so such a job wrote nothing;
+    should it finish after all, its own result replaces this. Returns how many were marked."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.JOB_STALE_SECONDS)
+    stale = ImportJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff)
+    if owner is not None:
+        stale = stale.filter(owner=owner)
+    count = 0
+    for pk, language in stale.values_list("pk", "language"):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            message = _("The job stopped without finishing (its worker was stopped); nothing was written. "
+                        "Try again.")
+        count += ImportJob.objects.filter(pk=pk, status=JobStatus.RUNNING, started_at__lt=cutoff).update(
+            status=JobStatus.FAILED, finished_at=timezone.now(), message=message)
+    return count
+
+
 def job_run(*, job_id: int, retries_left: int = 0) -> None:
     """Do a queued job's work: an import's dry run or commit, or an export. A job that is not queued
     (already taken, done, or gone) is left alone, so running this twice does the work once."""
+    jobs_stale_fail()
     claimed = ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=timezone.now(), progress=0,
     )

@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import logging
 import os
 import re
 import zipfile
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.imports import columns as cols
 
 Row = tuple[int, list[Any]]
+logger = logging.getLogger(__name__)
 
 # Above this uncompressed size of the sheet's XML, an .xlsx is streamed instead of loaded whole:
 # calamine holds the whole sheet in memory (about twice the XML size), the streaming reader only
@@ -43,6 +45,14 @@ class FileError(Exception):
 
 
 Source = str | os.PathLike | IO[bytes]
+
+
+def _unreadable(error: Exception) -> FileError:
+    # The library's own words (English, about zip entries and XML) say nothing to the person who
+    # uploaded the file: they go to the log, and the user reads what to do about it.
+    logger.info("file not readable as a spreadsheet: %s", error)
+    return FileError(_("The file cannot be read as a spreadsheet: it is damaged, or not an Excel (.xlsx, .xls) "
+                       "or CSV file. Open it in Excel, save it again as .xlsx and upload that."))
 
 
 def _rewind(source: Source) -> Source:
@@ -119,7 +129,7 @@ def _calamine_book(source: Source):
         path = _path_of(source)
         return CalamineWorkbook.from_path(path) if path else CalamineWorkbook.from_filelike(_rewind(source))
     except (CalamineError, ValueError, OSError) as error:
-        raise FileError(_("The file cannot be read as a spreadsheet: %(error)s") % {"error": error}) from None
+        raise _unreadable(error) from None
 
 
 def _calamine_sheets(source: Source, fmt: str) -> Iterator[Sheet]:
@@ -132,7 +142,7 @@ def _calamine_sheets(source: Source, fmt: str) -> Iterator[Sheet]:
         try:
             yield CalamineSheet(workbook, index, fmt)
         except CalamineError as error:
-            raise FileError(_("The file cannot be read as a spreadsheet: %(error)s") % {"error": error}) from None
+            raise _unreadable(error) from None
 
 
 # --- a streaming .xlsx reader ----------------------------------------------------------------
@@ -392,7 +402,7 @@ def _xlsx_parts(source: Source) -> list[tuple[str, str, int]]:
     try:
         archive = zipfile.ZipFile(path if path else _rewind(source))
     except (zipfile.BadZipFile, OSError) as error:
-        raise FileError(_("The file cannot be read as a spreadsheet: %(error)s") % {"error": error}) from None
+        raise _unreadable(error) from None
     with archive:
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:

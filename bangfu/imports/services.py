@@ -49,10 +49,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from bangfu.accounts.models import User
 from bangfu.accounts.permissions import can, require
-from bangfu.core import crypto, requestid
+from bangfu.core import bulk, crypto, requestid
 from bangfu.core.text import initials
 from bangfu.history.models import Action, Change
-from bangfu.history.services import changes_bulk_record, diff
+from bangfu.history.services import changes_bulk_insert, changes_bulk_record, diff
 from bangfu.households import choices, identity
 from bangfu.households.forms import member_set_errors
 from bangfu.households.models import Household, HouseholdCategory, Member
@@ -62,10 +62,11 @@ from bangfu.households.services import (
     MEMBER_FIELDS,
     household_snapshot,
     member_snapshot,
+    member_snapshot_of,
     region_in_scope,
 )
-from bangfu.imports import bulk, queries
 from bangfu.imports import columns as cols
+from bangfu.imports import queries
 from bangfu.imports.forms import HouseholdImportForm, MemberImportForm, RowForm
 from bangfu.imports.readers import FileError, Source, Table, open_table
 from bangfu.regions.models import Level, Region
@@ -83,6 +84,8 @@ MONEY_KEYS = frozenset({"wage_income", "business_income", "property_income", "tr
 LIST_SEPARATOR = "、"
 HEALTH_SEPARATOR = ","  # as the national export writes 健康状况
 MEMO_LIMIT = 4096
+CATEGORY_ORDER = tuple(choices.Category.values)  # Category.values builds its list on each use
+UNIQUE_KEYS = frozenset({"number", "phone", "head_name", "address", "name", "id_number", "member_phone"})
 
 Progress = Callable[[int, int | None], None]
 
@@ -257,8 +260,7 @@ class _Import:
         self.cell_memo: dict[str, dict] = {}
         self.may_add_regions = can(actor, "region.add")
         self.now = timezone.now()
-        self.make_change = bulk.maker(Change)
-        self.make_member = bulk.maker(Member)
+        self.member_names, self.member_row = bulk.row_maker(Member)
         self.char_fields = {
             f.name for model in (Household, Member) for f in model._meta.concrete_fields
             if f.get_internal_type() in ("CharField", "TextField")
@@ -318,7 +320,9 @@ class _Import:
 
     def run(self) -> None:
         for column in self.table.columns.values():
-            if column.kind not in (cols.ID, cols.NAME) and column.key not in ("phone", "member_phone", "number"):
+            # Columns that hold a value per person or household are not remembered; the others
+            # (ethnicity and place names too) repeat their few values over and over.
+            if column.key not in UNIQUE_KEYS:
                 self.cell_memo[column.key] = {}
         number_column = cols.COLUMN_BY_KEY["number"]
         chunk: list[_Group] = []
@@ -563,7 +567,7 @@ class _Import:
                 wanted.discard(choices.Category.MONITORED)
             if data.get("monitor_type"):
                 wanted.add(choices.Category.MONITORED)
-        known = [value for value in choices.Category.values if value in wanted]
+        known = [value for value in CATEGORY_ORDER if value in wanted]
         return known + sorted(wanted - set(known))  # unknown ones: the form names them
 
     def check_household(self, group: _Group) -> None:
@@ -680,11 +684,15 @@ class _Import:
         return changes
 
     @staticmethod
-    def set_phone(obj, phone: str) -> None:
+    def phone_values(phone: str) -> tuple[str, str, str]:
+        """(phone_encrypted, phone_hash, phone_tail) of a phone."""
+        if not phone:
+            return "", "", ""
         key = identity.phone_lookup_key(phone)
-        obj.phone_encrypted = crypto.encrypt(phone)
-        obj.phone_hash = crypto.keyed_hash(key)
-        obj.phone_tail = key[-4:]
+        return crypto.encrypt(phone), crypto.keyed_hash(key), key[-4:]
+
+    def set_phone(self, obj, phone: str) -> None:
+        obj.phone_encrypted, obj.phone_hash, obj.phone_tail = self.phone_values(phone)
 
     @staticmethod
     def phone_differs(obj, new_phone: str | None) -> bool:
@@ -704,12 +712,10 @@ class _Import:
         member.id_hash = crypto.keyed_hash(parsed.base)
         member.id_tail_reversed = parsed.base[-6:][::-1]
 
-    def change(self, action: str, obj, household: Household, before=None, after=None) -> Change:
-        return self.make_change({
-            "actor_id": self.actor.pk, "action": action, "object_type": obj._meta.model_name, "object_id": obj.pk,
-            "object_repr": str(obj)[:200], "household_id": household.pk, "region_code": household.region_code,
-            "before": before, "after": after, "message": self.message,
-        })
+    @staticmethod
+    def change(action: str, obj, household: Household, before=None, after=None) -> tuple:
+        """A history row for history.services.changes_bulk_insert."""
+        return (action, obj._meta.model_name, obj.pk, str(obj), household.pk, household.region_code, before, after)
 
     def write(self, groups: list[_Group]) -> None:
         """Count what the valid households would change and, while the file has no error, write it."""
@@ -720,10 +726,10 @@ class _Import:
             for group in valid:
                 self.count_only(group)
             return
-        history: list[Change] = []
+        history: list[tuple] = []
         created: list[Household] = []
         updated: list[Household] = []
-        category_adds: list[HouseholdCategory] = []
+        category_adds: list[tuple[int, str]] = []
         category_removals: dict[str, list[int]] = {}
         plans = []
         for group in valid:
@@ -738,21 +744,20 @@ class _Import:
         update_fields = ["region", "region_code", "head_name", "phone_encrypted", "phone_hash", "phone_tail",
                          "version", "updated_at", *HOUSEHOLD_FIELDS]
         Household.objects.bulk_update(updated, update_fields, batch_size=500)
-        new_members: list[Member] = []
-        changed_members: list[Member] = []
+        new_members: list[tuple[dict, Household, tuple[str, str]]] = []
+        changed_members: list[tuple[Member, Household, dict, tuple[str, str]]] = []
         vacating: list[Member] = []
         for group, plan in zip(valid, plans):
             household = plan["household"]
             if group.existing is None:
                 self.result.households.created += 1
-                category_adds += [HouseholdCategory(household=household, category=c) for c in group.categories]
+                category_adds += [(household.pk, c) for c in group.categories]
                 history.append(self.change(Action.CREATE, household, household, after=household_snapshot(
                     household, group.categories, phone=plan["phone"])))
             elif plan["changed"]:
                 self.result.households.updated += 1
                 current = set(group.existing_categories)
-                category_adds += [HouseholdCategory(household=household, category=c)
-                                  for c in group.categories if c not in current]
+                category_adds += [(household.pk, c) for c in group.categories if c not in current]
                 for category in current - set(group.categories):
                     category_removals.setdefault(category, []).append(household.pk)
                 after = household_snapshot(household, group.categories, phone=plan["phone"])
@@ -762,17 +767,15 @@ class _Import:
                 self.result.households.unchanged += 1
             for member, kind, before, plain in plan["members"]:
                 if kind == "create":
-                    member.household = household
-                    new_members.append(member)
-                    history.append((member, household, None, plain))
+                    member["household_id"] = household.pk
+                    new_members.append((member, household, plain))
                 elif kind == "update":
-                    changed_members.append(member)
+                    changed_members.append((member, household, before, plain))
                     if plan["vacates"].get(member.pk):
                         vacating.append(member)
-                    history.append((member, household, before, plain))
         for category, household_ids in category_removals.items():
             HouseholdCategory.objects.filter(household_id__in=household_ids, category=category).delete()
-        bulk.insert(HouseholdCategory, category_adds)
+        bulk.insert_rows(HouseholdCategory, ("household_id", "category"), category_adds)
         if vacating:
             # A head or spouse who becomes something else leaves the place first, so that the
             # member taking it over does not meet them in the one-head constraint.
@@ -783,25 +786,25 @@ class _Import:
             Member.objects.bulk_update(vacating, ["relation"], batch_size=500)
             for member in vacating:
                 member.relation = relations[member.pk]
-        bulk.insert(Member, new_members)
-        Member.objects.bulk_update(changed_members, ["version", "updated_at", "name_initials", "id_number_encrypted",
-                                                     "id_hash", "id_tail_reversed", "phone_encrypted", "phone_hash",
-                                                     "phone_tail", *MEMBER_FIELDS], batch_size=500)
-        changes: list[Change] = []
-        for item in history:
-            if isinstance(item, Change):
-                changes.append(item)
-                continue
-            member, household, before, (id_number, phone) = item
-            after = member_snapshot(member, id_number=id_number, phone=phone)
-            if before is None:
-                self.result.members.created += 1
-                changes.append(self.change(Action.CREATE, member, household, after=after))
-            else:
-                self.result.members.updated += 1
-                old, new = diff(before, after)
-                changes.append(self.change(Action.UPDATE, member, household, before=old, after=new))
-        changes_bulk_record(changes)
+        rows = []
+        for (values, household, (id_number, phone)), pk in zip(
+                new_members, bulk.allocate_ids(Member, len(new_members))):
+            values["id"] = pk
+            rows.append(self.member_row(values))
+            history.append((Action.CREATE, "member", pk, values["name"], household.pk, household.region_code, None,
+                            member_snapshot_of(values, id_number=id_number, id_hash=values["id_hash"], phone=phone,
+                                               phone_hash=values["phone_hash"])))
+        self.result.members.created += len(rows)
+        bulk.insert_rows(Member, self.member_names, rows)
+        Member.objects.bulk_update([m for m, _h, _b, _p in changed_members],
+                                   ["version", "updated_at", "name_initials", "id_number_encrypted", "id_hash",
+                                    "id_tail_reversed", "phone_encrypted", "phone_hash", "phone_tail", *MEMBER_FIELDS],
+                                   batch_size=500)
+        for member, household, before, (id_number, phone) in changed_members:
+            self.result.members.updated += 1
+            old, new = diff(before, member_snapshot(member, id_number=id_number, phone=phone))
+            history.append(self.change(Action.UPDATE, member, household, before=old, after=new))
+        changes_bulk_insert(actor=self.actor, message=self.message, rows=history)
 
     def plan_household(self, group: _Group) -> dict:
         """The household as it will be, its members to create or update, and their history. Only
@@ -855,15 +858,19 @@ class _Import:
         new_phone = (cleaned.get("phone") or "") if "member_phone" in self.present else None
         member = row.existing
         if member is None:
+            # A new member is a row of values (see write), not a Member object: an import of a
+            # hundred thousand people builds no model instance for them.
             char_fields = self.char_fields
-            member = self.make_member({
-                name: "" if value is None and name in char_fields else value
-                for name, value in ((name, cleaned[name]) for name in MEMBER_FIELDS)
-            })
-            member.name_initials = initials(member.name)
-            self.set_id(member, parsed)
-            self.set_phone(member, new_phone or "")
-            return member, "create", None, (parsed.full, new_phone or "")
+            values = {name: "" if value is None and name in char_fields else value
+                      for name, value in ((name, cleaned[name]) for name in MEMBER_FIELDS)}
+            values["name_initials"] = initials(values["name"])
+            values["id_number_encrypted"] = crypto.encrypt(parsed.full)
+            values["id_hash"] = row.id_hash  # the keyed hash of parsed.base, made when the row was read
+            values["id_tail_reversed"] = parsed.base[-6:][::-1]
+            values["phone_encrypted"], values["phone_hash"], values["phone_tail"] = self.phone_values(new_phone or "")
+            values["version"] = 1
+            values["created_at"] = values["updated_at"] = self.now
+            return values, "create", None, (parsed.full, new_phone or "")
         changes = self.differences(member, MEMBER_FIELDS, cleaned)
         # The same keyed hash is the same person; the stored number can differ from the file's
         # only by a disability certificate's suffix, which only that ID type carries.

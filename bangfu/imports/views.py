@@ -54,6 +54,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             attach_errors(error, form)
         else:
             return redirect("imports:job", job.pk)
+    jobs.jobs_stale_fail(owner=request.user)
     return render(request, "imports/upload.html", {
         "form": form,
         "jobs": list(queries.jobs_of(request.user, limit=10)),
@@ -64,6 +65,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
+    jobs.jobs_stale_fail(owner=request.user)
     return render(request, "imports/jobs.html", {
         "jobs": list(queries.jobs_of(request.user, limit=50)), "days": settings.JOB_FILES_DAYS,
     })
@@ -78,6 +80,8 @@ def _errors(job: ImportJob) -> list[str]:
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = queries.job_get(request.user, pk)
+    if job.status == JobStatus.RUNNING and jobs.jobs_stale_fail(owner=request.user):
+        job.refresh_from_db()
     result = job.result or {}
     changed = sum(result.get(part, {}).get(kind, 0) for part in ("households", "members")
                   for kind in ("created", "updated")) if job.is_import else 0

@@ -116,7 +116,8 @@ def _distribution_out(user, distribution: Distribution) -> dict[str, Any]:
     return {
         "id": distribution.pk, "township": distribution.township_id, "title": distribution.title,
         "item": item_out(distribution.item), "quantity": distribution.quantity, "villages": distribution.villages,
-        "categories": distribution.categories, "note": distribution.note,
+        "categories": distribution.categories, "supplies_short": distribution.supplies_short,
+        "note": distribution.note,
         "created_by": {"id": distribution.created_by_id, "name": str(distribution.created_by)},
         "created_at": distribution.created_at, "households": report.households, "planned": report.planned,
         "delivered_households": report.delivered_households, "delivered": report.delivered,
@@ -168,6 +169,7 @@ def distribution_create(request, payload: DistributionIn):
     plan = services.DistributionPlan(
         township=township, title=payload.title, item=_item(township, payload.item), quantity=payload.quantity,
         villages=sorted(villages), categories=list(dict.fromkeys(payload.categories)), note=payload.note,
+        supplies_short=payload.supplies_short,
     )
     distribution = services.distribution_create(plan=plan, actor=user, client_id=payload.client_id)
     return Status(201, _distribution_out(user, queries.distribution_get(user, distribution.pk)))

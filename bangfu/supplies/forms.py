@@ -81,6 +81,10 @@ class DistributionForm(forms.Form):
         label=_("households in these categories"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=Category.choices, help_text=_("None ticked: every household served."),
     )
+    supplies_short = forms.BooleanField(
+        label=_("only households short of supplies"), required=False,
+        help_text=_("Those whose latest assessment found living supplies not sufficient."),
+    )
     note = forms.CharField(label=_("note"), max_length=200, required=False)
     client_id = _client_id_field()
 

@@ -123,6 +123,8 @@ class Distribution(models.Model):
     # The selection as planned: village codes (empty: the whole township) and categories (empty: all).
     villages = models.JSONField(_("villages"), default=list, blank=True)
     categories = models.JSONField(_("categories"), default=list, blank=True)
+    # Only households whose latest assessment (casework) found living supplies short.
+    supplies_short = models.BooleanField(_("only households short of supplies"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("planned by"))

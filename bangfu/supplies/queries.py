@@ -127,13 +127,12 @@ def moves_for(user, *, township: str = "", item: int | None = None) -> QuerySet[
 
 # --- distributions -----------------------------------------------------------------------------
 
-def distribution_selection(user, *, township: Region, villages: list[str], categories: list[str]) -> list[Household]:
+def distribution_selection(user, *, township: Region, villages: list[str], categories: list[str],
+                           supplies_short: bool = False) -> list[Household]:
     """The households a distribution would serve, in order: special groups first (SPECIAL_ORDER),
     then by village and number. `villages` empty: the whole township; `categories` empty: every
-    household. A household in any of the categories is selected.
-
-    Another criterion (households whose last assessment says supplies are short) joins here as
-    one more filter once assessments exist."""
+    household. A household in any of the categories is selected. `supplies_short`: only those
+    whose latest assessment (casework's summary row per household) found supplies not sufficient."""
     qs = Household.objects.visible_to(user).filter(prefix_q("region_code", township.code),
                                                   status__in=SERVED_STATUSES)
     if villages:
@@ -143,6 +142,8 @@ def distribution_selection(user, *, township: Region, villages: list[str], categ
         qs = qs.filter(area)
     if categories:
         qs = qs.filter(pk__in=HouseholdCategory.objects.filter(category__in=categories).values("household_id"))
+    if supplies_short:
+        qs = qs.filter(case__supplies_ok=False)
     households = list(
         qs.select_related("region", "caseworker")
         .prefetch_related(Prefetch("categories", queryset=HouseholdCategory.objects.only("household_id", "category")))

@@ -82,6 +82,8 @@ class DistributionIn(StrictSchema):
     quantity: int = Field(ge=1, le=MAX_QUANTITY, description="Per household.")
     villages: list[Text] = Field([], max_length=500, description="Village codes; empty: the whole township.")
     categories: list[Text] = Field([], max_length=20, description="Household categories; empty: every household.")
+    supplies_short: bool = Field(False, description="Only households whose latest assessment found living "
+                                                    "supplies not sufficient.")
     note: Text = Field("", max_length=200)
     client_id: Text | None = ClientId
 
@@ -94,6 +96,7 @@ class DistributionOut(Schema):
     quantity: int
     villages: list[str]
     categories: list[str]
+    supplies_short: bool
     note: str
     created_by: Ref
     created_at: dt.datetime

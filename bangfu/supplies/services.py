@@ -204,6 +204,7 @@ class DistributionPlan:
     villages: list[str]
     categories: list[str]
     note: str = ""
+    supplies_short: bool = False
 
 
 @transaction.atomic
@@ -221,7 +222,7 @@ def distribution_create(*, plan: DistributionPlan, actor: User, client_id: str |
     if not plan.title.strip():
         raise ValidationError({"title": _("This field is required.")})
     households = distribution_selection(actor, township=plan.township, villages=plan.villages,
-                                        categories=plan.categories)
+                                        categories=plan.categories, supplies_short=plan.supplies_short)
     if not households:
         raise ValidationError({"villages": _("No household in your area matches this selection.")})
 
@@ -229,11 +230,13 @@ def distribution_create(*, plan: DistributionPlan, actor: User, client_id: str |
         distribution = Distribution.objects.create(
             township=plan.township, title=plan.title.strip(), item=plan.item, quantity=plan.quantity,
             villages=sorted(plan.villages), categories=sorted(plan.categories), note=plan.note.strip(),
+            supplies_short=plan.supplies_short,
             created_by=actor, client_id=client_id or None,
         )
         _record(actor, Action.CREATE, distribution, region_code=plan.township.code, after={
             "title": distribution.title, "item": plan.item.name, "quantity": plan.quantity,
             "villages": distribution.villages, "categories": distribution.categories,
+            "supplies_short": distribution.supplies_short,
             "households": len(households),
         })
         deliveries_for_distribution(distribution=distribution, households=households, actor=actor)

@@ -155,6 +155,7 @@ def distribution_plan(request: HttpRequest) -> HttpResponse:
         plan = services.DistributionPlan(
             township=township, title=data["title"], item=data["item"], quantity=data["quantity"],
             villages=data["villages"], categories=data["categories"], note=data.get("note") or "",
+            supplies_short=data["supplies_short"],
         )
         if "confirm" in request.POST:
             try:
@@ -167,7 +168,7 @@ def distribution_plan(request: HttpRequest) -> HttpResponse:
                     "title": distribution.title})
                 return redirect("supplies:distribution", distribution.pk)
         households = queries.distribution_selection(request.user, township=township, villages=plan.villages,
-                                                    categories=plan.categories)
+                                                    categories=plan.categories, supplies_short=plan.supplies_short)
         balance = queries.stock_balance(township, plan.item)
         needed = len(households) * plan.quantity
         preview = {"households": households, "needed": needed, "balance": balance,

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
@@ -193,6 +194,36 @@ def test_progress_is_read_from_the_task_store_while_running(personas):
     job.status = JobStatus.CHECKED
     job.progress = 100
     assert jobs.job_progress(job) == 100
+
+
+def test_a_job_left_running_by_a_stopped_worker_is_failed_when_looked_at(personas, client, settings):
+    settings.JOB_STALE_SECONDS = 3600
+    stuck = create(personas)
+    recent = create(personas)
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    ImportJob.objects.filter(pk=stuck.pk).update(status=JobStatus.RUNNING, started_at=long_ago, language="en")
+    ImportJob.objects.filter(pk=recent.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
+
+    assert jobs.jobs_stale_fail(owner=personas["county"]) == 0  # someone else's jobs are not looked at
+    client.force_login(personas["office"])
+    page = client.get(reverse("imports:job", args=[stuck.pk]))
+
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.finished_at is not None) == (JobStatus.FAILED, True)
+    assert stuck.message.startswith("The job stopped without finishing")
+    assert stuck.message in page.content.decode()
+    assert ImportJob.objects.get(pk=recent.pk).status == JobStatus.RUNNING
+    assert jobs.jobs_stale_fail() == 0
+
+
+def test_the_next_job_fails_a_stale_one_in_its_owners_language(personas):
+    stuck = create(personas)
+    ImportJob.objects.filter(pk=stuck.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now() - dt.timedelta(days=1), language="zh-hans")
+    jobs.job_run(job_id=create(personas).pk)
+
+    stuck.refresh_from_db()
+    assert stuck.status == JobStatus.FAILED and "任务未完成就中止了" in stuck.message
 
 
 # --- exports -----------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ delivering issues stock, and the report of planned / delivered / outstanding / s
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -102,3 +104,30 @@ def test_a_plan_sent_twice_with_one_client_id_is_made_once(township, households,
     first = distribution_create(plan=plan(township, rice), actor=personas["office"], client_id="plan-1")
     again = distribution_create(plan=plan(township, rice), actor=personas["office"], client_id="plan-1")
     assert first.pk == again.pk and Delivery.objects.count() == 5
+
+
+def _assess(household, personas, *, supplies_ok: bool) -> None:
+    from bangfu.casework.services import contact_create
+
+    conditions = {"supplies_ok": supplies_ok, "prevention_ok": True, "medical_access_ok": True, "living_ok": True}
+    if not supplies_ok:
+        conditions["supplies_ok_note"] = "米面只够三天"
+    contact_create(actor=personas["office"], household=household, client_id=uuid.uuid4(), channel="phone",
+                   reached=True, assessment=conditions)
+
+
+def test_the_selection_of_households_short_of_supplies_by_their_latest_assessment(
+        township, households, personas, stocked, rice):
+    _assess(households["poor"], personas, supplies_ok=False)
+    _assess(households["disabled"], personas, supplies_ok=False)
+    _assess(households["disabled"], personas, supplies_ok=True)  # the latest assessment counts
+    _assess(households["minimum"], personas, supplies_ok=True)
+    # "extreme" and "elderly_b" were never assessed: not known to be short, so not chosen.
+    chosen = distribution_selection(personas["office"], township=township, villages=[], categories=[],
+                                    supplies_short=True)
+    assert [h.pk for h in chosen] == [households["poor"].pk]
+
+    distribution = distribution_create(plan=plan(township, rice, supplies_short=True), actor=personas["office"])
+    assert distribution.supplies_short is True
+    assert list(Delivery.objects.filter(distribution=distribution).values_list("household_id", flat=True)) == [
+        households["poor"].pk]
