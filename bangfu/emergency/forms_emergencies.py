@@ -19,8 +19,8 @@ class EmergencyForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=EmergencyKind.choices, widget=forms.RadioSelect,
                              initial=EmergencyKind.EPIDEMIC)
     region = forms.ChoiceField(label=_("region"))
-    start = forms.DateField(label=_("start"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("end"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    start = forms.DateField(label=_("start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("end"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                           help_text=_("Leave empty: open until closed."))
     check_items = forms.MultipleChoiceField(label=_("daily checks"), choices=CheckItem.choices,
                                             widget=forms.CheckboxSelectMultiple,
@@ -35,7 +35,7 @@ class EmergencyForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    end = forms.DateField(label=_("new end"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    end = forms.DateField(label=_("new end"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                           help_text=_("Leave empty: open until closed."))
 
 
@@ -95,7 +95,7 @@ class ReturneeForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=22)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     origin = forms.CharField(label=_("from where"), max_length=100, help_text=_("e.g. 湖北省武汉市"))
-    arrival = forms.DateField(label=_("arrival date"), widget=forms.DateInput(attrs={"type": "date"}))
+    arrival = forms.DateField(label=_("arrival date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     transport = forms.ChoiceField(label=_("transport"), choices=TransportMode.choices)
     screening = forms.ChoiceField(label=_("screening result"), choices=Screening.choices, initial=Screening.PENDING)
     quarantine = forms.BooleanField(label=_("home quarantine"), required=False, initial=True)

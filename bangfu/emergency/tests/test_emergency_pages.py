@@ -112,3 +112,38 @@ def test_returnee_helper(emergency, home, personas):
     returnee_register(emergency=emergency, household=home, name="李", id_number=person_id(), origin="上海",
                       arrival=shanghai_today(), transport="car", actor=personas["caseworker_a"])
     assert Returnee.objects.count() == 1
+
+
+def test_every_emergency_page_reads_in_chinese(client, emergency, home, personas):
+    from bangfu.households.tests.test_pages_i18n import english_words
+
+    returnee_register(emergency=emergency, household=home, name="李归", id_number=person_id(), origin="上海",
+                      arrival=shanghai_today(), transport="car", actor=personas["caseworker_a"])
+    checks_generate()
+    check = HealthCheck.objects.get(household=home)
+    head = home.members.first()
+    client.force_login(personas["caseworker_a"])
+    client.post(reverse("emergencies:check", args=[check.pk]), {
+        "client_id": str(uuid.uuid4()), f"t_m{head.pk}": "38.0", "disinfection": "yes", "symptoms": "no",
+        "supplies": "yes", "help": "no"})
+    refused = client.post(reverse("emergencies:check", args=[check.pk]), {"client_id": str(uuid.uuid4())})
+    assert not english_words(refused.content.decode())
+    pages = {
+        "check": reverse("emergencies:check", args=[check.pk]),
+        "worklist": reverse("casework:worklist"),
+        "returnee_new": reverse("emergencies:returnee_register", args=[emergency.pk]),
+    }
+    for name, url in pages.items():
+        html = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+        assert not english_words(html), (name, english_words(html))
+    client.force_login(personas["office"])
+    pages = {
+        "list": reverse("emergencies:list"), "open": reverse("emergencies:open"),
+        "overview": reverse("emergencies:overview", args=[emergency.pk]),
+        "board": reverse("emergencies:checks") + "?by=caseworker",
+        "returnees": reverse("emergencies:returnees", args=[emergency.pk]),
+    }
+    for name, url in pages.items():
+        response = client.get(url, headers={"accept-language": "zh-hans"})
+        assert response.status_code == 200, name
+        assert not english_words(response.content.decode()) - {"kg"}, (name, english_words(response.content.decode()))
