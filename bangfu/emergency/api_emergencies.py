@@ -53,7 +53,7 @@ def _day(text: str | None) -> dt.date:
 def emergency_out(e: Emergency) -> dict[str, Any]:
     return {"id": e.pk, "title": e.title, "kind": e.kind, "region": e.region_code, "start": e.start, "end": e.end,
             "status": e.status, "check_items": e.check_items, "fever_threshold": float(e.fever_threshold),
-            "quarantine_days": e.quarantine_days, "version": e.version}
+            "quarantine_days": e.quarantine_days, "supplies_days": e.supplies_days, "version": e.version}
 
 
 def _household(h) -> dict[str, Any]:
@@ -105,7 +105,8 @@ def emergency_open(request, payload: EmergencyIn):
     emergency = services.emergency_open(
         region=region, kind=payload.kind.value, title=payload.title, start=payload.start, end=payload.end,
         check_items=[i.value for i in payload.check_items] if payload.check_items is not None else None,
-        fever_threshold=Decimal(str(payload.fever_threshold)), quarantine_days=payload.quarantine_days, actor=user)
+        fever_threshold=Decimal(str(payload.fever_threshold)), quarantine_days=payload.quarantine_days,
+        supplies_days=payload.supplies_days, actor=user)
     services.checks_generate()
     return Status(201, emergency_out(emergency))
 

@@ -10,7 +10,8 @@ class EmergencyConfig(AppConfig):
     label = "emergency"
     verbose_name = _("Emergency work")
     history_models = {"delivery": "emergency.Delivery", "emergency": "emergency.Emergency",
-                      "healthcheck": "emergency.HealthCheck", "returnee": "emergency.Returnee"}
+                      "healthcheck": "emergency.HealthCheck", "returnee": "emergency.Returnee",
+                      "feveralert": "emergency.FeverAlert", "quarantine": "emergency.Quarantine"}
     nav = (
         NavItem(_("Deliveries"), "emergency:deliveries", "delivery.view", order=50,
                 also_current=("emergency:*",)),

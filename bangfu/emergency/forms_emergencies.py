@@ -28,6 +28,7 @@ class EmergencyForm(forms.Form):
     fever_threshold = forms.DecimalField(label=_("fever threshold (°C)"), initial=Decimal("37.3"),
                                          max_digits=3, decimal_places=1)
     quarantine_days = forms.IntegerField(label=_("quarantine days"), initial=14, min_value=1, max_value=60)
+    supplies_days = forms.IntegerField(label=_("supplies enough for (days)"), initial=7, min_value=1, max_value=60)
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +59,7 @@ class CheckForm(forms.Form):
         labels = {
             CheckItem.DISINFECTION: _("Disinfection done today?"),
             CheckItem.SYMPTOMS: _("Anyone with cough, sore throat or shortness of breath?"),
-            CheckItem.SUPPLIES: _("Supplies enough for the days ahead?"),
+            CheckItem.SUPPLIES: _("Supplies enough for the next %(n)s days?") % {"n": emergency.supplies_days},
             CheckItem.HELP: _("Does the household need help?"),
         }
         for item, label in labels.items():

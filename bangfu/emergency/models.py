@@ -294,14 +294,16 @@ class FeverAlert(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="fever_alerts")
     region_code = models.CharField(max_length=15)
     person_key = models.CharField(max_length=20)  # "m<member id>" or "r<returnee id>"
-    name = models.CharField(max_length=50)
-    day = models.DateField()
-    temperature = models.DecimalField(max_digits=3, decimal_places=1)
+    name = models.CharField(_("name"), max_length=50)
+    day = models.DateField(_("day"))
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1)
     need = models.ForeignKey("needs.Need", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("fever alert")
+        verbose_name_plural = _("fever alerts")
         constraints = [
             models.UniqueConstraint(fields=["emergency", "person_key", "day"], name="fever_once_per_person_day"),
         ]
@@ -397,6 +399,8 @@ class Quarantine(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("home quarantine")
+        verbose_name_plural = _("home quarantines")
         constraints = [
             models.CheckConstraint(condition=~Q(status="ended") | Q(ended_on__isnull=False), name="quarantine_ended_on"),
         ]

@@ -131,6 +131,7 @@ class EmergencyIn(StrictSchema):
     check_items: list[CheckItemIn] | None = Field(None, description="The daily checks; all of them by default.")
     fever_threshold: float = Field(37.3, ge=35, le=42, description="°C: at or above it is a fever.")
     quarantine_days: int = Field(14, ge=1, le=60)
+    supplies_days: int = Field(7, ge=1, le=60, description="The check asks: supplies enough for this many days?")
 
 
 class EmergencyNumbersOut(Schema):
@@ -153,6 +154,7 @@ class EmergencyOut(Schema):
     check_items: list[str]
     fever_threshold: float
     quarantine_days: int
+    supplies_days: int
     version: int
 
 

@@ -310,6 +310,7 @@ def emergency_snapshot(emergency: Emergency) -> dict[str, Any]:
         "start": emergency.start.isoformat(), "end": emergency.end.isoformat() if emergency.end else None,
         "status": emergency.status, "check_items": list(emergency.check_items),
         "fever_threshold": str(emergency.fever_threshold), "quarantine_days": emergency.quarantine_days,
+        "supplies_days": emergency.supplies_days,
     }
 
 
@@ -333,6 +334,7 @@ def _emergency_in_scope(actor: User, region_code: str) -> None:
 def emergency_open(
     *, region: Region, kind: str, title: str, start: dt.date, actor: User, end: dt.date | None = None,
     check_items: list[str] | None = None, fever_threshold: Decimal = Decimal("37.3"), quarantine_days: int = 14,
+    supplies_days: int = 7,
 ) -> Emergency:
     require(actor, "emergency.manage")
     _emergency_in_scope(actor, region.code)
@@ -351,12 +353,14 @@ def emergency_open(
         errors["fever_threshold"] = [_("Between 35.0 and 42.0 °C.")]
     if not 1 <= quarantine_days <= 60:
         errors["quarantine_days"] = [_("Between 1 and 60 days.")]
+    if not 1 <= supplies_days <= 60:
+        errors["supplies_days"] = [_("Between 1 and 60 days.")]
     if errors:
         raise ValidationError(errors)
     emergency = Emergency.objects.create(
         title=title, kind=kind, region=region, region_code=region.code, start=start, end=end,
         check_items=items, fever_threshold=Decimal(fever_threshold), quarantine_days=quarantine_days,
-        opened_by=actor, opened_at=timezone.now(),
+        supplies_days=supplies_days, opened_by=actor, opened_at=timezone.now(),
     )
     _record_emergency(actor, Action.CREATE, emergency, after=emergency_snapshot(emergency))
     return emergency

@@ -59,7 +59,8 @@ def emergency_open(request: HttpRequest) -> HttpResponse:
             emergency = services.emergency_open(
                 region=region, kind=data["kind"], title=data["title"], start=data["start"], end=data["end"],
                 check_items=data["check_items"], fever_threshold=data["fever_threshold"],
-                quarantine_days=data["quarantine_days"], actor=request.user)
+                quarantine_days=data["quarantine_days"], supplies_days=data["supplies_days"],
+                actor=request.user)
         except ValidationError as error:
             attach_errors(error, form)
         else:

@@ -26,7 +26,7 @@ def test_a_caseworker_records_a_fever_and_the_office_sees_the_alert(
     assert page.locator(".worklist-section").first.get_attribute("id") == "section-emergency_checks"
     page.locator(".check-worklist a").first.click()
     page.get_by_label(head.name).fill("38.6")
-    for question in ("今天已消毒？", "生活物资够用吗？"):
+    for question in ("今天已消毒？", "生活物资够用 7 天吗？"):
         page.get_by_role("group", name=question).get_by_label("是").check()
     for question in ("有人咳嗽、咽痛或气促吗？", "这户需要帮助吗？"):
         page.get_by_role("group", name=question).get_by_label("否").check()

@@ -103,7 +103,8 @@ def test_office_opens_one(client, personas, township, home):
     client.force_login(personas["office"])
     response = client.post(reverse("emergencies:open"), {
         "title": "汛期", "kind": "flood", "region": township.code, "start": shanghai_today().isoformat(),
-        "end": "", "check_items": ["help", "supplies"], "fever_threshold": "37.3", "quarantine_days": "14"})
+        "end": "", "check_items": ["help", "supplies"], "fever_threshold": "37.3", "quarantine_days": "14",
+        "supplies_days": "7"})
     assert response.status_code == 302
     assert HealthCheck.objects.filter(household=home).count() == 1
 
