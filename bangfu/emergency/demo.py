@@ -1,6 +1,7 @@
 """Demo data for the emergency work: an epidemic open in 蓝村街道 for a few days, today's daily checks
 partly done (one with a fever, so the office has an alert and an urgent medical need), and two
-returnees in home quarantine, one of them past the planned end and so extended."""
+returnees in home quarantine, one of them past the planned end and so extended (a cough at the
+check on the planned end)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bangfu.emergency.services import (
     shanghai_today,
 )
 from bangfu.households.models import Household
+from bangfu.needs.services import summary_refresh as needs_summary_refresh
 from bangfu.households.synthetic import make_id_number
 from bangfu.regions.models import Region
 
@@ -63,13 +65,16 @@ def emergency_demo_load(*, township_code: str = "370215010", office_username: st
                 continue  # the caseworker's returnees' households are still to check today (the walk-through)
             temps = {key: f"{rng.choice(['36.3', '36.5', '36.6', '36.8', '36.9'])}"
                      for key, _name, _person in check_people(check)}
-            # The extended quarantine: the returnee had a fever at yesterday's check (after the planned end).
-            if day == yesterday and check.household == mine[-1]:
-                temps[f"r{returnees[1].pk}"] = "37.6"
+            # The extended quarantine: yesterday's check (on the planned end) found a cough in the house.
+            symptoms = day == yesterday and check.household == mine[-1]
             if day == today and not fever and check.household not in mine and temps:
                 temps[next(iter(temps))] = "38.2"
                 fever += 1
             check_submit(check=check, actor=actor, client_id=f"demo-check-{uuid.uuid4()}", temperatures=temps,
-                         disinfection=True, symptoms=False, supplies_enough=True, help_needed=False)
+                         disinfection=True, symptoms=symptoms, supplies_enough=True, help_needed=False,
+                         note="家中有人轻微咳嗽，继续观察" if symptoms else "")
             done += 1
+    # The needs' numbers count the fever's urgent medical need at once (their refresh otherwise
+    # waits for the demo's transaction to commit).
+    needs_summary_refresh()
     return {"checks_done": done, "fever_alerts": fever, "returnees": len(returnees)}
