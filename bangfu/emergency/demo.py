@@ -20,8 +20,8 @@ from bangfu.emergency.services import (
     shanghai_today,
 )
 from bangfu.households.models import Household
-from bangfu.needs.services import summary_refresh as needs_summary_refresh
 from bangfu.households.synthetic import make_id_number
+from bangfu.needs.services import summary_refresh as needs_summary_refresh
 from bangfu.regions.models import Region
 
 DONE_SHARE = 0.6
