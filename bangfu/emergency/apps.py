@@ -23,3 +23,9 @@ class EmergencyConfig(AppConfig):
         WorklistSource("bangfu.emergency.worklist.checks_section", order=10),
         WorklistSource("bangfu.emergency.worklist.deliveries_section", order=50),
     )
+
+    def ready(self) -> None:
+        # The daily check's history names its temperatures (a key that is not a model field).
+        from bangfu.households import display
+
+        display.EXTRA_LABELS.setdefault("temperatures", _("temperatures"))

@@ -460,7 +460,7 @@ def check_snapshot(check: HealthCheck) -> dict[str, Any]:
     return {
         "status": check.status, "disinfection": check.disinfection, "symptoms": check.symptoms,
         "supplies_enough": check.supplies_enough, "help_needed": check.help_needed, "note": check.note,
-        "temperatures": {r.name: str(r.temperature) for r in check.readings.all()},
+        "temperatures": "、".join(f"{r.name} {r.temperature} °C" for r in check.readings.all()),
     }
 
 

@@ -133,10 +133,13 @@ def test_every_emergency_page_reads_in_chinese(client, emergency, home, personas
         "check": reverse("emergencies:check", args=[check.pk]),
         "worklist": reverse("casework:worklist"),
         "returnee_new": reverse("emergencies:returnee_register", args=[emergency.pk]),
+        "household": reverse("households:detail", args=[home.pk]),  # the check, alert, quarantine in history
     }
     for name, url in pages.items():
         html = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
         assert not english_words(html), (name, english_words(html))
+        if name == "household":
+            assert "体温" in html and "38.0 °C" in html and "发热预警" in html
     client.force_login(personas["office"])
     pages = {
         "list": reverse("emergencies:list"), "open": reverse("emergencies:open"),
