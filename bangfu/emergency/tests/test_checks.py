@@ -222,3 +222,17 @@ def test_returnee_id_encrypted_and_once_per_emergency(emergency, home, personas)
     assert Returnee.objects.count() == 1
     change = Change.objects.get(object_type="returnee")
     assert id_number not in str(change.after)
+
+
+def test_extend_and_refusals_write_nothing(emergency, home, personas):
+    from bangfu.emergency.services import emergency_extend
+
+    end = shanghai_today() + dt.timedelta(days=10)
+    with pytest.raises(PermissionDenied):
+        emergency_extend(emergency=emergency, end=end, actor=personas["caseworker_a"])
+    emergency.refresh_from_db()
+    assert emergency.end is None and emergency.version == 1
+    emergency_extend(emergency=emergency, end=end, actor=personas["office"])
+    emergency.refresh_from_db()
+    assert emergency.end == end and emergency.version == 2
+    assert checks_generate(day=end) == 1 and checks_generate(day=end + dt.timedelta(days=1)) == 0
