@@ -14,6 +14,7 @@ urlpatterns = [
     path("regions/", include("bangfu.regions.urls")),
     path("supplies/", include("bangfu.supplies.urls")),
     path("deliveries/", include("bangfu.emergency.urls")),
+    path("emergencies/", include("bangfu.emergency.urls_emergencies")),
     path("needs/", include("bangfu.needs.urls")),
     path("notifications/", include("bangfu.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -55,6 +55,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "delivery.create": EDITORS | {Role.CASEWORKER},
     "delivery.assign": EDITORS,
     "delivery.complete": EDITORS | {Role.CASEWORKER},
+    # Emergencies: the township office or the county opens, extends and closes one; caseworkers
+    # (and village cadres) do the daily checks and register returnees of their households.
+    "emergency.view": ALL,
+    "emergency.manage": OFFICE_UP | {Role.COUNTY},
+    "check.submit": EDITORS | {Role.CASEWORKER},
+    "returnee.register": EDITORS | {Role.CASEWORKER},
+    "returnee.reveal_id": OFFICE_UP,
 }
 
 

@@ -27,6 +27,7 @@ from pypinyin import lazy_pinyin
 from bangfu.accounts.models import Role, User
 from bangfu.casework.demo import demo_casework
 from bangfu.core import requestid
+from bangfu.emergency.demo import emergency_demo_load
 from bangfu.households import choices
 from bangfu.households.models import Household
 from bangfu.households.services import assignment_set, household_create
@@ -219,6 +220,7 @@ def demo_load(*, seed: int = SEED) -> DemoResult:
         demo_casework(township_code=LANCUN.code, office_username=LANCUN.office[0], seed=seed)
         supplies_demo_load()
         needs_demo.demo_needs()
+        emergency_demo_load()
 
     result.logins = [
         DemoLogin(

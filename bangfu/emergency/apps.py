@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
 
 
@@ -8,8 +9,23 @@ class EmergencyConfig(AppConfig):
     name = "bangfu.emergency"
     label = "emergency"
     verbose_name = _("Emergency work")
-    history_models = {"delivery": "emergency.Delivery"}
+    history_models = {"delivery": "emergency.Delivery", "emergency": "emergency.Emergency",
+                      "healthcheck": "emergency.HealthCheck", "returnee": "emergency.Returnee",
+                      "feveralert": "emergency.FeverAlert", "quarantine": "emergency.Quarantine"}
     nav = (
         NavItem(_("Deliveries"), "emergency:deliveries", "delivery.view", order=50,
                 also_current=("emergency:*",)),
+        NavItem(_("Emergencies"), "emergencies:list", "emergency.view", order=45,
+                also_current=("emergencies:*",)),
     )
+    # The caseworker's day (casework.worklist): the emergency's daily checks first, deliveries later.
+    worklist_sections = (
+        WorklistSource("bangfu.emergency.worklist.checks_section", order=10),
+        WorklistSource("bangfu.emergency.worklist.deliveries_section", order=50),
+    )
+
+    def ready(self) -> None:
+        # The daily check's history names its temperatures (a key that is not a model field).
+        from bangfu.households import display
+
+        display.EXTRA_LABELS.setdefault("temperatures", _("temperatures"))

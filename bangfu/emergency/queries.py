@@ -5,11 +5,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 
+from bangfu.accounts.models import Role
 from bangfu.core.codes import prefix_q
-from bangfu.emergency.models import OPEN_STATUSES, Delivery, DeliveryStatus
+from bangfu.emergency.models import (
+    OPEN_STATUSES,
+    CheckStatus,
+    Delivery,
+    DeliveryStatus,
+    Emergency,
+    EmergencyStatus,
+    FeverAlert,
+    HealthCheck,
+    Returnee,
+    Summary,
+)
+from bangfu.households.models import Household
+from bangfu.regions.models import Region
 
 
 @dataclass
@@ -83,3 +97,111 @@ def delivery_counts(user) -> DeliveryCounts:
         requested=Count("id", filter=Q(status=DeliveryStatus.REQUESTED)),
     )
     return DeliveryCounts(**totals)
+
+
+# --- emergencies, daily checks, returnees ------------------------------------------------------
+
+def emergencies_for(user) -> QuerySet[Emergency]:
+    """Open first, then the latest."""
+    return Emergency.objects.visible_to(user).select_related("region").order_by("status", "-start", "-pk")
+
+
+def emergency_get(user, pk: int) -> Emergency:
+    emergency = Emergency.objects.visible_to(user).select_related("region", "opened_by").filter(pk=pk).first()
+    if emergency is None:
+        raise Http404("no such emergency")
+    return emergency
+
+
+def checks_of_day(user, day, *, emergency: Emergency | None = None) -> QuerySet[HealthCheck]:
+    """The day's checks of the households the user sees, not-done first, by village and number."""
+    qs = HealthCheck.objects.filter(household__in=Household.objects.visible_to(user), day=day)
+    if emergency is not None:
+        qs = qs.filter(emergency=emergency)
+    return qs.select_related("household", "household__region", "household__caseworker", "done_by").order_by(
+        "status", "household__region_code", "household__number")
+
+
+def check_get(user, pk: int) -> HealthCheck:
+    check = (HealthCheck.objects.filter(household__in=Household.objects.visible_to(user), pk=pk)
+             .select_related("emergency", "household", "household__region").first())
+    if check is None:
+        raise Http404("no such check")
+    return check
+
+
+@dataclass
+class BoardGroup:
+    label: str
+    due: int
+    done: int
+    missing: list[HealthCheck]
+
+
+def check_board(user, day, *, emergency: Emergency | None = None, by: str = "village",
+                limit: int = 500) -> tuple[list[BoardGroup], bool]:
+    """The day's checks grouped by village (or caseworker), with the households not checked yet.
+    Two queries whatever the size; (groups, cut) where cut says more rows than `limit` existed."""
+    rows = list(checks_of_day(user, day, emergency=emergency)[: limit + 1])
+    cut = len(rows) > limit
+    groups: dict[str, BoardGroup] = {}
+    for row in rows[:limit]:
+        if by == "caseworker":
+            label = str(row.household.caseworker) if row.household.caseworker_id else "—"
+        else:
+            label = row.household.region.name
+        group = groups.setdefault(label, BoardGroup(label=label, due=0, done=0, missing=[]))
+        group.due += 1
+        if row.status == CheckStatus.DONE:
+            group.done += 1
+        else:
+            group.missing.append(row)
+    return sorted(groups.values(), key=lambda g: (g.done - g.due, g.label)), cut
+
+
+@dataclass
+class EmergencyNumbers:
+    due: int = 0
+    done: int = 0
+    fever_alerts: int = 0
+    in_quarantine: int = 0
+
+
+def emergency_numbers(user, emergency: Emergency, day) -> EmergencyNumbers:
+    """The day's numbers from the summary rows of the villages the user sees (one query)."""
+    qs = Summary.objects.filter(emergency=emergency, day=day)
+    if user.role != Role.ADMIN:
+        qs = qs.filter(prefix_q("region_code", user.region_id or "-"))
+    totals = qs.aggregate(due=Sum("due"), done=Sum("done"), fever_alerts=Sum("fever_alerts"),
+                          in_quarantine=Sum("in_quarantine"))
+    return EmergencyNumbers(**{key: value or 0 for key, value in totals.items()})
+
+
+def village_numbers(user, emergency: Emergency, day) -> list[tuple[str, Summary]]:
+    qs = Summary.objects.filter(emergency=emergency, day=day).order_by("region_code")
+    if user.role != Role.ADMIN:
+        qs = qs.filter(prefix_q("region_code", user.region_id or "-"))
+    rows = list(qs)
+    names = dict(Region.objects.filter(code__in=[r.region_code for r in rows]).values_list("code", "name"))
+    return [(names.get(r.region_code, r.region_code), r) for r in rows]
+
+
+def fever_alerts(user, emergency: Emergency, day, *, limit: int = 100) -> list[FeverAlert]:
+    return list(FeverAlert.objects.filter(emergency=emergency, day=day,
+                                          household__in=Household.objects.visible_to(user))
+                .select_related("household", "household__region", "need").order_by("-raised_at")[:limit])
+
+
+def returnees_for(user, emergency: Emergency, *, limit: int = 300) -> list[Returnee]:
+    return list(Returnee.objects.visible_to(user).filter(emergency=emergency)
+                .select_related("household", "household__region", "quarantine").order_by("-arrival", "-pk")[:limit])
+
+
+def worklist_checks(user, day, *, limit: int = 100) -> tuple[list[HealthCheck], int]:
+    """A caseworker's households not checked yet today in open emergencies (rows, count)."""
+    qs = HealthCheck.objects.filter(household__in=Household.objects.visible_to(user).filter(caseworker=user),
+                                    day=day, status=CheckStatus.DUE, emergency__status=EmergencyStatus.OPEN)
+    rows = list(qs.select_related("household", "household__region", "emergency")
+                .order_by("household__region_code", "household__number")[: limit + 1])
+    count = len(rows) if len(rows) <= limit else qs.count()
+    return rows[:limit], count

@@ -104,3 +104,130 @@ class DeliveryCountsOut(Schema):
     open: int
     priority_open: int
     requested: int
+
+
+# --- emergencies, daily checks, returnees ------------------------------------------------------
+
+class EmergencyKindIn(str, enum.Enum):
+    epidemic = "epidemic"
+    flood = "flood"
+    other = "other"
+
+
+class CheckItemIn(str, enum.Enum):
+    disinfection = "disinfection"
+    temperature = "temperature"
+    symptoms = "symptoms"
+    supplies = "supplies"
+    help = "help"
+
+
+class EmergencyIn(StrictSchema):
+    title: Text = Field(min_length=1, max_length=100)
+    kind: EmergencyKindIn
+    region: str = Field(pattern=r"^[0-9]{6,12}$", description="The region code: a county, township or village.")
+    start: dt.date
+    end: dt.date | None = None
+    check_items: list[CheckItemIn] | None = Field(None, description="The daily checks; all of them by default.")
+    fever_threshold: float = Field(37.3, ge=35, le=42, description="°C: at or above it is a fever.")
+    quarantine_days: int = Field(14, ge=1, le=60)
+    supplies_days: int = Field(7, ge=1, le=60, description="The check asks: supplies enough for this many days?")
+
+
+class EmergencyNumbersOut(Schema):
+    day: dt.date
+    due: int
+    done: int
+    fever_alerts: int
+    in_quarantine: int
+    deliveries_outstanding: int
+
+
+class EmergencyOut(Schema):
+    id: int
+    title: str
+    kind: str
+    region: str
+    start: dt.date
+    end: dt.date | None
+    status: str
+    check_items: list[str]
+    fever_threshold: float
+    quarantine_days: int
+    supplies_days: int
+    version: int
+
+
+class EmergencyEndIn(StrictSchema):
+    end: dt.date | None = None
+
+
+class ReadingOut(Schema):
+    person: str = Field(description="m<member id> or r<returnee id>")
+    name: str
+    temperature: float
+    fever: bool
+
+
+class CheckOut(Schema):
+    id: int
+    emergency: int
+    household: dict
+    day: dt.date
+    status: str
+    disinfection: bool | None
+    symptoms: bool | None
+    supplies_enough: bool | None
+    help_needed: bool | None
+    note: str
+    fever: bool
+    people: list[dict] = Field(description="Who to measure: key (m<id>/r<id>) and name.")
+    readings: list[ReadingOut]
+    done_at: dt.datetime | None
+    version: int
+
+
+class CheckIn(StrictSchema):
+    client_id: Text = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                            description="A client-generated id: a repeat stores nothing new and answers 200.")
+    temperatures: dict[str, float] = Field(default_factory=dict,
+                                           description="Person key (m<member id>, r<returnee id>) to °C.")
+    disinfection: bool | None = None
+    symptoms: bool | None = None
+    supplies_enough: bool | None = None
+    help_needed: bool | None = None
+    note: Text = Field("", max_length=300)
+
+
+class ReturneeIn(StrictSchema):
+    emergency: int = Field(ge=1, le=MAX_ID)
+    household: int = Field(ge=1, le=MAX_ID)
+    name: Text = Field(min_length=1, max_length=50)
+    id_number: Text = Field(min_length=15, max_length=22)
+    phone: Text = Field("", max_length=20)
+    origin: Text = Field(min_length=1, max_length=100)
+    arrival: dt.date
+    transport: str = Field(pattern=r"^(train|bus|car|plane|other)$")
+    screening: str = Field("pending", pattern=r"^(pending|normal|abnormal)$")
+    quarantine: bool = True
+    home_supplies_ensured: bool = False
+    help_needed: bool = False
+    help_note: Text = Field("", max_length=200)
+    client_id: Text | None = ClientId
+
+
+class ReturneeOut(Schema):
+    id: int
+    emergency: int
+    household: dict
+    name: str
+    id_number: str = Field(description="Masked.")
+    phone: str = Field(description="Masked.")
+    origin: str
+    arrival: dt.date
+    transport: str
+    screening: str
+    home_supplies_ensured: bool
+    help_needed: bool
+    help_note: str
+    quarantine: dict | None

@@ -4,25 +4,52 @@ same transaction, so a delivery is delivered exactly when its goods have left th
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+import zoneinfo
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import PermissionDenied, can, require
+from bangfu.core import crypto
 from bangfu.core.idempotency import create_once
 from bangfu.emergency.models import (
     OPEN_STATUSES,
+    CheckItem,
+    CheckStatus,
+    CheckSubmission,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
+    Emergency,
+    EmergencyKind,
+    EmergencyStatus,
+    FeverAlert,
     GoodsSource,
+    HealthCheck,
     PriorityReason,
+    Quarantine,
+    QuarantineStatus,
+    Reading,
+    Returnee,
+    Screening,
+    Summary,
+    TransportMode,
 )
 from bangfu.history.models import Action
 from bangfu.history.services import change_record, diff
+from bangfu.households import identity
 from bangfu.households.choices import SPECIAL_GROUPS
+from bangfu.households.choices import Status as HouseholdStatus
 from bangfu.households.models import Household
 from bangfu.households.services import caseworkers_for
 from bangfu.regions.models import Region
@@ -30,12 +57,16 @@ from bangfu.supplies.models import Distribution, Item
 from bangfu.supplies.services import stock_issue_for_delivery
 
 
-def priority_reasons(household: Household) -> list[str]:
-    """Why a household's deliveries go first. A special group now; the emergency work adds
-    PriorityReason.QUARANTINE here for a household with someone in home quarantine."""
+def priority_reasons(household: Household, *, quarantined: set[int] | None = None) -> list[str]:
+    """Why a household's deliveries go first: a special group, or someone in home quarantine.
+    `quarantined`: the ids of households with someone in quarantine, when the caller read them for
+    many households at once."""
     reasons = []
     if set(household.category_values()) & SPECIAL_GROUPS:
         reasons.append(PriorityReason.SPECIAL_GROUP.value)
+    if (household.pk in quarantined if quarantined is not None else
+            Quarantine.objects.filter(household_id=household.pk, status=QuarantineStatus.ACTIVE).exists()):
+        reasons.append(PriorityReason.QUARANTINE.value)
     return reasons
 
 
@@ -152,8 +183,10 @@ def deliveries_for_distribution(*, distribution: Distribution, households: list[
     first), each to the household's caseworker. Runs inside distribution_create's transaction."""
     now = timezone.now()
     rows = []
+    quarantined = set(Quarantine.objects.filter(
+        household__in=[h.pk for h in households], status=QuarantineStatus.ACTIVE).values_list("household_id", flat=True))
     for sequence, household in enumerate(households, start=1):
-        reasons = priority_reasons(household)
+        reasons = priority_reasons(household, quarantined=quarantined)
         rows.append(Delivery(
             household=household, region_code=household.region_code, kind=DeliveryKind.GOODS,
             source=GoodsSource.STOCK, item=distribution.item, quantity=distribution.quantity,
@@ -259,3 +292,502 @@ def delivery_fail(*, delivery: Delivery, reason: str, actor: User) -> Delivery:
     _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
             message=_("Not delivered: %(reason)s") % {"reason": reason})
     return delivery
+
+
+# === emergencies, daily checks, returnees and quarantine =======================================
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+DEFAULT_CHECK_ITEMS = [item.value for item in CheckItem]
+
+
+def shanghai_today(now: dt.datetime | None = None) -> dt.date:
+    return timezone.localtime(now or timezone.now(), SHANGHAI).date()
+
+
+def emergency_snapshot(emergency: Emergency) -> dict[str, Any]:
+    return {
+        "title": emergency.title, "kind": emergency.kind, "region": emergency.region_code,
+        "start": emergency.start.isoformat(), "end": emergency.end.isoformat() if emergency.end else None,
+        "status": emergency.status, "check_items": list(emergency.check_items),
+        "fever_threshold": str(emergency.fever_threshold), "quarantine_days": emergency.quarantine_days,
+        "supplies_days": emergency.supplies_days,
+    }
+
+
+def _record_emergency(actor, action, emergency: Emergency, *, before=None, after=None, message: str = "") -> None:
+    if action == Action.UPDATE:
+        before, after = diff(before, after)
+    change_record(actor=actor, action=action, object_type="emergency", object_id=emergency.pk,
+                  object_repr=str(emergency), region_code=emergency.region_code, before=before, after=after,
+                  message=message)
+
+
+def _emergency_in_scope(actor: User, region_code: str) -> None:
+    """The office opens one for its township (or a part of it), the county for its county."""
+    if actor.role == Role.ADMIN:
+        return
+    if not actor.region_id or not region_code.startswith(actor.region_id):
+        raise ValidationError({"region": _("This region is outside your area.")})
+
+
+@transaction.atomic
+def emergency_open(
+    *, region: Region, kind: str, title: str, start: dt.date, actor: User, end: dt.date | None = None,
+    check_items: list[str] | None = None, fever_threshold: Decimal = Decimal("37.3"), quarantine_days: int = 14,
+    supplies_days: int = 7,
+) -> Emergency:
+    require(actor, "emergency.manage")
+    _emergency_in_scope(actor, region.code)
+    title = title.strip()
+    items = DEFAULT_CHECK_ITEMS if check_items is None else [i for i in DEFAULT_CHECK_ITEMS if i in check_items]
+    errors: dict[str, list[str]] = {}
+    if not title:
+        errors["title"] = [_("Give the emergency a title.")]
+    if kind not in EmergencyKind.values:
+        errors["kind"] = [_("Select a valid choice.")]
+    if end is not None and end < start:
+        errors["end"] = [_("The end cannot be before the start.")]
+    if not items:
+        errors["check_items"] = [_("Choose at least one daily check.")]
+    if not Decimal("35.0") <= Decimal(fever_threshold) <= Decimal("42.0"):
+        errors["fever_threshold"] = [_("Between 35.0 and 42.0 °C.")]
+    if not 1 <= quarantine_days <= 60:
+        errors["quarantine_days"] = [_("Between 1 and 60 days.")]
+    if not 1 <= supplies_days <= 60:
+        errors["supplies_days"] = [_("Between 1 and 60 days.")]
+    if errors:
+        raise ValidationError(errors)
+    emergency = Emergency.objects.create(
+        title=title, kind=kind, region=region, region_code=region.code, start=start, end=end,
+        check_items=items, fever_threshold=Decimal(fever_threshold), quarantine_days=quarantine_days,
+        supplies_days=supplies_days, opened_by=actor, opened_at=timezone.now(),
+    )
+    _record_emergency(actor, Action.CREATE, emergency, after=emergency_snapshot(emergency))
+    return emergency
+
+
+def _emergency_locked(actor: User, emergency: Emergency) -> Emergency:
+    require(actor, "emergency.manage")
+    if not Emergency.objects.visible_to(actor).filter(pk=emergency.pk).exists():
+        raise PermissionDenied("emergency.view")
+    _emergency_in_scope(actor, emergency.region_code)
+    return Emergency.objects.select_for_update().get(pk=emergency.pk)
+
+
+@transaction.atomic
+def emergency_extend(*, emergency: Emergency, end: dt.date | None, actor: User) -> Emergency:
+    """A new end date (None: open until closed)."""
+    emergency = _emergency_locked(actor, emergency)
+    if emergency.status != EmergencyStatus.OPEN:
+        raise ValidationError({"status": _("This emergency is closed.")})
+    if end is not None and end < emergency.start:
+        raise ValidationError({"end": _("The end cannot be before the start.")})
+    before = emergency_snapshot(emergency)
+    emergency.end = end
+    emergency.version += 1
+    emergency.save(update_fields=["end", "version"])
+    _record_emergency(actor, Action.UPDATE, emergency, before=before, after=emergency_snapshot(emergency))
+    return emergency
+
+
+@transaction.atomic
+def emergency_close(*, emergency: Emergency, actor: User) -> Emergency:
+    """Closed today: no more daily checks from tomorrow; the checks already done stay."""
+    emergency = _emergency_locked(actor, emergency)
+    if emergency.status != EmergencyStatus.OPEN:
+        raise ValidationError({"status": _("This emergency is closed.")})
+    before = emergency_snapshot(emergency)
+    today = shanghai_today()
+    emergency.status = EmergencyStatus.CLOSED
+    emergency.closed_at = timezone.now()
+    if emergency.end is None or emergency.end > today:
+        emergency.end = max(today, emergency.start)
+    emergency.version += 1
+    emergency.save(update_fields=["status", "closed_at", "end", "version"])
+    # Checks falling due after today are no longer work to do.
+    HealthCheck.objects.filter(emergency=emergency, day__gt=today, status=CheckStatus.DUE).delete()
+    _record_emergency(actor, Action.UPDATE, emergency, before=before, after=emergency_snapshot(emergency))
+    return emergency
+
+
+# --- daily checks --------------------------------------------------------------------------------
+
+def _checked_households(emergency: Emergency):
+    return Household.objects.in_region(emergency.region_code).exclude(status=HouseholdStatus.CLOSED)
+
+
+@transaction.atomic
+def checks_generate(*, day: dt.date | None = None) -> int:
+    """The due checks of `day` (today in Shanghai by default): one per household of each emergency
+    open that day. Idempotent: a second run, or a second worker, creates nothing new. Returns the
+    number of rows created."""
+    day = day or shanghai_today()
+    created = 0
+    for emergency in Emergency.objects.open_on(day):
+        before = HealthCheck.objects.filter(emergency=emergency, day=day).count()
+        households = _checked_households(emergency).values_list("pk", "region_code")
+        HealthCheck.objects.bulk_create(
+            [HealthCheck(emergency=emergency, household_id=pk, region_code=code, day=day) for pk, code in households],
+            batch_size=500, ignore_conflicts=True,
+        )
+        created += HealthCheck.objects.filter(emergency=emergency, day=day).count() - before
+        summary_refresh(emergency=emergency, day=day)
+    return created
+
+
+def check_people(check: HealthCheck) -> list[tuple[str, str, Any]]:
+    """Who is measured at a check: the household's members, then returnees in quarantine there.
+    (person key, name, member or returnee)."""
+    people: list[tuple[str, str, Any]] = [(f"m{m.pk}", m.name, m) for m in check.household.members.all()]
+    returnees = Returnee.objects.filter(household_id=check.household_id, quarantine__status=QuarantineStatus.ACTIVE)
+    people += [(f"r{r.pk}", r.name, r) for r in returnees.order_by("pk")]
+    return people
+
+
+def _parse_temperature(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip()).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("Enter a temperature such as 36.5.")) from None
+    if not Decimal("34.0") <= number <= Decimal("43.0"):
+        raise ValidationError(_("A temperature between 34.0 and 43.0 °C."))
+    return number
+
+
+def check_snapshot(check: HealthCheck) -> dict[str, Any]:
+    return {
+        "status": check.status, "disinfection": check.disinfection, "symptoms": check.symptoms,
+        "supplies_enough": check.supplies_enough, "help_needed": check.help_needed, "note": check.note,
+        "temperatures": "、".join(f"{r.name} {r.temperature} °C" for r in check.readings.all()),
+    }
+
+
+@transaction.atomic
+def check_submit(
+    *, check: HealthCheck, actor: User, client_id: str, temperatures: dict[str, Any] | None = None,
+    disinfection: bool | None = None, symptoms: bool | None = None, supplies_enough: bool | None = None,
+    help_needed: bool | None = None, note: str = "",
+) -> tuple[HealthCheck, bool]:
+    """Record a household's daily check, once per client id: (check, written). A later submission
+    with another client id corrects the day's check. `temperatures` maps a person key of
+    `check_people` ("m12", "r3") to degrees Celsius.
+
+    A temperature at or above the emergency's threshold raises a fever alert to the township office
+    and opens an urgent medical need, once per person per day however often the check is submitted.
+    A returnee found well on or after the planned end of quarantine leaves quarantine."""
+    require(actor, "check.submit")
+    if not Household.objects.visible_to(actor).filter(pk=check.household_id).exists():
+        raise Http404("no such household")
+    if not client_id:
+        raise ValidationError({"client_id": _("A client id is required.")})
+    existing = CheckSubmission.objects.filter(client_id=client_id).select_related("check_row").first()
+    if existing is not None:
+        if existing.check_row_id != check.pk:
+            raise ValidationError({"client_id": _("This client id was used for another check.")})
+        return existing.check_row, False
+    check = HealthCheck.objects.select_for_update(of=("self",)).select_related("emergency", "household").get(
+        pk=check.pk)
+    emergency = check.emergency
+    today = shanghai_today()
+    if check.day > today:
+        raise ValidationError({"day": _("This check is not due yet.")})
+    people = check_people(check)
+    known = {key: (name, person) for key, name, person in people}
+    readings: list[tuple[str, str, Any, Decimal]] = []
+    errors: dict[str, list[str]] = {}
+    for key, value in (temperatures or {}).items():
+        if key not in known:
+            errors.setdefault("temperatures", []).append(_("Unknown person %(key)s.") % {"key": key})
+            continue
+        try:
+            degrees = _parse_temperature(value)
+        except ValidationError as error:
+            errors[f"t_{key}"] = error.messages
+            continue
+        if degrees is not None:
+            readings.append((key, *known[key], degrees))
+    if emergency.asks(CheckItem.TEMPERATURE) and not readings and "temperatures" not in errors:
+        errors["temperatures"] = [_("Enter the temperature of at least one person present.")]
+    if errors:
+        raise ValidationError(errors)
+
+    def create() -> CheckSubmission:
+        return CheckSubmission.objects.create(check_row=check, client_id=client_id, submitted_by=actor,
+                                              submitted_at=timezone.now())
+
+    _submission, created = create_once(CheckSubmission, client_id=client_id, create=create)
+    if not created:
+        return check, False
+    before = check_snapshot(check)
+    first = check.status == CheckStatus.DUE
+    check.readings.all().delete()
+    threshold = emergency.fever_threshold
+    rows = []
+    for key, name, person, degrees in readings:
+        is_member = key.startswith("m")
+        rows.append(Reading(check_row=check, member=person if is_member else None,
+                            returnee=None if is_member else person, name=name, temperature=degrees,
+                            fever=degrees >= threshold))
+    Reading.objects.bulk_create(rows)
+    check.status = CheckStatus.DONE
+    check.disinfection = disinfection if emergency.asks(CheckItem.DISINFECTION) else None
+    check.symptoms = symptoms if emergency.asks(CheckItem.SYMPTOMS) else None
+    check.supplies_enough = supplies_enough if emergency.asks(CheckItem.SUPPLIES) else None
+    check.help_needed = help_needed if emergency.asks(CheckItem.HELP) else None
+    check.note = (note or "").strip()[:300]
+    check.fever = any(r.fever for r in rows)
+    check.done_at = timezone.now()
+    check.done_by = actor
+    check.version += 1
+    check.save()
+    change_record(
+        actor=actor, action=Action.UPDATE, object_type="healthcheck", object_id=check.pk,
+        object_repr=str(check), household_id=check.household_id, region_code=check.region_code,
+        before=None if first else before, after=check_snapshot(check),
+        message=(_("Daily check of %(day)s") if first else _("Daily check of %(day)s corrected")) % {
+            "day": check.day.isoformat()},
+    )
+    for key, name, _person, degrees in readings:
+        if degrees >= threshold:
+            _fever_alert(check=check, key=key, name=name, degrees=degrees, actor=actor)
+    well = {key for key, _name, _p, degrees in readings if degrees < threshold} if not check.symptoms else set()
+    _quarantines_review(check=check, well=well, actor=actor)
+    summary_refresh(emergency=emergency, day=check.day, region_code=check.region_code)
+    return check, True
+
+
+def fever_need_client_id(emergency: Emergency, key: str, day: dt.date) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"bangfu:fever:{emergency.pk}:{key}:{day.isoformat()}")
+
+
+def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, actor: User) -> None:
+    """Once per person per day: the alert row, the urgent medical need, the office's message."""
+    from bangfu.needs.models import Category as NeedCategory
+    from bangfu.needs.models import Urgency
+    from bangfu.needs.services import need_create
+    from bangfu.notify.services import message_enqueue
+
+    emergency, household = check.emergency, check.household
+    if FeverAlert.objects.filter(emergency=emergency, person_key=key, day=check.day).exists():
+        return
+    description = _("Fever %(degrees)s °C at the daily check of %(day)s: %(name)s. Arrange a doctor.") % {
+        "degrees": degrees, "day": check.day.isoformat(), "name": name}
+    need, _created = need_create(
+        household=household, category=NeedCategory.MEDICAL, urgency=Urgency.URGENT, description=description,
+        client_id=fever_need_client_id(emergency, key, check.day), actor=actor,
+    )
+
+    def create() -> FeverAlert:
+        return FeverAlert.objects.create(
+            emergency=emergency, household=household, region_code=household.region_code, person_key=key,
+            name=name, day=check.day, temperature=degrees, need=need, raised_by=actor, raised_at=timezone.now(),
+        )
+
+    try:
+        with transaction.atomic():  # a concurrent check of the same person raised it first
+            alert = create()
+    except IntegrityError:
+        return
+    change_record(actor=actor, action=Action.CREATE, object_type="feveralert", object_id=alert.pk,
+                  object_repr=name, household_id=household.pk, region_code=household.region_code,
+                  after={"name": name, "temperature": str(degrees), "day": check.day.isoformat()},
+                  message=description)
+    message_enqueue(
+        kind="fever_alert", dedupe_key=f"fever:{emergency.pk}:{key}:{check.day.isoformat()}",
+        subject=_("Fever: %(name)s, %(degrees)s °C, household %(number)s") % {
+            "name": name, "degrees": degrees, "number": household.number},
+        body=description, link=reverse("emergencies:overview", args=[emergency.pk]),
+        role=Role.TOWNSHIP_OFFICE, region_code=household.region_code,
+    )
+
+
+def _quarantines_review(*, check: HealthCheck, well: set[str], actor: User) -> None:
+    """A returnee found well (no fever, no symptoms) at a check on or after the planned end leaves
+    quarantine; otherwise it goes on. A day without a check changes nothing."""
+    active = Quarantine.objects.filter(household_id=check.household_id, status=QuarantineStatus.ACTIVE,
+                                       end__lte=check.day).select_related("returnee")
+    for quarantine in active:
+        if f"r{quarantine.returnee_id}" not in well:
+            continue
+        quarantine.status = QuarantineStatus.ENDED
+        quarantine.ended_on = check.day
+        quarantine.save(update_fields=["status", "ended_on"])
+        change_record(actor=actor, action=Action.UPDATE, object_type="quarantine", object_id=quarantine.pk,
+                      object_repr=quarantine.returnee.name, household_id=check.household_id,
+                      region_code=check.region_code, before={"status": QuarantineStatus.ACTIVE.value},
+                      after={"status": QuarantineStatus.ENDED.value, "ended_on": check.day.isoformat()},
+                      message=_("Quarantine ended: found well at the check of %(day)s") % {
+                          "day": check.day.isoformat()})
+        _priority_refresh(check.household, actor=actor)
+
+
+def _priority_refresh(household: Household, *, actor: User) -> None:
+    """The household's open deliveries take its priority as it is now (quarantine begun or ended)."""
+    reasons = priority_reasons(household)
+    for delivery in Delivery.objects.filter(household=household, status__in=OPEN_STATUSES).select_related("item"):
+        if delivery.priority_reasons == reasons:
+            continue
+        before = snapshot(delivery)
+        delivery.priority, delivery.priority_reasons = bool(reasons), reasons
+        delivery.version += 1
+        delivery.save(update_fields=["priority", "priority_reasons", "version"])
+        _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery))
+
+
+# --- returnees -----------------------------------------------------------------------------------
+
+def returnee_snapshot(returnee: Returnee) -> dict[str, Any]:
+    return {
+        "name": returnee.name, "id_number": identity.mask_id(returnee.id_number),
+        "phone": identity.mask_phone(returnee.phone) if returnee.phone_encrypted else "",
+        "origin": returnee.origin, "arrival": returnee.arrival.isoformat(), "transport": returnee.transport,
+        "screening": returnee.screening, "home_supplies_ensured": returnee.home_supplies_ensured,
+        "help_needed": returnee.help_needed, "help_note": returnee.help_note,
+    }
+
+
+def _record_returnee(actor, action, returnee: Returnee, *, before=None, after=None, message: str = "") -> None:
+    if action == Action.UPDATE:
+        before, after = diff(before, after)
+    change_record(actor=actor, action=action, object_type="returnee", object_id=returnee.pk,
+                  object_repr=returnee.name, household_id=returnee.household_id,
+                  region_code=returnee.region_code, before=before, after=after, message=message)
+
+
+@transaction.atomic
+def returnee_register(
+    *, emergency: Emergency, household: Household, name: str, id_number: str, origin: str, arrival: dt.date,
+    transport: str, actor: User, phone: str = "", screening: str = Screening.PENDING, quarantine: bool = True,
+    home_supplies_ensured: bool = False, help_needed: bool = False, help_note: str = "",
+    client_id: str | None = None,
+) -> Returnee:
+    """Register someone come back to a household of the emergency's area, and (by default) put them
+    in home quarantine from the arrival date for the emergency's quarantine length. The household's
+    open deliveries become priority."""
+    require(actor, "returnee.register")
+    if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
+        raise Http404("no such household")
+    if not Emergency.objects.visible_to(actor).filter(pk=emergency.pk).exists():
+        raise Http404("no such emergency")
+    errors: dict[str, list[str]] = {}
+    if emergency.status != EmergencyStatus.OPEN:
+        errors["emergency"] = [_("This emergency is closed.")]
+    if not household.region_code.startswith(emergency.region_code):
+        errors["household"] = [_("This household is outside the emergency's area.")]
+    name, origin = name.strip(), origin.strip()
+    if not name:
+        errors["name"] = [_("Enter the name.")]
+    if not origin:
+        errors["origin"] = [_("Say where they came from.")]
+    if transport not in TransportMode.values:
+        errors["transport"] = [_("Select a valid choice.")]
+    if screening not in Screening.values:
+        errors["screening"] = [_("Select a valid choice.")]
+    if arrival > shanghai_today():
+        errors["arrival"] = [_("The arrival date cannot be in the future.")]
+    parsed = None
+    try:
+        parsed = identity.parse_id_number(id_number, allow_disability=False)
+    except identity.IdentityError as error:
+        errors["id_number"] = [str(error.message)]
+    phone_clean = ""
+    if phone:
+        try:
+            phone_clean = identity.normalise_phone(phone)
+        except identity.IdentityError as error:
+            errors["phone"] = [str(error.message)]
+    same_person = Returnee.objects.filter(emergency=emergency, id_hash=crypto.keyed_hash(parsed.base)) \
+        if parsed is not None else Returnee.objects.none()
+    if client_id:  # a retry of the same registration is answered below, not refused
+        same_person = same_person.exclude(client_id=client_id)
+    if same_person.exists():
+        errors["id_number"] = [_("This person is already registered as a returnee of this emergency.")]
+    if errors:
+        raise ValidationError(errors)
+
+    def create() -> Returnee:
+        returnee = Returnee(
+            emergency=emergency, household=household, region_code=household.region_code, name=name,
+            id_number_encrypted=crypto.encrypt(parsed.full), id_hash=crypto.keyed_hash(parsed.base),
+            id_tail_reversed=parsed.base[-6:][::-1], origin=origin, arrival=arrival, transport=transport,
+            screening=screening, home_supplies_ensured=home_supplies_ensured, help_needed=help_needed,
+            help_note=help_note.strip()[:200], client_id=client_id or None, created_by=actor,
+            created_at=timezone.now(),
+        )
+        if phone_clean:
+            returnee.phone_encrypted = crypto.encrypt(phone_clean)
+            returnee.phone_hash = crypto.keyed_hash(identity.phone_lookup_key(phone_clean))
+            returnee.phone_tail = identity.phone_lookup_key(phone_clean)[-4:]
+        returnee.save()
+        _record_returnee(actor, Action.CREATE, returnee, after=returnee_snapshot(returnee))
+        if quarantine:
+            q = Quarantine.objects.create(returnee=returnee, household=household, start=arrival,
+                                          end=arrival + dt.timedelta(days=emergency.quarantine_days))
+            change_record(actor=actor, action=Action.CREATE, object_type="quarantine", object_id=q.pk,
+                          object_repr=returnee.name, household_id=household.pk, region_code=household.region_code,
+                          after={"start": q.start.isoformat(), "end": q.end.isoformat()},
+                          message=_("Home quarantine until %(end)s") % {"end": q.end.isoformat()})
+            _priority_refresh(household, actor=actor)
+            summary_refresh(emergency=emergency, day=shanghai_today(), region_code=household.region_code)
+        return returnee
+
+    if client_id:
+        returnee, _created = create_once(Returnee, client_id=client_id, create=create)
+        return returnee
+    return create()
+
+
+@transaction.atomic
+def returnee_update(*, returnee: Returnee, actor: User, screening: str | None = None,
+                    home_supplies_ensured: bool | None = None, help_needed: bool | None = None,
+                    help_note: str | None = None) -> Returnee:
+    require(actor, "returnee.register")
+    if not Returnee.objects.visible_to(actor).filter(pk=returnee.pk).exists():
+        raise Http404("no such returnee")
+    returnee = Returnee.objects.select_for_update().get(pk=returnee.pk)
+    if screening is not None and screening not in Screening.values:
+        raise ValidationError({"screening": _("Select a valid choice.")})
+    before = returnee_snapshot(returnee)
+    if screening is not None:
+        returnee.screening = screening
+    if home_supplies_ensured is not None:
+        returnee.home_supplies_ensured = home_supplies_ensured
+    if help_needed is not None:
+        returnee.help_needed = help_needed
+    if help_note is not None:
+        returnee.help_note = help_note.strip()[:200]
+    returnee.version += 1
+    returnee.save()
+    _record_returnee(actor, Action.UPDATE, returnee, before=before, after=returnee_snapshot(returnee))
+    return returnee
+
+
+# --- summary rows --------------------------------------------------------------------------------
+
+def summary_refresh(*, emergency: Emergency, day: dt.date, region_code: str = "") -> int:
+    """Recount an emergency's numbers of a day, per village (or of one village). Rows written."""
+    checks = HealthCheck.objects.filter(emergency=emergency, day=day)
+    alerts = FeverAlert.objects.filter(emergency=emergency, day=day)
+    quarantined = Quarantine.objects.filter(returnee__emergency=emergency, status=QuarantineStatus.ACTIVE,
+                                            start__lte=day)
+    if region_code:
+        checks, alerts = checks.filter(region_code=region_code), alerts.filter(region_code=region_code)
+        quarantined = quarantined.filter(household__region_code=region_code)
+    counts: dict[str, dict[str, int]] = {}
+    for row in checks.values("region_code").order_by().annotate(
+            due=Count("pk"), done=Count("pk", filter=Q(status=CheckStatus.DONE))):
+        counts.setdefault(row["region_code"], {}).update(due=row["due"], done=row["done"])
+    for row in alerts.values("region_code").order_by().annotate(n=Count("pk")):
+        counts.setdefault(row["region_code"], {})["fever_alerts"] = row["n"]
+    for row in quarantined.values("household__region_code").order_by().annotate(n=Count("pk")):
+        counts.setdefault(row["household__region_code"], {})["in_quarantine"] = row["n"]
+    if region_code:
+        counts.setdefault(region_code, {})
+    rows = [Summary(emergency=emergency, day=day, region_code=code, due=c.get("due", 0), done=c.get("done", 0),
+                    fever_alerts=c.get("fever_alerts", 0), in_quarantine=c.get("in_quarantine", 0))
+            for code, c in counts.items()]
+    Summary.objects.bulk_create(rows, update_conflicts=True, unique_fields=["emergency", "region_code", "day"],
+                                update_fields=["due", "done", "fever_alerts", "in_quarantine"])
+    return len(rows)

@@ -34,6 +34,14 @@ ROUTES = {
     "/api/stock/balances": {"get"},
     "/api/distributions": {"get", "post"},
     "/api/distributions/{id}": {"get"},
+    "/api/emergencies": {"get", "post"},
+    "/api/emergencies/{id}": {"get"},
+    "/api/emergencies/{id}/numbers": {"get"},
+    "/api/emergencies/{id}/end": {"post"},
+    "/api/emergencies/{id}/close": {"post"},
+    "/api/checks": {"get"},
+    "/api/checks/{id}": {"post"},
+    "/api/returnees": {"get", "post"},
 }
 
 

@@ -36,3 +36,15 @@ def stocked(township, rice, masks, personas):
     stock_receive(township=township, item=rice, quantity=100, source="区民政局调拨", actor=personas["office"])
     stock_receive(township=township, item=masks, quantity=500, source="爱心企业捐赠", actor=personas["office"])
     return township
+
+
+# --- emergencies and daily checks --------------------------------------------------------------
+
+@pytest.fixture
+def emergency(township, personas):
+    import datetime as dt
+
+    from bangfu.emergency.services import emergency_open, shanghai_today
+
+    return emergency_open(region=township, kind="epidemic", title="新冠疫情防控", actor=personas["office"],
+                          start=shanghai_today() - dt.timedelta(days=3))

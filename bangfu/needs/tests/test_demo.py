@@ -16,7 +16,8 @@ from bangfu.notify.queries import unread_count
 def test_demo_needs():
     demo_load()
     assert set(Need.objects.values_list("status", flat=True)) == set(Status.values)
-    assert Need.objects.count() == len(demo.NEEDS)
+    # The emergency demo's fever alert opens one urgent medical need.
+    assert Need.objects.count() == len(demo.NEEDS) + 1
     assert all(code.startswith(demo.LANCUN_CODE) for code in Need.objects.values_list("region_code", flat=True))
     escalated = Need.objects.exclude(escalated_at=None)
     assert escalated.count() >= 3
@@ -26,4 +27,4 @@ def test_demo_needs():
     assert [n.status for n in queries.needs_awaiting_confirmation(sunlei)] == [Status.RESOLVED]
     assert queries.numbers(office)["total"].open == Need.objects.filter(status__in=["recorded", "reported", "assigned", "reopened"]).count()
     assert Summary.objects.exists()
-    assert demo.demo_needs() == 0 and Need.objects.count() == len(demo.NEEDS)
+    assert demo.demo_needs() == 0 and Need.objects.count() == len(demo.NEEDS) + 1

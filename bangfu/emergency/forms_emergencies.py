@@ -1,0 +1,110 @@
+"""Page forms of emergencies: opening one with its protocol, extending it, the daily check (built
+from the people of the household), registering a returnee."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.emergency.models import CheckItem, EmergencyKind, Screening, TransportMode
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class EmergencyForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=100, help_text=_("e.g. 新冠肺炎疫情防控, 7月汛期"))
+    kind = forms.ChoiceField(label=_("kind"), choices=EmergencyKind.choices, widget=forms.RadioSelect,
+                             initial=EmergencyKind.EPIDEMIC)
+    region = forms.ChoiceField(label=_("region"))
+    start = forms.DateField(label=_("start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("end"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          help_text=_("Leave empty: open until closed."))
+    check_items = forms.MultipleChoiceField(label=_("daily checks"), choices=CheckItem.choices,
+                                            widget=forms.CheckboxSelectMultiple,
+                                            initial=[c.value for c in CheckItem])
+    fever_threshold = forms.DecimalField(label=_("fever threshold (°C)"), initial=Decimal("37.3"),
+                                         max_digits=3, decimal_places=1)
+    quarantine_days = forms.IntegerField(label=_("quarantine days"), initial=14, min_value=1, max_value=60)
+    supplies_days = forms.IntegerField(label=_("supplies enough for (days)"), initial=7, min_value=1, max_value=60)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
+
+
+class ExtendForm(forms.Form):
+    end = forms.DateField(label=_("new end"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          help_text=_("Leave empty: open until closed."))
+
+
+class CheckForm(forms.Form):
+    """One temperature field per person (t_m12, t_r3), then the yes/no items the protocol asks."""
+
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, emergency, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+        self.fields["client_id"].initial = str(uuid.uuid4())
+        if emergency.asks(CheckItem.TEMPERATURE):
+            for key, name, person in people:
+                label = name if key.startswith("m") else _("%(name)s (returnee in quarantine)") % {"name": name}
+                self.fields[f"t_{key}"] = forms.DecimalField(
+                    label=label, required=False, min_value=Decimal("34.0"), max_value=Decimal("43.0"),
+                    max_digits=3, decimal_places=1,
+                    widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal", "placeholder": "36.5"}))
+        labels = {
+            CheckItem.DISINFECTION: _("Disinfection done today?"),
+            CheckItem.SYMPTOMS: _("Anyone with cough, sore throat or shortness of breath?"),
+            CheckItem.SUPPLIES: _("Supplies enough for the next %(n)s days?") % {"n": emergency.supplies_days},
+            CheckItem.HELP: _("Does the household need help?"),
+        }
+        for item, label in labels.items():
+            if emergency.asks(item):
+                self.fields[item.value] = forms.ChoiceField(label=label, choices=YES_NO, widget=forms.RadioSelect)
+        self.fields["note"] = forms.CharField(label=_("note"), max_length=300, required=False,
+                                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def temperature_fields(self):
+        return [self[name] for name in self.fields if name.startswith("t_")]
+
+    def other_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("t_") and name != "client_id"]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+
+        def yes(name):
+            return {"yes": True, "no": False}.get(data.get(name) or "")
+
+        return {
+            "client_id": data["client_id"],
+            "temperatures": {name[2:]: value for name, value in data.items()
+                             if name.startswith("t_") and value is not None},
+            "disinfection": yes("disinfection"), "symptoms": yes("symptoms"),
+            "supplies_enough": yes("supplies"), "help_needed": yes("help"), "note": data.get("note", ""),
+        }
+
+
+class ReturneeForm(forms.Form):
+    household = forms.CharField(label=_("household number"), max_length=40,
+                                help_text=_("The household they live in now."))
+    name = forms.CharField(label=_("name"), max_length=50)
+    id_number = forms.CharField(label=_("ID number"), max_length=22)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    origin = forms.CharField(label=_("from where"), max_length=100, help_text=_("e.g. 湖北省武汉市"))
+    arrival = forms.DateField(label=_("arrival date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    transport = forms.ChoiceField(label=_("transport"), choices=TransportMode.choices)
+    screening = forms.ChoiceField(label=_("screening result"), choices=Screening.choices, initial=Screening.PENDING)
+    quarantine = forms.BooleanField(label=_("home quarantine"), required=False, initial=True)
+    home_supplies_ensured = forms.BooleanField(label=_("home supplies ensured"), required=False)
+    help_needed = forms.BooleanField(label=_("help needed"), required=False)
+    help_note = forms.CharField(label=_("what help"), max_length=200, required=False)
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client_id"].initial = str(uuid.uuid4())

@@ -1,0 +1,215 @@
+"""Emergency pages: the emergencies of the area and opening one (office, county); an emergency's
+overview with the day's numbers, fever alerts and the village board; the daily check board and the
+one-screen check form (caseworker, phone); returnees and registering one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bangfu.accounts.models import Role
+from bangfu.accounts.permissions import can, require
+from bangfu.emergency import queries, services
+from bangfu.emergency.forms_emergencies import CheckForm, EmergencyForm, ExtendForm, ReturneeForm
+from bangfu.emergency.models import EmergencyStatus
+from bangfu.households.models import Household
+from bangfu.households.pageforms import attach_errors
+from bangfu.regions.models import Level, Region
+from bangfu.supplies import queries as supply_queries
+
+GET_POST = require_http_methods(["GET", "POST"])
+BOARD_LIMIT = 500
+
+
+def _regions_to_open(user) -> list[Region]:
+    """The user's own region and the townships (and villages) under it."""
+    qs = Region.objects.filter(level__in=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE))
+    if user.role != Role.ADMIN:
+        qs = qs.within(user.region_id or "-")
+    return list(qs.order_by("code")[:300])
+
+
+@login_required
+@require_http_methods(["GET"])
+def emergency_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "emergency.view")
+    rows = list(queries.emergencies_for(request.user)[:100])
+    return render(request, "emergency/emergency_list.html", {
+        "rows": rows, "today": services.shanghai_today(), "may_open": can(request.user, "emergency.manage"),
+    })
+
+
+@login_required
+@GET_POST
+def emergency_open(request: HttpRequest) -> HttpResponse:
+    require(request.user, "emergency.manage")
+    regions = _regions_to_open(request.user)
+    form = EmergencyForm(request.POST if request.method == "POST" else None, regions=regions,
+                         initial={"start": services.shanghai_today(),
+                                  "region": request.user.region_id or ""})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        region = next(r for r in regions if r.code == data["region"])
+        try:
+            emergency = services.emergency_open(
+                region=region, kind=data["kind"], title=data["title"], start=data["start"], end=data["end"],
+                check_items=data["check_items"], fever_threshold=data["fever_threshold"],
+                quarantine_days=data["quarantine_days"], supplies_days=data["supplies_days"],
+                actor=request.user)
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            services.checks_generate()
+            messages.success(request, _("The emergency is open; today's daily checks are on the caseworkers' lists."))
+            return redirect("emergencies:overview", emergency.pk)
+    return render(request, "emergency/emergency_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def emergency_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "emergency.view")
+    user = request.user
+    emergency = queries.emergency_get(user, pk)
+    today = services.shanghai_today()
+    township = None
+    if len(emergency.region_code) >= 9:
+        township = Region.objects.filter(code=emergency.region_code[:9]).first()
+    stock = supply_queries.stock_lines(township) if township and can(user, "supplies.view") else []
+    by = "caseworker" if request.GET.get("by") == "caseworker" else "village"
+    groups, cut = queries.check_board(user, today, emergency=emergency, by=by, limit=BOARD_LIMIT)
+    return render(request, "emergency/overview.html", {
+        "emergency": emergency, "today": today, "numbers": queries.emergency_numbers(user, emergency, today),
+        "alerts": queries.fever_alerts(user, emergency, today),
+        "deliveries": queries.delivery_counts(user), "stock": [line for line in stock if line.quantity or line.outstanding],
+        "groups": groups, "cut": cut, "by": by,
+        "may_manage": can(user, "emergency.manage") and emergency.status == EmergencyStatus.OPEN,
+        "extend_form": ExtendForm(initial={"end": emergency.end}),
+    })
+
+
+@login_required
+@require_POST
+def emergency_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    emergency = queries.emergency_get(request.user, pk)
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.emergency_extend(emergency=emergency, end=form.cleaned_data["end"], actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The end date is changed."))
+    else:
+        messages.error(request, _("Enter a valid date."))
+    return redirect("emergencies:overview", emergency.pk)
+
+
+@login_required
+@require_POST
+def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
+    emergency = queries.emergency_get(request.user, pk)
+    try:
+        services.emergency_close(emergency=emergency, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The emergency is closed."))
+    return redirect("emergencies:overview", emergency.pk)
+
+
+@login_required
+@require_http_methods(["GET"])
+def check_board(request: HttpRequest) -> HttpResponse:
+    """Which households are not checked yet today: by village, or by caseworker."""
+    require(request.user, "emergency.view")
+    today = services.shanghai_today()
+    by = "caseworker" if request.GET.get("by") == "caseworker" else "village"
+    groups, cut = queries.check_board(request.user, today, by=by, limit=BOARD_LIMIT)
+    return render(request, "emergency/check_board.html", {
+        "groups": groups, "cut": cut, "by": by, "today": today, "limit": BOARD_LIMIT,
+    })
+
+
+@login_required
+@GET_POST
+def check_form(request: HttpRequest, pk: int) -> HttpResponse:
+    check = queries.check_get(request.user, pk)
+    may_submit = can(request.user, "check.submit")
+    people = services.check_people(check)
+    form = CheckForm(request.POST if request.method == "POST" and may_submit else None,
+                     emergency=check.emergency, people=people)
+    if request.method == "POST":
+        require(request.user, "check.submit")
+        if form.is_valid():
+            try:
+                row, _written = services.check_submit(check=check, actor=request.user, **form.service_kwargs())
+            except ValidationError as error:
+                attach_errors(error, form)
+            else:
+                if row.fever:
+                    messages.warning(request, _("Fever recorded: the township office is alerted and an urgent "
+                                                "medical need is open."))
+                else:
+                    messages.success(request, _("The daily check is recorded."))
+                return redirect(request.POST.get("next") or "casework:worklist")
+    readings = {(f"m{r.member_id}" if r.member_id else f"r{r.returnee_id}"): r for r in check.readings.all()}
+    return render(request, "emergency/check_form.html", {
+        "check": check, "form": form, "readings": readings, "may_submit": may_submit,
+        "household": check.household, "emergency": check.emergency,
+    })
+
+
+@login_required
+@require_http_methods(["GET"])
+def returnee_list(request: HttpRequest, pk: int) -> HttpResponse:
+    emergency = queries.emergency_get(request.user, pk)
+    today = services.shanghai_today()
+    return render(request, "emergency/returnee_list.html", {
+        "emergency": emergency, "rows": queries.returnees_for(request.user, emergency), "today": today,
+        "may_register": can(request.user, "returnee.register") and emergency.status == EmergencyStatus.OPEN,
+    })
+
+
+@login_required
+@GET_POST
+def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "returnee.register")
+    emergency = queries.emergency_get(request.user, pk)
+    initial = {"arrival": services.shanghai_today(), "quarantine": True}
+    household_id = request.GET.get("household", "")
+    if household_id.isdigit():
+        household = Household.objects.visible_to(request.user).filter(pk=int(household_id)).first()
+        if household is not None:
+            initial["household"] = household.number
+    form = ReturneeForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = Household.objects.visible_to(request.user).filter(number=data["household"].strip()).first()
+        if household is None:
+            form.add_error("household", _("No household with this number in your area."))
+        else:
+            try:
+                services.returnee_register(
+                    emergency=emergency, household=household, name=data["name"], id_number=data["id_number"],
+                    phone=data["phone"], origin=data["origin"], arrival=data["arrival"],
+                    transport=data["transport"], screening=data["screening"], quarantine=data["quarantine"],
+                    home_supplies_ensured=data["home_supplies_ensured"], help_needed=data["help_needed"],
+                    help_note=data["help_note"], client_id=data["client_id"] or None, actor=request.user)
+            except ValidationError as error:
+                attach_errors(error, form)
+            except Http404:
+                form.add_error("household", _("No household with this number in your area."))
+            else:
+                messages.success(request, _("The returnee is registered."))
+                return redirect("emergencies:returnees", emergency.pk)
+    return render(request, "emergency/returnee_form.html", {"emergency": emergency, "form": form})
+
+
