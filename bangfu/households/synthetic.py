@@ -17,6 +17,8 @@ from decimal import Decimal
 from itertools import accumulate
 from operator import itemgetter, mul
 
+from django.core.exceptions import ImproperlyConfigured
+
 from bangfu.households import choices
 from bangfu.households.identity import CHECK_CHARS, WEIGHTS
 
@@ -729,7 +731,7 @@ def _reserve_ids(model, connection, count: int) -> list[int]:
                 row = cursor.fetchone()
                 highest = max(highest, row[0] if row else 0)
             return list(range(highest + 1, highest + 1 + count))
-    raise NotImplementedError(f"synth writes to SQLite or PostgreSQL, not {connection.vendor}")
+    raise ImproperlyConfigured(f"synth writes to SQLite or PostgreSQL, not {connection.vendor}")
 
 
 def fast_keyed_hash() -> Callable[[str], str]:
@@ -957,7 +959,7 @@ def synth_county(
     result = SynthResult(county=county_code)
     connection = connections[router.db_for_write(Household)]
     if connection.vendor not in ("sqlite", "postgresql"):
-        raise NotImplementedError(f"synth writes to SQLite or PostgreSQL, not {connection.vendor}")
+        raise ImproperlyConfigured(f"synth writes to SQLite or PostgreSQL, not {connection.vendor}")
 
     with transaction.atomic(using=connection.alias), requestid.bound(uuid.uuid4()) as request_id:
         result.request_id = str(request_id)

@@ -192,6 +192,28 @@ def household_create(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _save_versioned(data, form, *, version: int, save) -> tuple[bool, VersionForm, str | None, int]:
+    """The edit pages' shared step: check the form and the version it was read at, save through
+    `save(version, cleaned_data)`, and turn a stale version into a conflict (409) and a missing one
+    into 400. Returns (saved, version_form, conflict message, status)."""
+    version_form = VersionForm(data, initial={"version": version})
+    if data is None:
+        return False, version_form, None, 200
+    form_ok, version_ok = form.is_valid(), version_form.is_valid()  # both, so every error shows
+    if not version_ok:
+        return False, version_form, _("The form is incomplete; reload the page and try again."), 400
+    if not form_ok:
+        return False, version_form, None, 200
+    try:
+        save(version_form.cleaned_data["version"], form.cleaned_data)
+    except services.ConflictError as error:
+        return False, version_form, error.message, 409
+    except ValidationError as error:
+        attach_errors(error, form)
+        return False, version_form, None, 200
+    return True, version_form, None, 200
+
+
 @login_required
 @GET_POST
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -199,23 +221,14 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "household.change")
     data = _form_data(request)
     form = HouseholdPageForm(data, instance=household, user=request.user)
-    version_form = VersionForm(data, initial={"version": household.version})
-    conflict, status = None, 200
-    if data is not None and all([form.is_valid(), version_form.is_valid()]):
-        try:
-            services.household_update(
-                actor=request.user, household=household, version=version_form.cleaned_data["version"],
-                data=form.cleaned_data,
-            )
-        except services.ConflictError as error:
-            conflict, status = error.message, 409
-        except ValidationError as error:
-            attach_errors(error, form)
-        else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect("households:detail", household.pk)
-    elif data is not None and not version_form.is_valid():
-        conflict, status = _("The form is incomplete; reload the page and try again."), 400
+    saved, version_form, conflict, status = _save_versioned(
+        data, form, version=household.version,
+        save=lambda version, cleaned: services.household_update(
+            actor=request.user, household=household, version=version, data=cleaned),
+    )
+    if saved:
+        messages.success(request, _("Your changes are saved."))
+        return redirect("households:detail", household.pk)
     return render(request, "households/household_form.html", {
         "form": form,
         "version_form": version_form,
@@ -284,23 +297,14 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "household.change")
     data = _form_data(request)
     form = MemberPageForm(data, instance=member)
-    version_form = VersionForm(data, initial={"version": member.version})
-    conflict, status = None, 200
-    if data is not None and all([form.is_valid(), version_form.is_valid()]):
-        try:
-            services.member_update(
-                actor=request.user, member=member, version=version_form.cleaned_data["version"],
-                data=form.cleaned_data,
-            )
-        except services.ConflictError as error:
-            conflict, status = error.message, 409
-        except ValidationError as error:
-            attach_errors(error, form)
-        else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect(reverse("households:detail", args=[household.pk]) + "#members")
-    elif data is not None and not version_form.is_valid():
-        conflict, status = _("The form is incomplete; reload the page and try again."), 400
+    saved, version_form, conflict, status = _save_versioned(
+        data, form, version=member.version,
+        save=lambda version, cleaned: services.member_update(
+            actor=request.user, member=member, version=version, data=cleaned),
+    )
+    if saved:
+        messages.success(request, _("Your changes are saved."))
+        return redirect(reverse("households:detail", args=[household.pk]) + "#members")
     return render(request, "households/member_form.html", {
         "form": form,
         "version_form": version_form,

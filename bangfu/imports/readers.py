@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import zipfile
+from abc import ABC, abstractmethod
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -84,14 +85,14 @@ def _head(source: Source, size: int = 65536) -> bytes:
 
 # --- the sheet interface ---------------------------------------------------------------------
 
-class Sheet:
+class Sheet(ABC):
     format = ""
     name = ""
     encoding = ""
 
+    @abstractmethod
     def rows(self) -> Iterator[Row]:
         """Rows from the top, each time it is called."""
-        raise NotImplementedError
 
     @property
     def total_rows(self) -> int | None:

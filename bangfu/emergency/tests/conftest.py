@@ -1,41 +1,10 @@
-"""Fixtures for deliveries: the 蓝村街道 township, two items, some stock (as in supplies.tests)."""
+"""Fixtures for deliveries and emergencies. The township, items and stock are supplies' own fixtures."""
 
 from __future__ import annotations
 
 import pytest
 
-from bangfu.supplies.models import Item, ItemKind
-from bangfu.supplies.services import stock_receive
-
-TOWNSHIP = "370215010"
-
-
-@pytest.fixture
-def township(regions):
-    return regions[TOWNSHIP]
-
-
-@pytest.fixture
-def rice(db):
-    # get_or_create: a transactional test flushes the rows the data migration seeded.
-    item, _created = Item.objects.get_or_create(township=None, name="大米", defaults={"kind": ItemKind.LIVING,
-                                                                                     "unit": "kg"})
-    return item
-
-
-@pytest.fixture
-def masks(db):
-    item, _created = Item.objects.get_or_create(township=None, name="口罩", defaults={"kind": ItemKind.PROTECTIVE,
-                                                                                     "unit": "只"})
-    return item
-
-
-@pytest.fixture
-def stocked(township, rice, masks, personas):
-    """100 kg of rice and 500 masks received by the office."""
-    stock_receive(township=township, item=rice, quantity=100, source="区民政局调拨", actor=personas["office"])
-    stock_receive(township=township, item=masks, quantity=500, source="爱心企业捐赠", actor=personas["office"])
-    return township
+from bangfu.supplies.tests.conftest import masks, rice, stocked, township  # noqa: F401 (fixtures)
 
 
 # --- emergencies and daily checks --------------------------------------------------------------
