@@ -133,19 +133,24 @@ def synth_casework(*, county_code: str, seed: int = 1, days: int = 365, today: d
         say(f"casework: {result.households} households, {result.contacts} contacts")
     services.assessment_tallies_rebuild(region_code=county_code)
     result.followups = services.followups_generate(day=today, region_code=county_code)["created"]
-    result.campaign_households = _campaign(county_code, seed=seed, today=today)
+    campaign_households, campaign_contacts, campaign_assessments = _campaign(county_code, seed=seed, today=today)
+    result.campaign_households = campaign_households
+    result.contacts += campaign_contacts
+    result.assessments += campaign_assessments
     return result
 
 
-def _campaign(county_code: str, *, seed: int, today: dt.date) -> int:
-    """电话随访暖心 in the county's first township, started four days ago: most households reached,
-    some tried without success (a few three times), the rest not yet."""
+def _campaign(county_code: str, *, seed: int, today: dt.date) -> tuple[int, int, int]:
+    """电话随访暖心 in the county's first township, started four days ago: most households reached
+    (each reaching call with its four-condition assessment, as the contact form records it), some
+    tried without success (a few three times), the rest not yet. Returns (households, contacts,
+    assessments)."""
     from bangfu.accounts.models import Role, User
 
     office = (User.objects.filter(prefix_q("region_id", county_code), role=Role.TOWNSHIP_OFFICE)
               .order_by("region_id").first())
     if office is None or Campaign.objects.filter(region_code=office.region_id, name="电话随访暖心").exists():
-        return 0
+        return 0, 0, 0
     campaign = services.campaign_create(actor=office, name="电话随访暖心", region_codes=[office.region_id],
                                         start=today - dt.timedelta(days=4), end=today + dt.timedelta(days=3))
     rng = random.Random(seed)
@@ -176,5 +181,51 @@ def _campaign(county_code: str, *, seed: int, today: dt.date) -> int:
             row.closed_by = by_household[row.household_id]
             row.closed_at = row.closed_by.at
     FollowUp.objects.bulk_update(rows, ["tries", "status", "closed_by", "closed_at"], batch_size=2000)
+    assessments = _campaign_assessments(campaign, by_household.values(), rng) if campaign.assess else []
+    _campaign_cases(contacts, assessments)
+    services.assessment_tallies_rebuild(region_code=county_code)
     services.coverage_tallies_rebuild(campaign=campaign)
-    return len(rows)
+    return len(rows), len(contacts), len(assessments)
+
+
+def _campaign_assessments(campaign: Campaign, reached, rng: random.Random) -> list[Assessment]:
+    """The four conditions asked on each call that reached the household."""
+    assessments = []
+    for contact in sorted(reached, key=lambda c: c.pk):
+        flags, notes = dict.fromkeys(CONDITIONS, True), {}
+        if rng.random() >= ALL_MET_SHARE:
+            failing = rng.choice(CONDITIONS)
+            flags[failing] = False
+            notes[failing] = "待跟进"
+        assessments.append(Assessment(contact=contact, household_id=contact.household_id,
+                                      region_code=contact.region_code, day=contact.day, notes=notes, **flags))
+    Assessment.objects.bulk_create(assessments, batch_size=2000)
+    return assessments
+
+
+def _campaign_cases(contacts: list[Contact], assessments: list[Assessment]) -> None:
+    """The households' summary rows take the campaign's calls where they are the latest: last
+    contact, last reached, and the latest assessment (the villages' tallies are recounted after)."""
+    cases = {case.household_id: case for case in HouseholdCase.objects.filter(
+        household_id__in={c.household_id for c in contacts})}
+    existing = set(cases)
+    for contact in contacts:
+        case = cases.get(contact.household_id)
+        if case is None:
+            case = cases[contact.household_id] = HouseholdCase(household_id=contact.household_id,
+                                                               region_code=contact.region_code)
+        if case.last_contact_at is None or contact.at > case.last_contact_at:
+            case.last_contact_at = contact.at
+        if contact.reached and (case.last_reached_on is None or contact.day > case.last_reached_on):
+            case.last_reached_on = contact.day
+    for assessment in assessments:
+        case = cases[assessment.household_id]
+        if case.assessed_on is None or assessment.day >= case.assessed_on:
+            case.assessment, case.assessed_on = assessment, assessment.day
+            for name in CONDITIONS:
+                setattr(case, name, getattr(assessment, name))
+            case.all_ok = assessment.all_ok
+    HouseholdCase.objects.bulk_create([case for pk, case in cases.items() if pk not in existing], batch_size=2000)
+    HouseholdCase.objects.bulk_update(
+        [case for pk, case in cases.items() if pk in existing],
+        ["last_contact_at", "last_reached_on", "assessment", "assessed_on", *CONDITIONS, "all_ok"], batch_size=2000)

@@ -344,3 +344,33 @@ def test_synth_adds_a_year_of_casework_consistent_with_the_summary_rows(personas
     assert coverage.total.reached == FollowUp.objects.filter(campaign=campaign, status="done").count()
     # A second run adds nothing for the same households.
     assert synth_casework(county_code="370215", seed=3).contacts == 0
+
+
+def test_synth_campaign_calls_that_reached_carry_the_four_conditions(personas, casework, make_household):
+    from bangfu.casework.synthetic import synth_casework
+
+    # Enough households that the campaign's draw reaches some and leaves some untried.
+    for _ in range(12):
+        make_household(VILLAGE_A, caseworker=personas["caseworker_a"], categories=["elderly_alone"])
+    result = synth_casework(county_code="370215", seed=5)
+    campaign = Campaign.objects.get(name="电话随访暖心")
+    reached = Contact.objects.filter(campaign=campaign, reached=True)
+    assert reached.exists()
+    assert not reached.filter(assessment__isnull=True).exists()
+    assert not Contact.objects.filter(campaign=campaign, reached=False, assessment__isnull=False).exists()
+    assert result.assessments == Assessment.objects.count()
+    assert result.contacts == Contact.objects.count()
+    # Each household's summary row points at its latest assessment, the campaign's where it is the latest.
+    for case in HouseholdCase.objects.select_related("assessment"):
+        latest = Assessment.objects.filter(household_id=case.household_id).order_by("-day", "-contact__at").first()
+        assert case.assessed_on == latest.day
+        assert case.all_ok == case.assessment.all_ok
+        last = Contact.objects.filter(household_id=case.household_id).order_by("-at").first()
+        assert case.last_contact_at == last.at
+    # The villages' tallies agree with the summary rows after the campaign's assessments.
+    tallies = {t.region_code: t for t in AssessmentTally.objects.all()}
+    for village in (VILLAGE_A, VILLAGE_B):
+        cases = HouseholdCase.objects.filter(region_code__startswith=village, assessment__isnull=False)
+        assert tallies[village].assessed == cases.count()
+        assert tallies[village].all_ok == cases.filter(all_ok=True).count()
+        assert tallies[village].supplies_ok == cases.filter(supplies_ok=True).count()
