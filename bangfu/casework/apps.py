@@ -29,6 +29,9 @@ class CaseworkConfig(AppConfig):
     household_panels = (PanelSource("bangfu.casework.panels.contacts_panel", order=10),)
     # `bangfu synth`: a year of contacts and today's due follow-ups for the new households.
     synth_steps = ("bangfu.casework.synthetic.synth_casework",)
+    # A household that changes village or caseworker (bangfu.households.moves): its summary rows,
+    # open follow-ups and campaign coverage follow it.
+    household_moves = ("bangfu.casework.moves.households_moved",)
 
     def ready(self) -> None:
         # The household timeline (households.display) names casework's rows and their fields.

@@ -21,6 +21,7 @@ from bangfu.history.services import change_record, diff
 from bangfu.households import choices, identity
 from bangfu.households.forms import member_set_errors
 from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
+from bangfu.households.moves import HouseholdMove, households_moved
 from bangfu.regions.models import Region
 
 HOUSEHOLD_FIELDS = [
@@ -274,6 +275,7 @@ def household_update(*, actor: User, household: Household, version: int, data: d
     require(actor, "household.change")
     current = _lock(Household, household.pk, version)
     before = household_snapshot(current)
+    old_region_code = current.region_code
     region: Region = data.get("region") or current.region
     if region.code != current.region_code:
         if actor.role == Role.CASEWORKER:
@@ -291,6 +293,9 @@ def household_update(*, actor: User, household: Household, version: int, data: d
     current.refresh_from_db()
     if "categories" in data:
         _set_categories(current, list(data["categories"] or []))
+    households_moved([HouseholdMove(household_id=current.pk, old_region_code=old_region_code,
+                                    new_region_code=current.region_code, old_caseworker_id=current.caseworker_id,
+                                    new_caseworker_id=current.caseworker_id)])
     _record(actor, Action.UPDATE, current, household=current, before=before, after=household_snapshot(current))
     return current
 
@@ -478,6 +483,7 @@ def assignment_set(
     if caseworker is not None and (caseworker.role != Role.CASEWORKER or not caseworker.is_active):
         raise ValidationError({"caseworker": _("%(name)s is not an active caseworker.") % {"name": caseworker}})
     changed = 0
+    moves: list[HouseholdMove] = []
     locked = Household.objects.select_for_update().filter(pk__in=[h.pk for h in households]).order_by("pk")
     for household in locked:
         if caseworker is not None and not (caseworker.region_id and household.region_code.startswith(caseworker.region_id)):
@@ -505,10 +511,14 @@ def assignment_set(
             _record(actor, Action.CREATE, assignment, household=household, after={
                 "caseworker": caseworker.pk, "caseworker_name": str(caseworker), "start": start.isoformat(), "end": None,
             })
+        moves.append(HouseholdMove(household_id=household.pk, old_region_code=household.region_code,
+                                   new_region_code=household.region_code, old_caseworker_id=household.caseworker_id,
+                                   new_caseworker_id=caseworker.pk if caseworker else None))
         household.caseworker = caseworker
         household.version = F("version") + 1
         household.save(update_fields=["caseworker", "version", "updated_at"])
         _record(actor, Action.UPDATE, household, household=household, before=before,
                 after={"caseworker": caseworker.pk if caseworker else None})
         changed += 1
+    households_moved(moves)
     return changed

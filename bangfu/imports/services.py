@@ -56,6 +56,7 @@ from bangfu.history.services import changes_bulk_insert, changes_bulk_record, di
 from bangfu.households import choices, identity
 from bangfu.households.forms import member_set_errors
 from bangfu.households.models import Household, HouseholdCategory, Member
+from bangfu.households.moves import HouseholdMove, households_moved
 from bangfu.households.queries import HouseholdFilter
 from bangfu.households.services import (
     HOUSEHOLD_FIELDS,
@@ -744,6 +745,12 @@ class _Import:
         update_fields = ["region", "region_code", "head_name", "phone_encrypted", "phone_hash", "phone_tail",
                          "version", "updated_at", *HOUSEHOLD_FIELDS]
         Household.objects.bulk_update(updated, update_fields, batch_size=500)
+        households_moved([
+            HouseholdMove(household_id=plan["household"].pk, old_region_code=plan["moved_from"],
+                          new_region_code=plan["household"].region_code,
+                          old_caseworker_id=plan["household"].caseworker_id,
+                          new_caseworker_id=plan["household"].caseworker_id)
+            for plan in plans if "moved_from" in plan])
         new_members: list[tuple[dict, Household, tuple[str, str]]] = []
         changed_members: list[tuple[Member, Household, dict, tuple[str, str]]] = []
         vacating: list[Member] = []
@@ -830,6 +837,7 @@ class _Import:
                 for name, value in changes.items():
                     setattr(household, name, value)
                 if moved:
+                    plan["moved_from"] = household.region_code
                     household.region, household.region_code = region, region.code
                 if phone_changed:
                     self.set_phone(household, new_phone)

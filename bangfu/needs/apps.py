@@ -19,6 +19,8 @@ class NeedsConfig(AppConfig):
     worklist_sections = (WorklistSource("bangfu.needs.worklist.to_confirm_section", order=15),)
     # A need heard on a call or visit, recorded on the contact form (casework.contactform).
     contact_form_parts = ("bangfu.needs.contactpart.NeedPart",)
+    # A household that changes village (bangfu.households.moves): its needs and the numbers follow.
+    household_moves = ("bangfu.needs.services.households_moved",)
 
     def ready(self) -> None:
         # A household's timeline shows its needs' steps: name the object and its fields there.

@@ -400,4 +400,33 @@ def summary_refresh(*, region_code: str = "", category: str = "", now: dt.dateti
         rows, update_conflicts=True, unique_fields=["region_code", "category"],
         update_fields=["open", "overdue", "resolved", "resolved_in_time", "computed_at"],
     )
+    # A village and category left with no need (its households moved away) counts nothing now.
+    stale = Summary.objects.exclude(computed_at=now)
+    if region_code:
+        stale = stale.filter(region_code=region_code)
+    if category:
+        stale = stale.filter(category=category)
+    stale.update(open=0, overdue=0, resolved=0, resolved_in_time=0, computed_at=now)
     return len(rows)
+
+
+def households_moved(moves) -> None:
+    """Needs follow a household to its new village (bangfu.households.moves): their region code,
+    and the summary rows of the village it left and of the one it joined, recounted in the same
+    transaction. A change of caseworker changes nothing here: a need's owner is set by the office."""
+    moved = [move for move in moves if move.region_changed]
+    if not moved:
+        return
+    ids = [move.household_id for move in moved]
+    refresh = set(Need.objects.filter(household_id__in=ids).values_list("region_code", flat=True).distinct())
+    if not refresh:
+        return
+    by_code: dict[str, list[int]] = {}
+    for move in moved:
+        by_code.setdefault(move.new_region_code, []).append(move.household_id)
+    for new_code, household_ids in sorted(by_code.items()):
+        if Need.objects.filter(household_id__in=household_ids).update(region_code=new_code):
+            refresh.add(new_code)
+    now = timezone.now()
+    for region_code in sorted(refresh):
+        summary_refresh(region_code=region_code, now=now)
