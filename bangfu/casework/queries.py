@@ -16,15 +16,17 @@ from bangfu.casework.models import (
     TRIES_BEFORE_VISIT,
     AssessmentTally,
     Campaign,
+    CampaignStatus,
     Contact,
     CoverageTally,
     FollowUp,
+    FollowUpKind,
     FollowUpStatus,
     HouseholdCase,
 )
 from bangfu.core.codes import prefix_q
 from bangfu.households.models import Household, HouseholdCategory
-from bangfu.regions.models import Region
+from bangfu.regions.models import Level, Region
 
 FLAGGED_LIMIT = 100
 NOT_MET_LIMIT = 50
@@ -261,3 +263,61 @@ def assessment_overview(user: User, area_code: str = "", category: str = "") -> 
         by_village=sorted(by_village.values(), key=lambda row: row.code),
         not_met=not_met, not_met_count=not_met_count,
     )
+
+
+# --- a village's list for the day, to print -------------------------------------------------------
+
+VILLAGE_PRINT_LIMIT = 1000
+
+
+@dataclass
+class CaseworkerRows:
+    caseworker: User | None
+    rows: list[FollowUp]
+
+
+@dataclass
+class VillageDay:
+    village: Region
+    day: dt.date
+    groups: list[CaseworkerRows]
+    count: int
+    shown: int
+
+    @property
+    def cut(self) -> bool:
+        return self.shown < self.count
+
+
+def village_get(user: User, code: str) -> Region:
+    """A village within the user's area; any other code is a 404."""
+    scope = user.scope if user.role != Role.ADMIN else ""
+    if not code or (user.role != Role.ADMIN and not (scope and code.startswith(scope))):
+        raise Http404("no such village")
+    village = Region.objects.filter(code=code, level=Level.VILLAGE).first()
+    if village is None:
+        raise Http404("no such village")
+    return village
+
+
+def village_day(user: User, village: Region, day: dt.date, *, limit: int = VILLAGE_PRINT_LIMIT) -> VillageDay:
+    """What is due in a village on `day`, by caseworker: the open regular follow-ups due by then
+    (overdue included) and the calls of running campaigns, special groups first. One query (and a
+    count when there are more than `limit` rows), whatever the village's size."""
+    households = Household.objects.visible_to(user).filter(prefix_q("region_code", village.code))
+    qs = FollowUp.objects.filter(
+        Q(kind=FollowUpKind.SCHEDULE, due__lte=day)
+        | Q(kind=FollowUpKind.CAMPAIGN, campaign__status=CampaignStatus.OPEN, campaign__start__lte=day,
+            campaign__end__gte=day),
+        household__in=households, status=FollowUpStatus.DUE,
+    )
+    rows = list(qs.select_related("household", "household__caseworker", "campaign")
+                .order_by("household__caseworker_id", "priority", "due", "household__number", "pk")[: limit + 1])
+    count = len(rows) if len(rows) <= limit else qs.count()
+    rows = rows[:limit]
+    groups: dict[int | None, CaseworkerRows] = {}
+    for row in rows:
+        caseworker = row.household.caseworker
+        groups.setdefault(row.household.caseworker_id, CaseworkerRows(caseworker, [])).rows.append(row)
+    ordered = sorted(groups.values(), key=lambda g: (g.caseworker is None, str(g.caseworker or "")))
+    return VillageDay(village=village, day=day, groups=ordered, count=count, shown=len(rows))

@@ -26,6 +26,7 @@ from bangfu.casework.worklist import worklist_for
 from bangfu.households import choices as household_choices
 from bangfu.households import queries as household_queries
 from bangfu.households import services as household_services
+from bangfu.households.identity import mask_phone
 from bangfu.households.pageforms import attach_errors
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
@@ -70,6 +71,42 @@ def worklist_print(request: HttpRequest, user_id: int | None = None) -> HttpResp
     return render(request, "casework/worklist_print.html", {
         "caseworker": caseworker, "day": day, "sections": worklist_for(caseworker, day),
     })
+
+
+@login_required
+@require_http_methods(["GET"])
+def village_print_pick(request: HttpRequest) -> HttpResponse:
+    """The villages of the user's area, each with its printable list (a village cadre goes straight to theirs)."""
+    require(request.user, "worklist.view_others")
+    villages = list(region_queries.villages_within(request.user.scope).only("code", "name")[:501])
+    if len(villages) == 1:
+        return redirect("casework:village_print", villages[0].code)
+    return render(request, "casework/village_pick.html", {"villages": villages[:500], "day": timezone.localdate()})
+
+
+@login_required
+@require_http_methods(["GET"])
+def village_print(request: HttpRequest, code: str) -> HttpResponse:
+    """A village's list for the day, one A4 sheet per caseworker, for places where phones are not
+    used. Phone numbers are masked; a user who may see them in full can print them so, and each
+    one shown is recorded as a reveal."""
+    require(request.user, "worklist.view_others")
+    village = queries.village_get(request.user, code)
+    day = timezone.localdate()
+    listing = queries.village_day(request.user, village, day)
+    may_reveal = can(request.user, "member.reveal_phone")
+    full = may_reveal and request.GET.get("phones") == "full"
+    households = list({row.household_id: row.household for group in listing.groups for row in group.rows}.values())
+    phones = (household_services.households_reveal_phones(actor=request.user, households=households,
+                                                          message="phone: village daily list") if full else {})
+    for household in households:
+        household.phone_shown = phones.get(household.pk) or (mask_phone(household.phone) if household.phone_encrypted else "")
+    response = render(request, "casework/village_print.html", {
+        "village": village, "day": day, "listing": listing, "may_reveal": may_reveal, "full": full,
+    })
+    if full:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -16,8 +16,8 @@ from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import require
 from bangfu.core import crypto
 from bangfu.core.text import initials
-from bangfu.history.models import Action
-from bangfu.history.services import change_record, diff
+from bangfu.history.models import Action, Change
+from bangfu.history.services import change_record, changes_bulk_record, diff
 from bangfu.households import choices, identity
 from bangfu.households.forms import member_set_errors
 from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
@@ -461,6 +461,20 @@ def household_reveal_phone(*, actor: User, household: Household) -> str:
         message="phone",
     )
     return household.phone
+
+
+@transaction.atomic
+def households_reveal_phones(*, actor: User, households: list[Household], message: str = "phone") -> dict[int, str]:
+    """Many households' phone numbers in full (a printed list to call from), each reveal recorded as
+    household_reveal_phone records one, in one insert. The households must already be visible."""
+    require(actor, "member.reveal_phone")
+    households = [h for h in households if h.phone_encrypted]
+    changes_bulk_record([
+        Change(actor=actor, action=Action.REVEAL, object_type="household", object_id=h.pk, object_repr=str(h)[:200],
+               household_id=h.pk, region_code=h.region_code, message=message)
+        for h in households
+    ])
+    return {h.pk: h.phone for h in households}
 
 
 # --- assignments -----------------------------------------------------------------------------
