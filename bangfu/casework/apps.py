@@ -16,8 +16,8 @@ class CaseworkConfig(AppConfig):
                 also_current=("casework:worklist_of",)),
         NavItem(_("Campaigns"), "casework:campaigns", "campaign.view", order=40,
                 also_current=("casework:campaign_detail", "casework:campaign_create")),
-        NavItem(_("Four conditions"), "casework:assessments", "assessment.view", order=50),
-        NavItem(_("Schedules"), "casework:schedules", "schedule.manage", order=60),
+        NavItem(_("Four conditions"), "casework:assessments", "assessment.view", order=50, more=True),
+        NavItem(_("Schedules"), "casework:schedules", "schedule.manage", order=60, more=True),
     )
     # The caseworker's day: see bangfu.casework.worklist for the protocol.
     worklist_sections = (

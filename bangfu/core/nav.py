@@ -21,6 +21,9 @@ class NavItem:
     also_current: tuple[str, ...] = ()
     # A dotted path to `f(user) -> int`, shown beside the label when not 0 (unread notifications).
     badge: str = ""
+    # Less used entries go under "More" (a disclosure at the end of the menu), so that the daily
+    # ones fit on one line. An entry with a badge should stay out of it: the count would be hidden.
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,20 @@ class NavLink:
     href: str
     current: bool
     badge: int = 0
+    more: bool = False
+
+
+@dataclass(frozen=True)
+class NavMenu:
+    """The menu as shown: the daily entries, then the others under "More" (none when fewer than two
+    would be there: a disclosure for one link is a click for nothing)."""
+
+    main: list[NavLink]
+    more: list[NavLink]
+
+    @property
+    def more_current(self) -> bool:
+        return any(link.current for link in self.more)
 
 
 def _declared() -> list[NavItem]:
@@ -48,4 +65,12 @@ def nav_links(user, view_name: str | None) -> list[NavLink]:
         current = next((item for item in items if view_name in item.also_current
                         or f"{namespace}:*" in item.also_current), None)
     return [NavLink(label=str(item.label), href=reverse(item.url_name), current=item is current,
-                    badge=import_string(item.badge)(user) if item.badge else 0) for item in items]
+                    badge=import_string(item.badge)(user) if item.badge else 0, more=item.more) for item in items]
+
+
+def nav_menu(user, view_name: str | None) -> NavMenu:
+    links = nav_links(user, view_name)
+    more = [link for link in links if link.more]
+    if len(more) < 2:
+        return NavMenu(main=links, more=[])
+    return NavMenu(main=[link for link in links if not link.more], more=more)

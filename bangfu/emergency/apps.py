@@ -14,9 +14,9 @@ class EmergencyConfig(AppConfig):
                       "feveralert": "emergency.FeverAlert", "quarantine": "emergency.Quarantine"}
     nav = (
         NavItem(_("Deliveries"), "emergency:deliveries", "delivery.view", order=50,
-                also_current=("emergency:*",)),
+                also_current=("emergency:*",), more=True),
         NavItem(_("Emergencies"), "emergencies:list", "emergency.view", order=45,
-                also_current=("emergencies:*",)),
+                also_current=("emergencies:*",), more=True),
     )
     # The caseworker's day (casework.worklist): the emergency's daily checks first, deliveries later.
     worklist_sections = (

@@ -11,5 +11,5 @@ class HouseholdsConfig(AppConfig):
     nav = (
         NavItem(_("Households"), "households:list", "household.view", order=10,
                 also_current=("households:*",)),
-        NavItem(_("Register"), "households:create", "household.create", order=20),
+        NavItem(_("Register"), "households:create", "household.create", order=20, more=True),
     )

@@ -8,4 +8,4 @@ class ImportsConfig(AppConfig):
     name = "bangfu.imports"
     label = "imports"
     verbose_name = _("Import and export")
-    nav = (NavItem(_("Import"), "imports:upload", "household.import", order=90, also_current=("imports:*",)),)
+    nav = (NavItem(_("Import"), "imports:upload", "household.import", order=90, also_current=("imports:*",), more=True),)

@@ -10,5 +10,5 @@ class SuppliesConfig(AppConfig):
     verbose_name = _("Supplies")
     history_models = {"stockmove": "supplies.StockMove"}
     nav = (
-        NavItem(_("Supplies"), "supplies:stock", "supplies.view", order=60, also_current=("supplies:*",)),
+        NavItem(_("Supplies"), "supplies:stock", "supplies.view", order=60, also_current=("supplies:*",), more=True),
     )

@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.permissions import can as _can
-from bangfu.core.nav import NavLink, nav_links
+from bangfu.core.nav import NavLink, NavMenu, nav_links, nav_menu
 from bangfu.households import choices, identity
 
 register = template.Library()
@@ -26,6 +26,15 @@ def main_nav(context) -> list[NavLink]:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     return nav_links(context.get("user"), match.view_name if match else None)
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> NavMenu:
+    """{% main_menu as menu %}: the entries the user may follow, the daily ones in `menu.main`, the
+    others in `menu.more` (see core/nav.py)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return nav_menu(context.get("user"), match.view_name if match else None)
 
 
 @register.filter

@@ -101,8 +101,17 @@
 
     // Close the user menu when tapping elsewhere.
     document.addEventListener("click", function (event) {
-      document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+      document.querySelectorAll("details.usermenu[open], details.navmore[open]").forEach(function (menu) {
         if (!menu.contains(event.target)) menu.removeAttribute("open");
+      });
+    });
+    // Escape closes an open menu and gives the focus back to its toggle.
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      document.querySelectorAll("details.usermenu[open], details.navmore[open]").forEach(function (menu) {
+        menu.removeAttribute("open");
+        var summary = menu.querySelector("summary");
+        if (summary && menu.contains(document.activeElement)) summary.focus();
       });
     });
   });
