@@ -13,7 +13,8 @@ class CaseworkConfig(AppConfig):
     nav = (
         NavItem(_("Today"), "casework:worklist", "worklist.view", order=5, also_current=("casework:contact_add",)),
         NavItem(_("Caseworkers' day"), "casework:worklists", "worklist.view_others", order=30,
-                also_current=("casework:worklist_of",)),
+                also_current=("casework:worklist_of", "casework:worklist_print_of", "casework:village_print_pick",
+                              "casework:village_print")),
         NavItem(_("Campaigns"), "casework:campaigns", "campaign.view", order=40,
                 also_current=("casework:campaign_detail", "casework:campaign_create")),
         NavItem(_("Four conditions"), "casework:assessments", "assessment.view", order=50, more=True),
