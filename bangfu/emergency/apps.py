@@ -14,7 +14,7 @@ class EmergencyConfig(AppConfig):
                       "feveralert": "emergency.FeverAlert", "quarantine": "emergency.Quarantine"}
     nav = (
         NavItem(_("Deliveries"), "emergency:deliveries", "delivery.view", order=50,
-                also_current=("emergency:*",), more=True),
+                also_current=("emergency:*",)),
         NavItem(_("Emergencies"), "emergencies:list", "emergency.view", order=45,
                 also_current=("emergencies:*",), more=True),
     )
