@@ -66,6 +66,7 @@ def run(repeat: int) -> list[list[str]]:
         ("office", office, [
             ("a caseworker's worklist", reverse("casework:worklist_of", args=[caseworker.pk]), {}),
             ("caseworkers' day", reverse("casework:worklists"), {}),
+            ("a village's daily list", reverse("casework:village_print", args=[caseworker.region_id[:12]]), {}),
             ("campaign coverage", reverse("casework:campaign_detail", args=[campaign.pk]), {}),
             ("campaign list", reverse("casework:campaigns"), {}),
             ("four conditions (township)", reverse("casework:assessments"), {}),
