@@ -149,7 +149,7 @@ def emergency_close(request, id: int = _id("The emergency's id.")):
 def check_list(request, day: str | None = DayParam, emergency: int | None = Query(None, ge=1, le=MAX_ID),
                due_only: bool = False, limit: int = Query(200, ge=1, le=500), offset: int = Query(0, ge=0)):
     """The checks of the households the caller sees (today by default), not-done first."""
-    require(request.auth, "emergency.view")
+    require(request.auth, "check.view")
     e = queries.emergency_get(request.auth, emergency) if emergency else None
     qs = queries.checks_of_day(request.auth, _day(day), emergency=e)
     if due_only:

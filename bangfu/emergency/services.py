@@ -576,7 +576,7 @@ def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, a
         "degrees": degrees, "day": check.day.isoformat(), "name": name}
     need, _created = need_create(
         household=household, category=NeedCategory.MEDICAL, urgency=Urgency.URGENT, description=description,
-        client_id=fever_need_client_id(emergency, key, check.day), actor=actor,
+        client_id=fever_need_client_id(emergency, key, check.day), actor=actor, permission="check.submit",
     )
 
     def create() -> FeverAlert:

@@ -109,6 +109,7 @@ def _detail_context(request: HttpRequest, delivery, **forms) -> dict:
 @login_required
 @require_http_methods(["GET"])
 def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "delivery.view")
     delivery = queries.delivery_get(request.user, pk)
     return render(request, "emergency/detail.html", _detail_context(request, delivery))
 
@@ -116,6 +117,7 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "delivery.view")
     delivery = queries.delivery_get(request.user, pk)
     form = CompleteForm(request.POST)
     if form.is_valid():
@@ -134,6 +136,7 @@ def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delivery_fail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "delivery.view")
     delivery = queries.delivery_get(request.user, pk)
     form = FailForm(request.POST)
     if form.is_valid():

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -129,7 +131,7 @@ def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def check_board(request: HttpRequest) -> HttpResponse:
     """Which households are not checked yet today: by village, or by caseworker."""
-    require(request.user, "emergency.view")
+    require(request.user, "check.view")
     today = services.shanghai_today()
     by = "caseworker" if request.GET.get("by") == "caseworker" else "village"
     groups, cut = queries.check_board(request.user, today, by=by, limit=BOARD_LIMIT)
@@ -138,9 +140,18 @@ def check_board(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _after_check(request: HttpRequest) -> str:
+    """Back where the check was opened from: the caseworker's day, or the board."""
+    following = request.POST.get("next") or ""
+    if following and url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()}):
+        return following
+    return reverse("casework:worklist") if can(request.user, "worklist.view") else reverse("emergencies:checks")
+
+
 @login_required
 @GET_POST
 def check_form(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "check.view")
     check = queries.check_get(request.user, pk)
     may_submit = can(request.user, "check.submit")
     people = services.check_people(check)
@@ -159,7 +170,7 @@ def check_form(request: HttpRequest, pk: int) -> HttpResponse:
                                                 "medical need is open."))
                 else:
                     messages.success(request, _("The daily check is recorded."))
-                return redirect(request.POST.get("next") or "casework:worklist")
+                return redirect(_after_check(request))
     readings = {(f"m{r.member_id}" if r.member_id else f"r{r.returnee_id}"): r for r in check.readings.all()}
     return render(request, "emergency/check_form.html", {
         "check": check, "form": form, "readings": readings, "may_submit": may_submit,
@@ -170,6 +181,7 @@ def check_form(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def returnee_list(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "emergency.view")
     emergency = queries.emergency_get(request.user, pk)
     today = services.shanghai_today()
     return render(request, "emergency/returnee_list.html", {
