@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -437,10 +438,15 @@ def checks_generate(*, day: dt.date | None = None) -> int:
 
 def check_people(check: HealthCheck) -> list[tuple[str, str, Any]]:
     """Who is measured at a check: the household's members, then returnees in quarantine there.
-    (person key, name, member or returnee)."""
-    people: list[tuple[str, str, Any]] = [(f"m{m.pk}", m.name, m) for m in check.household.members.all()]
-    returnees = Returnee.objects.filter(household_id=check.household_id, quarantine__status=QuarantineStatus.ACTIVE)
-    people += [(f"r{r.pk}", r.name, r) for r in returnees.order_by("pk")]
+    (person key, name, member or returnee). A returnee who is also a member of the household (its
+    head when they came with a new household) is measured once, as the returnee: their reading is
+    what ends the quarantine."""
+    returnees = list(Returnee.objects.filter(household_id=check.household_id,
+                                             quarantine__status=QuarantineStatus.ACTIVE).order_by("pk"))
+    as_returnee = {r.member_id for r in returnees if r.member_id}
+    people: list[tuple[str, str, Any]] = [(f"m{m.pk}", m.name, m) for m in check.household.members.all()
+                                          if m.pk not in as_returnee]
+    people += [(f"r{r.pk}", r.name, r) for r in returnees]
     return people
 
 
@@ -656,26 +662,106 @@ def _record_returnee(actor, action, returnee: Returnee, *, before=None, after=No
                   region_code=returnee.region_code, before=before, after=after, message=message)
 
 
+@dataclass(frozen=True)
+class NewHousehold:
+    """A household to register with the returnee as its head: where, and the few facts the
+    registry asks of a head that a returnee's registration does not already hold."""
+
+    village: str  # region code of a village (or group) in the user's area and the emergency's
+    address: str = ""
+    education: str = ""
+    school_status: str = ""
+
+
+# Where the registry's own errors about a new household land on the returnee's form.
+_NEW_HOUSEHOLD_FIELDS = {"region": "village", "address": "address", "name": "name", "id_number": "id_number",
+                         "phone": "phone", "education": "education", "school_status": "school_status"}
+
+
+def new_household_villages(actor: User, emergency: Emergency):
+    """The villages where the user may register a returnee's new household: in both areas."""
+    from bangfu.regions.models import Level
+
+    villages = Region.objects.filter(level__in=(Level.VILLAGE, Level.GROUP)).within(emergency.region_code)
+    if actor.role != Role.ADMIN:
+        villages = villages.within(actor.region_id or "-")
+    return villages
+
+
+def _new_household_create(*, new: NewHousehold, emergency: Emergency, name: str, id_number: str, phone: str,
+                          actor: User) -> Household:
+    """Register the household through the registry's own forms and service (its rules, numbering,
+    duplicate checks and history), the returnee as head. Errors name the returnee form's fields."""
+    from bangfu.households import choices as household_choices
+    from bangfu.households.forms import HouseholdForm, MemberForm
+    from bangfu.households.services import household_create
+
+    household_form = HouseholdForm(
+        data={"region": new.village, "address": new.address, "phone": phone, "status": HouseholdStatus.ACTIVE,
+              "dilapidated": "unknown", "safe_water": "unknown", "electricity": "unknown",
+              "sanitary_toilet": "unknown"},
+        regions=new_household_villages(actor, emergency))
+    member_form = MemberForm(data={
+        "name": name, "relation": household_choices.Relation.HEAD, "id_type": household_choices.IdType.RESIDENT_ID,
+        "id_number": id_number, "phone": phone, "education": new.education, "school_status": new.school_status,
+        "pension_insured": "unknown", "medical_insured": "unknown", "critical_illness_insured": "unknown",
+    })
+    errors: dict[str, list[str]] = {}
+    for form in (household_form, member_form):
+        if not form.is_valid():
+            for field, messages in form.errors.items():
+                errors.setdefault(_NEW_HOUSEHOLD_FIELDS.get(field, "new_household"), []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        return household_create(actor=actor, data=household_form.cleaned_data, members=[member_form.cleaned_data])
+    except ValidationError as error:
+        moved: dict[str, list[str]] = {}
+        for key, messages in error.message_dict.items():
+            field = key.rsplit(".", 1)[-1] if key.startswith("members.") else key
+            moved.setdefault(_NEW_HOUSEHOLD_FIELDS.get(field, "new_household"), []).extend(messages)
+        raise ValidationError(moved) from None
+
+
 @transaction.atomic
 def returnee_register(
-    *, emergency: Emergency, household: Household, name: str, id_number: str, origin: str, arrival: dt.date,
-    transport: str, actor: User, phone: str = "", screening: str = Screening.PENDING, quarantine: bool = True,
+    *, emergency: Emergency, name: str, id_number: str, origin: str, arrival: dt.date,
+    transport: str, actor: User, household: Household | None = None, new_household: NewHousehold | None = None,
+    phone: str = "", screening: str = Screening.PENDING, quarantine: bool = True,
     home_supplies_ensured: bool = False, help_needed: bool = False, help_note: str = "",
     client_id: str | None = None,
 ) -> Returnee:
     """Register someone come back to a household of the emergency's area, and (by default) put them
     in home quarantine from the arrival date for the emergency's quarantine length. The household's
-    open deliveries become priority."""
+    open deliveries become priority.
+
+    The household is an existing one (`household`), or one registered now in the same transaction
+    with the returnee as its head (`new_household`; the registry's rules and permission apply: the
+    village or township office registers households). A retry with the same `client_id` answers the
+    first registration and registers nothing new, household included."""
     require(actor, "returnee.register")
-    if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
-        raise Http404("no such household")
     if not Emergency.objects.visible_to(actor).filter(pk=emergency.pk).exists():
         raise Http404("no such emergency")
+    if client_id:
+        earlier = Returnee.objects.filter(client_id=client_id).first()
+        if earlier is not None:
+            if not Returnee.objects.visible_to(actor).filter(pk=earlier.pk).exists():
+                raise ValidationError({"client_id": _("This client id was used for another registration.")})
+            return earlier
+    if (household is None) == (new_household is None):
+        raise ValidationError({"household": [_("Choose the household they join, or register a new one.")]})
+    if household is not None and not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
+        raise Http404("no such household")
+    if new_household is not None:
+        require(actor, "household.create")
     errors: dict[str, list[str]] = {}
     if emergency.status != EmergencyStatus.OPEN:
         errors["emergency"] = [_("This emergency is closed.")]
-    if not household.region_code.startswith(emergency.region_code):
+    if household is not None and not household.region_code.startswith(emergency.region_code):
         errors["household"] = [_("This household is outside the emergency's area.")]
+    if new_household is not None and not new_household_villages(actor, emergency).filter(
+            code=new_household.village).exists():
+        errors["village"] = [_("Choose a village of your area within the emergency's area.")]
     name, origin = name.strip(), origin.strip()
     if not name:
         errors["name"] = [_("Enter the name.")]
@@ -698,18 +784,24 @@ def returnee_register(
             phone_clean = identity.normalise_phone(phone)
         except identity.IdentityError as error:
             errors["phone"] = [str(error.message)]
-    same_person = Returnee.objects.filter(emergency=emergency, id_hash=crypto.keyed_hash(parsed.base)) \
-        if parsed is not None else Returnee.objects.none()
-    if client_id:  # a retry of the same registration is answered below, not refused
-        same_person = same_person.exclude(client_id=client_id)
-    if same_person.exists():
+    if parsed is not None and Returnee.objects.filter(emergency=emergency,
+                                                      id_hash=crypto.keyed_hash(parsed.base)).exists():
         errors["id_number"] = [_("This person is already registered as a returnee of this emergency.")]
     if errors:
         raise ValidationError(errors)
 
     def create() -> Returnee:
+        home = household
+        member = None
+        if new_household is not None:
+            home = _new_household_create(new=new_household, emergency=emergency, name=name,
+                                         id_number=parsed.full, phone=phone_clean, actor=actor)
+            member = home.members.get()
+            _due_check_today(emergency, home)
+        else:
+            member = home.members.filter(id_hash=crypto.keyed_hash(parsed.base)).first()
         returnee = Returnee(
-            emergency=emergency, household=household, region_code=household.region_code, name=name,
+            emergency=emergency, household=home, region_code=home.region_code, member=member, name=name,
             id_number_encrypted=crypto.encrypt(parsed.full), id_hash=crypto.keyed_hash(parsed.base),
             id_tail_reversed=parsed.base[-6:][::-1], origin=origin, arrival=arrival, transport=transport,
             screening=screening, home_supplies_ensured=home_supplies_ensured, help_needed=help_needed,
@@ -721,22 +813,33 @@ def returnee_register(
             returnee.phone_hash = crypto.keyed_hash(identity.phone_lookup_key(phone_clean))
             returnee.phone_tail = identity.phone_lookup_key(phone_clean)[-4:]
         returnee.save()
-        _record_returnee(actor, Action.CREATE, returnee, after=returnee_snapshot(returnee))
+        _record_returnee(actor, Action.CREATE, returnee, after=returnee_snapshot(returnee),
+                         message=_("Registered with a new household %(number)s, as its head") % {
+                             "number": home.number} if new_household is not None else "")
         if quarantine:
-            q = Quarantine.objects.create(returnee=returnee, household=household, start=arrival,
+            q = Quarantine.objects.create(returnee=returnee, household=home, start=arrival,
                                           end=arrival + dt.timedelta(days=emergency.quarantine_days))
             change_record(actor=actor, action=Action.CREATE, object_type="quarantine", object_id=q.pk,
-                          object_repr=returnee.name, household_id=household.pk, region_code=household.region_code,
+                          object_repr=returnee.name, household_id=home.pk, region_code=home.region_code,
                           after={"start": q.start.isoformat(), "end": q.end.isoformat()},
                           message=_("Home quarantine until %(end)s") % {"end": q.end.isoformat()})
-            _priority_refresh(household, actor=actor)
-            summary_refresh(emergency=emergency, day=shanghai_today(), region_code=household.region_code)
+            _priority_refresh(home, actor=actor)
+        if quarantine or new_household is not None:
+            summary_refresh(emergency=emergency, day=shanghai_today(), region_code=home.region_code)
         return returnee
 
     if client_id:
         returnee, _created = create_once(Returnee, client_id=client_id, create=create)
         return returnee
     return create()
+
+
+def _due_check_today(emergency: Emergency, household: Household) -> None:
+    """A household registered during an open emergency is checked from today, like the others."""
+    today = shanghai_today()
+    if Emergency.objects.open_on(today).filter(pk=emergency.pk).exists():
+        HealthCheck.objects.get_or_create(emergency=emergency, household=household, day=today,
+                                          defaults={"region_code": household.region_code})
 
 
 @transaction.atomic

@@ -201,20 +201,28 @@ def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
         household = Household.objects.visible_to(request.user).filter(pk=int(household_id)).first()
         if household is not None:
             initial["household"] = household.number
-    form = ReturneeForm(request.POST if request.method == "POST" else None, initial=initial)
+    villages = (list(services.new_household_villages(request.user, emergency).order_by("code")[:300])
+                if can(request.user, "household.create") else None)
+    form = ReturneeForm(request.POST if request.method == "POST" else None, initial=initial, villages=villages)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        household = Household.objects.visible_to(request.user).filter(number=data["household"].strip()).first()
-        if household is None:
-            form.add_error("household", _("No household with this number in your area."))
+        household, new_household = None, None
+        if form.joins_new_household():
+            new_household = services.NewHousehold(village=data["village"], address=data["address"],
+                                                  education=data["education"], school_status=data["school_status"])
         else:
+            household = Household.objects.visible_to(request.user).filter(number=data["household"].strip()).first()
+            if household is None:
+                form.add_error("household", _("No household with this number in your area."))
+        if not form.errors:
             try:
                 services.returnee_register(
-                    emergency=emergency, household=household, name=data["name"], id_number=data["id_number"],
-                    phone=data["phone"], origin=data["origin"], arrival=data["arrival"],
-                    transport=data["transport"], screening=data["screening"], quarantine=data["quarantine"],
-                    home_supplies_ensured=data["home_supplies_ensured"], help_needed=data["help_needed"],
-                    help_note=data["help_note"], client_id=data["client_id"] or None, actor=request.user)
+                    emergency=emergency, household=household, new_household=new_household, name=data["name"],
+                    id_number=data["id_number"], phone=data["phone"], origin=data["origin"],
+                    arrival=data["arrival"], transport=data["transport"], screening=data["screening"],
+                    quarantine=data["quarantine"], home_supplies_ensured=data["home_supplies_ensured"],
+                    help_needed=data["help_needed"], help_note=data["help_note"],
+                    client_id=data["client_id"] or None, actor=request.user)
             except ValidationError as error:
                 attach_errors(error, form)
             except Http404:
@@ -223,5 +231,3 @@ def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The returnee is registered."))
                 return redirect("emergencies:returnees", emergency.pk)
     return render(request, "emergency/returnee_form.html", {"emergency": emergency, "form": form})
-
-
