@@ -377,23 +377,34 @@ def _emergency_locked(actor: User, emergency: Emergency) -> Emergency:
 
 @transaction.atomic
 def emergency_extend(*, emergency: Emergency, end: dt.date | None, actor: User) -> Emergency:
-    """A new end date (None: open until closed)."""
+    """A new end date (None: open until closed), not before today: ending it now is closing it.
+    Checks already made for days after the new end go (they are no longer work to do), today's are
+    made if the emergency now covers today, and the summary rows of the days touched are recounted."""
     emergency = _emergency_locked(actor, emergency)
     if emergency.status != EmergencyStatus.OPEN:
         raise ValidationError({"status": _("This emergency is closed.")})
+    today = shanghai_today()
     if end is not None and end < emergency.start:
         raise ValidationError({"end": _("The end cannot be before the start.")})
+    if end is not None and end < today:
+        raise ValidationError({"end": _("The end cannot be before today; to end the emergency now, close it.")})
     before = emergency_snapshot(emergency)
     emergency.end = end
     emergency.version += 1
     emergency.save(update_fields=["end", "version"])
+    if end is not None:
+        _drop_days_after(emergency, end)
+    if emergency.start <= today:
+        _checks_make(emergency, today)
     _record_emergency(actor, Action.UPDATE, emergency, before=before, after=emergency_snapshot(emergency))
     return emergency
 
 
 @transaction.atomic
 def emergency_close(*, emergency: Emergency, actor: User) -> Emergency:
-    """Closed today: no more daily checks from tomorrow; the checks already done stay."""
+    """Closed today: no more daily checks from tomorrow; the checks already done stay. Quarantines
+    of its returnees end today (no check can end them any more), their households' deliveries lose
+    that priority, and the summary rows are recounted so the overview does not keep old numbers."""
     emergency = _emergency_locked(actor, emergency)
     if emergency.status != EmergencyStatus.OPEN:
         raise ValidationError({"status": _("This emergency is closed.")})
@@ -405,10 +416,39 @@ def emergency_close(*, emergency: Emergency, actor: User) -> Emergency:
         emergency.end = max(today, emergency.start)
     emergency.version += 1
     emergency.save(update_fields=["status", "closed_at", "end", "version"])
-    # Checks falling due after today are no longer work to do.
-    HealthCheck.objects.filter(emergency=emergency, day__gt=today, status=CheckStatus.DUE).delete()
+    _drop_days_after(emergency, max(today, emergency.start))
     _record_emergency(actor, Action.UPDATE, emergency, before=before, after=emergency_snapshot(emergency))
+    ended = Quarantine.objects.filter(returnee__emergency=emergency, status=QuarantineStatus.ACTIVE).select_related(
+        "returnee", "household")
+    households = {}
+    for quarantine in ended:
+        quarantine.status, quarantine.ended_on = QuarantineStatus.ENDED, today
+        quarantine.save(update_fields=["status", "ended_on"])
+        change_record(actor=actor, action=Action.UPDATE, object_type="quarantine", object_id=quarantine.pk,
+                      object_repr=quarantine.returnee.name, household_id=quarantine.household_id,
+                      region_code=quarantine.household.region_code,
+                      before={"status": QuarantineStatus.ACTIVE.value},
+                      after={"status": QuarantineStatus.ENDED.value, "ended_on": today.isoformat()},
+                      message=_("Quarantine ended: the emergency %(title)s is closed") % {"title": emergency.title})
+        households[quarantine.household_id] = quarantine.household
+    for household in households.values():
+        _priority_refresh(household, actor=actor)
+    if emergency.start <= today:
+        summary_refresh(emergency=emergency, day=today)
     return emergency
+
+
+def _drop_days_after(emergency: Emergency, last: dt.date) -> None:
+    """Checks not done yet for days after `last` are no longer work to do; their days' summary rows
+    are recounted (or go, with nothing left to count)."""
+    days = set(HealthCheck.objects.filter(emergency=emergency, day__gt=last).values_list("day", flat=True)
+               .distinct())
+    HealthCheck.objects.filter(emergency=emergency, day__gt=last, status=CheckStatus.DUE).delete()
+    Summary.objects.filter(emergency=emergency, day__gt=last).delete()
+    # Days that keep checks (done ones stay) are recounted; the others keep no row.
+    for day in sorted(set(HealthCheck.objects.filter(emergency=emergency, day__in=days)
+                          .values_list("day", flat=True).distinct())):
+        summary_refresh(emergency=emergency, day=day)
 
 
 # --- daily checks --------------------------------------------------------------------------------
@@ -423,16 +463,21 @@ def checks_generate(*, day: dt.date | None = None) -> int:
     open that day. Idempotent: a second run, or a second worker, creates nothing new. Returns the
     number of rows created."""
     day = day or shanghai_today()
-    created = 0
-    for emergency in Emergency.objects.open_on(day):
-        before = HealthCheck.objects.filter(emergency=emergency, day=day).count()
-        households = _checked_households(emergency).values_list("pk", "region_code")
-        HealthCheck.objects.bulk_create(
-            [HealthCheck(emergency=emergency, household_id=pk, region_code=code, day=day) for pk, code in households],
-            batch_size=500, ignore_conflicts=True,
-        )
-        created += HealthCheck.objects.filter(emergency=emergency, day=day).count() - before
-        summary_refresh(emergency=emergency, day=day)
+    return sum(_checks_make(emergency, day) for emergency in Emergency.objects.open_on(day))
+
+
+def _checks_make(emergency: Emergency, day: dt.date) -> int:
+    """One emergency's due checks of a day (if it is open that day), and its summary rows."""
+    if not Emergency.objects.open_on(day).filter(pk=emergency.pk).exists():
+        return 0
+    before = HealthCheck.objects.filter(emergency=emergency, day=day).count()
+    households = _checked_households(emergency).values_list("pk", "region_code")
+    HealthCheck.objects.bulk_create(
+        [HealthCheck(emergency=emergency, household_id=pk, region_code=code, day=day) for pk, code in households],
+        batch_size=500, ignore_conflicts=True,
+    )
+    created = HealthCheck.objects.filter(emergency=emergency, day=day).count() - before
+    summary_refresh(emergency=emergency, day=day)
     return created
 
 
@@ -888,6 +933,8 @@ def summary_refresh(*, emergency: Emergency, day: dt.date, region_code: str = ""
         counts.setdefault(row["household__region_code"], {})["in_quarantine"] = row["n"]
     if region_code:
         counts.setdefault(region_code, {})
+    else:  # a village with nothing left to count keeps no row of old numbers
+        Summary.objects.filter(emergency=emergency, day=day).exclude(region_code__in=list(counts)).delete()
     rows = [Summary(emergency=emergency, day=day, region_code=code, due=c.get("due", 0), done=c.get("done", 0),
                     fever_alerts=c.get("fever_alerts", 0), in_quarantine=c.get("in_quarantine", 0))
             for code, c in counts.items()]
