@@ -46,6 +46,12 @@ class AssignIn(StrictSchema):
     caseworker: int = Field(ge=1, le=MAX_ID)
 
 
+class ReopenIn(StrictSchema):
+    caseworker: int | None = Field(None, ge=1, le=MAX_ID,
+                                   description="Assign at once to this caseworker; left out: requested again "
+                                               "(a caseworker's own: back to them).")
+
+
 class CompleteIn(StrictSchema):
     received_by: Text = Field(min_length=1, max_length=50, description="Who received it (本人, 其子, ...).")
 

@@ -273,8 +273,8 @@ def delivery_complete(*, delivery: Delivery, received_by: str, actor: User) -> D
 
 @transaction.atomic
 def delivery_fail(*, delivery: Delivery, reason: str, actor: User) -> Delivery:
-    """Not delivered, and why (nobody at home, refused, bought goods not to be had). Final: a new
-    request is a new delivery."""
+    """Not delivered, and why (nobody at home, refused, bought goods not to be had). It can be tried
+    again (delivery_reopen)."""
     _delivery_visible(actor, delivery)
     if not may_complete(actor, delivery):
         raise PermissionDenied("delivery.complete")
@@ -292,6 +292,48 @@ def delivery_fail(*, delivery: Delivery, reason: str, actor: User) -> Delivery:
     delivery.save(update_fields=["status", "failure_reason", "done_at", "done_by", "version"])
     _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
             message=_("Not delivered: %(reason)s") % {"reason": reason})
+    return delivery
+
+
+def may_reopen(actor: User, delivery: Delivery) -> bool:
+    """The office and village cadres of its area, or the caseworker it failed with."""
+    if not can(actor, "delivery.reopen"):
+        return False
+    if actor.role == Role.CASEWORKER:
+        return delivery.caseworker_id == actor.pk
+    return True
+
+
+@transaction.atomic
+def delivery_reopen(*, delivery: Delivery, actor: User, caseworker: User | None = None) -> Delivery:
+    """A failed delivery tried again: requested again (waiting to be assigned), or assigned to
+    `caseworker` at once. A caseworker tries again one that failed with them, and it stays theirs.
+    Why it failed stays in the history; the delivery takes the household's priority as it is now."""
+    _delivery_visible(actor, delivery)
+    if not may_reopen(actor, delivery):
+        raise PermissionDenied("delivery.reopen")
+    if actor.role == Role.CASEWORKER:
+        if caseworker is not None and caseworker.pk != actor.pk:
+            raise ValidationError({"caseworker": _("Only the office or village assigns deliveries to others.")})
+        caseworker = actor
+    delivery = _locked(delivery)
+    if delivery.status != DeliveryStatus.FAILED:
+        raise ValidationError({"status": _("Only a delivery that failed can be tried again; this one is %(status)s.")
+                               % {"status": delivery.get_status_display()}})
+    _check_caseworker(delivery.household, caseworker)
+    before = snapshot(delivery)
+    failed_because = delivery.failure_reason
+    reasons = priority_reasons(delivery.household)
+    delivery.status = DeliveryStatus.ASSIGNED if caseworker else DeliveryStatus.REQUESTED
+    delivery.caseworker = caseworker
+    delivery.assigned_at = timezone.now() if caseworker else None
+    delivery.failure_reason, delivery.done_at, delivery.done_by = "", None, None
+    delivery.priority, delivery.priority_reasons = bool(reasons), reasons
+    delivery.version += 1
+    delivery.save(update_fields=["status", "caseworker", "assigned_at", "failure_reason", "done_at", "done_by",
+                                 "priority", "priority_reasons", "version"])
+    _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
+            message=_("Tried again after it failed: %(reason)s") % {"reason": failed_because})
     return delivery
 
 
