@@ -204,11 +204,11 @@ def returnee_register(request, payload: ReturneeIn):
         raise FieldErrors({"household": [_("Give either household or new_household.")]})
     household = household_queries.household_get(user, payload.household) if payload.household else None
     new = payload.new_household
+    new_household = None if new is None else services.NewHousehold(
+        village=new.village, address=new.address, education=new.education, school_status=new.school_status)
     returnee = services.returnee_register(
-        emergency=emergency, household=household, name=payload.name,
-        new_household=None if new is None else services.NewHousehold(
-            village=new.village, address=new.address, education=new.education, school_status=new.school_status), id_number=payload.id_number,
-        phone=payload.phone, origin=payload.origin, arrival=payload.arrival, transport=payload.transport,
+        emergency=emergency, household=household, new_household=new_household, name=payload.name,
+        id_number=payload.id_number, phone=payload.phone, origin=payload.origin, arrival=payload.arrival, transport=payload.transport,
         screening=payload.screening, quarantine=payload.quarantine,
         home_supplies_ensured=payload.home_supplies_ensured, help_needed=payload.help_needed,
         help_note=payload.help_note, client_id=payload.client_id, actor=user)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,7 +25,6 @@ from bangfu.regions.models import Level, Region
 from bangfu.supplies import queries as supply_queries
 
 GET_POST = require_http_methods(["GET", "POST"])
-BOARD_LIMIT = 500
 
 
 def _regions_to_open(user) -> list[Region]:
@@ -84,12 +83,12 @@ def emergency_overview(request: HttpRequest, pk: int) -> HttpResponse:
         township = Region.objects.filter(code=emergency.region_code[:9]).first()
     stock = supply_queries.stock_lines(township) if township and can(user, "supplies.view") else []
     by = "caseworker" if request.GET.get("by") == "caseworker" else "village"
-    groups, cut = queries.check_board(user, today, emergency=emergency, by=by, limit=BOARD_LIMIT)
+    board = queries.check_board(user, today, emergency=emergency, by=by, page=None)
     return render(request, "emergency/overview.html", {
         "emergency": emergency, "today": today, "numbers": queries.emergency_numbers(user, emergency, today),
         "alerts": queries.fever_alerts(user, emergency, today),
         "deliveries": queries.delivery_counts(user), "stock": [line for line in stock if line.quantity or line.outstanding],
-        "groups": groups, "cut": cut, "by": by,
+        "board": board, "by": by, "base_query": urlencode({"by": by, "emergency": emergency.pk}),
         "may_manage": can(user, "emergency.manage") and emergency.status == EmergencyStatus.OPEN,
         "extend_form": ExtendForm(initial={"end": emergency.end}),
     })
@@ -130,13 +129,22 @@ def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def check_board(request: HttpRequest) -> HttpResponse:
-    """Which households are not checked yet today: by village, or by caseworker."""
+    """Which households are not checked yet today, counted by village (or caseworker), and the
+    list of them page by page, of one group or of all; of one emergency or of every open one."""
     require(request.user, "check.view")
     today = services.shanghai_today()
     by = "caseworker" if request.GET.get("by") == "caseworker" else "village"
-    groups, cut = queries.check_board(request.user, today, by=by, limit=BOARD_LIMIT)
+    emergency = None
+    if request.GET.get("emergency", "").isdigit():
+        emergency = queries.emergency_get(request.user, int(request.GET["emergency"]))
+    board = queries.check_board(request.user, today, emergency=emergency, by=by,
+                                group=request.GET.get("group", ""), page=request.GET.get("page", 1),
+                                per_page=queries.BOARD_PAGE)
+    params = {"by": by, **({"emergency": emergency.pk} if emergency else {}),
+              **({"group": board.group.key} if board.group else {})}
     return render(request, "emergency/check_board.html", {
-        "groups": groups, "cut": cut, "by": by, "today": today, "limit": BOARD_LIMIT,
+        "board": board, "by": by, "today": today, "emergency": emergency,
+        "page_query": urlencode(params), "base_query": urlencode({k: v for k, v in params.items() if k != "group"}),
     })
 
 
