@@ -131,6 +131,9 @@ class ReturneeForm(forms.Form):
         if villages is None:
             for name in ("household_kind", *self.NEW_HOUSEHOLD_FIELDS):
                 del self.fields[name]
+            self.fields["household"].required = True
+            self.fields["household"].help_text = _("The household they live in now. For a new household, ask "
+                                                   "the village or township office to register it.")
         else:
             self.fields["village"].choices = [("", "—"), *((r.code, r.name) for r in villages)]
 

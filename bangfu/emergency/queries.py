@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import Role
 from bangfu.core.codes import prefix_q
@@ -170,6 +171,7 @@ def check_board(user, day, *, emergency: Emergency | None = None, by: str = "vil
         names = {u.pk: str(u) for u in User.objects.filter(pk__in=[k for k in keys if k])}
     else:
         names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
+    names[None] = _("Nobody assigned")
     groups = [BoardGroup(key=str(row[key_field] or "none"), label=names.get(row[key_field], "—"),
                          due=row["due"], done=row["done"]) for row in counts]
     groups.sort(key=lambda g: (g.done - g.due, g.label))
