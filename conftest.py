@@ -131,3 +131,9 @@ def make_household(regions, personas):
         return household
 
     return make
+
+
+@pytest.fixture
+def volunteer_a(regions):
+    """A village volunteer of 戴家庄村: the daily checks of the village, nothing else."""
+    return _user("volunteer_a", Role.VOLUNTEER, VILLAGE_A)

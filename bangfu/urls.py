@@ -1,12 +1,22 @@
 """Top-level routes: pages per app, the API, and the language switch."""
 
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from bangfu.accounts.permissions import home_url_name
 
 from bangfu.api.urls import api
 
+
+
+@login_required
+def home(request):
+    return redirect(home_url_name(request.user))
+
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="households:list", permanent=False)),
+    path("", home, name="home"),
     path("accounts/", include("bangfu.accounts.urls")),
     path("households/", include("bangfu.households.urls")),
     path("imports/", include("bangfu.imports.urls")),

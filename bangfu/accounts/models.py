@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     TOWNSHIP_OFFICE = "township_office", _("Township office")
     VILLAGE = "village", _("Village cadre")
     CASEWORKER = "caseworker", _("Caseworker")
+    # Helps with the daily checks of an emergency in their village, and with nothing else.
+    VOLUNTEER = "volunteer", _("Village volunteer")
 
 
 class User(AbstractUser):

@@ -22,6 +22,7 @@ ROLE_LEVELS = {
     Role.TOWNSHIP_OFFICE: {Level.TOWNSHIP},
     Role.VILLAGE: {Level.VILLAGE},
     Role.CASEWORKER: {Level.TOWNSHIP, Level.VILLAGE},
+    Role.VOLUNTEER: {Level.VILLAGE},
 }
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts import services
+from bangfu.accounts.permissions import home_url_name
 
 
 def _client_address(request: HttpRequest) -> str | None:
@@ -40,7 +41,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if user is not None and user.is_active:
                 services.login_succeeded(username=username)
                 login(request, user)
-                return redirect(next_url or "households:list")
+                return redirect(next_url or home_url_name(user))
             services.login_failed(username=username, address=address)
             error = _("The username or password is wrong.")
             status = 400

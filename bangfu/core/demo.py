@@ -252,6 +252,9 @@ def _load_township(plan: TownshipPlan, *, rng, villages, add_user, taken, result
         if plan is LANCUN and village_plan.suffix == "001":
             committee = village.name.removesuffix("村")
             add_user("daijiazhuang", Role.VILLAGE, village, f"{committee}村委会", organisation=f"{committee}村民委员会")
+            # A volunteer who helps with the village's daily checks (and sees nothing else).
+            add_user("zhiyuan", Role.VOLUNTEER, village, f"{committee}村防疫志愿者",
+                     organisation=f"{committee}村民委员会")
         made: list[Household] = []
         unassigned: list[Household] = []
 

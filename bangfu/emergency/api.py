@@ -21,6 +21,7 @@ from bangfu.emergency.schemas import (
     DeliveryListParams,
     DeliveryOut,
     FailIn,
+    ReopenIn,
     StatusFilter,
 )
 from bangfu.households import queries as household_queries
@@ -145,4 +146,16 @@ def delivery_fail(request, payload: FailIn, id: int = _id("The delivery's id."))
     if delivery.status == DeliveryStatus.FAILED and delivery.done_by_id == user.pk:
         return delivery_out(delivery)
     services.delivery_fail(delivery=delivery, reason=payload.reason, actor=user)
+    return delivery_out(queries.delivery_get(user, id))
+
+
+@router.post("/{id}/reopen", response={200: DeliveryOut, 403: ErrorOut, **BODY_RESPONSES},
+             summary="Try a failed one again")
+def delivery_reopen(request, payload: ReopenIn, id: int = _id("The delivery's id.")):
+    """Failed → requested again, or assigned to `caseworker`. Anything but a failed delivery is 422
+    on `status`."""
+    user = request.auth
+    delivery = queries.delivery_get(user, id)
+    services.delivery_reopen(delivery=delivery, actor=user,
+                             caseworker=_caseworker(payload.caseworker))
     return delivery_out(queries.delivery_get(user, id))

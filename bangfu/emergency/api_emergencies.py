@@ -149,7 +149,7 @@ def emergency_close(request, id: int = _id("The emergency's id.")):
 def check_list(request, day: str | None = DayParam, emergency: int | None = Query(None, ge=1, le=MAX_ID),
                due_only: bool = False, limit: int = Query(200, ge=1, le=500), offset: int = Query(0, ge=0)):
     """The checks of the households the caller sees (today by default), not-done first."""
-    require(request.auth, "emergency.view")
+    require(request.auth, "check.view")
     e = queries.emergency_get(request.auth, emergency) if emergency else None
     qs = queries.checks_of_day(request.auth, _day(day), emergency=e)
     if due_only:
@@ -189,19 +189,26 @@ def returnee_list(request, emergency: int = Query(..., ge=1, le=MAX_ID)):
 @returnees.post("", response={201: ReturneeOut, 200: ReturneeOut, 403: ErrorOut, **BODY_RESPONSES},
                 summary="Register a returnee")
 def returnee_register(request, payload: ReturneeIn):
-    """In a household of the caller's area (404 otherwise), in home quarantine by default. With
-    `client_id`, a repeat answers 200 with the first registration."""
+    """In a household of the caller's area (404 otherwise), or in a new household registered in the
+    same transaction with the returnee as its head (`new_household`; the registry's rules and
+    permission apply); in home quarantine by default. With `client_id`, a repeat answers 200 with
+    the first registration and registers nothing new."""
     user = request.auth
     require(user, "returnee.register")
-    household = household_queries.household_get(user, payload.household)
     emergency = queries.emergency_get(user, payload.emergency)
     if payload.client_id:
         existing = Returnee.objects.visible_to(user).filter(client_id=payload.client_id).first()
         if existing is not None:
             return Status(200, returnee_out(existing))
+    if (payload.household is None) == (payload.new_household is None):
+        raise FieldErrors({"household": [_("Give either household or new_household.")]})
+    household = household_queries.household_get(user, payload.household) if payload.household else None
+    new = payload.new_household
+    new_household = None if new is None else services.NewHousehold(
+        village=new.village, address=new.address, education=new.education, school_status=new.school_status)
     returnee = services.returnee_register(
-        emergency=emergency, household=household, name=payload.name, id_number=payload.id_number,
-        phone=payload.phone, origin=payload.origin, arrival=payload.arrival, transport=payload.transport,
+        emergency=emergency, household=household, new_household=new_household, name=payload.name,
+        id_number=payload.id_number, phone=payload.phone, origin=payload.origin, arrival=payload.arrival, transport=payload.transport,
         screening=payload.screening, quarantine=payload.quarantine,
         home_supplies_ensured=payload.home_supplies_ensured, help_needed=payload.help_needed,
         help_note=payload.help_note, client_id=payload.client_id, actor=user)

@@ -17,6 +17,8 @@ class EmergencyConfig(AppConfig):
                 also_current=("emergency:*",)),
         NavItem(_("Emergencies"), "emergencies:list", "emergency.view", order=45,
                 also_current=("emergencies:*",), more=True),
+        NavItem(_("Daily checks"), "emergencies:checks", "check.menu", order=44,
+                also_current=("emergencies:check",)),
     )
     # The caseworker's day (casework.worklist): the emergency's daily checks first, deliveries later.
     worklist_sections = (

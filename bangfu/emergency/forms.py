@@ -64,6 +64,21 @@ class AssignForm(forms.Form):
         self.fields["caseworker"].queryset = caseworkers
 
 
+class ReopenForm(forms.Form):
+    """Try a failed delivery again: assigned to a caseworker at once, or left to be assigned."""
+
+    caseworker = forms.ModelChoiceField(label=_("caseworker"), queryset=None, required=False,
+                                        empty_label=_("— assign later —"))
+
+    def __init__(self, *args, caseworkers, **kwargs):
+        """`caseworkers`: whom it may go to; None for a caseworker, who tries it again themselves."""
+        super().__init__(*args, **kwargs)
+        if caseworkers is None:
+            del self.fields["caseworker"]
+        else:
+            self.fields["caseworker"].queryset = caseworkers
+
+
 class CompleteForm(forms.Form):
     received_by = forms.CharField(label=_("received by"), max_length=50,
                                   help_text=_("The person who took the goods, e.g. 本人, 其子."))

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.emergency.models import CheckItem, EmergencyKind, Screening, TransportMode
+from bangfu.households import choices as household_choices
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -90,8 +91,24 @@ class CheckForm(forms.Form):
 
 
 class ReturneeForm(forms.Form):
-    household = forms.CharField(label=_("household number"), max_length=40,
+    """The household they join is an existing one (its number) or, for those who may register
+    households, a new one in a village of the area with the returnee as its head."""
+
+    EXISTING, NEW = "existing", "new"
+
+    household_kind = forms.ChoiceField(
+        label=_("the household they join"), widget=forms.RadioSelect, initial=EXISTING,
+        choices=[(EXISTING, _("An existing household")), (NEW, _("A new household, the returnee as its head"))])
+    household = forms.CharField(label=_("household number"), max_length=40, required=False,
                                 help_text=_("The household they live in now."))
+    village = forms.ChoiceField(label=_("village of the new household"), required=False)
+    address = forms.CharField(label=_("address of the new household"), max_length=200, required=False)
+    education = forms.ChoiceField(label=_("education"), required=False,
+                                  choices=[("", "—"), *household_choices.Education.choices],
+                                  help_text=_("For the new household's register: education, or school "
+                                              "status for a pupil."))
+    school_status = forms.ChoiceField(label=_("school status"), required=False,
+                                      choices=[("", "—"), *household_choices.SchoolStatus.choices])
     name = forms.CharField(label=_("name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=22)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
@@ -105,6 +122,43 @@ class ReturneeForm(forms.Form):
     help_note = forms.CharField(label=_("what help"), max_length=200, required=False)
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
-    def __init__(self, *args, **kwargs):
+    NEW_HOUSEHOLD_FIELDS = ("village", "address", "education", "school_status")
+
+    def __init__(self, *args, villages=None, **kwargs):
+        """`villages`: where the user may register a new household; None when they may not."""
         super().__init__(*args, **kwargs)
         self.fields["client_id"].initial = str(uuid.uuid4())
+        if villages is None:
+            for name in ("household_kind", *self.NEW_HOUSEHOLD_FIELDS):
+                del self.fields[name]
+            self.fields["household"].required = True
+            self.fields["household"].help_text = _("The household they live in now. For a new household, ask "
+                                                   "the village or township office to register it.")
+        else:
+            self.fields["village"].choices = [("", "—"), *((r.code, r.name) for r in villages)]
+
+    @property
+    def may_add_household(self) -> bool:
+        return "household_kind" in self.fields
+
+    def household_fields(self):
+        return [self[name] for name in ("household_kind", "household") if name in self.fields]
+
+    def new_household_fields(self):
+        return [self[name] for name in self.NEW_HOUSEHOLD_FIELDS if name in self.fields]
+
+    def person_fields(self):
+        skip = {"household_kind", "household", "client_id", *self.NEW_HOUSEHOLD_FIELDS}
+        return [self[name] for name in self.fields if name not in skip]
+
+    def joins_new_household(self) -> bool:
+        return self.may_add_household and self.cleaned_data.get("household_kind") == self.NEW
+
+    def clean(self):
+        data = super().clean()
+        if self.may_add_household and data.get("household_kind") == self.NEW:
+            if not data.get("village"):
+                self.add_error("village", _("Choose the village of the new household."))
+        elif not (data.get("household") or "").strip():
+            self.add_error("household", _("Enter the number of the household they join."))
+        return data

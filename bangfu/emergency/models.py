@@ -336,6 +336,10 @@ class Returnee(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="returnees",
                                   verbose_name=_("household"))
     region_code = models.CharField(max_length=15, editable=False)
+    # The registry's record of the same person, when they are (or became) a member of the household:
+    # the head of a household registered with them, or a member already there. Checks measure them once.
+    member = models.ForeignKey("households.Member", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", editable=False)
     name = models.CharField(_("name"), max_length=50)
     id_number_encrypted = models.TextField(editable=False)
     id_hash = models.CharField(max_length=64, db_index=True, editable=False)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import Role
 from bangfu.core.codes import prefix_q
@@ -119,7 +121,7 @@ def checks_of_day(user, day, *, emergency: Emergency | None = None) -> QuerySet[
     if emergency is not None:
         qs = qs.filter(emergency=emergency)
     return qs.select_related("household", "household__region", "household__caseworker", "done_by").order_by(
-        "status", "household__region_code", "household__number")
+        "status", "household__region_code", "household__number", "pk")
 
 
 def check_get(user, pk: int) -> HealthCheck:
@@ -132,31 +134,53 @@ def check_get(user, pk: int) -> HealthCheck:
 
 @dataclass
 class BoardGroup:
+    key: str  # a village's code, a caseworker's id, or "none" for households nobody is assigned
     label: str
     due: int
     done: int
-    missing: list[HealthCheck]
+
+    @property
+    def missing(self) -> int:
+        return self.due - self.done
 
 
-def check_board(user, day, *, emergency: Emergency | None = None, by: str = "village",
-                limit: int = 500) -> tuple[list[BoardGroup], bool]:
-    """The day's checks grouped by village (or caseworker), with the households not checked yet.
-    Two queries whatever the size; (groups, cut) where cut says more rows than `limit` existed."""
-    rows = list(checks_of_day(user, day, emergency=emergency)[: limit + 1])
-    cut = len(rows) > limit
-    groups: dict[str, BoardGroup] = {}
-    for row in rows[:limit]:
-        if by == "caseworker":
-            label = str(row.household.caseworker) if row.household.caseworker_id else "—"
-        else:
-            label = row.household.region.name
-        group = groups.setdefault(label, BoardGroup(label=label, due=0, done=0, missing=[]))
-        group.due += 1
-        if row.status == CheckStatus.DONE:
-            group.done += 1
-        else:
-            group.missing.append(row)
-    return sorted(groups.values(), key=lambda g: (g.done - g.due, g.label)), cut
+@dataclass
+class Board:
+    groups: list[BoardGroup]  # every group of the day, the furthest behind first
+    page: Page | None  # one page of the households not checked yet (of `group`, or of all groups)
+    group: BoardGroup | None
+
+
+BOARD_PAGE = 50
+
+
+def check_board(user, day, *, emergency: Emergency | None = None, by: str = "village", group: str = "",
+                page: int | str | None = 1, per_page: int = BOARD_PAGE) -> Board:
+    """The day's checks counted per village (or caseworker), and the households not checked yet,
+    page by page, by village and number. Counts cover every check whatever the size; a page holds
+    `per_page` rows; `page=None`: the counts only. A fixed number of queries (counts, names, the
+    page and its total)."""
+    checks = checks_of_day(user, day, emergency=emergency)
+    key_field = "household__caseworker_id" if by == "caseworker" else "region_code"
+    counts = list(checks.order_by().values(key_field).annotate(
+        due=Count("pk"), done=Count("pk", filter=Q(status=CheckStatus.DONE))))
+    keys = [row[key_field] for row in counts]
+    if by == "caseworker":
+        from bangfu.accounts.models import User
+
+        names = {u.pk: str(u) for u in User.objects.filter(pk__in=[k for k in keys if k])}
+    else:
+        names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
+    names[None] = _("Nobody assigned")
+    groups = [BoardGroup(key=str(row[key_field] or "none"), label=names.get(row[key_field], "—"),
+                         due=row["due"], done=row["done"]) for row in counts]
+    groups.sort(key=lambda g: (g.done - g.due, g.label))
+    chosen = next((g for g in groups if g.key == group), None)
+    missing = checks.filter(status=CheckStatus.DUE)
+    if chosen is not None:
+        missing = missing.filter(**{key_field: None if chosen.key == "none" else chosen.key})
+    return Board(groups=groups, page=None if page is None else Paginator(missing, per_page).get_page(page),
+                 group=chosen)
 
 
 @dataclass

@@ -46,6 +46,12 @@ class AssignIn(StrictSchema):
     caseworker: int = Field(ge=1, le=MAX_ID)
 
 
+class ReopenIn(StrictSchema):
+    caseworker: int | None = Field(None, ge=1, le=MAX_ID,
+                                   description="Assign at once to this caseworker; left out: requested again "
+                                               "(a caseworker's own: back to them).")
+
+
 class CompleteIn(StrictSchema):
     received_by: Text = Field(min_length=1, max_length=50, description="Who received it (本人, 其子, ...).")
 
@@ -199,9 +205,19 @@ class CheckIn(StrictSchema):
     note: Text = Field("", max_length=300)
 
 
+class NewHouseholdIn(StrictSchema):
+    village: str = Field(pattern=r"^[0-9]{12}([0-9]{3})?$", description="Region code of a village (or group).")
+    address: Text = Field("", max_length=200)
+    education: Text = Field("", max_length=10, description="The head's education (文化程度), e.g. 初中.")
+    school_status: Text = Field("", max_length=10, description="Or, for a pupil, the school status (在校生状况).")
+
+
 class ReturneeIn(StrictSchema):
     emergency: int = Field(ge=1, le=MAX_ID)
-    household: int = Field(ge=1, le=MAX_ID)
+    household: int | None = Field(None, ge=1, le=MAX_ID, description="The existing household they join.")
+    new_household: NewHouseholdIn | None = Field(
+        None, description="Or a household registered now with the returnee as its head (village or township "
+                          "office only).")
     name: Text = Field(min_length=1, max_length=50)
     id_number: Text = Field(min_length=15, max_length=22)
     phone: Text = Field("", max_length=20)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -272,8 +273,8 @@ def delivery_complete(*, delivery: Delivery, received_by: str, actor: User) -> D
 
 @transaction.atomic
 def delivery_fail(*, delivery: Delivery, reason: str, actor: User) -> Delivery:
-    """Not delivered, and why (nobody at home, refused, bought goods not to be had). Final: a new
-    request is a new delivery."""
+    """Not delivered, and why (nobody at home, refused, bought goods not to be had). It can be tried
+    again (delivery_reopen)."""
     _delivery_visible(actor, delivery)
     if not may_complete(actor, delivery):
         raise PermissionDenied("delivery.complete")
@@ -291,6 +292,48 @@ def delivery_fail(*, delivery: Delivery, reason: str, actor: User) -> Delivery:
     delivery.save(update_fields=["status", "failure_reason", "done_at", "done_by", "version"])
     _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
             message=_("Not delivered: %(reason)s") % {"reason": reason})
+    return delivery
+
+
+def may_reopen(actor: User, delivery: Delivery) -> bool:
+    """The office and village cadres of its area, or the caseworker it failed with."""
+    if not can(actor, "delivery.reopen"):
+        return False
+    if actor.role == Role.CASEWORKER:
+        return delivery.caseworker_id == actor.pk
+    return True
+
+
+@transaction.atomic
+def delivery_reopen(*, delivery: Delivery, actor: User, caseworker: User | None = None) -> Delivery:
+    """A failed delivery tried again: requested again (waiting to be assigned), or assigned to
+    `caseworker` at once. A caseworker tries again one that failed with them, and it stays theirs.
+    Why it failed stays in the history; the delivery takes the household's priority as it is now."""
+    _delivery_visible(actor, delivery)
+    if not may_reopen(actor, delivery):
+        raise PermissionDenied("delivery.reopen")
+    if actor.role == Role.CASEWORKER:
+        if caseworker is not None and caseworker.pk != actor.pk:
+            raise ValidationError({"caseworker": _("Only the office or village assigns deliveries to others.")})
+        caseworker = actor
+    delivery = _locked(delivery)
+    if delivery.status != DeliveryStatus.FAILED:
+        raise ValidationError({"status": _("Only a delivery that failed can be tried again; this one is %(status)s.")
+                               % {"status": delivery.get_status_display()}})
+    _check_caseworker(delivery.household, caseworker)
+    before = snapshot(delivery)
+    failed_because = delivery.failure_reason
+    reasons = priority_reasons(delivery.household)
+    delivery.status = DeliveryStatus.ASSIGNED if caseworker else DeliveryStatus.REQUESTED
+    delivery.caseworker = caseworker
+    delivery.assigned_at = timezone.now() if caseworker else None
+    delivery.failure_reason, delivery.done_at, delivery.done_by = "", None, None
+    delivery.priority, delivery.priority_reasons = bool(reasons), reasons
+    delivery.version += 1
+    delivery.save(update_fields=["status", "caseworker", "assigned_at", "failure_reason", "done_at", "done_by",
+                                 "priority", "priority_reasons", "version"])
+    _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
+            message=_("Tried again after it failed: %(reason)s") % {"reason": failed_because})
     return delivery
 
 
@@ -376,23 +419,34 @@ def _emergency_locked(actor: User, emergency: Emergency) -> Emergency:
 
 @transaction.atomic
 def emergency_extend(*, emergency: Emergency, end: dt.date | None, actor: User) -> Emergency:
-    """A new end date (None: open until closed)."""
+    """A new end date (None: open until closed), not before today: ending it now is closing it.
+    Checks already made for days after the new end go (they are no longer work to do), today's are
+    made if the emergency now covers today, and the summary rows of the days touched are recounted."""
     emergency = _emergency_locked(actor, emergency)
     if emergency.status != EmergencyStatus.OPEN:
         raise ValidationError({"status": _("This emergency is closed.")})
+    today = shanghai_today()
     if end is not None and end < emergency.start:
         raise ValidationError({"end": _("The end cannot be before the start.")})
+    if end is not None and end < today:
+        raise ValidationError({"end": _("The end cannot be before today; to end the emergency now, close it.")})
     before = emergency_snapshot(emergency)
     emergency.end = end
     emergency.version += 1
     emergency.save(update_fields=["end", "version"])
+    if end is not None:
+        _drop_days_after(emergency, end)
+    if emergency.start <= today:
+        _checks_make(emergency, today)
     _record_emergency(actor, Action.UPDATE, emergency, before=before, after=emergency_snapshot(emergency))
     return emergency
 
 
 @transaction.atomic
 def emergency_close(*, emergency: Emergency, actor: User) -> Emergency:
-    """Closed today: no more daily checks from tomorrow; the checks already done stay."""
+    """Closed today: no more daily checks from tomorrow; the checks already done stay. Quarantines
+    of its returnees end today (no check can end them any more), their households' deliveries lose
+    that priority, and the summary rows are recounted so the overview does not keep old numbers."""
     emergency = _emergency_locked(actor, emergency)
     if emergency.status != EmergencyStatus.OPEN:
         raise ValidationError({"status": _("This emergency is closed.")})
@@ -404,10 +458,39 @@ def emergency_close(*, emergency: Emergency, actor: User) -> Emergency:
         emergency.end = max(today, emergency.start)
     emergency.version += 1
     emergency.save(update_fields=["status", "closed_at", "end", "version"])
-    # Checks falling due after today are no longer work to do.
-    HealthCheck.objects.filter(emergency=emergency, day__gt=today, status=CheckStatus.DUE).delete()
+    _drop_days_after(emergency, max(today, emergency.start))
     _record_emergency(actor, Action.UPDATE, emergency, before=before, after=emergency_snapshot(emergency))
+    ended = Quarantine.objects.filter(returnee__emergency=emergency, status=QuarantineStatus.ACTIVE).select_related(
+        "returnee", "household")
+    households = {}
+    for quarantine in ended:
+        quarantine.status, quarantine.ended_on = QuarantineStatus.ENDED, today
+        quarantine.save(update_fields=["status", "ended_on"])
+        change_record(actor=actor, action=Action.UPDATE, object_type="quarantine", object_id=quarantine.pk,
+                      object_repr=quarantine.returnee.name, household_id=quarantine.household_id,
+                      region_code=quarantine.household.region_code,
+                      before={"status": QuarantineStatus.ACTIVE.value},
+                      after={"status": QuarantineStatus.ENDED.value, "ended_on": today.isoformat()},
+                      message=_("Quarantine ended: the emergency %(title)s is closed") % {"title": emergency.title})
+        households[quarantine.household_id] = quarantine.household
+    for household in households.values():
+        _priority_refresh(household, actor=actor)
+    if emergency.start <= today:
+        summary_refresh(emergency=emergency, day=today)
     return emergency
+
+
+def _drop_days_after(emergency: Emergency, last: dt.date) -> None:
+    """Checks not done yet for days after `last` are no longer work to do; their days' summary rows
+    are recounted (or go, with nothing left to count)."""
+    days = set(HealthCheck.objects.filter(emergency=emergency, day__gt=last).values_list("day", flat=True)
+               .distinct())
+    HealthCheck.objects.filter(emergency=emergency, day__gt=last, status=CheckStatus.DUE).delete()
+    Summary.objects.filter(emergency=emergency, day__gt=last).delete()
+    # Days that keep checks (done ones stay) are recounted; the others keep no row.
+    for day in sorted(set(HealthCheck.objects.filter(emergency=emergency, day__in=days)
+                          .values_list("day", flat=True).distinct())):
+        summary_refresh(emergency=emergency, day=day)
 
 
 # --- daily checks --------------------------------------------------------------------------------
@@ -422,25 +505,35 @@ def checks_generate(*, day: dt.date | None = None) -> int:
     open that day. Idempotent: a second run, or a second worker, creates nothing new. Returns the
     number of rows created."""
     day = day or shanghai_today()
-    created = 0
-    for emergency in Emergency.objects.open_on(day):
-        before = HealthCheck.objects.filter(emergency=emergency, day=day).count()
-        households = _checked_households(emergency).values_list("pk", "region_code")
-        HealthCheck.objects.bulk_create(
-            [HealthCheck(emergency=emergency, household_id=pk, region_code=code, day=day) for pk, code in households],
-            batch_size=500, ignore_conflicts=True,
-        )
-        created += HealthCheck.objects.filter(emergency=emergency, day=day).count() - before
-        summary_refresh(emergency=emergency, day=day)
+    return sum(_checks_make(emergency, day) for emergency in Emergency.objects.open_on(day))
+
+
+def _checks_make(emergency: Emergency, day: dt.date) -> int:
+    """One emergency's due checks of a day (if it is open that day), and its summary rows."""
+    if not Emergency.objects.open_on(day).filter(pk=emergency.pk).exists():
+        return 0
+    before = HealthCheck.objects.filter(emergency=emergency, day=day).count()
+    households = _checked_households(emergency).values_list("pk", "region_code")
+    HealthCheck.objects.bulk_create(
+        [HealthCheck(emergency=emergency, household_id=pk, region_code=code, day=day) for pk, code in households],
+        batch_size=500, ignore_conflicts=True,
+    )
+    created = HealthCheck.objects.filter(emergency=emergency, day=day).count() - before
+    summary_refresh(emergency=emergency, day=day)
     return created
 
 
 def check_people(check: HealthCheck) -> list[tuple[str, str, Any]]:
     """Who is measured at a check: the household's members, then returnees in quarantine there.
-    (person key, name, member or returnee)."""
-    people: list[tuple[str, str, Any]] = [(f"m{m.pk}", m.name, m) for m in check.household.members.all()]
-    returnees = Returnee.objects.filter(household_id=check.household_id, quarantine__status=QuarantineStatus.ACTIVE)
-    people += [(f"r{r.pk}", r.name, r) for r in returnees.order_by("pk")]
+    (person key, name, member or returnee). A returnee who is also a member of the household (its
+    head when they came with a new household) is measured once, as the returnee: their reading is
+    what ends the quarantine."""
+    returnees = list(Returnee.objects.filter(household_id=check.household_id,
+                                             quarantine__status=QuarantineStatus.ACTIVE).order_by("pk"))
+    as_returnee = {r.member_id for r in returnees if r.member_id}
+    people: list[tuple[str, str, Any]] = [(f"m{m.pk}", m.name, m) for m in check.household.members.all()
+                                          if m.pk not in as_returnee]
+    people += [(f"r{r.pk}", r.name, r) for r in returnees]
     return people
 
 
@@ -576,7 +669,7 @@ def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, a
         "degrees": degrees, "day": check.day.isoformat(), "name": name}
     need, _created = need_create(
         household=household, category=NeedCategory.MEDICAL, urgency=Urgency.URGENT, description=description,
-        client_id=fever_need_client_id(emergency, key, check.day), actor=actor,
+        client_id=fever_need_client_id(emergency, key, check.day), actor=actor, permission="check.submit",
     )
 
     def create() -> FeverAlert:
@@ -656,26 +749,106 @@ def _record_returnee(actor, action, returnee: Returnee, *, before=None, after=No
                   region_code=returnee.region_code, before=before, after=after, message=message)
 
 
+@dataclass(frozen=True)
+class NewHousehold:
+    """A household to register with the returnee as its head: where, and the few facts the
+    registry asks of a head that a returnee's registration does not already hold."""
+
+    village: str  # region code of a village (or group) in the user's area and the emergency's
+    address: str = ""
+    education: str = ""
+    school_status: str = ""
+
+
+# Where the registry's own errors about a new household land on the returnee's form.
+_NEW_HOUSEHOLD_FIELDS = {"region": "village", "address": "address", "name": "name", "id_number": "id_number",
+                         "phone": "phone", "education": "education", "school_status": "school_status"}
+
+
+def new_household_villages(actor: User, emergency: Emergency):
+    """The villages where the user may register a returnee's new household: in both areas."""
+    from bangfu.regions.models import Level
+
+    villages = Region.objects.filter(level__in=(Level.VILLAGE, Level.GROUP)).within(emergency.region_code)
+    if actor.role != Role.ADMIN:
+        villages = villages.within(actor.region_id or "-")
+    return villages
+
+
+def _new_household_create(*, new: NewHousehold, emergency: Emergency, name: str, id_number: str, phone: str,
+                          actor: User) -> Household:
+    """Register the household through the registry's own forms and service (its rules, numbering,
+    duplicate checks and history), the returnee as head. Errors name the returnee form's fields."""
+    from bangfu.households import choices as household_choices
+    from bangfu.households.forms import HouseholdForm, MemberForm
+    from bangfu.households.services import household_create
+
+    household_form = HouseholdForm(
+        data={"region": new.village, "address": new.address, "phone": phone, "status": HouseholdStatus.ACTIVE,
+              "dilapidated": "unknown", "safe_water": "unknown", "electricity": "unknown",
+              "sanitary_toilet": "unknown"},
+        regions=new_household_villages(actor, emergency))
+    member_form = MemberForm(data={
+        "name": name, "relation": household_choices.Relation.HEAD, "id_type": household_choices.IdType.RESIDENT_ID,
+        "id_number": id_number, "phone": phone, "education": new.education, "school_status": new.school_status,
+        "pension_insured": "unknown", "medical_insured": "unknown", "critical_illness_insured": "unknown",
+    })
+    errors: dict[str, list[str]] = {}
+    for form in (household_form, member_form):
+        if not form.is_valid():
+            for field, messages in form.errors.items():
+                errors.setdefault(_NEW_HOUSEHOLD_FIELDS.get(field, "new_household"), []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        return household_create(actor=actor, data=household_form.cleaned_data, members=[member_form.cleaned_data])
+    except ValidationError as error:
+        moved: dict[str, list[str]] = {}
+        for key, messages in error.message_dict.items():
+            field = key.rsplit(".", 1)[-1] if key.startswith("members.") else key
+            moved.setdefault(_NEW_HOUSEHOLD_FIELDS.get(field, "new_household"), []).extend(messages)
+        raise ValidationError(moved) from None
+
+
 @transaction.atomic
 def returnee_register(
-    *, emergency: Emergency, household: Household, name: str, id_number: str, origin: str, arrival: dt.date,
-    transport: str, actor: User, phone: str = "", screening: str = Screening.PENDING, quarantine: bool = True,
+    *, emergency: Emergency, name: str, id_number: str, origin: str, arrival: dt.date,
+    transport: str, actor: User, household: Household | None = None, new_household: NewHousehold | None = None,
+    phone: str = "", screening: str = Screening.PENDING, quarantine: bool = True,
     home_supplies_ensured: bool = False, help_needed: bool = False, help_note: str = "",
     client_id: str | None = None,
 ) -> Returnee:
     """Register someone come back to a household of the emergency's area, and (by default) put them
     in home quarantine from the arrival date for the emergency's quarantine length. The household's
-    open deliveries become priority."""
+    open deliveries become priority.
+
+    The household is an existing one (`household`), or one registered now in the same transaction
+    with the returnee as its head (`new_household`; the registry's rules and permission apply: the
+    village or township office registers households). A retry with the same `client_id` answers the
+    first registration and registers nothing new, household included."""
     require(actor, "returnee.register")
-    if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
-        raise Http404("no such household")
     if not Emergency.objects.visible_to(actor).filter(pk=emergency.pk).exists():
         raise Http404("no such emergency")
+    if client_id:
+        earlier = Returnee.objects.filter(client_id=client_id).first()
+        if earlier is not None:
+            if not Returnee.objects.visible_to(actor).filter(pk=earlier.pk).exists():
+                raise ValidationError({"client_id": _("This client id was used for another registration.")})
+            return earlier
+    if (household is None) == (new_household is None):
+        raise ValidationError({"household": [_("Choose the household they join, or register a new one.")]})
+    if household is not None and not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
+        raise Http404("no such household")
+    if new_household is not None:
+        require(actor, "household.create")
     errors: dict[str, list[str]] = {}
     if emergency.status != EmergencyStatus.OPEN:
         errors["emergency"] = [_("This emergency is closed.")]
-    if not household.region_code.startswith(emergency.region_code):
+    if household is not None and not household.region_code.startswith(emergency.region_code):
         errors["household"] = [_("This household is outside the emergency's area.")]
+    if new_household is not None and not new_household_villages(actor, emergency).filter(
+            code=new_household.village).exists():
+        errors["village"] = [_("Choose a village of your area within the emergency's area.")]
     name, origin = name.strip(), origin.strip()
     if not name:
         errors["name"] = [_("Enter the name.")]
@@ -698,18 +871,24 @@ def returnee_register(
             phone_clean = identity.normalise_phone(phone)
         except identity.IdentityError as error:
             errors["phone"] = [str(error.message)]
-    same_person = Returnee.objects.filter(emergency=emergency, id_hash=crypto.keyed_hash(parsed.base)) \
-        if parsed is not None else Returnee.objects.none()
-    if client_id:  # a retry of the same registration is answered below, not refused
-        same_person = same_person.exclude(client_id=client_id)
-    if same_person.exists():
+    if parsed is not None and Returnee.objects.filter(emergency=emergency,
+                                                      id_hash=crypto.keyed_hash(parsed.base)).exists():
         errors["id_number"] = [_("This person is already registered as a returnee of this emergency.")]
     if errors:
         raise ValidationError(errors)
 
     def create() -> Returnee:
+        home = household
+        member = None
+        if new_household is not None:
+            home = _new_household_create(new=new_household, emergency=emergency, name=name,
+                                         id_number=parsed.full, phone=phone_clean, actor=actor)
+            member = home.members.get()
+            _due_check_today(emergency, home)
+        else:
+            member = home.members.filter(id_hash=crypto.keyed_hash(parsed.base)).first()
         returnee = Returnee(
-            emergency=emergency, household=household, region_code=household.region_code, name=name,
+            emergency=emergency, household=home, region_code=home.region_code, member=member, name=name,
             id_number_encrypted=crypto.encrypt(parsed.full), id_hash=crypto.keyed_hash(parsed.base),
             id_tail_reversed=parsed.base[-6:][::-1], origin=origin, arrival=arrival, transport=transport,
             screening=screening, home_supplies_ensured=home_supplies_ensured, help_needed=help_needed,
@@ -721,22 +900,33 @@ def returnee_register(
             returnee.phone_hash = crypto.keyed_hash(identity.phone_lookup_key(phone_clean))
             returnee.phone_tail = identity.phone_lookup_key(phone_clean)[-4:]
         returnee.save()
-        _record_returnee(actor, Action.CREATE, returnee, after=returnee_snapshot(returnee))
+        _record_returnee(actor, Action.CREATE, returnee, after=returnee_snapshot(returnee),
+                         message=_("Registered with a new household %(number)s, as its head") % {
+                             "number": home.number} if new_household is not None else "")
         if quarantine:
-            q = Quarantine.objects.create(returnee=returnee, household=household, start=arrival,
+            q = Quarantine.objects.create(returnee=returnee, household=home, start=arrival,
                                           end=arrival + dt.timedelta(days=emergency.quarantine_days))
             change_record(actor=actor, action=Action.CREATE, object_type="quarantine", object_id=q.pk,
-                          object_repr=returnee.name, household_id=household.pk, region_code=household.region_code,
+                          object_repr=returnee.name, household_id=home.pk, region_code=home.region_code,
                           after={"start": q.start.isoformat(), "end": q.end.isoformat()},
                           message=_("Home quarantine until %(end)s") % {"end": q.end.isoformat()})
-            _priority_refresh(household, actor=actor)
-            summary_refresh(emergency=emergency, day=shanghai_today(), region_code=household.region_code)
+            _priority_refresh(home, actor=actor)
+        if quarantine or new_household is not None:
+            summary_refresh(emergency=emergency, day=shanghai_today(), region_code=home.region_code)
         return returnee
 
     if client_id:
         returnee, _created = create_once(Returnee, client_id=client_id, create=create)
         return returnee
     return create()
+
+
+def _due_check_today(emergency: Emergency, household: Household) -> None:
+    """A household registered during an open emergency is checked from today, like the others."""
+    today = shanghai_today()
+    if Emergency.objects.open_on(today).filter(pk=emergency.pk).exists():
+        HealthCheck.objects.get_or_create(emergency=emergency, household=household, day=today,
+                                          defaults={"region_code": household.region_code})
 
 
 @transaction.atomic
@@ -785,6 +975,8 @@ def summary_refresh(*, emergency: Emergency, day: dt.date, region_code: str = ""
         counts.setdefault(row["household__region_code"], {})["in_quarantine"] = row["n"]
     if region_code:
         counts.setdefault(region_code, {})
+    else:  # a village with nothing left to count keeps no row of old numbers
+        Summary.objects.filter(emergency=emergency, day=day).exclude(region_code__in=list(counts)).delete()
     rows = [Summary(emergency=emergency, day=day, region_code=code, due=c.get("due", 0), done=c.get("done", 0),
                     fever_alerts=c.get("fever_alerts", 0), in_quarantine=c.get("in_quarantine", 0))
             for code, c in counts.items()]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/deliver/", views.delivery_complete, name="complete"),
     path("<int:pk>/fail/", views.delivery_fail, name="fail"),
     path("<int:pk>/assign/", views.delivery_assign, name="assign"),
+    path("<int:pk>/reopen/", views.delivery_reopen, name="reopen"),
 ]

@@ -16,7 +16,7 @@ from bangfu.accounts import queries as account_queries
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import can, require
 from bangfu.emergency import queries, services
-from bangfu.emergency.forms import AssignForm, CompleteForm, DeliveryFilterForm, DeliveryForm, FailForm
+from bangfu.emergency.forms import AssignForm, CompleteForm, DeliveryFilterForm, DeliveryForm, FailForm, ReopenForm
 from bangfu.emergency.models import DeliveryStatus
 from bangfu.households import queries as household_queries
 from bangfu.households.pageforms import attach_errors
@@ -88,6 +88,13 @@ def _int(value) -> int:
         return 0
 
 
+def _reopen_choices(user, delivery):
+    """Whom a failed delivery may go to when tried again; None: the caseworker trying it again."""
+    if not can(user, "delivery.assign"):
+        return None
+    return caseworkers_for(delivery.region_code).order_by("display_name", "username")
+
+
 def _detail_context(request: HttpRequest, delivery, **forms) -> dict:
     user = request.user
     context = {"delivery": delivery, "timeline_url": reverse("households:detail", args=[delivery.household_id])}
@@ -100,6 +107,9 @@ def _detail_context(request: HttpRequest, delivery, **forms) -> dict:
         choices = caseworkers_for(delivery.region_code).order_by("display_name", "username")
         context["assign_form"] = forms.get("assign") or AssignForm(
             caseworkers=choices, initial={"caseworker": delivery.caseworker_id})
+    if delivery.status == DeliveryStatus.FAILED and services.may_reopen(user, delivery):
+        context["reopen_form"] = forms.get("reopen") or ReopenForm(
+            caseworkers=_reopen_choices(user, delivery), initial={"caseworker": delivery.caseworker_id})
     if delivery.kind == "goods" and delivery.source == "stock" and delivery.is_open:
         township = Region.objects.get(code=delivery.township_code)
         context["stock_left"] = supply_queries.stock_balance(township, delivery.item)
@@ -109,6 +119,7 @@ def _detail_context(request: HttpRequest, delivery, **forms) -> dict:
 @login_required
 @require_http_methods(["GET"])
 def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "delivery.view")
     delivery = queries.delivery_get(request.user, pk)
     return render(request, "emergency/detail.html", _detail_context(request, delivery))
 
@@ -116,6 +127,7 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "delivery.view")
     delivery = queries.delivery_get(request.user, pk)
     form = CompleteForm(request.POST)
     if form.is_valid():
@@ -134,6 +146,7 @@ def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delivery_fail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "delivery.view")
     delivery = queries.delivery_get(request.user, pk)
     form = FailForm(request.POST)
     if form.is_valid():
@@ -165,3 +178,22 @@ def delivery_assign(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("emergency:detail", delivery.pk)
     delivery = queries.delivery_get(request.user, pk)
     return render(request, "emergency/detail.html", _detail_context(request, delivery, assign=form), status=422)
+
+
+@login_required
+@require_POST
+def delivery_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "delivery.reopen")
+    delivery = queries.delivery_get(request.user, pk)
+    form = ReopenForm(request.POST, caseworkers=_reopen_choices(request.user, delivery))
+    if form.is_valid():
+        try:
+            services.delivery_reopen(delivery=delivery, caseworker=form.cleaned_data.get("caseworker"),
+                                     actor=request.user)
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, _("The delivery is open again."))
+            return redirect("emergency:detail", delivery.pk)
+    delivery = queries.delivery_get(request.user, pk)
+    return render(request, "emergency/detail.html", _detail_context(request, delivery, reopen=form), status=422)

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,7 +25,6 @@ from bangfu.regions.models import Level, Region
 from bangfu.supplies import queries as supply_queries
 
 GET_POST = require_http_methods(["GET", "POST"])
-BOARD_LIMIT = 500
 
 
 def _regions_to_open(user) -> list[Region]:
@@ -82,12 +83,12 @@ def emergency_overview(request: HttpRequest, pk: int) -> HttpResponse:
         township = Region.objects.filter(code=emergency.region_code[:9]).first()
     stock = supply_queries.stock_lines(township) if township and can(user, "supplies.view") else []
     by = "caseworker" if request.GET.get("by") == "caseworker" else "village"
-    groups, cut = queries.check_board(user, today, emergency=emergency, by=by, limit=BOARD_LIMIT)
+    board = queries.check_board(user, today, emergency=emergency, by=by, page=None)
     return render(request, "emergency/overview.html", {
         "emergency": emergency, "today": today, "numbers": queries.emergency_numbers(user, emergency, today),
         "alerts": queries.fever_alerts(user, emergency, today),
         "deliveries": queries.delivery_counts(user), "stock": [line for line in stock if line.quantity or line.outstanding],
-        "groups": groups, "cut": cut, "by": by,
+        "board": board, "by": by, "base_query": urlencode({"by": by, "emergency": emergency.pk}),
         "may_manage": can(user, "emergency.manage") and emergency.status == EmergencyStatus.OPEN,
         "extend_form": ExtendForm(initial={"end": emergency.end}),
     })
@@ -128,19 +129,37 @@ def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def check_board(request: HttpRequest) -> HttpResponse:
-    """Which households are not checked yet today: by village, or by caseworker."""
-    require(request.user, "emergency.view")
+    """Which households are not checked yet today, counted by village (or caseworker), and the
+    list of them page by page, of one group or of all; of one emergency or of every open one."""
+    require(request.user, "check.view")
     today = services.shanghai_today()
     by = "caseworker" if request.GET.get("by") == "caseworker" else "village"
-    groups, cut = queries.check_board(request.user, today, by=by, limit=BOARD_LIMIT)
+    emergency = None
+    if request.GET.get("emergency", "").isdigit():
+        emergency = queries.emergency_get(request.user, int(request.GET["emergency"]))
+    board = queries.check_board(request.user, today, emergency=emergency, by=by,
+                                group=request.GET.get("group", ""), page=request.GET.get("page", 1),
+                                per_page=queries.BOARD_PAGE)
+    params = {"by": by, **({"emergency": emergency.pk} if emergency else {}),
+              **({"group": board.group.key} if board.group else {})}
     return render(request, "emergency/check_board.html", {
-        "groups": groups, "cut": cut, "by": by, "today": today, "limit": BOARD_LIMIT,
+        "board": board, "by": by, "today": today, "emergency": emergency,
+        "page_query": urlencode(params), "base_query": urlencode({k: v for k, v in params.items() if k != "group"}),
     })
+
+
+def _after_check(request: HttpRequest) -> str:
+    """Back where the check was opened from: the caseworker's day, or the board."""
+    following = request.POST.get("next") or ""
+    if following and url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()}):
+        return following
+    return reverse("casework:worklist") if can(request.user, "worklist.view") else reverse("emergencies:checks")
 
 
 @login_required
 @GET_POST
 def check_form(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "check.view")
     check = queries.check_get(request.user, pk)
     may_submit = can(request.user, "check.submit")
     people = services.check_people(check)
@@ -159,7 +178,7 @@ def check_form(request: HttpRequest, pk: int) -> HttpResponse:
                                                 "medical need is open."))
                 else:
                     messages.success(request, _("The daily check is recorded."))
-                return redirect(request.POST.get("next") or "casework:worklist")
+                return redirect(_after_check(request))
     readings = {(f"m{r.member_id}" if r.member_id else f"r{r.returnee_id}"): r for r in check.readings.all()}
     return render(request, "emergency/check_form.html", {
         "check": check, "form": form, "readings": readings, "may_submit": may_submit,
@@ -170,6 +189,7 @@ def check_form(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def returnee_list(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "emergency.view")
     emergency = queries.emergency_get(request.user, pk)
     today = services.shanghai_today()
     return render(request, "emergency/returnee_list.html", {
@@ -189,20 +209,28 @@ def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
         household = Household.objects.visible_to(request.user).filter(pk=int(household_id)).first()
         if household is not None:
             initial["household"] = household.number
-    form = ReturneeForm(request.POST if request.method == "POST" else None, initial=initial)
+    villages = (list(services.new_household_villages(request.user, emergency).order_by("code")[:300])
+                if can(request.user, "household.create") else None)
+    form = ReturneeForm(request.POST if request.method == "POST" else None, initial=initial, villages=villages)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        household = Household.objects.visible_to(request.user).filter(number=data["household"].strip()).first()
-        if household is None:
-            form.add_error("household", _("No household with this number in your area."))
+        household, new_household = None, None
+        if form.joins_new_household():
+            new_household = services.NewHousehold(village=data["village"], address=data["address"],
+                                                  education=data["education"], school_status=data["school_status"])
         else:
+            household = Household.objects.visible_to(request.user).filter(number=data["household"].strip()).first()
+            if household is None:
+                form.add_error("household", _("No household with this number in your area."))
+        if not form.errors:
             try:
                 services.returnee_register(
-                    emergency=emergency, household=household, name=data["name"], id_number=data["id_number"],
-                    phone=data["phone"], origin=data["origin"], arrival=data["arrival"],
-                    transport=data["transport"], screening=data["screening"], quarantine=data["quarantine"],
-                    home_supplies_ensured=data["home_supplies_ensured"], help_needed=data["help_needed"],
-                    help_note=data["help_note"], client_id=data["client_id"] or None, actor=request.user)
+                    emergency=emergency, household=household, new_household=new_household, name=data["name"],
+                    id_number=data["id_number"], phone=data["phone"], origin=data["origin"],
+                    arrival=data["arrival"], transport=data["transport"], screening=data["screening"],
+                    quarantine=data["quarantine"], home_supplies_ensured=data["home_supplies_ensured"],
+                    help_needed=data["help_needed"], help_note=data["help_note"],
+                    client_id=data["client_id"] or None, actor=request.user)
             except ValidationError as error:
                 attach_errors(error, form)
             except Http404:
@@ -211,5 +239,3 @@ def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The returnee is registered."))
                 return redirect("emergencies:returnees", emergency.pk)
     return render(request, "emergency/returnee_form.html", {"emergency": emergency, "form": form})
-
-

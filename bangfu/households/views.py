@@ -58,6 +58,7 @@ def _filter_form(request: HttpRequest) -> HouseholdFilterForm:
 @login_required
 @require_http_methods(["GET"])
 def household_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "household.view")
     form = _filter_form(request)
     flt = form.household_filter()
     page = queries.household_page(request.user, flt, cursor=request.GET.get("cursor", ""))
@@ -80,6 +81,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "household.view")
     household = queries.household_get(request.user, pk)
     members = queries.members_of(household)
     changes = queries.household_history(request.user, household)

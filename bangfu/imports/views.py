@@ -65,6 +65,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
+    # Imports and exports alike (an export is anyone's who may see households).
+    require(request.user, "household.view")
     jobs.jobs_stale_fail(owner=request.user)
     return render(request, "imports/jobs.html", {
         "jobs": list(queries.jobs_of(request.user, limit=50)), "days": settings.JOB_FILES_DAYS,
@@ -79,6 +81,7 @@ def _errors(job: ImportJob) -> list[str]:
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "household.view")
     job = queries.job_get(request.user, pk)
     if job.status == JobStatus.RUNNING and jobs.jobs_stale_fail(owner=request.user):
         job.refresh_from_db()
@@ -109,6 +112,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "household.import")
     job = queries.job_get(request.user, pk)
     try:
         jobs.import_job_confirm(actor=request.user, job=job)
@@ -122,6 +126,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's error report, or its export: to its owner only (job_get is a 404 for anyone else)."""
+    require(request.user, "household.view")
     job = queries.job_get(request.user, pk)
     path = jobs.job_file(job, job.report_path)
     if path is None:
@@ -138,6 +143,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def template_download(request: HttpRequest) -> HttpResponse:
+    require(request.user, "household.view")
     out = io.BytesIO()
     import_template_write(out=out)
     out.seek(0)

@@ -139,13 +139,17 @@ def need_create(
     actor: User,
     contact=None,
     recorded_at: dt.datetime | None = None,
+    permission: str = "need.create",
 ) -> tuple[Need, bool]:
     """Record a need, once per client id: (need, created). A need the township office records
     goes to the office at once (reported); a caseworker's waits for the caseworker to report it.
 
     `recorded_at`: when the need was heard, if earlier than now (written on paper during a visit,
-    typed in later); its deadline counts from then."""
-    require(actor, "need.create")
+    typed in later); its deadline counts from then.
+
+    `permission`: the action that allows this need; a need raised by another piece of work (a fever
+    at a daily check, which a village volunteer may record) names that work's permission."""
+    require(actor, permission)
     if not _in_scope(actor, household):
         raise Http404("no such household")
     description = (description or "").strip()

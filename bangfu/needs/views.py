@@ -87,6 +87,7 @@ def need_board(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "need.view")
     need = queries.need_get(request.user, pk)
     return render(request, "needs/detail.html", {
         "need": need,

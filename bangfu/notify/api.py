@@ -6,6 +6,7 @@ import datetime as dt
 
 from ninja import Path, Query, Router, Schema
 
+from bangfu.accounts.permissions import require
 from bangfu.api.errors import COMMON_RESPONSES
 from bangfu.notify import queries, services
 
@@ -36,6 +37,7 @@ def _out(n) -> dict:
 @router.get("", response={200: NotificationPage, **COMMON_RESPONSES}, summary="My notifications")
 def notification_list(request, limit: int = Query(100, ge=1, le=500)):
     """The caller's notifications, newest first, and how many are unread."""
+    require(request.auth, "notification.view")
     return {"items": [_out(n) for n in queries.inbox(request.auth, limit=limit)],
             "unread": queries.unread_count(request.auth)}
 
@@ -43,6 +45,7 @@ def notification_list(request, limit: int = Query(100, ge=1, le=500)):
 @router.post("/{id}/read", response={200: NotificationOut, **COMMON_RESPONSES}, summary="Mark one as read")
 def notification_read(request, id: int = Path(..., ge=1, le=2**63 - 1)):
     """Another user's notification is 404."""
+    require(request.auth, "notification.view")
     notification = queries.notification_get(request.auth, id)
     services.notification_read(notification=notification, actor=request.auth)
     return _out(queries.notification_get(request.auth, id))

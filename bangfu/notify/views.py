@@ -8,12 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from bangfu.accounts.permissions import require
 from bangfu.notify import queries, services
 
 
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
+    require(request.user, "notification.view")
     return render(request, "notify/inbox.html", {
         "notifications": queries.inbox(request.user),
         "unread": queries.unread_count(request.user),
@@ -23,6 +25,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "notification.view")
     notification = queries.notification_get(request.user, pk)
     services.notification_read(notification=notification, actor=request.user)
     link = notification.message.link
@@ -34,5 +37,6 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    require(request.user, "notification.view")
     services.notifications_read_all(actor=request.user)
     return redirect("notify:inbox")

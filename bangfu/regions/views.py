@@ -20,6 +20,7 @@ from bangfu.regions.forms import RegionAddForm
 @require_http_methods(["GET", "POST"])
 def village_list(request: HttpRequest) -> HttpResponse:
     user = request.user
+    require(user, "household.view")
     form = None
     if can(user, "region.add"):
         form = RegionAddForm(request.POST or None, parents=queries.parents_for_new_regions(user))

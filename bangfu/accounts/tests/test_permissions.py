@@ -34,6 +34,21 @@ def test_role_table(personas, persona, action, allowed):
     assert can(personas[persona], action) is allowed
 
 
+@pytest.mark.parametrize("action", sorted(PERMISSIONS))
+def test_a_volunteer_may_only_do_the_daily_checks(volunteer_a, action):
+    assert can(volunteer_a, action) is (action in {"check.view", "check.submit", "check.menu"})
+
+
+def test_a_volunteer_belongs_to_a_village(regions):
+    from django.core.exceptions import ValidationError
+
+    from bangfu.accounts.services import user_add
+
+    with pytest.raises(ValidationError) as error:
+        user_add(username="v", role=Role.VOLUNTEER, region_code="370215010", password="x", check_password=False)
+    assert "region" in error.value.message_dict
+
+
 def test_anonymous_and_inactive_may_do_nothing(personas):
     user = personas["office"]
     user.is_active = False

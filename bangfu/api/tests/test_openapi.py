@@ -30,6 +30,7 @@ ROUTES = {
     "/api/deliveries/{id}/assign": {"post"},
     "/api/deliveries/{id}/complete": {"post"},
     "/api/deliveries/{id}/fail": {"post"},
+    "/api/deliveries/{id}/reopen": {"post"},
     "/api/stock/moves": {"get", "post"},
     "/api/stock/balances": {"get"},
     "/api/distributions": {"get", "post"},

@@ -53,9 +53,9 @@ def phone_page(browser, live_server):
     context.close()
 
 
-def log_in(page, base_url: str, username: str, password: str) -> None:
+def log_in(page, base_url: str, username: str, password: str, *, lands_on: str = "/households/") -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit].full")
-    page.wait_for_url(f"{base_url}/households/")
+    page.wait_for_url(f"{base_url}{lands_on}")

@@ -88,6 +88,7 @@ class DemoDataTests(TestCase):
         assert users["jimo"].region_id == "370215"
         assert users["lancun"].region_id == LANCUN.code and users["songzhuang"].region_id == SONGZHUANG.code
         assert users["daijiazhuang"].region_id == DAIJIAZHUANG
+        assert users["zhiyuan"].role == Role.VOLUNTEER and users["zhiyuan"].region_id == DAIJIAZHUANG
         for user in users.values():
             if user.role != Role.ADMIN:
                 assert user.region.level in ROLE_LEVELS[user.role], user
@@ -160,7 +161,7 @@ def test_demo_command_sets_up_everything_and_stops_with_no_serve(monkeypatch):
     assert not User.objects.filter(username="leftover").exists()
     assert Region.objects.count() > 40000  # the national tree
     assert registered_poor_in(LANCUN.code) == 65
-    for username in ("admin", "jimo", "lancun", "songzhuang", "daijiazhuang", "sunlei"):
+    for username in ("admin", "jimo", "lancun", "songzhuang", "daijiazhuang", "sunlei", "zhiyuan"):
         assert f"{username}  " in text and demo_password(username) in text
     assert "蓝村街道" in text and "送庄镇" in text
 

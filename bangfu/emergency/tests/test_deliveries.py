@@ -85,7 +85,7 @@ def test_a_delivered_delivery_is_final(rice_delivery, rice, personas):
     assert balance(rice) == 90 and StockMove.objects.filter(kind="issue").count() == 1
 
 
-def test_a_failed_delivery_needs_a_reason_and_is_final(rice_delivery, rice, personas):
+def test_a_failed_delivery_needs_a_reason_and_cannot_be_delivered_as_it_is(rice_delivery, rice, personas):
     with pytest.raises(ValidationError) as error:
         delivery_fail(delivery=rice_delivery, reason="  ", actor=personas["caseworker_a"])
     assert "failure_reason" in error.value.message_dict

@@ -1,0 +1,96 @@
+"""The daily-check board: counts per village or caseworker cover every check, the households not
+checked yet come page by page (numbered pages, no row twice, none left out), one group at a time if
+asked; the page costs the same number of queries whatever the size."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bangfu.emergency import queries
+from bangfu.emergency.models import HealthCheck
+from bangfu.emergency.services import check_submit, checks_generate, shanghai_today
+from conftest import VILLAGE_A, VILLAGE_B
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many(emergency, make_household, personas):
+    homes = [make_household(caseworker=personas["caseworker_a"]) for _ in range(6)]
+    homes.append(make_household())  # nobody responsible yet
+    homes += [make_household(VILLAGE_B, caseworker=personas["caseworker_b"]) for _ in range(3)]
+    checks_generate()
+    done = HealthCheck.objects.get(household=homes[0])
+    check_submit(check=done, actor=personas["caseworker_a"], client_id=str(uuid.uuid4()),
+                 temperatures={f"m{homes[0].members.first().pk}": "36.5"}, disinfection=True, symptoms=False,
+                 supplies_enough=True, help_needed=False)
+    return homes
+
+
+def test_counts_cover_everything_and_pages_cover_the_rest_once(many, personas):
+    office, today = personas["office"], shanghai_today()
+    board = queries.check_board(office, today, per_page=4)
+    assert [(g.key, g.due, g.done) for g in board.groups] == [(VILLAGE_A, 7, 1), (VILLAGE_B, 3, 0)]
+    assert board.page.paginator.num_pages == 3 and board.page.paginator.count == 9
+    seen = []
+    for number in (1, 2, 3):
+        seen += [c.household_id for c in queries.check_board(office, today, per_page=4, page=number).page]
+    assert sorted(seen) == sorted(h.pk for h in many[1:]) and len(set(seen)) == 9
+    assert queries.check_board(office, today, per_page=4, page=99).page.number == 3  # past the end: the last
+
+
+def test_one_group_at_a_time(many, personas):
+    board = queries.check_board(personas["office"], shanghai_today(), group=VILLAGE_B)
+    assert board.group.label == "北郝家庄村"
+    assert {c.household.region_code for c in board.page} == {VILLAGE_B} and len(board.page) == 3
+
+
+def test_by_caseworker_with_the_unassigned_apart(many, personas):
+    board = queries.check_board(personas["office"], shanghai_today(), by="caseworker")
+    assert {g.key: (g.due, g.done) for g in board.groups} == {
+        str(personas["caseworker_a"].pk): (6, 1), str(personas["caseworker_b"].pk): (3, 0), "none": (1, 0)}
+    unassigned = queries.check_board(personas["office"], shanghai_today(), by="caseworker", group="none")
+    assert [c.household_id for c in unassigned.page] == [many[6].pk]
+
+
+def test_the_page_numbers_its_pages(client, many, personas, monkeypatch):
+    monkeypatch.setattr(queries, "BOARD_PAGE", 4)
+    client.force_login(personas["office"])
+    url = reverse("emergencies:checks")
+    html = client.get(url).content.decode()
+    assert "7" in html and 'rel="next"' in html and 'rel="prev"' not in html
+    last = client.get(url, {"page": 3}).content.decode()
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    assert len(re.findall(r'href="/emergencies/checks/\d+/"', last)) == 1
+    village_b = client.get(url, {"group": VILLAGE_B}).content.decode()
+    assert len(re.findall(r'href="/emergencies/checks/\d+/"', village_b)) == 3 and 'rel="next"' not in village_b
+
+
+def test_the_board_costs_the_same_queries_whatever_the_size(client, emergency, make_household, personas):
+    make_household(caseworker=personas["caseworker_a"])
+    checks_generate()
+    client.force_login(personas["office"])
+    url = reverse("emergencies:checks")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        make_household(VILLAGE_B, caseworker=personas["caseworker_b"])
+    checks_generate()
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url, {"page": 1}).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_scope_of_the_board(client, many, personas):
+    client.force_login(personas["caseworker_b"])
+    board = queries.check_board(personas["caseworker_b"], shanghai_today())
+    assert [g.key for g in board.groups] == [VILLAGE_B]
+    client.force_login(personas["outsider_office"])
+    html = client.get(reverse("emergencies:checks")).content.decode()
+    assert "/emergencies/checks/" not in html.split("<main", 1)[1]
