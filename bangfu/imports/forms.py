@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.forms import Form, Widget
+from django.forms.widgets import ChoiceWidget
 from django.forms.utils import ErrorDict
 
 from bangfu.households.forms import HouseholdForm, MemberForm
@@ -98,8 +99,11 @@ class RowForm:
         for name, form_field in form.fields.items():
             form_field.clean = _remembering(form_field.clean)
             method = getattr(form, f"clean_{name}", None)
-            # A widget that reads its value as Widget does (data.get(name)) is read directly below.
-            plain = type(form_field.widget).value_from_datadict is Widget.value_from_datadict
+            # A widget that reads its value as data.get(name) (Widget's own, and a single choice's)
+            # is read directly below.
+            reader = type(form_field.widget).value_from_datadict
+            plain = reader is Widget.value_from_datadict or (
+                reader is ChoiceWidget.value_from_datadict and not form_field.widget.allow_multiple_selected)
             self.steps.append((name, form_field.clean, None if plain else form_field.widget.value_from_datadict,
                                method))
 
