@@ -6,7 +6,9 @@ base64 of nonce + ciphertext + tag. A Fernet token (what earlier versions wrote,
 still decrypts, and rotate() rewrites either kind under the newest key. AES-GCM rather than Fernet
 because an import encrypts a few hundred thousand values: a Fernet token costs about 11 µs to make
 (AES-CBC, an HMAC, base64 of a longer token, Python glue), an AES-GCM one about 2 µs; both are
-authenticated, and both refuse a token changed by one bit.
+authenticated, and both refuse a token changed by one bit. Random 96-bit nonces keep the chance of
+a repeated nonce negligible up to about 2**32 values under one key (NIST SP 800-38D), thousands of
+times more than a county's registry holds; a new key (put first in BANGFU_FIELD_KEYS) starts again.
 """
 
 from __future__ import annotations
