@@ -67,9 +67,10 @@ SECRET_KEY = env_str("SECRET_KEY") or _secret_from_data_dir(
     "secret_key", lambda: secrets.token_urlsafe(50)
 )
 
-# Keys for personal data at rest. BANGFU_FIELD_KEYS: comma-separated Fernet keys, newest first
-# (older ones still decrypt, so keys can be rotated). BANGFU_HASH_KEY: the HMAC key for exact
-# lookup; it cannot be rotated without re-hashing, so it is kept apart from the Fernet keys.
+# Keys for personal data at rest. BANGFU_FIELD_KEYS: comma-separated keys in Fernet's key format,
+# newest first (older ones still decrypt, so keys can be rotated); core.crypto derives an AES-256-GCM
+# key from each. BANGFU_HASH_KEY: the HMAC key for exact lookup; it cannot be rotated without
+# re-hashing, so it is kept apart from the field keys.
 FIELD_KEYS = env_list("BANGFU_FIELD_KEYS", []) or [
     _secret_from_data_dir("field_key", lambda: Fernet.generate_key().decode())
 ]

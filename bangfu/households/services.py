@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -60,6 +61,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@cache
+def _member_fields_to_plain() -> tuple[str, ...]:
+    """The member fields whose values JSON cannot hold as they are (dates, decimals): the others
+    (text, numbers, yes/no, lists) go into a snapshot unchanged, and an import makes one per member."""
+    kinds = ("DateField", "DateTimeField", "DecimalField", "TimeField", "DurationField", "UUIDField")
+    return tuple(name for name in MEMBER_FIELDS if Member._meta.get_field(name).get_internal_type() in kinds)
+
+
 def household_snapshot(
     household: Household, categories: list[str] | None = None, *, phone: str | None = None
 ) -> dict[str, Any]:
@@ -92,7 +101,9 @@ def member_snapshot_of(
 ) -> dict[str, Any]:
     """member_snapshot from the values of MEMBER_FIELDS, for a bulk import that writes rows
     without building Member objects."""
-    snapshot = {field: _plain(values[field]) for field in MEMBER_FIELDS}
+    snapshot = {field: values[field] for field in MEMBER_FIELDS}
+    for field in _member_fields_to_plain():
+        snapshot[field] = _plain(snapshot[field])
     # Never plaintext in history: the masked value, and a short hash so a change shows even when
     # the masked form stays the same.
     snapshot["id_number"] = identity.mask_id(id_number)

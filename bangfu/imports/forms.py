@@ -18,7 +18,8 @@ tests/test_forms.py holds both paths to the same answers.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import Form, Widget
+from django.forms.widgets import ChoiceWidget
 from django.forms.utils import ErrorDict
 
 from bangfu.households.forms import HouseholdForm, MemberForm
@@ -98,16 +99,23 @@ class RowForm:
         for name, form_field in form.fields.items():
             form_field.clean = _remembering(form_field.clean)
             method = getattr(form, f"clean_{name}", None)
-            self.steps.append((name, form_field.clean, form_field.widget.value_from_datadict, method))
+            # A widget that reads its value as data.get(name) (Widget's own, and a single choice's)
+            # is read directly below.
+            reader = type(form_field.widget).value_from_datadict
+            plain = reader is Widget.value_from_datadict or (
+                reader is ChoiceWidget.value_from_datadict and not form_field.widget.allow_multiple_selected)
+            self.steps.append((name, form_field.clean, None if plain else form_field.widget.value_from_datadict,
+                               method))
 
     def validate(self, data: dict) -> tuple[dict, dict[str, list[str]]]:
         form = self.form
         form.data = data
         form._errors = ErrorDict(renderer=form.renderer)
         form.cleaned_data = cleaned = {}
+        get = data.get
         for name, clean, value_from, method in self.steps:
             try:
-                cleaned[name] = clean(value_from(data, None, name))
+                cleaned[name] = clean(get(name) if value_from is None else value_from(data, None, name))
                 if method is not None:
                     cleaned[name] = method()
             except ValidationError as error:

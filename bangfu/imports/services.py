@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -312,9 +313,23 @@ class _Import:
         data: dict[str, Any] = {}
         problems: list[tuple[str, str]] = []
         width = len(values)
+        memos = self.cell_memo
         for index, column in positions:
+            value = values[index] if index < width else None
+            # The remembered value first, inline: most cells of a sheet are repeated values, and
+            # this loop runs for every cell of every row.
+            memo = memos.get(column.key)
+            if memo is not None:
+                try:
+                    result = memo[value]
+                except (KeyError, TypeError):
+                    pass
+                else:
+                    if not isinstance(result, cols.CellError):
+                        data[column.key] = result
+                        continue
             try:
-                data[column.key] = self.cell(column, values[index] if index < width else None)
+                data[column.key] = self.cell(column, value)
             except cols.CellError as error:
                 problems.append((column.key, error.message))
         return data, problems
@@ -330,6 +345,9 @@ class _Import:
         chunk_rows = 0
         group: _Group | None = None
         household_indexes = [i for i, _c in self.household_positions]
+        # The household's cells of a row, to compare with its first row (one C call per row).
+        household_cells = itemgetter(*household_indexes) if len(household_indexes) > 1 else None
+        household_width = max(household_indexes) + 1 if household_indexes else 0
         try:
             for row, values in self.table.data_rows():
                 if all(cols.is_blank(v) for v in values):
@@ -347,7 +365,10 @@ class _Import:
                 if not number:
                     self.error(row, "number", _("This field is required."))
                     continue
-                raw = tuple(values[i] if i < len(values) else None for i in household_indexes)
+                if household_cells is not None and len(values) >= household_width:
+                    raw = household_cells(values)
+                else:
+                    raw = tuple(values[i] if i < len(values) else None for i in household_indexes)
                 if group is None or number != group.number:
                     if number in self.seen_numbers:
                         self.error(row, "number", _(
