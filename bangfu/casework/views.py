@@ -31,6 +31,8 @@ from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
 
 GET_POST = require_http_methods(["GET", "POST"])
+# Rows of each section of the worklist page (the printable list and ?all=1 show up to SECTION_LIMIT).
+WORKLIST_PAGE_ROWS = 30
 
 
 def _caseworker_for(request: HttpRequest, user_id: int | None) -> User:
@@ -56,9 +58,14 @@ def worklist(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     caseworker = _caseworker_for(request, user_id)
     day = timezone.localdate()
     sections = worklist_for(caseworker, day)
+    show_all = request.GET.get("all") == "1"
+    if not show_all:
+        # A phone screen: the first rows of each section, most urgent first; the rest on request.
+        for section in sections:
+            section.items = section.items[:WORKLIST_PAGE_ROWS]
     return render(request, "casework/worklist.html", {
         "caseworker": caseworker, "own": caseworker.pk == request.user.pk, "day": day, "sections": sections,
-        "total": sum(section.count for section in sections),
+        "total": sum(section.count for section in sections), "show_all": show_all,
     })
 
 

@@ -28,11 +28,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.apps import apps
 from django.db.models import Prefetch, Q
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -100,12 +101,36 @@ def _open_followups(caseworker, day: dt.date) -> tuple[list, bool]:
     )
     rows = list(
         qs.select_related("household", "household__region", "campaign")
+        # Only what the list shows: a household row has some forty columns.
+        .only(*FOLLOWUP_COLUMNS)
         .prefetch_related(Prefetch("household__categories",
                                    queryset=HouseholdCategory.objects.only("household_id", "category")))
         .order_by("priority", "due", "household__region_code", "household__number")[: limit + 1]
     )
+    links = _link_formats(get_urlconf(), get_script_prefix())
+    for row in rows:
+        household = row.household_id
+        row.household_url = links["households:detail"] % household
+        row.call_url = links["casework:call"] % household
+        row.log_url = f"{links['casework:contact_add'] % household}?followup={row.pk}"
     memo[day] = (rows[:limit], len(rows) > limit)
     return memo[day]
+
+
+FOLLOWUP_COLUMNS = (
+    "id", "household_id", "due", "kind", "channel", "campaign_id", "status", "priority", "tries",
+    "household__id", "household__number", "household__head_name", "household__phone_tail",
+    "household__region_id", "household__region_code", "household__region__code", "household__region__name",
+    "campaign__id", "campaign__name",
+)
+
+
+@lru_cache(maxsize=16)
+def _link_formats(urlconf, prefix: str) -> dict[str, str]:
+    """The row links as %d patterns, reversed once rather than three times a row."""
+    marker = 987654321
+    return {name: reverse(name, args=[marker]).replace(str(marker), "%d")
+            for name in ("households:detail", "casework:call", "casework:contact_add")}
 
 
 def _followups(caseworker, day: dt.date, keep) -> tuple[list, int]:
