@@ -26,7 +26,8 @@ from bangfu.core.codes import prefix_q
 from bangfu.households.models import Household, HouseholdCategory
 from bangfu.regions.models import Region
 
-FLAGGED_LIMIT = 100
+FLAGGED_LIMIT = 30
+CASEWORKER_ROWS = 30
 NOT_MET_LIMIT = 50
 
 
@@ -99,11 +100,11 @@ class CoverageRow:
     def percent(self) -> int:
         return round(100 * self.reached / self.total) if self.total else 0
 
-    def add(self, tally: CoverageTally) -> None:
-        self.total += tally.total
-        self.reached += tally.reached
-        self.tried += tally.tried
-        self.flagged += tally.flagged
+    def add(self, total: int, reached: int, tried: int, flagged: int) -> None:
+        self.total += total
+        self.reached += reached
+        self.tried += tried
+        self.flagged += flagged
 
 
 @dataclass
@@ -112,6 +113,7 @@ class Coverage:
     total: CoverageRow
     by_village: list[CoverageRow]
     by_caseworker: list[CoverageRow]
+    caseworkers: int = 0  # rows of the by-caseworker table before it was cut
     flagged: list[FollowUp] = field(default_factory=list)
     tries_before_visit: int = TRIES_BEFORE_VISIT
 
@@ -125,29 +127,46 @@ def _tallies_for(user: User, campaign: Campaign) -> QuerySet[CoverageTally]:
     return tallies
 
 
-def campaign_coverage(user: User, campaign: Campaign, *, with_flagged: bool = True) -> Coverage:
-    """Reached / tried but not reached / not yet tried, from the summary rows: four queries."""
-    tallies = list(_tallies_for(user, campaign).select_related("caseworker"))
-    villages = dict(Region.objects.filter(code__in={t.region_code for t in tallies}).values_list("code", "name"))
+def campaign_coverage(user: User, campaign: Campaign, *, with_flagged: bool = True,
+                      caseworker_rows: int | None = CASEWORKER_ROWS, flagged_limit: int = FLAGGED_LIMIT) -> Coverage:
+    """Reached / tried but not reached / not yet tried, from the summary rows: three queries (four
+    with the households flagged for a visit). `caseworker_rows` bounds the by-caseworker table to the
+    caseworkers with the most left to do (None: all of them; a township has hundreds)."""
+    tallies = list(_tallies_for(user, campaign).values_list(
+        "region_code", "caseworker_id", "caseworker__display_name", "caseworker__username",
+        "total", "reached", "tried", "flagged"))
+    villages = dict(Region.objects.filter(code__in={t[0] for t in tallies}).values_list("code", "name"))
     total = CoverageRow(key="", label="")
     by_village: dict[str, CoverageRow] = {}
     by_caseworker: dict[int | None, CoverageRow] = {}
-    for tally in tallies:
-        total.add(tally)
-        by_village.setdefault(tally.region_code, CoverageRow(tally.region_code, villages.get(tally.region_code,
-                                                                                                  tally.region_code))).add(tally)
-        by_caseworker.setdefault(tally.caseworker_id, CoverageRow(str(tally.caseworker_id or ""),
-                                                                 str(tally.caseworker or "—"))).add(tally)
+    for code, caseworker_id, display_name, username, *counts in tallies:
+        total.add(*counts)
+        village = by_village.get(code)
+        if village is None:
+            village = by_village[code] = CoverageRow(code, villages.get(code, code))
+        village.add(*counts)
+        worker = by_caseworker.get(caseworker_id)
+        if worker is None:
+            worker = by_caseworker[caseworker_id] = CoverageRow(str(caseworker_id or ""),
+                                                               display_name or username or "—")
+        worker.add(*counts)
     flagged = []
-    if with_flagged:
+    if with_flagged and total.flagged:
         rows = FollowUp.objects.visible_to(user).filter(campaign=campaign, status=FollowUpStatus.DUE,
                                                          tries__gte=TRIES_BEFORE_VISIT)
         flagged = list(rows.select_related("household", "household__region", "household__caseworker")
-                       .order_by("region_code", "household__number")[:FLAGGED_LIMIT])
+                       .only("id", "household_id", "tries", "status", "region_code", "household__id",
+                             "household__number", "household__head_name", "household__region_id",
+                             "household__caseworker_id", "household__region__code", "household__region__name",
+                             "household__caseworker__id", "household__caseworker__username",
+                             "household__caseworker__display_name")
+                       .order_by("region_code", "household__number")[:flagged_limit])
+    workers = sorted(by_caseworker.values(), key=lambda row: (-row.not_tried - row.tried, row.label))
     return Coverage(
         campaign=campaign, total=total,
         by_village=sorted(by_village.values(), key=lambda row: row.key),
-        by_caseworker=sorted(by_caseworker.values(), key=lambda row: (-row.not_tried - row.tried, row.label)),
+        by_caseworker=workers[:caseworker_rows] if caseworker_rows is not None else workers,
+        caseworkers=len(workers),
         flagged=flagged,
     )
 

@@ -198,7 +198,9 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = queries.campaign_get(request.user, pk)
-    coverage = queries.campaign_coverage(request.user, campaign)
+    all_caseworkers = request.GET.get("caseworkers") == "all"
+    coverage = queries.campaign_coverage(request.user, campaign,
+                                         caseworker_rows=None if all_caseworkers else queries.CASEWORKER_ROWS)
     return render(request, "casework/campaign_detail.html", {
         "campaign": campaign, "coverage": coverage, "day": timezone.localdate(),
         "extend_form": ExtendForm(initial={"end": campaign.end}),
