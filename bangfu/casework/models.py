@@ -236,7 +236,11 @@ class HouseholdCase(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["region_code", "all_ok"], name="case_region_all_ok")]
+        indexes = [
+            models.Index(fields=["region_code", "all_ok"], name="case_region_all_ok"),
+            # The overview's first page of households with a condition not met, in village order.
+            models.Index(fields=["all_ok", "region_code", "household"], name="case_not_met"),
+        ]
 
 
 class AssessmentTally(models.Model):

@@ -242,11 +242,12 @@ def assessment_overview(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.view")
     category = request.GET.get("category", "")
     category = category if category in household_choices.Category.values else ""
-    overview = queries.assessment_overview(request.user, request.GET.get("area", ""), category)
-    villages = (list(region_queries.villages_within(request.user.scope).only("code", "name")[:500])
-                if request.user.role != Role.CASEWORKER else [])
+    overview = queries.assessment_overview(request.user, request.GET.get("area", ""), category,
+                                           after=request.GET.get("after", ""))
+    areas = (queries.area_choices(request.user, overview.area.code if overview.area else "")
+             if request.user.role != Role.CASEWORKER else [])
     return render(request, "casework/assessments.html", {
-        "overview": overview, "villages": villages, "category": category,
+        "overview": overview, "areas": areas, "category": category,
         "categories": household_choices.Category.choices,
     })
 

@@ -25,3 +25,10 @@ def condition_label(name: str) -> str:
 @register.filter
 def percent(part, whole) -> int:
     return round(100 * (part or 0) / whole) if whole else 0
+
+
+@register.filter
+def household_link(pattern: str, pk) -> str:
+    """The URL of household `pk` from the one of household 0 (reversed once for a whole list)."""
+    head, _sep, tail = pattern.rpartition("/0/")
+    return f"{head}/{pk}/{tail}"
