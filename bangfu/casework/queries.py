@@ -328,7 +328,8 @@ def assessment_overview(user: User, area_code: str = "", category: str = "", aft
         by_part.append(counted)
     # Households whose latest assessment found a condition not met, by village and id (the index
     # case_not_met serves filter and order, so the first page is read, not the area).
-    not_met_qs = cases.filter(all_ok=False)
+    # all_ok IN (false), not NOT all_ok (how Django writes =False): an equality, so the index serves it.
+    not_met_qs = cases.filter(all_ok__in=[False])
     not_met = list((not_met_qs.filter(_not_met_after(after)) if after else not_met_qs)
                    .select_related("household", "household__region", "assessment")
                    .only(*NOT_MET_COLUMNS).order_by("region_code", "household_id")[:NOT_MET_LIMIT + 1])
