@@ -33,6 +33,8 @@ from bangfu.regions.models import Region
 GET_POST = require_http_methods(["GET", "POST"])
 # Rows of each section of the worklist page (the printable list and ?all=1 show up to SECTION_LIMIT).
 WORKLIST_PAGE_ROWS = 30
+# Caseworkers a page of the office's view of their day (a township has hundreds).
+WORKLISTS_PAGE_ROWS = 50
 
 
 def _caseworker_for(request: HttpRequest, user_id: int | None) -> User:
@@ -82,19 +84,29 @@ def worklist_print(request: HttpRequest, user_id: int | None = None) -> HttpResp
 @login_required
 @require_http_methods(["GET"])
 def worklists(request: HttpRequest) -> HttpResponse:
-    """The office's view: each caseworker of its area with what is open today (two queries)."""
+    """The office's view: each caseworker of its area with what is open today, a page of them at a
+    time (two queries, whatever the number of caseworkers)."""
     require(request.user, "worklist.view_others")
     day = timezone.localdate()
+    page = request.GET.get("page", "1")
+    page = max(int(page), 1) if page.isdigit() and len(page) < 6 else 1
+    start = (page - 1) * WORKLISTS_PAGE_ROWS
     caseworkers = list(caseworkers_near(request.user.scope).select_related("region")
-                       .order_by("region_id", "display_name", "username")[:500])
+                       .only("id", "username", "display_name", "role", "region_id", "region__code", "region__name")
+                       .order_by("region_id", "display_name", "username", "pk")[start:start + WORKLISTS_PAGE_ROWS + 1])
+    more = len(caseworkers) > WORKLISTS_PAGE_ROWS
+    caseworkers = caseworkers[:WORKLISTS_PAGE_ROWS]
     counts = {
         row["household__caseworker"]: row for row in
-        FollowUp.objects.visible_to(request.user).filter(status=FollowUpStatus.DUE, due__lte=day)
+        FollowUp.objects.visible_to(request.user)
+        .filter(status=FollowUpStatus.DUE, due__lte=day, household__caseworker__in=[c.pk for c in caseworkers])
         .values("household__caseworker").annotate(
             overdue=Count("pk", filter=Q(due__lt=day)), today=Count("pk", filter=Q(due=day)))
-    }
+    } if caseworkers else {}
     rows = [(c, counts.get(c.pk, {}).get("overdue", 0), counts.get(c.pk, {}).get("today", 0)) for c in caseworkers]
-    return render(request, "casework/worklists.html", {"rows": rows, "day": day})
+    return render(request, "casework/worklists.html", {
+        "rows": rows, "day": day, "page": page, "previous": page - 1, "next": page + 1 if more else 0,
+    })
 
 
 @login_required

@@ -288,3 +288,21 @@ def test_county_overview_is_by_township_and_pages_through_households_not_met(cli
     _n, html = _queries(client, url, after=first.not_met_next)
     assert "缺米poor_b" in html and "缺米poor_a" not in html
     assert queries.assessment_overview(personas["county"], after="junk").not_met_count == 3
+
+
+def test_caseworkers_day_comes_a_page_at_a_time(client, personas, casework, monkeypatch):
+    from bangfu.casework import views
+
+    _campaign(personas)
+    monkeypatch.setattr(views, "WORKLISTS_PAGE_ROWS", 1)
+    client.force_login(personas["office"])
+    url = reverse("casework:worklists")
+    n, first = _queries(client, url)
+    assert "?page=2" in first and "?page=0" not in first
+    _n, second = _queries(client, url, page="2")
+    links = [reverse("casework:worklist_of", args=[personas[k].pk]) for k in ("caseworker_a", "caseworker_b")]
+    assert sum(link in first for link in links) == 1 and sum(link in second for link in links) == 1
+    assert "?page=1" in second
+    # session, user, a page of caseworkers, their open follow-ups, unread count, area
+    assert n == 6
+    assert client.get(url, {"page": "x"}).status_code == 200
