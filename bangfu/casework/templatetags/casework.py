@@ -28,7 +28,8 @@ def percent(part, whole) -> int:
 
 
 @register.filter
-def household_link(pattern: str, pk) -> str:
-    """The URL of household `pk` from the one of household 0 (reversed once for a whole list)."""
+def with_id(pattern: str, pk) -> str:
+    """The URL of object `pk` from the one reversed for id 0: {% url 'households:detail' 0 as u %}
+    once, then {{ u|with_id:row.household_id }} a row (reversing costs as much as a row's text)."""
     head, _sep, tail = pattern.rpartition("/0/")
     return f"{head}/{pk}/{tail}"
