@@ -119,7 +119,7 @@ def campaign_coverage(request, id: int = Path(..., ge=1, le=MAX_ID)):
     and the households not reached after 3 tries (a home visit is needed)."""
     require(request.auth, "campaign.view")
     campaign = queries.campaign_get(request.auth, id)
-    coverage = queries.campaign_coverage(request.auth, campaign)
+    coverage = queries.campaign_coverage(request.auth, campaign, caseworker_rows=None, flagged_limit=100)
     return {
         "campaign": campaign.pk, "total": _counts(coverage.total),
         "by_village": [{"key": r.key, "name": r.label, **_counts(r)} for r in coverage.by_village],

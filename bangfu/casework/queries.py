@@ -11,6 +11,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 
 from bangfu.accounts.models import Role, User
+from bangfu.casework.forms import CONDITION_LABELS
 from bangfu.casework.models import (
     CONDITIONS,
     TRIES_BEFORE_VISIT,
@@ -28,8 +29,9 @@ from bangfu.core.codes import prefix_q
 from bangfu.households.models import Household, HouseholdCategory
 from bangfu.regions.models import Level, Region
 
-FLAGGED_LIMIT = 100
-NOT_MET_LIMIT = 50
+FLAGGED_LIMIT = 30
+CASEWORKER_ROWS = 30
+NOT_MET_LIMIT = 20
 
 
 def _ancestors(code: str) -> list[str]:
@@ -78,7 +80,7 @@ def campaigns_visible(user: User) -> QuerySet[Campaign]:
 
 
 def campaign_get(user: User, pk: int) -> Campaign:
-    campaign = campaigns_visible(user).select_related("created_by").filter(pk=pk).first()
+    campaign = campaigns_visible(user).filter(pk=pk).first()
     if campaign is None:
         raise Http404("no such campaign")
     return campaign
@@ -101,11 +103,11 @@ class CoverageRow:
     def percent(self) -> int:
         return round(100 * self.reached / self.total) if self.total else 0
 
-    def add(self, tally: CoverageTally) -> None:
-        self.total += tally.total
-        self.reached += tally.reached
-        self.tried += tally.tried
-        self.flagged += tally.flagged
+    def add(self, total: int, reached: int, tried: int, flagged: int) -> None:
+        self.total += total
+        self.reached += reached
+        self.tried += tried
+        self.flagged += flagged
 
 
 @dataclass
@@ -114,6 +116,7 @@ class Coverage:
     total: CoverageRow
     by_village: list[CoverageRow]
     by_caseworker: list[CoverageRow]
+    caseworkers: int = 0  # rows of the by-caseworker table before it was cut
     flagged: list[FollowUp] = field(default_factory=list)
     tries_before_visit: int = TRIES_BEFORE_VISIT
 
@@ -127,29 +130,46 @@ def _tallies_for(user: User, campaign: Campaign) -> QuerySet[CoverageTally]:
     return tallies
 
 
-def campaign_coverage(user: User, campaign: Campaign, *, with_flagged: bool = True) -> Coverage:
-    """Reached / tried but not reached / not yet tried, from the summary rows: four queries."""
-    tallies = list(_tallies_for(user, campaign).select_related("caseworker"))
-    villages = dict(Region.objects.filter(code__in={t.region_code for t in tallies}).values_list("code", "name"))
+def campaign_coverage(user: User, campaign: Campaign, *, with_flagged: bool = True,
+                      caseworker_rows: int | None = CASEWORKER_ROWS, flagged_limit: int = FLAGGED_LIMIT) -> Coverage:
+    """Reached / tried but not reached / not yet tried, from the summary rows: three queries (four
+    with the households flagged for a visit). `caseworker_rows` bounds the by-caseworker table to the
+    caseworkers with the most left to do (None: all of them; a township has hundreds)."""
+    tallies = list(_tallies_for(user, campaign).values_list(
+        "region_code", "caseworker_id", "caseworker__display_name", "caseworker__username",
+        "total", "reached", "tried", "flagged"))
+    villages = dict(Region.objects.filter(code__in={t[0] for t in tallies}).values_list("code", "name"))
     total = CoverageRow(key="", label="")
     by_village: dict[str, CoverageRow] = {}
     by_caseworker: dict[int | None, CoverageRow] = {}
-    for tally in tallies:
-        total.add(tally)
-        by_village.setdefault(tally.region_code, CoverageRow(tally.region_code, villages.get(tally.region_code,
-                                                                                                  tally.region_code))).add(tally)
-        by_caseworker.setdefault(tally.caseworker_id, CoverageRow(str(tally.caseworker_id or ""),
-                                                                 str(tally.caseworker or "—"))).add(tally)
+    for code, caseworker_id, display_name, username, *counts in tallies:
+        total.add(*counts)
+        village = by_village.get(code)
+        if village is None:
+            village = by_village[code] = CoverageRow(code, villages.get(code, code))
+        village.add(*counts)
+        worker = by_caseworker.get(caseworker_id)
+        if worker is None:
+            worker = by_caseworker[caseworker_id] = CoverageRow(str(caseworker_id or ""),
+                                                               display_name or username or "—")
+        worker.add(*counts)
     flagged = []
-    if with_flagged:
+    if with_flagged and total.flagged:
         rows = FollowUp.objects.visible_to(user).filter(campaign=campaign, status=FollowUpStatus.DUE,
                                                          tries__gte=TRIES_BEFORE_VISIT)
         flagged = list(rows.select_related("household", "household__region", "household__caseworker")
-                       .order_by("region_code", "household__number")[:FLAGGED_LIMIT])
+                       .only("id", "household_id", "tries", "status", "region_code", "household__id",
+                             "household__number", "household__head_name", "household__region_id",
+                             "household__caseworker_id", "household__region__code", "household__region__name",
+                             "household__caseworker__id", "household__caseworker__username",
+                             "household__caseworker__display_name")
+                       .order_by("region_code", "household__number")[:flagged_limit])
+    workers = sorted(by_caseworker.values(), key=lambda row: (-row.not_tried - row.tried, row.label))
     return Coverage(
         campaign=campaign, total=total,
         by_village=sorted(by_village.values(), key=lambda row: row.key),
-        by_caseworker=sorted(by_caseworker.values(), key=lambda row: (-row.not_tried - row.tried, row.label)),
+        by_caseworker=workers[:caseworker_rows] if caseworker_rows is not None else workers,
+        caseworkers=len(workers),
         flagged=flagged,
     )
 
@@ -188,21 +208,23 @@ class AssessmentRow:
     all_ok: int = 0
     conditions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CONDITIONS, 0))
 
-    def add(self, tally: AssessmentTally) -> None:
-        self.assessed += tally.assessed
-        self.all_ok += tally.all_ok
-        for name in CONDITIONS:
-            self.conditions[name] += getattr(tally, name)
+
+@dataclass
+class Area:
+    code: str
+    name: str
 
 
 @dataclass
 class AssessmentOverview:
-    area: Region | None
+    area: Area | None
     households: int
     total: AssessmentRow
-    by_village: list[AssessmentRow]
+    by_village: list[AssessmentRow]  # one row per township (a county or wider) or per village
     not_met: list[HouseholdCase]
     not_met_count: int
+    by: str = "village"  # what by_village's rows are: "township" or "village"
+    not_met_next: str = ""  # the cursor of the next page of not_met, if there is one
 
     @property
     def not_assessed(self) -> int:
@@ -221,47 +243,116 @@ def area_for(user: User, code: str) -> str:
     return scope
 
 
-def assessment_overview(user: User, area_code: str = "", category: str = "") -> AssessmentOverview:
+def _part_length(area: str) -> int:
+    """The code length of the rows an area's overview is broken down into: townships of a county
+    (or wider), villages of a township; a village is its own row."""
+    return 9 if len(area) < 9 else 12
+
+
+def area_choices(user: User, area: str) -> list[Region]:
+    """The areas the overview can be narrowed to: the townships of a county and the villages of
+    the township chosen (or of the user's own township); one query."""
+    scope = user.scope
+    if len(scope) >= 12:
+        return []
+    if len(scope) >= 9:
+        wanted = Q(level=Level.VILLAGE) & prefix_q("code", scope)
+    else:
+        wanted = Q(level=Level.TOWNSHIP) & prefix_q("code", scope)
+        if len(area) >= 9:
+            wanted |= Q(level=Level.VILLAGE) & prefix_q("code", area[:9])
+    return list(Region.objects.filter(wanted).only("code", "name", "level").order_by("code")[:500])
+
+
+NOT_MET_COLUMNS = (
+    "household_id", "region_code", "assessed_on", "all_ok", "assessment_id",
+    "household__id", "household__number", "household__head_name", "household__region_id",
+    "household__region__code", "household__region__name",
+    "assessment__id", "assessment__supplies_ok", "assessment__prevention_ok", "assessment__medical_access_ok",
+    "assessment__living_ok", "assessment__notes",
+)
+
+
+def _not_met_after(cursor: str) -> Q:
+    """Rows after a "region code:household id" cursor in the list's order (nothing for a bad one)."""
+    code, _sep, pk = cursor.partition(":")
+    if not (code.isdigit() and pk.isdigit()):
+        return Q()
+    return Q(region_code__gt=code) | Q(region_code=code, household_id__gt=int(pk))
+
+
+def assessment_overview(user: User, area_code: str = "", category: str = "", after: str = "") -> AssessmentOverview:
     """How many households meet each condition as of their latest assessment, from the summary rows,
-    and which do not (each linked): a fixed number of queries."""
+    and which do not (each linked): a fixed number of queries, none of which reads more than the
+    area's tally rows or the first page of households not met, except the count of households."""
     area = area_for(user, area_code)
+    part = _part_length(area)
     households = Household.objects.visible_to(user)
+    cases = HouseholdCase.objects.all()
     tallies = AssessmentTally.objects.all()
-    cases = HouseholdCase.objects.filter(household__in=households)
+    own_only = user.role == Role.CASEWORKER
+    if own_only:
+        cases = cases.filter(household__in=households)
     if area:
-        households = households.filter(prefix_q("region_code", area))
+        # The scope door already limits office and county users to their area (a prefix of it).
+        if area != user.scope or own_only:
+            households = households.filter(prefix_q("region_code", area))
         tallies = tallies.filter(prefix_q("region_code", area))
         cases = cases.filter(prefix_q("region_code", area))
     if category:
         in_category = HouseholdCategory.objects.filter(category=category).values("household_id")
         households = households.filter(pk__in=in_category)
         cases = cases.filter(household_id__in=in_category)
-    if user.role == Role.CASEWORKER or category:
+    counts = {"assessed": Sum("assessed"), "all_ok": Sum("all_ok"), **{n: Sum(n) for n in CONDITIONS}}
+    if own_only or category:
         # A caseworker sees their own households, not the village's tally; a category is counted
         # from the households' summary rows (one grouped read of the area's rows).
-        grouped = (cases.filter(assessment__isnull=False).annotate(village=Substr("region_code", 1, 12))
-                   .values("village").annotate(assessed=Count("pk"), all_ok=Count("pk", filter=Q(all_ok=True)),
-                                               **{n: Count("pk", filter=Q(**{n: True})) for n in CONDITIONS}))
-        tally_list = [AssessmentTally(region_code=row.pop("village"), **row) for row in grouped]
+        grouped = (cases.filter(assessment__isnull=False).annotate(part=Substr("region_code", 1, part))
+                   .values("part").annotate(assessed=Count("pk"), all_ok=Count("pk", filter=Q(all_ok=True)),
+                                            **{n: Count("pk", filter=Q(**{n: True})) for n in CONDITIONS}))
     else:
-        tally_list = list(tallies)
-    names = dict(Region.objects.filter(code__in={t.region_code for t in tally_list} | ({area} if area else set()))
+        # One grouped read of the villages' tally rows (a county has a few hundred).
+        grouped = (tallies.annotate(part=Substr("region_code", 1, part)).values("part").annotate(**counts)
+                   .order_by("part"))
+    parts = list(grouped)
+    names = dict(Region.objects.filter(code__in={row["part"] for row in parts} | ({area} if area else set()))
                  .values_list("code", "name"))
     total = AssessmentRow(area, names.get(area, ""))
-    by_village: dict[str, AssessmentRow] = {}
-    for tally in tally_list:
-        total.add(tally)
-        by_village.setdefault(tally.region_code, AssessmentRow(tally.region_code, names.get(tally.region_code,
-                                                                                            tally.region_code))).add(tally)
-    not_met_qs = cases.filter(all_ok=False)
-    not_met = list(not_met_qs.select_related("household", "household__region", "assessment")
-                   .order_by("region_code", "household__number")[:NOT_MET_LIMIT])
-    not_met_count = len(not_met) if len(not_met) < NOT_MET_LIMIT else not_met_qs.count()
+    by_part: list[AssessmentRow] = []
+    for row in parts:
+        code = row.pop("part")
+        counted = AssessmentRow(code, names.get(code, code), assessed=row["assessed"] or 0, all_ok=row["all_ok"] or 0,
+                                conditions={n: row[n] or 0 for n in CONDITIONS})
+        total.assessed += counted.assessed
+        total.all_ok += counted.all_ok
+        for name in CONDITIONS:
+            total.conditions[name] += counted.conditions[name]
+        by_part.append(counted)
+    # Households whose latest assessment found a condition not met, by village and id (the index
+    # case_not_met serves filter and order, so the first page is read, not the area).
+    # all_ok IN (false), not NOT all_ok (how Django writes =False): an equality, so the index serves it.
+    not_met_qs = cases.filter(all_ok__in=[False])
+    not_met = list((not_met_qs.filter(_not_met_after(after)) if after else not_met_qs)
+                   .select_related("household", "household__region", "assessment")
+                   .only(*NOT_MET_COLUMNS).order_by("region_code", "household_id")[:NOT_MET_LIMIT + 1])
+    more = len(not_met) > NOT_MET_LIMIT
+    not_met = not_met[:NOT_MET_LIMIT]
+    if not more and not after:
+        not_met_count = len(not_met)
+    elif own_only or category:
+        not_met_count = not_met_qs.count()
+    else:
+        not_met_count = total.assessed - total.all_ok  # a tally's assessed households not all met
+    labels = {name: str(label) for name, label in CONDITION_LABELS.items()}
+    for case in not_met:
+        notes = case.assessment.notes or {}
+        case.failing = [(labels[n], notes.get(n, "")) for n in CONDITIONS if not getattr(case.assessment, n)]
     return AssessmentOverview(
-        area=Region.objects.filter(code=area).first() if area else None,
+        area=Area(area, names.get(area, area)) if area else None,
         households=households.count(), total=total,
-        by_village=sorted(by_village.values(), key=lambda row: row.code),
-        not_met=not_met, not_met_count=not_met_count,
+        by_village=sorted(by_part, key=lambda row: row.code),
+        not_met=not_met, not_met_count=not_met_count, by="township" if part == 9 else "village",
+        not_met_next=f"{not_met[-1].region_code}:{not_met[-1].household_id}" if more else "",
     )
 
 

@@ -2,7 +2,7 @@
 schedule with their assessments, the summary rows, a running campaign in the first township with
 most of its calls made, and the due follow-ups of today. Deterministic for a seed.
 
-Bypasses the per-contact service for speed (bulk inserts in one transaction) but writes what it
+Bypasses the per-contact service for speed (bangfu.core.bulk inserts in one transaction) but writes what it
 writes: contacts with their day and region code, assessments, the households' summary rows, the
 villages' assessment tallies, campaign follow-ups and their coverage tallies."""
 
@@ -30,6 +30,7 @@ from bangfu.casework.models import (
     HouseholdCase,
     NotReachedReason,
 )
+from bangfu.core import bulk
 from bangfu.core.codes import prefix_q
 from bangfu.households.models import Household, HouseholdCategory
 
@@ -95,7 +96,7 @@ def synth_casework(*, county_code: str, seed: int = 1, days: int = 365, today: d
                 plans.append((contact, ok, rng.choice(CONDITIONS)))
                 day += dt.timedelta(days=interval if reached else 1)
             result.households += 1
-        Contact.objects.bulk_create(contacts, batch_size=2000)
+        bulk.insert(Contact, contacts)
         assessments = []
         latest: dict[int, tuple[Contact, Assessment | None]] = {}
         last_reached: dict[int, dt.date] = {}
@@ -113,7 +114,7 @@ def synth_casework(*, county_code: str, seed: int = 1, days: int = 365, today: d
                 last_reached[contact.household_id] = contact.day
             previous = latest.get(contact.household_id)
             latest[contact.household_id] = (contact, assessment or (previous[1] if previous else None))
-        Assessment.objects.bulk_create(assessments, batch_size=2000)
+        bulk.insert(Assessment, assessments)
         cases = []
         for household_id, code, _caseworker in chunk:
             contact, assessment = latest.get(household_id, (None, None))
@@ -174,7 +175,7 @@ def _campaign(county_code: str, *, seed: int, today: dt.date) -> tuple[int, int,
         row.tries = tries
         if reached:
             row.status = FollowUpStatus.DONE
-    Contact.objects.bulk_create(contacts, batch_size=2000)
+    bulk.insert(Contact, contacts)
     by_household = {c.household_id: c for c in contacts if c.reached}
     for row in rows:
         if row.status == FollowUpStatus.DONE:

@@ -32,6 +32,10 @@ from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
 
 GET_POST = require_http_methods(["GET", "POST"])
+# Rows of each section of the worklist page (the printable list and ?all=1 show up to SECTION_LIMIT).
+WORKLIST_PAGE_ROWS = 30
+# Caseworkers a page of the office's view of their day (a township has hundreds).
+WORKLISTS_PAGE_ROWS = 50
 
 
 def _caseworker_for(request: HttpRequest, user_id: int | None) -> User:
@@ -57,9 +61,14 @@ def worklist(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     caseworker = _caseworker_for(request, user_id)
     day = timezone.localdate()
     sections = worklist_for(caseworker, day)
+    show_all = request.GET.get("all") == "1"
+    if not show_all:
+        # A phone screen: the first rows of each section, most urgent first; the rest on request.
+        for section in sections:
+            section.items = section.items[:WORKLIST_PAGE_ROWS]
     return render(request, "casework/worklist.html", {
         "caseworker": caseworker, "own": caseworker.pk == request.user.pk, "day": day, "sections": sections,
-        "total": sum(section.count for section in sections),
+        "total": sum(section.count for section in sections), "show_all": show_all,
     })
 
 
@@ -112,19 +121,29 @@ def village_print(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def worklists(request: HttpRequest) -> HttpResponse:
-    """The office's view: each caseworker of its area with what is open today (two queries)."""
+    """The office's view: each caseworker of its area with what is open today, a page of them at a
+    time (two queries, whatever the number of caseworkers)."""
     require(request.user, "worklist.view_others")
     day = timezone.localdate()
+    page = request.GET.get("page", "1")
+    page = max(int(page), 1) if page.isdigit() and len(page) < 6 else 1
+    start = (page - 1) * WORKLISTS_PAGE_ROWS
     caseworkers = list(caseworkers_near(request.user.scope).select_related("region")
-                       .order_by("region_id", "display_name", "username")[:500])
+                       .only("id", "username", "display_name", "role", "region_id", "region__code", "region__name")
+                       .order_by("region_id", "display_name", "username", "pk")[start:start + WORKLISTS_PAGE_ROWS + 1])
+    more = len(caseworkers) > WORKLISTS_PAGE_ROWS
+    caseworkers = caseworkers[:WORKLISTS_PAGE_ROWS]
     counts = {
         row["household__caseworker"]: row for row in
-        FollowUp.objects.visible_to(request.user).filter(status=FollowUpStatus.DUE, due__lte=day)
+        FollowUp.objects.visible_to(request.user)
+        .filter(status=FollowUpStatus.DUE, due__lte=day, household__caseworker__in=[c.pk for c in caseworkers])
         .values("household__caseworker").annotate(
             overdue=Count("pk", filter=Q(due__lt=day)), today=Count("pk", filter=Q(due=day)))
-    }
+    } if caseworkers else {}
     rows = [(c, counts.get(c.pk, {}).get("overdue", 0), counts.get(c.pk, {}).get("today", 0)) for c in caseworkers]
-    return render(request, "casework/worklists.html", {"rows": rows, "day": day})
+    return render(request, "casework/worklists.html", {
+        "rows": rows, "day": day, "page": page, "previous": page - 1, "next": page + 1 if more else 0,
+    })
 
 
 @login_required
@@ -228,7 +247,9 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = queries.campaign_get(request.user, pk)
-    coverage = queries.campaign_coverage(request.user, campaign)
+    all_caseworkers = request.GET.get("caseworkers") == "all"
+    coverage = queries.campaign_coverage(request.user, campaign,
+                                         caseworker_rows=None if all_caseworkers else queries.CASEWORKER_ROWS)
     return render(request, "casework/campaign_detail.html", {
         "campaign": campaign, "coverage": coverage, "day": timezone.localdate(),
         "extend_form": ExtendForm(initial={"end": campaign.end}),
@@ -270,11 +291,12 @@ def assessment_overview(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.view")
     category = request.GET.get("category", "")
     category = category if category in household_choices.Category.values else ""
-    overview = queries.assessment_overview(request.user, request.GET.get("area", ""), category)
-    villages = (list(region_queries.villages_within(request.user.scope).only("code", "name")[:500])
-                if request.user.role != Role.CASEWORKER else [])
+    overview = queries.assessment_overview(request.user, request.GET.get("area", ""), category,
+                                           after=request.GET.get("after", ""))
+    areas = (queries.area_choices(request.user, overview.area.code if overview.area else "")
+             if request.user.role != Role.CASEWORKER else [])
     return render(request, "casework/assessments.html", {
-        "overview": overview, "villages": villages, "category": category,
+        "overview": overview, "areas": areas, "category": category,
         "categories": household_choices.Category.choices,
     })
 

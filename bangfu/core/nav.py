@@ -3,10 +3,12 @@ links without touching the base template."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from django.apps import apps
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.module_loading import import_string
 
 
@@ -53,19 +55,30 @@ def _declared() -> list[NavItem]:
     return sorted(items, key=lambda item: item.order)
 
 
-def nav_links(user, view_name: str | None) -> list[NavLink]:
-    """The entries this user may follow, marking the one the current view belongs to."""
-    # Imported here: apps.py files import this module while the app registry is still loading.
-    from bangfu.accounts.permissions import can
+@lru_cache(maxsize=256)
+def _links_for(role: str, view_name: str | None, language: str | None, urlconf,
+               prefix: str) -> tuple[tuple[NavItem, NavLink], ...]:
+    """The menu of a role on a view: the same for every user of that role, so built (permission
+    checks, reversed URLs, translated labels) once per process rather than on every page."""
+    from bangfu.accounts.permissions import PERMISSIONS
 
-    items = [item for item in _declared() if can(user, item.permission)]
+    items = [item for item in _declared() if role in PERMISSIONS[item.permission]]
     current = next((item for item in items if item.url_name == view_name), None)
     if current is None and view_name:
         namespace = view_name.rpartition(":")[0]
         current = next((item for item in items if view_name in item.also_current
                         or f"{namespace}:*" in item.also_current), None)
-    return [NavLink(label=str(item.label), href=reverse(item.url_name), current=item is current,
-                    badge=import_string(item.badge)(user) if item.badge else 0, more=item.more) for item in items]
+    return tuple((item, NavLink(label=str(item.label), href=reverse(item.url_name), current=item is current,
+                                   more=item.more))
+                 for item in items)
+
+
+def nav_links(user, view_name: str | None) -> list[NavLink]:
+    """The entries this user may follow, marking the one the current view belongs to."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    links = _links_for(user.role, view_name, get_language(), get_urlconf(), get_script_prefix())
+    return [replace(link, badge=import_string(item.badge)(user)) if item.badge else link for item, link in links]
 
 
 def nav_menu(user, view_name: str | None) -> NavMenu:

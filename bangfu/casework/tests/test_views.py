@@ -218,3 +218,91 @@ def test_schedules_page_is_the_offices(client, personas, casework):
     data["monitored_days"] = "10"
     assert client.post(reverse("casework:schedules"), data).status_code == 302
     assert list(Schedule.objects.values_list("category", "interval_days")) == [("monitored", 10)]
+
+
+def _queries(client, url, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def test_worklist_page_shows_the_first_rows_and_all_on_request(client, personas, casework, monkeypatch):
+    from bangfu.casework import views
+
+    _campaign(personas)
+    monkeypatch.setattr(views, "WORKLIST_PAGE_ROWS", 1)
+    client.force_login(personas["caseworker_a"])
+    n, html = _queries(client, reverse("casework:worklist"))
+    assert html.count('class="log-button"') == 1 and "?all=1#section-" in html
+    # session, user, emergency checks, needs, follow-ups, their categories, deliveries, unread count, area
+    assert n == 9
+    _n, html = _queries(client, reverse("casework:worklist"), all="1")
+    assert html.count('class="log-button"') == 3 and "?all=1#section-" not in html
+
+
+def test_coverage_page_shows_the_caseworkers_with_most_left_and_all_on_request(client, personas, casework, log,
+                                                                              monkeypatch):
+    from bangfu.casework import queries
+
+    campaign = _campaign(personas)
+    log(personas["caseworker_b"], casework["poor_b"], campaign=campaign)
+    monkeypatch.setattr(queries, "CASEWORKER_ROWS", 1)
+    client.force_login(personas["office"])
+    url = reverse("casework:campaign_detail", args=[campaign.pk])
+    n, html = _queries(client, url)
+    assert str(personas["caseworker_a"]) in html and str(personas["caseworker_b"]) not in html  # b is done
+    assert "caseworkers=all" in html
+    # session, user, campaign, tallies, village names, unread count, area (nobody flagged: no list read)
+    assert n == 7
+    for _ in range(3):
+        log(personas["caseworker_a"], casework["elderly_a"], reached=False, campaign=campaign)
+    n, html = _queries(client, url, caseworkers="all")
+    assert str(personas["caseworker_b"]) in html and casework["elderly_a"].head_name in html
+    assert n == 8
+
+
+def test_county_overview_is_by_township_and_pages_through_households_not_met(client, personas, casework, log,
+                                                                           monkeypatch):
+    from bangfu.casework import queries
+
+    for key in ("poor_a", "elderly_a", "poor_b"):
+        log(personas["caseworker_a"] if key != "poor_b" else personas["caseworker_b"], casework[key],
+            assessment={**ALL_MET, "supplies_ok": False, "supplies_ok_note": f"缺米{key}"})
+    log(personas["caseworker_a"], casework["monitored_a"])
+    overview = queries.assessment_overview(personas["county"])
+    assert overview.by == "township"
+    assert [(row.code, row.assessed, row.all_ok) for row in overview.by_village] == [(TOWNSHIP, 4, 1)]
+    assert (overview.households, overview.not_met_count) == (4, 3)
+    assert queries.assessment_overview(personas["office"]).by == "village"
+    monkeypatch.setattr(queries, "NOT_MET_LIMIT", 2)
+    client.force_login(personas["county"])
+    url = reverse("casework:assessments")
+    n, html = _queries(client, url)
+    # session, user, tallies by township, names, first page of households not met, household count,
+    # areas to choose, unread count, area
+    assert n == 9
+    assert "缺米poor_a" in html and "缺米elderly_a" in html and "缺米poor_b" not in html
+    first = queries.assessment_overview(personas["county"])
+    assert first.not_met_count == 3 and first.not_met_next
+    _n, html = _queries(client, url, after=first.not_met_next)
+    assert "缺米poor_b" in html and "缺米poor_a" not in html
+    assert queries.assessment_overview(personas["county"], after="junk").not_met_count == 3
+
+
+def test_caseworkers_day_comes_a_page_at_a_time(client, personas, casework, monkeypatch):
+    from bangfu.casework import views
+
+    _campaign(personas)
+    monkeypatch.setattr(views, "WORKLISTS_PAGE_ROWS", 1)
+    client.force_login(personas["office"])
+    url = reverse("casework:worklists")
+    n, first = _queries(client, url)
+    assert "?page=2" in first and "?page=0" not in first
+    _n, second = _queries(client, url, page="2")
+    links = [reverse("casework:worklist_of", args=[personas[k].pk]) for k in ("caseworker_a", "caseworker_b")]
+    assert sum(link in first for link in links) == 1 and sum(link in second for link in links) == 1
+    assert "?page=1" in second
+    # session, user, a page of caseworkers, their open follow-ups, unread count, area
+    assert n == 6
+    assert client.get(url, {"page": "x"}).status_code == 200
