@@ -8,11 +8,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from bangfu.accounts.models import User
+from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import require
 from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
 from bangfu.emergency import queries, services
-from bangfu.emergency.models import Delivery, DeliveryStatus
+from bangfu.emergency.models import OPEN_STATUSES, Delivery, DeliveryStatus
 from bangfu.emergency.schemas import (
     AssignIn,
     CompleteIn,
@@ -153,9 +153,14 @@ def delivery_fail(request, payload: FailIn, id: int = _id("The delivery's id."))
              summary="Try a failed one again")
 def delivery_reopen(request, payload: ReopenIn, id: int = _id("The delivery's id.")):
     """Failed → requested again, or assigned to `caseworker`. Anything but a failed delivery is 422
-    on `status`."""
+    on `status`, except the same request again by whoever tried it again (the same caseworker, or
+    none): it answers 200 unchanged (a retried request from a phone)."""
     user = request.auth
     delivery = queries.delivery_get(user, id)
+    asked_for = payload.caseworker or (user.pk if user.role == Role.CASEWORKER else None)
+    if (delivery.status in OPEN_STATUSES and delivery.reopened_by_id == user.pk
+            and delivery.caseworker_id == asked_for):
+        return delivery_out(delivery)
     services.delivery_reopen(delivery=delivery, actor=user,
                              caseworker=_caseworker(payload.caseworker))
     return delivery_out(queries.delivery_get(user, id))

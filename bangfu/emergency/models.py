@@ -87,6 +87,9 @@ class Delivery(models.Model):
                                 related_name="+", verbose_name=_("done by"))
     received_by = models.CharField(_("received by"), max_length=50, blank=True)
     failure_reason = models.CharField(_("reason it failed"), max_length=200, blank=True)
+    # Who last tried it again after it failed: a retried "try again" from a phone answers as the first.
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", editable=False)
     # The ledger line that took the goods out of stock, once delivered.
     stock_move = models.OneToOneField("supplies.StockMove", on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="delivery", editable=False)

@@ -329,9 +329,10 @@ def delivery_reopen(*, delivery: Delivery, actor: User, caseworker: User | None 
     delivery.assigned_at = timezone.now() if caseworker else None
     delivery.failure_reason, delivery.done_at, delivery.done_by = "", None, None
     delivery.priority, delivery.priority_reasons = bool(reasons), reasons
+    delivery.reopened_by = actor
     delivery.version += 1
     delivery.save(update_fields=["status", "caseworker", "assigned_at", "failure_reason", "done_at", "done_by",
-                                 "priority", "priority_reasons", "version"])
+                                 "priority", "priority_reasons", "reopened_by", "version"])
     _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
             message=_("Tried again after it failed: %(reason)s") % {"reason": failed_because})
     return delivery

@@ -102,9 +102,28 @@ def test_the_api_tries_it_again(failed, personas, make_household):
     assert ApiClient(personas["county"]).post(f"/api/deliveries/{failed.pk}/reopen", {}).status_code == 403
     response = ApiClient(personas["caseworker_a"]).post(f"/api/deliveries/{failed.pk}/reopen", {})
     assert response.status_code == 200 and response.json()["status"] == "assigned"
+    before = _state(failed)
     again = ApiClient(personas["caseworker_a"]).post(f"/api/deliveries/{failed.pk}/reopen", {})
-    assert again.status_code == 422 and "status" in again.json()["errors"]
+    assert again.status_code == 200 and again.json() == response.json()  # a retry: answered as the first time
+    assert _state(failed) == before
+    # Someone else asking to try an open one again is refused, as is a different request.
+    refused = ApiClient(personas["office"]).post(f"/api/deliveries/{failed.pk}/reopen", {})
+    assert refused.status_code == 422 and "status" in refused.json()["errors"]
+    assert _state(failed) == before
     other = make_household(VILLAGE_B, caseworker=personas["caseworker_b"])
     delivery = delivery_create(household=other, kind="errand", description="买药", actor=personas["caseworker_b"])
     delivery_fail(delivery=delivery, reason="药店缺货", actor=personas["caseworker_b"])
     assert ApiClient(personas["caseworker_a"]).post(f"/api/deliveries/{delivery.pk}/reopen", {}).status_code == 404
+
+
+def test_the_office_retrying_a_reopen_with_a_caseworker_is_answered_once(failed, personas):
+    api = ApiClient(personas["office"])
+    worker = personas["caseworker_a"].pk
+    first = api.post(f"/api/deliveries/{failed.pk}/reopen", {"caseworker": worker})
+    assert first.status_code == 200 and first.json()["status"] == "assigned"
+    before = _state(failed)
+    assert api.post(f"/api/deliveries/{failed.pk}/reopen", {"caseworker": worker}).json() == first.json()
+    assert _state(failed) == before
+    other = api.post(f"/api/deliveries/{failed.pk}/reopen", {})  # not the same request: the status says why
+    assert other.status_code == 422 and "status" in other.json()["errors"]
+    assert _state(failed) == before
