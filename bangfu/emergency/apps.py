@@ -25,6 +25,9 @@ class EmergencyConfig(AppConfig):
         WorklistSource("bangfu.emergency.worklist.checks_section", order=10),
         WorklistSource("bangfu.emergency.worklist.deliveries_section", order=50),
     )
+    # A household that changes village (bangfu.households.moves): its checks still to do, returnees,
+    # open deliveries and the summary rows of both villages follow it.
+    household_moves = ("bangfu.emergency.moves.households_moved",)
 
     def ready(self) -> None:
         # The daily check's history names its temperatures (a key that is not a model field).
