@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -146,25 +146,38 @@ class BoardGroup:
 
 @dataclass
 class Board:
-    groups: list[BoardGroup]  # every group of the day, the furthest behind first
+    groups: list[BoardGroup]  # one page of the day's groups, the furthest behind first
+    group_page: Page  # that page of groups (a county has over a thousand caseworkers)
     page: Page | None  # one page of the households not checked yet (of `group`, or of all groups)
     group: BoardGroup | None
 
 
 BOARD_PAGE = 50
+GROUPS_PAGE = 50
 
 
 def check_board(user, day, *, emergency: Emergency | None = None, by: str = "village", group: str = "",
-                page: int | str | None = 1, per_page: int = BOARD_PAGE) -> Board:
-    """The day's checks counted per village (or caseworker), and the households not checked yet,
-    page by page, by village and number. Counts cover every check whatever the size; a page holds
-    `per_page` rows; `page=None`: the counts only. A fixed number of queries (counts, names, the
-    page and its total)."""
+                page: int | str | None = 1, per_page: int = BOARD_PAGE, group_page: int | str | None = 1,
+                groups_per_page: int = GROUPS_PAGE) -> Board:
+    """The day's checks counted per village (or caseworker), a page of groups at a time, the
+    furthest behind first; and the households not checked yet, page by page, by village and number.
+    Counts cover every check whatever the size; `page=None`: the groups only. A fixed number of
+    queries (the groups and their total, their names, the chosen group, the page and its total)."""
     checks = checks_of_day(user, day, emergency=emergency)
     key_field = "household__caseworker_id" if by == "caseworker" else "region_code"
-    counts = list(checks.order_by().values(key_field).annotate(
-        due=Count("pk"), done=Count("pk", filter=Q(status=CheckStatus.DONE))))
-    keys = [row[key_field] for row in counts]
+    counted = (checks.order_by().values(key_field)
+               .annotate(due=Count("pk"), done=Count("pk", filter=Q(status=CheckStatus.DONE)))
+               .annotate(behind=F("due") - F("done")))
+    groups_page = Paginator(counted.order_by("-behind", F(key_field).asc(nulls_last=True)),
+                            groups_per_page).get_page(group_page)
+    chosen_row = None
+    if group:
+        wanted = None if group == "none" else group
+        if by == "caseworker" and wanted is not None and not wanted.isdigit():
+            wanted = -1  # no such caseworker: no group
+        chosen_row = counted.filter(**{key_field: wanted}).order_by(key_field).first()
+    rows = list(groups_page.object_list) + ([chosen_row] if chosen_row else [])
+    keys = [row[key_field] for row in rows]
     if by == "caseworker":
         from bangfu.accounts.models import User
 
@@ -172,15 +185,19 @@ def check_board(user, day, *, emergency: Emergency | None = None, by: str = "vil
     else:
         names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
     names[None] = _("Nobody assigned")
-    groups = [BoardGroup(key=str(row[key_field] or "none"), label=names.get(row[key_field], "—"),
-                         due=row["due"], done=row["done"]) for row in counts]
-    groups.sort(key=lambda g: (g.done - g.due, g.label))
-    chosen = next((g for g in groups if g.key == group), None)
+
+    def as_group(row) -> BoardGroup:
+        return BoardGroup(key=str(row[key_field] or "none"), label=names.get(row[key_field], "—"),
+                          due=row["due"], done=row["done"])
+
+    groups = [as_group(row) for row in groups_page.object_list]
+    groups_page.object_list = groups
+    chosen = as_group(chosen_row) if chosen_row else None
     missing = checks.filter(status=CheckStatus.DUE)
     if chosen is not None:
         missing = missing.filter(**{key_field: None if chosen.key == "none" else chosen.key})
-    return Board(groups=groups, page=None if page is None else Paginator(missing, per_page).get_page(page),
-                 group=chosen)
+    return Board(groups=groups, group_page=groups_page, group=chosen,
+                 page=None if page is None else Paginator(missing, per_page).get_page(page))
 
 
 @dataclass

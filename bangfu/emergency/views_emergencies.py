@@ -89,6 +89,7 @@ def emergency_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "alerts": queries.fever_alerts(user, emergency, today),
         "deliveries": queries.delivery_counts(user), "stock": [line for line in stock if line.quantity or line.outstanding],
         "board": board, "by": by, "base_query": urlencode({"by": by, "emergency": emergency.pk}),
+        "groups_query": urlencode({"by": by, "emergency": emergency.pk}),
         "may_manage": can(user, "emergency.manage") and emergency.status == EmergencyStatus.OPEN,
         "extend_form": ExtendForm(initial={"end": emergency.end}),
     })
@@ -139,12 +140,15 @@ def check_board(request: HttpRequest) -> HttpResponse:
         emergency = queries.emergency_get(request.user, int(request.GET["emergency"]))
     board = queries.check_board(request.user, today, emergency=emergency, by=by,
                                 group=request.GET.get("group", ""), page=request.GET.get("page", 1),
-                                per_page=queries.BOARD_PAGE)
-    params = {"by": by, **({"emergency": emergency.pk} if emergency else {}),
-              **({"group": board.group.key} if board.group else {})}
+                                per_page=queries.BOARD_PAGE, group_page=request.GET.get("groups", 1),
+                                groups_per_page=queries.GROUPS_PAGE)
+    base = {"by": by, **({"emergency": emergency.pk} if emergency else {})}
+    groups = {"groups": board.group_page.number} if board.group_page.number > 1 else {}
+    chosen = {"group": board.group.key} if board.group else {}
     return render(request, "emergency/check_board.html", {
         "board": board, "by": by, "today": today, "emergency": emergency,
-        "page_query": urlencode(params), "base_query": urlencode({k: v for k, v in params.items() if k != "group"}),
+        "page_query": urlencode({**base, **groups, **chosen}), "base_query": urlencode({**base, **groups}),
+        "groups_query": urlencode({**base, **chosen}),
     })
 
 

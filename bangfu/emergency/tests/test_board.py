@@ -94,3 +94,47 @@ def test_scope_of_the_board(client, many, personas):
     client.force_login(personas["outsider_office"])
     html = client.get(reverse("emergencies:checks")).content.decode()
     assert "/emergencies/checks/" not in html.split("<main", 1)[1]
+
+
+def test_the_groups_come_a_page_at_a_time(emergency, make_household, personas, regions):
+    """A county has over a thousand caseworkers: their groups are paged, the furthest behind first,
+    each group on one page only, the chosen group known even when it is on another page."""
+    from conftest import _user
+
+    workers = [_user(f"worker{n}", "caseworker", VILLAGE_A) for n in range(5)]
+    for n, worker in enumerate(workers):
+        for _ in range(n + 1):
+            make_household(caseworker=worker)
+    checks_generate()
+    office, today = personas["office"], shanghai_today()
+    pages = [queries.check_board(office, today, by="caseworker", group_page=number, groups_per_page=2, page=None)
+             for number in (1, 2, 3)]
+    assert [len(p.groups) for p in pages] == [2, 2, 1]
+    assert pages[0].group_page.paginator.count == 5
+    assert [g.key for p in pages for g in p.groups] == [str(w.pk) for w in reversed(workers)]
+    assert [g.due for p in pages for g in p.groups] == [5, 4, 3, 2, 1]
+    far = queries.check_board(office, today, by="caseworker", group=str(workers[0].pk), groups_per_page=2)
+    assert far.group.due == 1 and far.group.label == "worker0" and [c.household.caseworker_id for c in far.page] == [
+        workers[0].pk]
+    assert queries.check_board(office, today, by="caseworker", group="x", groups_per_page=2).group is None
+
+
+def test_the_board_pages_its_groups_in_the_same_queries(client, emergency, make_household, personas, monkeypatch):
+    from conftest import _user
+
+    monkeypatch.setattr(queries, "GROUPS_PAGE", 2)
+    client.force_login(personas["office"])
+    url = reverse("emergencies:checks")
+    make_household(caseworker=personas["caseworker_a"])
+    checks_generate()
+    with CaptureQueriesContext(connection) as few:
+        html = client.get(url, {"by": "caseworker"}).content.decode()
+    assert "groups=2" not in html
+    for n in range(6):
+        make_household(caseworker=_user(f"worker{n}", "caseworker", VILLAGE_A))
+    checks_generate()
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url, {"by": "caseworker", "groups": 2}).content.decode()
+    assert len(many) == len(few)
+    assert html.count('class="board-group') == 2 and "groups=3" in html and "groups=1" in html
+    assert "第 2 页，共 4 页 · 7 名帮扶责任人" in html
