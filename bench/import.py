@@ -360,6 +360,16 @@ CPU: dict[str, float] = {}  # CPU time of this process per timed step
 
 
 def peak_mb() -> float:
+    """Peak resident memory of this process. VmHWM, not ru_maxrss: on Linux a child started with
+    fork and exec keeps in ru_maxrss the parent's peak at the fork (a parent that has just written a
+    big sheet would be counted); VmHWM belongs to the new program's memory alone."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
