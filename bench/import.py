@@ -10,8 +10,10 @@
     .venv/bin/python bench/import.py [--rows 100000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import .venv/bin/python bench/import.py
     .venv/bin/python bench/import.py --rows 0 --memory-rows 1000000 --memory-format csv
+    .venv/bin/python bench/import.py --rows 0 --memory-rows 1000000 --memory-format xlsx --reader stream
 
 Needs the `bench` extra (django-import-export). Files and the SQLite database go to bench/out/.
+Big xlsx files are written straight into the zip (write_xlsx), checked against openpyxl first.
 The PostgreSQL database named in DATABASE_URL is emptied of households first: use one of its own
 (createdb -h 127.0.0.1 -U postgres bench_import; bench/households.py uses `bench`).
 """
