@@ -10,8 +10,10 @@
     .venv/bin/python bench/import.py [--rows 100000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import .venv/bin/python bench/import.py
     .venv/bin/python bench/import.py --rows 0 --memory-rows 1000000 --memory-format csv
+    .venv/bin/python bench/import.py --rows 0 --memory-rows 1000000 --memory-format xlsx --reader stream
 
 Needs the `bench` extra (django-import-export). Files and the SQLite database go to bench/out/.
+Big xlsx files are written straight into the zip (write_xlsx), checked against openpyxl first.
 The PostgreSQL database named in DATABASE_URL is emptied of households first: use one of its own
 (createdb -h 127.0.0.1 -U postgres bench_import; bench/households.py uses `bench`).
 """
@@ -142,15 +144,177 @@ def write_sheet(path: Path, count: int) -> None:
             for row in national_rows(count):
                 writer.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in row])
     else:
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("成员")
-        ws.append(headers)
-        for row in national_rows(count):
-            ws.append([None if v == "" else v for v in row])
-        wb.save(path)
+        write_xlsx(path, headers, national_rows(count), count)
     print(f"  wrote {path.name} ({count} rows) in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def write_xlsx_openpyxl(path: Path, headers: list[str], rows) -> None:
+    """The same sheet through openpyxl (write-only): the reference the fast writer is checked against."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("成员")
+    ws.append(headers)
+    for row in rows:
+        ws.append([None if v == "" else v for v in row])
+    wb.save(path)
+
+
+# The parts of a minimal workbook, as openpyxl and Excel write them: one sheet, strings in a
+# shared-strings table (as in real exports, so the reader's memory includes that table), dates as
+# serial numbers in a cell style with the format yyyy-mm-dd.
+_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+<Default Extension="xml" ContentType="application/xml"/>\
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
+<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
+<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>\
+</Types>"""
+_ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
+</Relationships>"""
+_WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
+xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
+<sheets><sheet name="成员" sheetId="1" r:id="rId1"/></sheets></workbook>"""
+_WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>\
+</Relationships>"""
+_STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>\
+<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>\
+<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
+<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
+</styleSheet>"""
+_EPOCH = dt.date(1899, 12, 30)
+
+
+def _letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def write_xlsx(path: Path, headers: list[str], rows, count: int) -> None:
+    """Write the sheet's XML straight into the zip, row by row (openpyxl took over half an hour for
+    1,000,000 rows). Strings go to a shared-strings table written after the sheet."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    letters = [_letters(i) for i in range(len(headers))]
+    strings: dict[str, int] = {}
+
+    def cells(number: int, values) -> str:
+        out = [f'<row r="{number}">']
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            ref = f"{letters[column]}{number}"
+            if isinstance(value, str):
+                index = strings.get(value)
+                if index is None:
+                    index = strings[value] = len(strings)
+                out.append(f'<c r="{ref}" t="s"><v>{index}</v></c>')
+            elif isinstance(value, dt.date):
+                out.append(f'<c r="{ref}" s="1"><v>{(value - _EPOCH).days}</v></c>')
+            elif isinstance(value, bool):
+                out.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+            else:
+                out.append(f'<c r="{ref}"><v>{value!r}</v></c>')
+        out.append("</row>")
+        return "".join(out)
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("xl/styles.xml", _STYLES)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as handle:
+            handle.write(('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                          '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                          f'<dimension ref="A1:{letters[-1]}{count + 1}"/><sheetData>').encode())
+            batch = [cells(1, headers)]
+            for number, values in enumerate(rows, start=2):
+                batch.append(cells(number, values))
+                if len(batch) >= 1000:
+                    handle.write("".join(batch).encode())
+                    batch.clear()
+            handle.write(("".join(batch) + "</sheetData></worksheet>").encode())
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as handle:
+            handle.write(('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                          '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                          f'uniqueCount="{len(strings)}">').encode())
+            batch = []
+            for text in strings:  # in insertion order: the index each cell refers to
+                space = ' xml:space="preserve"' if text != text.strip() else ""
+                batch.append(f"<si><t{space}>{escape(text)}</t></si>")
+                if len(batch) >= 4096:
+                    handle.write("".join(batch).encode())
+                    batch.clear()
+            handle.write(("".join(batch) + "</sst>").encode())
+
+
+def check_xlsx_writer(user, rows: int = 3000) -> None:
+    """The fast writer against openpyxl on a small file: the same cells read back by openpyxl and
+    by calamine, and the same dry-run counts through both of the import's xlsx readers."""
+    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
+
+    from bangfu.imports import columns as cols
+    from bangfu.imports.services import households_import
+
+    headers = [c.header for c in cols.COLUMNS]
+    fast, reference = OUT / f"check_fast_{rows}.xlsx", OUT / f"check_openpyxl_{rows}.xlsx"
+    write_xlsx(fast, headers, national_rows(rows), rows)
+    write_xlsx_openpyxl(reference, headers, national_rows(rows))
+
+    def by_openpyxl(path):
+        wb = load_workbook(path, read_only=True)
+        values = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        wb.close()
+        return wb.sheetnames, values
+
+    def by_calamine(path):
+        wb = CalamineWorkbook.from_path(str(path))
+        return wb.sheet_names, wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+    def strip(values):  # trailing empty cells: one writer leaves them out, the other pads the row
+        out = []
+        for row in values:
+            row = list(row)
+            while row and row[-1] in (None, ""):
+                row.pop()
+            out.append(row)
+        return out
+
+    assert by_openpyxl(fast)[0] == by_openpyxl(reference)[0] == ["成员"]
+    assert strip(by_openpyxl(fast)[1]) == strip(by_openpyxl(reference)[1]), "openpyxl reads the files differently"
+    assert strip(by_calamine(fast)[1]) == strip(by_calamine(reference)[1]), "calamine reads the files differently"
+    assert len(by_openpyxl(fast)[1]) == rows + 1
+    summaries = set()
+    for path in (fast, reference):
+        for reader in ("calamine", "stream"):
+            result = households_import(actor=user, source=path, region_code=TOWNSHIP, dry_run=True, reader=reader)
+            assert not result.errors, [str(e) for e in result.errors[:3]]
+            summaries.add((result.rows, result.summary()))
+    assert len(summaries) == 1, summaries
+    print(f"  xlsx writer checked against openpyxl on {rows} rows (cells by openpyxl and calamine, dry runs "
+          f"by both readers): {summaries.pop()[1]}", flush=True)
 
 
 def sheet(count: int, suffix: str = ".xlsx") -> Path:
@@ -198,6 +362,16 @@ CPU: dict[str, float] = {}  # CPU time of this process per timed step
 
 
 def peak_mb() -> float:
+    """Peak resident memory of this process. VmHWM, not ru_maxrss: on Linux a child started with
+    fork and exec keeps in ru_maxrss the parent's peak at the fork (a parent that has just written a
+    big sheet would be counted); VmHWM belongs to the new program's memory alone."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -509,12 +683,19 @@ def memory_child(path: Path, reader: str) -> None:
     user = prepare_regions_and_user()
     from bangfu.imports.services import households_import
 
+    from bangfu.imports import readers
+
     before = peak_mb()
-    started = time.perf_counter()
+    if path.suffix == ".xlsx":  # which reader "auto" picks (the rule of readers._xlsx_sheets)
+        size = max(size for *_, size in readers._xlsx_parts(path))
+        print(f"  the sheet's XML: {size / 2**20:.0f} MB; auto streams above "
+              f"{readers.STREAM_ABOVE_BYTES / 2**20:.0f} MB", flush=True)
+    started, cpu = time.perf_counter(), time.process_time()
     result = households_import(actor=user, source=path, region_code=TOWNSHIP, dry_run=True, reader=reader)
     print(f"  dry run of {result.rows} rows ({path.suffix}, reader {reader}): "
-          f"{time.perf_counter() - started:.0f} s, peak RSS {peak_mb():.0f} MB "
-          f"(after Django start-up {before:.0f} MB); errors {len(result.errors)}", flush=True)
+          f"{time.perf_counter() - started:.0f} s (CPU {time.process_time() - cpu:.0f} s; load average "
+          f"{os.getloadavg()[0]:.1f}), peak RSS {peak_mb():.0f} MB (after Django start-up {before:.0f} MB); "
+          f"errors {len(result.errors)}; {result.summary()}", flush=True)
 
 
 def main() -> None:
@@ -539,6 +720,9 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; python {sys.version.split()[0]}",
           flush=True)
     user = prepare_regions_and_user()
+    wanted = [(args.rows, args.format), (args.memory_rows, args.memory_format)]
+    if any(rows and fmt == "xlsx" and not (OUT / f"national_{rows}.xlsx").exists() for rows, fmt in wanted):
+        check_xlsx_writer(user)  # before a big xlsx is written by it
     if args.rows:
         path = sheet(args.rows, f".{args.format}")
         wipe()
