@@ -124,23 +124,32 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "emergency/detail.html", _detail_context(request, delivery))
 
 
+def _step(request: HttpRequest, delivery, name: str, form, apply) -> HttpResponse:
+    """One step of a delivery from its page: `apply(cleaned_data)` calls the service and returns the
+    message to show. A refused step shows the page again with the form's errors (422)."""
+    if form.is_valid():
+        try:
+            message = apply(form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, message)
+            return redirect("emergency:detail", delivery.pk)
+    delivery = queries.delivery_get(request.user, delivery.pk)  # as stored, not as the refused step left it
+    return render(request, "emergency/detail.html", _detail_context(request, delivery, **{name: form}), status=422)
+
+
 @login_required
 @require_POST
 def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "delivery.view")
     delivery = queries.delivery_get(request.user, pk)
-    form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.delivery_complete(delivery=delivery, received_by=form.cleaned_data["received_by"],
-                                       actor=request.user)
-        except ValidationError as error:
-            attach_errors(error, form)
-        else:
-            messages.success(request, _("Delivered: %(what)s.") % {"what": delivery.what})
-            return redirect("emergency:detail", delivery.pk)
-    delivery = queries.delivery_get(request.user, pk)
-    return render(request, "emergency/detail.html", _detail_context(request, delivery, complete=form), status=422)
+
+    def apply(data):
+        services.delivery_complete(delivery=delivery, received_by=data["received_by"], actor=request.user)
+        return _("Delivered: %(what)s.") % {"what": delivery.what}
+
+    return _step(request, delivery, "complete", CompleteForm(request.POST), apply)
 
 
 @login_required
@@ -148,17 +157,12 @@ def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
 def delivery_fail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "delivery.view")
     delivery = queries.delivery_get(request.user, pk)
-    form = FailForm(request.POST)
-    if form.is_valid():
-        try:
-            services.delivery_fail(delivery=delivery, reason=form.cleaned_data["failure_reason"], actor=request.user)
-        except ValidationError as error:
-            attach_errors(error, form)
-        else:
-            messages.success(request, _("Recorded as not delivered."))
-            return redirect("emergency:detail", delivery.pk)
-    delivery = queries.delivery_get(request.user, pk)
-    return render(request, "emergency/detail.html", _detail_context(request, delivery, fail=form), status=422)
+
+    def apply(data):
+        services.delivery_fail(delivery=delivery, reason=data["failure_reason"], actor=request.user)
+        return _("Recorded as not delivered.")
+
+    return _step(request, delivery, "fail", FailForm(request.POST), apply)
 
 
 @login_required
@@ -166,18 +170,13 @@ def delivery_fail(request: HttpRequest, pk: int) -> HttpResponse:
 def delivery_assign(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "delivery.assign")
     delivery = queries.delivery_get(request.user, pk)
+
+    def apply(data):
+        services.delivery_assign(delivery=delivery, caseworker=data["caseworker"], actor=request.user)
+        return _("Assigned to %(name)s.") % {"name": data["caseworker"]}
+
     form = AssignForm(request.POST, caseworkers=caseworkers_for(delivery.region_code))
-    if form.is_valid():
-        try:
-            services.delivery_assign(delivery=delivery, caseworker=form.cleaned_data["caseworker"],
-                                     actor=request.user)
-        except ValidationError as error:
-            attach_errors(error, form)
-        else:
-            messages.success(request, _("Assigned to %(name)s.") % {"name": form.cleaned_data["caseworker"]})
-            return redirect("emergency:detail", delivery.pk)
-    delivery = queries.delivery_get(request.user, pk)
-    return render(request, "emergency/detail.html", _detail_context(request, delivery, assign=form), status=422)
+    return _step(request, delivery, "assign", form, apply)
 
 
 @login_required
@@ -185,15 +184,10 @@ def delivery_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def delivery_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "delivery.reopen")
     delivery = queries.delivery_get(request.user, pk)
+
+    def apply(data):
+        services.delivery_reopen(delivery=delivery, caseworker=data.get("caseworker"), actor=request.user)
+        return _("The delivery is open again.")
+
     form = ReopenForm(request.POST, caseworkers=_reopen_choices(request.user, delivery))
-    if form.is_valid():
-        try:
-            services.delivery_reopen(delivery=delivery, caseworker=form.cleaned_data.get("caseworker"),
-                                     actor=request.user)
-        except ValidationError as error:
-            attach_errors(error, form)
-        else:
-            messages.success(request, _("The delivery is open again."))
-            return redirect("emergency:detail", delivery.pk)
-    delivery = queries.delivery_get(request.user, pk)
-    return render(request, "emergency/detail.html", _detail_context(request, delivery, reopen=form), status=422)
+    return _step(request, delivery, "reopen", form, apply)
