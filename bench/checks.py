@@ -20,8 +20,6 @@ SQLite files go to bench/out/checks/. A PostgreSQL database named in DATABASE_UR
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -110,28 +108,7 @@ def run(repeat: int) -> list[list[str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--households", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=7, help="timed requests per case (the median is shown)")
-    parser.add_argument("--rebuild", action="store_true", help="build the database again (and time synth)")
-    parser.add_argument("--workers", type=int, default=None, help="passed to bangfu synth")
-    args = parser.parse_args()
-    base.configure(args.households)
-
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    built = base.build(args.households, rebuild=args.rebuild, workers=args.workers)
-    print(f"bench/checks.py: {args.households} households wanted, county {COUNTY}, "
-          f"{connection.vendor} {connection.settings_dict['NAME']}")
-    print(f"build: {built}")
-    print(f"prepare: {prepare()}")
-    print(f"machine: {os.cpu_count()} CPUs, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print()
-    print(base.table(run(args.repeat)))
-    return 0
+    return base.main_for("checks.py", __doc__, run, households=20_000, prepare=prepare)
 
 
 if __name__ == "__main__":

@@ -228,9 +228,11 @@ def table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--households", type=int, default=100_000)
+def main_for(script: str, doc: str, run, *, households: int = 100_000, prepare=None) -> int:
+    """The command line the county benchmarks share: build (or reuse) the database, print what it
+    holds and the machine's load, then the table `run(repeat)` returns."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--households", type=int, default=households)
     parser.add_argument("--repeat", type=int, default=7, help="timed requests per case (the median is shown)")
     parser.add_argument("--rebuild", action="store_true", help="build the database again (and time synth)")
     parser.add_argument("--workers", type=int, default=None, help="passed to bangfu synth")
@@ -243,14 +245,20 @@ def main() -> int:
     from django.db import connection
 
     built = build(args.households, rebuild=args.rebuild, workers=args.workers)
-    print(f"bench/households.py: {args.households} households wanted, county {COUNTY}, "
+    print(f"bench/{script}: {args.households} households wanted, county {COUNTY}, "
           f"{connection.vendor} {connection.settings_dict['NAME']}")
     print(f"build: {built}")
+    if prepare is not None:
+        print(f"prepare: {prepare()}")
     print(f"machine: {os.cpu_count()} CPUs, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
           if hasattr(os, "getloadavg") else f"machine: {os.cpu_count()} CPUs")
     print()
     print(table(run(args.repeat)))
     return 0
+
+
+def main() -> int:
+    return main_for("households.py", __doc__, run)
 
 
 if __name__ == "__main__":
