@@ -41,6 +41,16 @@ VILLAGE_B = "370215010002"
 VILLAGE_OTHER = "410308103001"
 
 
+@pytest.fixture(autouse=True)
+def _pages_forgotten():
+    """Each test's database starts again from empty, and with it history's counts of changes by
+    area: pages a previous test kept (bangfu.history.pagecache) must not be served to this one."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+
+
 @pytest.fixture
 def regions(db):
     for code, name, level, parent in REGIONS:

@@ -228,6 +228,18 @@ COUNT_LIMIT = env_int("BANGFU_COUNT_LIMIT", 1000)
 
 NINJA_PAGINATION_PER_PAGE = PAGE_SIZE
 
+# Rendered pages kept until history records a change in their area (bangfu.history.pagecache), in
+# each process's memory: the key is checked against the database on every request, so processes
+# need not share them. "default" is Django's own (locmem).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("BANGFU_PAGE_CACHE_ENTRIES", 500)},
+    },
+}
+
 # Background jobs (imports, big exports): huey, stored in a SQLite file in the data folder, or in
 # Redis when REDIS_URL is set (several app servers share one queue). `bangfu serve` and `bangfu
 # demo` run a consumer beside the web server; elsewhere run `bangfu run_huey`.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import ApiToken, LoginFailure, Role, User
+from bangfu.history.services import areas_touch
 from bangfu.regions.models import Level, Region
 
 # The region level each role is bound to (an administrator needs none).
@@ -74,6 +75,8 @@ def user_add(
     )
     user.set_password(password)
     user.save()
+    # Lists of an area's caseworkers are pages kept until their area changes (history.pagecache).
+    areas_touch([region.code if region else ""])
     return user, password
 
 

@@ -37,7 +37,7 @@ from bangfu.casework.models import (
 from bangfu.core.codes import prefix_q
 from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
-from bangfu.history.services import change_record, diff
+from bangfu.history.services import areas_touch, change_record, diff
 from bangfu.households import choices as household_choices
 from bangfu.households.models import Household, HouseholdCategory
 from bangfu.households.services import region_in_scope
@@ -144,7 +144,7 @@ def followups_generate(*, day: dt.date | None = None, days_ahead: int = GENERATE
         reached = dict(HouseholdCase.objects.filter(household_id__in=ids).values_list("household_id", "last_reached_on"))
         open_rows = {row.household_id: row for row in FollowUp.objects.filter(
             household_id__in=ids, kind=FollowUpKind.SCHEDULE, status=FollowUpStatus.DUE).only("pk", "household_id", "due")}
-        new_rows, missed_ids = [], []
+        new_rows, missed_ids, touched = [], [], set()
         for household_id, code, caseworker_id in chunk:
             rule = _rule_for(categories.get(household_id, ()), schedules)
             if rule is None:
@@ -155,12 +155,14 @@ def followups_generate(*, day: dt.date | None = None, days_ahead: int = GENERATE
                 if current.due + dt.timedelta(days=interval) > day:
                     continue
                 missed_ids.append(current.pk)
+                touched.add(code)
                 due = day
             else:
                 last = reached.get(household_id)
                 due = last + dt.timedelta(days=interval) if last else day
                 if due > horizon:
                     continue
+            touched.add(code)
             new_rows.append(FollowUp(
                 household_id=household_id, region_code=code, caseworker_id=caseworker_id, due=due,
                 kind=FollowUpKind.SCHEDULE, channel=channel, priority=_priority(categories.get(household_id, ())),
@@ -170,6 +172,9 @@ def followups_generate(*, day: dt.date | None = None, days_ahead: int = GENERATE
                 status=FollowUpStatus.MISSED, closed_at=timezone.now())
         # A concurrent run may have made some: the constraint keeps one, the others are skipped.
         FollowUp.objects.bulk_create(new_rows, ignore_conflicts=True)
+        # No history for a due date (the contact that closes it is the history), but the pages
+        # kept for these villages are out of date now.
+        areas_touch(touched)
         created += len(new_rows)
     return {"created": created, "missed": missed}
 

@@ -23,6 +23,8 @@ from bangfu.casework.contactform import contact_form_parts
 from bangfu.casework.forms import CampaignForm, ContactForm, ExtendForm, ScheduleForm
 from bangfu.casework.models import Channel, FollowUp, FollowUpStatus, NotReachedReason
 from bangfu.casework.worklist import worklist_for
+from bangfu.history import queries as history_queries
+from bangfu.history.pagecache import cached_page, users_area
 from bangfu.households import choices as household_choices
 from bangfu.households import queries as household_queries
 from bangfu.households import services as household_services
@@ -53,8 +55,16 @@ def _caseworker_for(request: HttpRequest, user_id: int | None) -> User:
 
 # --- the caseworker's day -------------------------------------------------------------------------
 
+def _worklist_area(request: HttpRequest, user_id: int | None = None) -> str:
+    """The version of a caseworker's day: one's own, or (for the office) that caseworker's."""
+    if user_id is None or user_id == request.user.pk:
+        return users_area(request)
+    region = User.objects.filter(pk=user_id).values_list("region_id", flat=True).first()
+    return history_queries.caseworker_version(user_id, region or "")
+
 @login_required
 @require_http_methods(["GET"])
+@cached_page(_worklist_area)
 def worklist(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     if user_id is None and request.user.role != Role.CASEWORKER and can(request.user, "worklist.view_others"):
         return redirect("casework:worklists")
@@ -74,6 +84,7 @@ def worklist(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@cached_page(_worklist_area)
 def worklist_print(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     caseworker = _caseworker_for(request, user_id)
     day = timezone.localdate()
@@ -95,6 +106,8 @@ def village_print_pick(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@cached_page(lambda request, code: history_queries.area_version(code),
+             unless=lambda request: request.GET.get("phones") == "full")
 def village_print(request: HttpRequest, code: str) -> HttpResponse:
     """A village's list for the day, one A4 sheet per caseworker, for places where phones are not
     used. Phone numbers are masked; a user who may see them in full can print them so, and each
@@ -120,6 +133,7 @@ def village_print(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@cached_page(users_area)
 def worklists(request: HttpRequest) -> HttpResponse:
     """The office's view: each caseworker of its area with what is open today, a page of them at a
     time (two queries, whatever the number of caseworkers)."""
@@ -212,6 +226,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@cached_page(users_area)
 def campaign_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "campaign.view")
     return render(request, "casework/campaign_list.html", {
@@ -245,6 +260,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@cached_page(users_area)
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = queries.campaign_get(request.user, pk)
     all_caseworkers = request.GET.get("caseworkers") == "all"
@@ -287,6 +303,7 @@ def campaign_extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
+@cached_page(users_area)
 def assessment_overview(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.view")
     category = request.GET.get("category", "")

@@ -78,7 +78,13 @@ def nav_links(user, view_name: str | None) -> list[NavLink]:
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     links = _links_for(user.role, view_name, get_language(), get_urlconf(), get_script_prefix())
-    return [replace(link, badge=import_string(item.badge)(user)) if item.badge else link for item, link in links]
+    # A count is read once a request (the user object is the request's): a kept page's key and the
+    # page itself both show it (bangfu.history.pagecache).
+    badges = user.__dict__.setdefault("_nav_badges", {})
+    for item, _link in links:
+        if item.badge and item.badge not in badges:
+            badges[item.badge] = import_string(item.badge)(user)
+    return [replace(link, badge=badges[item.badge]) if item.badge else link for item, link in links]
 
 
 def nav_menu(user, view_name: str | None) -> NavMenu:

@@ -47,7 +47,7 @@ from bangfu.emergency.models import (
     TransportMode,
 )
 from bangfu.history.models import Action
-from bangfu.history.services import change_record, diff
+from bangfu.history.services import areas_touch, change_record, diff
 from bangfu.households import identity
 from bangfu.households.choices import SPECIAL_GROUPS
 from bangfu.households.choices import Status as HouseholdStatus
@@ -521,6 +521,9 @@ def _checks_make(emergency: Emergency, day: dt.date) -> int:
     )
     created = HealthCheck.objects.filter(emergency=emergency, day=day).count() - before
     summary_refresh(emergency=emergency, day=day)
+    if created:
+        # Due checks carry no history of their own; the pages kept for the emergency's area are stale.
+        areas_touch([emergency.region_code])
     return created
 
 

@@ -48,3 +48,19 @@ class Change(models.Model):
         before = self.before or {}
         after = self.after or {}
         return [key for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)]
+
+
+class AreaChange(models.Model):
+    """Changes that history recorded in an area: a village (the first 12 digits of a household's
+    region code), a township, a county, or "" for changes that belong to no region. The area's
+    version is the sum of its rows' counts; a page built from an area's data stays current while
+    that sum is unchanged, so it can be served again without reading the data (history.pagecache).
+
+    Rows are only added (one per area a write touches), never updated, so writers never wait for
+    each other here; a job folds each area's rows into one (`area_changes_fold`), keeping the sum."""
+
+    region_code = models.CharField(max_length=15, db_index=True)
+    count = models.BigIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"{self.region_code or '-'}: +{self.count}"

@@ -2,13 +2,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from bangfu.core import bulk, requestid
-from bangfu.history.models import Action, Change
+from bangfu.history.models import Action, AreaChange, Change
+
+# What only reads data (a reveal of a full ID number, an export) changes no page.
+READ_ACTIONS = frozenset({Action.REVEAL, Action.EXPORT})
+# Finer codes (a village group) are counted on their village: pages show villages at the finest.
+AREA_DIGITS = 12
+
+
+def areas_touch(region_codes: Iterable[str]) -> None:
+    """Count a change in each area, inside the caller's transaction: a page kept for the area is
+    not served again once the change is committed (and still is while it is not). An insert, not
+    an update of a counter: writers in the same village neither wait for nor deadlock each other."""
+    codes = sorted({(code or "")[:AREA_DIGITS] for code in region_codes})
+    if not codes:
+        return
+    table = connection.ops.quote_name(AreaChange._meta.db_table)
+    with connection.cursor() as cursor:  # one plain statement: most writes touch one village
+        cursor.execute(f"INSERT INTO {table} (region_code, count) VALUES {', '.join(['(%s, 1)'] * len(codes))}",
+                       codes)
+
+
+@transaction.atomic
+def area_changes_fold() -> int:
+    """Fold each area's rows into one with their sum, so that reading a version stays a short
+    range scan. The sums never go down: a second fold running at the same time can only add
+    (its rows already deleted by the first, it inserts the sum again), which at worst makes pages
+    be built once more. Returns how many rows it removed."""
+    last = AreaChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if last is None:
+        return 0
+    folded = list(AreaChange.objects.filter(pk__lte=last).values("region_code")
+                  .annotate(rows=Count("pk"), total=Sum("count")).filter(rows__gt=1)
+                  .values_list("region_code", "rows", "total"))
+    if not folded:
+        return 0
+    removed, _by_model = AreaChange.objects.filter(
+        pk__lte=last, region_code__in=[code for code, _rows, _total in folded]).delete()
+    AreaChange.objects.bulk_create([AreaChange(region_code=code, count=total) for code, _rows, total in folded])
+    return removed - len(folded)
 
 
 def change_record(
@@ -24,6 +64,8 @@ def change_record(
     after: dict[str, Any] | None = None,
     message: str = "",
 ) -> Change:
+    if action not in READ_ACTIONS:
+        areas_touch([region_code])
     return Change.objects.create(
         at=timezone.now(),
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
@@ -47,6 +89,7 @@ def changes_bulk_record(changes: list[Change]) -> None:
     for change in changes:
         change.request_id = request_id
         change.at = change.at or now
+    areas_touch(change.region_code for change in changes if change.action not in READ_ACTIONS)
     Change.objects.bulk_create(changes, batch_size=1000)
 
 
@@ -59,6 +102,7 @@ def changes_bulk_insert(*, actor, message: str, rows: Sequence[tuple]) -> None:
     PostgreSQL), not model objects: an import of a hundred thousand members writes as many."""
     if not rows:
         return
+    areas_touch(row[5] for row in rows if row[0] not in READ_ACTIONS)
     head = (timezone.now(), actor.pk if actor is not None and getattr(actor, "pk", None) else None,
             requestid.current(), message[:300])
     bulk.insert_rows(

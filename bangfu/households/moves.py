@@ -20,6 +20,8 @@ from functools import cache
 from django.apps import apps
 from django.utils.module_loading import import_string
 
+from bangfu.history.services import areas_touch
+
 
 @dataclass(frozen=True)
 class HouseholdMove:
@@ -49,5 +51,7 @@ def households_moved(moves: list[HouseholdMove]) -> None:
     moves = [move for move in moves if move.region_changed or move.caseworker_changed]
     if not moves:
         return
+    # The household's change is recorded in its new village; the pages of the one it left change too.
+    areas_touch(move.old_region_code for move in moves if move.region_changed)
     for hook in _hooks():
         hook(moves)

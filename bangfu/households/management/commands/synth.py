@@ -61,6 +61,10 @@ class Command(BaseCommand):
             for path in getattr(config, "synth_steps", ()):
                 summary = import_string(path)(county_code=county, seed=seed)
                 self.stdout.write(f"synth: {config.label}: {summary}")
+        # Written in bulk, without the services: pages kept for the county are out of date.
+        from bangfu.history.services import areas_touch
+
+        areas_touch([county])
         self.stdout.write(
             f"synth: {result.households} households, {result.members} members, {result.categories} categories, "
             f"{result.assignments} assignments, {result.changes} history rows, {result.users_created} users, "
