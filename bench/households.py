@@ -66,7 +66,8 @@ def build(households: int, *, rebuild: bool, workers: int | None) -> str:
 
     have = synth_households()
     if have and not rebuild:
-        return f"reused the database ({have} synthetic households; --rebuild to time synth)"
+        bangfu("migrate", "--verbosity", "0")  # the code may have moved on since it was built
+        return f"reused the database ({have} synthetic households, migrated; --rebuild to time synth)"
     if connection.vendor == "sqlite":
         path = Path(connection.settings_dict["NAME"])
         connections.close_all()

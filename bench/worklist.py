@@ -21,6 +21,7 @@ SQLite files go to bench/out/worklist/. A PostgreSQL database named in DATABASE_
 
 from __future__ import annotations
 
+import random
 import statistics
 import sys
 import time
@@ -36,8 +37,9 @@ base.OUT = ROOT / "bench" / "out" / "worklist"
 COUNTY, TOWNSHIP = base.COUNTY, base.TOWNSHIP
 
 
-def measure(client, url: str, repeat: int) -> tuple[float, float, int]:
+def measure(client, url: str, repeat: int, before=None) -> tuple[float, float, int]:
     """Medians of `repeat` requests after a warm-up: wall-clock ms and this thread's CPU ms; the status.
+    `before()`, when given, runs before each request, off the clock.
 
     On a shared machine the wall clock also counts the time other processes held the CPU; the
     thread's CPU time does not (with SQLite it includes the database's work, which runs in this
@@ -45,6 +47,8 @@ def measure(client, url: str, repeat: int) -> tuple[float, float, int]:
     response = client.get(url)
     walls, cpus = [], []
     for _ in range(repeat):
+        if before is not None:
+            before()
         started, cpu = time.perf_counter(), time.thread_time()
         response = client.get(url)
         cpus.append((time.thread_time() - cpu) * 1000)
@@ -61,6 +65,9 @@ def run(repeat: int) -> list[list[str]]:
 
     from bangfu.accounts.models import User
     from bangfu.casework.models import Campaign, Contact, FollowUp
+    from bangfu.history.models import AreaChange
+    from bangfu.history.services import areas_touch
+    from bangfu.regions.models import Region
 
     day = timezone.localdate()
     campaign = Campaign.objects.filter(name="电话随访暖心").order_by("-pk").first()
@@ -94,18 +101,41 @@ def run(repeat: int) -> list[list[str]]:
             ("four conditions (county)", reverse("casework:assessments"), {}),
         ]),
     ]
-    rows = [["user", "case", "ms", "x trivial", "cpu ms", "x trivial (cpu)", "queries", "ok"]]
+    # The counts of changes by area as a working county has them: a row for each region (what folding
+    # leaves) and a busy ten minutes of changes not yet folded (1,000, spread over the villages).
+    villages = list(Region.objects.filter(code__startswith=COUNTY).values_list("code", flat=True))
+    if AreaChange.objects.count() < len(villages):
+        areas_touch(villages)
+        rng = random.Random(7)
+        for _ in range(1000):
+            areas_touch([rng.choice(villages)])
+    print(f"counts of changes by area: {AreaChange.objects.count()} rows over {len(villages)} regions")
+
+    def changed() -> None:
+        # What any write in the township does (history counts a change there): every page measured
+        # here is built again at its next request.
+        areas_touch([township])
+
+    rows = [["user", "case", "kept ms", "x trivial", "cpu ms", "x (cpu)", "queries",
+             "after a change ms", "x trivial", "cpu ms", "x (cpu)", "queries", "ok"]]
     with override_settings(ROOT_URLCONF=base.bench_urls(), ALLOWED_HOSTS=["testserver"], DEBUG=False):
         for label, user, pages in cases:
             client = Client()
             client.force_login(user)
             trivial, trivial_cpu, status = measure(client, "/__bench__/ok/", repeat * 3)
             rows.append([f"{label} ({user.username})", "trivial view", f"{trivial:.2f}", "1.0", f"{trivial_cpu:.2f}",
-                         "1.0", str(base.queries_of(client, "/__bench__/ok/", {})), ""])
+                         "1.0", str(base.queries_of(client, "/__bench__/ok/", {})), "", "", "", "", "", ""])
             for name, url, _params in pages:
                 ms, cpu, status = measure(client, url, repeat)
+                kept_queries = base.queries_of(client, url, {})
+                fresh, fresh_cpu, fresh_status = measure(client, url, repeat, before=changed)
+                changed()
+                fresh_queries = base.queries_of(client, url, {})
+                ok = status == fresh_status == 200
                 rows.append(["", name, f"{ms:.2f}", f"{ms / trivial:.1f}", f"{cpu:.2f}", f"{cpu / trivial_cpu:.1f}",
-                             str(base.queries_of(client, url, {})), "yes" if status == 200 else f"HTTP {status}"])
+                             str(kept_queries), f"{fresh:.2f}", f"{fresh / trivial:.1f}", f"{fresh_cpu:.2f}",
+                             f"{fresh_cpu / trivial_cpu:.1f}", str(fresh_queries),
+                             "yes" if ok else f"HTTP {status}/{fresh_status}"])
     return rows
 
 
