@@ -126,3 +126,31 @@ def test_a_village_list_printed_with_phones_in_full_is_never_kept(client, person
     assert again == first > KEPT
     _get(client, url)
     assert _get(client, url)[0] == KEPT
+
+
+def test_a_form_on_a_kept_page_posts_with_its_token(personas, casework):
+    import re
+
+    from django.test import Client
+
+    from bangfu.casework.models import Campaign
+
+    campaign = _campaign(personas)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas["office"])
+    url = reverse("casework:campaign_detail", args=[campaign.pk])
+    _get(client, url)
+    n, html = _get(client, url)
+    assert n == KEPT
+    token = re.search(r'action="{}".*?name="csrfmiddlewaretoken" value="([^"]+)"'.format(
+        re.escape(reverse("casework:campaign_close", args=[campaign.pk]))), html, re.DOTALL).group(1)
+    response = client.post(reverse("casework:campaign_close", args=[campaign.pk]), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Campaign.objects.get(pk=campaign.pk).closed_at is not None
+    assert "活动已结束，覆盖情况保持不变。" in _get(client, url)[1]  # the message: shown, not kept
+    _get(client, url)
+    assert _get(client, url)[0] == KEPT
+    # Logged out and in again (a new session and CSRF secret): the page is built again for it.
+    client.logout()
+    client.force_login(personas["office"])
+    assert _get(client, url)[0] > KEPT
