@@ -6,6 +6,25 @@ from django.db.models import Count
 
 from bangfu.regions.models import Level, Region
 
+# Region names by code, read once per process: the tree is reference data loaded by regions_load
+# (which clears this), and a region saved or deleted through the ORM clears it too (apps.py).
+_names: dict[str, str] = {}
+
+
+def region_name(code: str) -> str:
+    """The name of the region with this code (one query the first time in a process, none after)."""
+    name = _names.get(code)
+    if name is None:
+        name = Region.objects.filter(code=code).values_list("name", flat=True).first()
+        if name is None:
+            raise Region.DoesNotExist(code)
+        _names[code] = name
+    return name
+
+
+def forget_region_names(**_kwargs) -> None:
+    _names.clear()
+
 
 def villages_within(code: str):
     return Region.objects.within(code).filter(level=Level.VILLAGE).order_by("code")

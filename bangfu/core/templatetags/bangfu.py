@@ -8,8 +8,9 @@ from django import template
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.permissions import can as _can
-from bangfu.core.nav import NavLink, NavMenu, nav_links, nav_menu
+from bangfu.core.nav import NavLink, NavMenu, nav_links, nav_menu, nav_menu_html
 from bangfu.households import choices, identity
+from bangfu.regions.queries import region_name
 
 register = template.Library()
 
@@ -37,6 +38,14 @@ def main_menu(context) -> NavMenu:
     return nav_menu(context.get("user"), match.view_name if match else None)
 
 
+@register.simple_tag(takes_context=True)
+def main_menu_html(context) -> str:
+    """{% main_menu_html %}: the menu of main_menu rendered by core/_nav.html (see core/nav.py)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return nav_menu_html(context.get("user"), match.view_name if match else None)
+
+
 @register.filter
 def mask_id(value: str) -> str:
     return identity.mask_id(value or "")
@@ -60,7 +69,7 @@ def area_name(user) -> str:
     """The name of the area a user works in ("all areas" for an administrator)."""
     if not getattr(user, "region_id", None):
         return _("all areas")
-    return user.region.name
+    return region_name(user.region_id)
 
 
 @register.filter
