@@ -11,7 +11,7 @@ class RegionsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from bangfu.regions.models import Region
-        from bangfu.regions.queries import forget_region_names
+        from bangfu.regions.queries import region_deleted, region_saved
 
-        post_save.connect(forget_region_names, sender=Region, dispatch_uid="regions.forget_names.save")
-        post_delete.connect(forget_region_names, sender=Region, dispatch_uid="regions.forget_names.delete")
+        post_save.connect(region_saved, sender=Region, dispatch_uid="regions.names.save")
+        post_delete.connect(region_deleted, sender=Region, dispatch_uid="regions.names.delete")

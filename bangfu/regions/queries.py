@@ -7,7 +7,7 @@ from django.db.models import Count
 from bangfu.regions.models import Level, Region
 
 # Region names by code, read once per process: the tree is reference data loaded by regions_load
-# (which clears this), and a region saved or deleted through the ORM clears it too (apps.py).
+# (which clears this); a region saved or deleted through the ORM updates it (apps.py).
 _names: dict[str, str] = {}
 
 
@@ -24,6 +24,14 @@ def region_name(code: str) -> str:
 
 def forget_region_names(**_kwargs) -> None:
     _names.clear()
+
+
+def region_saved(instance: Region, **_kwargs) -> None:
+    _names[instance.code] = instance.name
+
+
+def region_deleted(instance: Region, **_kwargs) -> None:
+    _names.pop(instance.code, None)
 
 
 def villages_within(code: str):

@@ -66,6 +66,9 @@ def test_region_names_are_read_once_and_follow_a_rename(regions, django_assert_n
     with django_assert_num_queries(1):
         assert region_name("370215010") == "蓝村街道"
         assert region_name("370215010") == "蓝村街道"
+    village = region_add(code="370215010003", name="后屯村")
+    with django_assert_num_queries(0):
+        assert region_name(village.code) == "后屯村"
     township = Region.objects.get(code="370215010")
     township.name = "蓝村镇"
     township.save()
