@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from functools import lru_cache
+
 from django import template
+from django.conf import settings
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.permissions import can as _can
@@ -44,6 +48,19 @@ def main_menu_html(context) -> str:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     return nav_menu_html(context.get("user"), match.view_name if match else None)
+
+
+@register.simple_tag
+def other_languages() -> list[dict[str, str]]:
+    """{% other_languages as languages %}: the languages to switch to (code, name_local), all but the
+    current one (the list is the same on every page in a language, so made once)."""
+    return _other_languages(get_language())
+
+
+@lru_cache(maxsize=16)
+def _other_languages(current: str | None) -> list[dict[str, str]]:
+    return [{"code": code, "name_local": get_language_info(code)["name_local"]}
+            for code, _name in settings.LANGUAGES if code != current]
 
 
 @register.filter
