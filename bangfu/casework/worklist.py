@@ -116,7 +116,7 @@ def _open_followups(caseworker, day: dt.date) -> tuple[list, bool]:
                 household_id__in={row.household_id for row in rows}).values_list("household_id", "category"):
             categories.setdefault(household, set()).add(category)
     links = _link_formats(get_urlconf(), get_script_prefix())
-    labels = dict(Category.choices)
+    labels = {value: str(label) for value, label in Category.choices}
     channels = {value: str(label) for value, label in Channel.choices}
     for row in rows:
         household = row.household_id

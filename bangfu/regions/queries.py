@@ -22,6 +22,16 @@ def region_name(code: str) -> str:
     return name
 
 
+def region_names(codes) -> dict[str, str]:
+    """The names of the regions with these codes, by code (codes of no region are left out): one
+    query for those not read before in this process, none when all were."""
+    codes = set(codes)
+    missing = [code for code in codes if code not in _names]
+    if missing:
+        _names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+    return {code: _names[code] for code in codes if code in _names}
+
+
 def forget_region_names(**_kwargs) -> None:
     _names.clear()
 

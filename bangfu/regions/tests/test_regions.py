@@ -83,3 +83,15 @@ def test_region_names_are_read_once_and_follow_a_rename(regions, django_assert_n
     (data / "streets.csv").write_text("code,name,areaCode\n", encoding="utf-8")
     assert regions_load(data_dir=data).updated == 1
     assert region_name("370215") == "即墨市"
+
+
+def test_region_names_read_only_those_not_read_before(regions, django_assert_num_queries):
+    from bangfu.regions.queries import forget_region_names, region_names
+
+    forget_region_names()
+    with django_assert_num_queries(1):
+        assert region_names(["370215010", "370215010001", "999"]) == {"370215010": "蓝村街道", "370215010001": "戴家庄村"}
+    with django_assert_num_queries(0):
+        assert region_names(["370215010001"]) == {"370215010001": "戴家庄村"}
+    with django_assert_num_queries(1):
+        assert region_names(["370215010001", "370215"]) == {"370215010001": "戴家庄村", "370215": "即墨区"}
