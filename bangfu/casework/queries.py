@@ -28,6 +28,7 @@ from bangfu.casework.models import (
 from bangfu.core.codes import prefix_q
 from bangfu.households.models import Household, HouseholdCategory
 from bangfu.regions.models import Level, Region
+from bangfu.regions.queries import region_names
 
 FLAGGED_LIMIT = 30
 CASEWORKER_ROWS = 30
@@ -138,7 +139,7 @@ def campaign_coverage(user: User, campaign: Campaign, *, with_flagged: bool = Tr
     tallies = list(_tallies_for(user, campaign).values_list(
         "region_code", "caseworker_id", "caseworker__display_name", "caseworker__username",
         "total", "reached", "tried", "flagged"))
-    villages = dict(Region.objects.filter(code__in={t[0] for t in tallies}).values_list("code", "name"))
+    villages = region_names(t[0] for t in tallies)
     total = CoverageRow(key="", label="")
     by_village: dict[str, CoverageRow] = {}
     by_caseworker: dict[int | None, CoverageRow] = {}
@@ -315,8 +316,7 @@ def assessment_overview(user: User, area_code: str = "", category: str = "", aft
         grouped = (tallies.annotate(part=Substr("region_code", 1, part)).values("part").annotate(**counts)
                    .order_by("part"))
     parts = list(grouped)
-    names = dict(Region.objects.filter(code__in={row["part"] for row in parts} | ({area} if area else set()))
-                 .values_list("code", "name"))
+    names = region_names({row["part"] for row in parts} | ({area} if area else set()))
     total = AssessmentRow(area, names.get(area, ""))
     by_part: list[AssessmentRow] = []
     for row in parts:

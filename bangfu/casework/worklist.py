@@ -35,6 +35,8 @@ from django.apps import apps
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.module_loading import import_string
+from django.utils import dateformat
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 SECTION_LIMIT = 100
@@ -88,7 +90,7 @@ def _open_followups(caseworker, day: dt.date) -> tuple[list, bool]:
     memo = caseworker.__dict__.setdefault("_casework_open_followups", {})
     if day in memo:
         return memo[day]
-    from bangfu.casework.models import CampaignStatus, FollowUp, FollowUpKind, FollowUpStatus
+    from bangfu.casework.models import CampaignStatus, Channel, FollowUp, FollowUpKind, FollowUpStatus
     from bangfu.households.choices import Category
     from bangfu.households.models import HouseholdCategory
 
@@ -114,7 +116,8 @@ def _open_followups(caseworker, day: dt.date) -> tuple[list, bool]:
                 household_id__in={row.household_id for row in rows}).values_list("household_id", "category"):
             categories.setdefault(household, set()).add(category)
     links = _link_formats(get_urlconf(), get_script_prefix())
-    labels = dict(Category.choices)
+    labels = {value: str(label) for value, label in Category.choices}
+    channels = {value: str(label) for value, label in Channel.choices}
     for row in rows:
         household = row.household_id
         present = categories.get(household, ())
@@ -122,6 +125,12 @@ def _open_followups(caseworker, day: dt.date) -> tuple[list, bool]:
         row.household_url = links["households:detail"] % household
         row.call_url = links["casework:call"] % household
         row.log_url = f"{links['casework:contact_add'] % household}?followup={row.pk}"
+        # The row's words, once here rather than by template tags on every row.
+        row.channel_label = channels.get(row.channel, row.channel)
+        row.overdue = row.due < day
+        row.due_text = gettext("due %(date)s") % {"date": dateformat.format(row.due, "m-d")} if row.overdue else ""
+        row.tries_text = (ngettext("tried %(counter)s time", "tried %(counter)s times", row.tries)
+                          % {"counter": row.tries}) if row.tries else ""
     memo[day] = (rows[:limit], len(rows) > limit)
     return memo[day]
 

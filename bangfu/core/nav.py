@@ -93,3 +93,20 @@ def nav_menu(user, view_name: str | None) -> NavMenu:
     if len(more) < 2:
         return NavMenu(main=links, more=[])
     return NavMenu(main=[link for link in links if not link.more], more=more)
+
+
+def nav_menu_html(user, view_name: str | None) -> str:
+    """The menu as HTML (core/_nav.html). The same links (with the same badge counts) always give
+    the same HTML, so each menu as shown is rendered once per process and language."""
+    menu = nav_menu(user, view_name)
+    return _menu_html(tuple(menu.main), tuple(menu.more), get_language())
+
+
+@lru_cache(maxsize=512)
+def _menu_html(main: tuple[NavLink, ...], more: tuple[NavLink, ...], language: str | None) -> str:
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    # The template file's last newline is not part of the menu (base.html has its own).
+    html = render_to_string("core/_nav.html", {"menu": NavMenu(main=list(main), more=list(more))})
+    return mark_safe(html.removesuffix("\n"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from bangfu.accounts.models import Role, User
 from bangfu.core.codes import prefix_q
 from bangfu.history.models import Change
+from bangfu.households.models import scope_q
 from bangfu.needs.models import OPEN, Need, Status, Summary
 from bangfu.regions.models import Region
 
@@ -97,6 +98,30 @@ def needs_awaiting_confirmation(user) -> QuerySet[Need]:
     return (Need.objects.visible_to(user).filter(status=Status.RESOLVED)
             .filter(Q(household__caseworker=user) | Q(recorded_by=user))
             .select_related("household", "household__region", "owner").order_by("resolved_at", "pk"))
+
+
+def worklist_to_confirm(user, *, limit: int) -> tuple[list[Need], int]:
+    """The rows of needs_awaiting_confirmation for the caseworker's day (rows, count; the count
+    only when more than `limit` wait), read more cheaply: the scope door's rule applied by a join
+    on the need's household (scope_q) rather than a subquery of all the visible households, and of
+    the household and the owner only what the section shows."""
+    scope = scope_q(user, "household__")
+    if scope is None:
+        return [], 0
+    qs = (Need.objects.filter(scope, status=Status.RESOLVED)
+          .filter(Q(household__caseworker=user) | Q(recorded_by=user)))
+    rows = list(qs.select_related("household", "household__region", "owner").only(*WORKLIST_NEED_COLUMNS)
+                .order_by("resolved_at", "pk")[: limit + 1])
+    count = len(rows) if len(rows) <= limit else qs.count()
+    return rows[:limit], count
+
+
+# All of a need, and what the worklist's section (needs/_need_item.html) shows of its household and owner.
+WORKLIST_NEED_COLUMNS = (
+    *(field.name for field in Need._meta.concrete_fields),
+    "household__id", "household__number", "household__head_name", "household__region_id",
+    "household__region__code", "household__region__name", "owner__id", "owner__username", "owner__display_name",
+)
 
 
 def owner_choices(need_region: str) -> QuerySet[User]:

@@ -11,12 +11,9 @@ from bangfu.needs import queries
 
 def to_confirm_section(caseworker, day) -> WorklistSection | None:
     """One query (and a count only when more than SECTION_LIMIT wait)."""
-    qs = queries.needs_awaiting_confirmation(caseworker).select_related("household__region", "owner")
-    rows = list(qs[: SECTION_LIMIT + 1])
+    rows, count = queries.worklist_to_confirm(caseworker, limit=SECTION_LIMIT)
     if not rows:
         return None
-    count = len(rows) if len(rows) <= SECTION_LIMIT else qs.count()
-    rows = rows[:SECTION_LIMIT]
     return WorklistSection(
         key="needs_to_confirm", title=_("Needs to confirm"), template="needs/_worklist_section.html",
         items=rows, count=count,

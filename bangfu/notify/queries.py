@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.db import connections, router
 from django.http import Http404
 
 from bangfu.notify.models import Notification
 
 
+@cache
+def _unread_sql(alias: str) -> str:
+    meta = Notification._meta
+    quote = connections[alias].ops.quote_name
+    return (f"SELECT COUNT(*) FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('user').column)} = %s"
+            f" AND {quote(meta.get_field('read_at').column)} IS NULL")
+
+
 def unread_count(user) -> int:
+    """The badge of the menu on every page: the same count as
+    `Notification.objects.filter(user=user, read_at__isnull=True).count()`, as one plain SQL
+    statement (the ORM's building and compiling of that query cost more than running it)."""
     if user is None or not user.is_authenticated:
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    alias = router.db_for_read(Notification)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_unread_sql(alias), [user.pk])
+        return cursor.fetchone()[0]
 
 
 def inbox(user, *, limit: int = 100) -> list[Notification]:

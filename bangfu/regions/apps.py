@@ -6,3 +6,12 @@ class RegionsConfig(AppConfig):
     name = "bangfu.regions"
     label = "regions"
     verbose_name = _("Regions")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from bangfu.regions.models import Region
+        from bangfu.regions.queries import region_deleted, region_saved
+
+        post_save.connect(region_saved, sender=Region, dispatch_uid="regions.names.save")
+        post_delete.connect(region_deleted, sender=Region, dispatch_uid="regions.names.delete")

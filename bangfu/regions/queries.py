@@ -6,6 +6,43 @@ from django.db.models import Count
 
 from bangfu.regions.models import Level, Region
 
+# Region names by code, read once per process: the tree is reference data loaded by regions_load
+# (which clears this); a region saved or deleted through the ORM updates it (apps.py).
+_names: dict[str, str] = {}
+
+
+def region_name(code: str) -> str:
+    """The name of the region with this code (one query the first time in a process, none after)."""
+    name = _names.get(code)
+    if name is None:
+        name = Region.objects.filter(code=code).values_list("name", flat=True).first()
+        if name is None:
+            raise Region.DoesNotExist(code)
+        _names[code] = name
+    return name
+
+
+def region_names(codes) -> dict[str, str]:
+    """The names of the regions with these codes, by code (codes of no region are left out): one
+    query for those not read before in this process, none when all were."""
+    codes = set(codes)
+    missing = [code for code in codes if code not in _names]
+    if missing:
+        _names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+    return {code: _names[code] for code in codes if code in _names}
+
+
+def forget_region_names(**_kwargs) -> None:
+    _names.clear()
+
+
+def region_saved(instance: Region, **_kwargs) -> None:
+    _names[instance.code] = instance.name
+
+
+def region_deleted(instance: Region, **_kwargs) -> None:
+    _names.pop(instance.code, None)
+
 
 def villages_within(code: str):
     return Region.objects.within(code).filter(level=Level.VILLAGE).order_by("code")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bangfu.accounts.permissions import require
 from bangfu.regions.models import CHILD_LEVEL, CODE_LENGTHS, LEVEL_BY_LENGTH, Level, Region
+from bangfu.regions.queries import forget_region_names
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -60,6 +61,9 @@ def regions_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
             unchanged += 1
     Region.objects.bulk_create(to_create, batch_size=2000)
     Region.objects.bulk_update(to_update, ["name", "parent"], batch_size=2000)
+    if to_update:
+        forget_region_names()
+        transaction.on_commit(forget_region_names)
     return LoadResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from functools import lru_cache
+
 from django import template
+from django.conf import settings
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.permissions import can as _can
-from bangfu.core.nav import NavLink, NavMenu, nav_links, nav_menu
+from bangfu.core.nav import NavLink, NavMenu, nav_links, nav_menu, nav_menu_html
 from bangfu.households import choices, identity
+from bangfu.regions.queries import region_name
 
 register = template.Library()
 
@@ -37,6 +42,27 @@ def main_menu(context) -> NavMenu:
     return nav_menu(context.get("user"), match.view_name if match else None)
 
 
+@register.simple_tag(takes_context=True)
+def main_menu_html(context) -> str:
+    """{% main_menu_html %}: the menu of main_menu rendered by core/_nav.html (see core/nav.py)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return nav_menu_html(context.get("user"), match.view_name if match else None)
+
+
+@register.simple_tag
+def other_languages() -> list[dict[str, str]]:
+    """{% other_languages as languages %}: the languages to switch to (code, name_local), all but the
+    current one (the list is the same on every page in a language, so made once)."""
+    return _other_languages(get_language())
+
+
+@lru_cache(maxsize=16)
+def _other_languages(current: str | None) -> list[dict[str, str]]:
+    return [{"code": code, "name_local": get_language_info(code)["name_local"]}
+            for code, _name in settings.LANGUAGES if code != current]
+
+
 @register.filter
 def mask_id(value: str) -> str:
     return identity.mask_id(value or "")
@@ -60,7 +86,7 @@ def area_name(user) -> str:
     """The name of the area a user works in ("all areas" for an administrator)."""
     if not getattr(user, "region_id", None):
         return _("all areas")
-    return user.region.name
+    return region_name(user.region_id)
 
 
 @register.filter

@@ -57,3 +57,41 @@ def test_command_adds_a_village_and_refuses_a_bad_code(regions):
     assert Region.objects.get(code="370215010009").name == "新村"
     with pytest.raises(CommandError):
         call_command("regions", "add", "99", "某村")
+
+
+def test_region_names_are_read_once_and_follow_a_rename(regions, django_assert_num_queries, tmp_path):
+    from bangfu.regions.queries import forget_region_names, region_name
+
+    forget_region_names()
+    with django_assert_num_queries(1):
+        assert region_name("370215010") == "蓝村街道"
+        assert region_name("370215010") == "蓝村街道"
+    village = region_add(code="370215010003", name="后屯村")
+    with django_assert_num_queries(0):
+        assert region_name(village.code) == "后屯村"
+    township = Region.objects.get(code="370215010")
+    township.name = "蓝村镇"
+    township.save()
+    assert region_name("370215010") == "蓝村镇"
+    # A reload of the shipped tree that renames a region is seen at once too.
+    assert region_name("370215") == "即墨区"
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "provinces.csv").write_text("code,name\n37,山东省\n", encoding="utf-8")
+    (data / "cities.csv").write_text("code,name,provinceCode\n3702,青岛市,37\n", encoding="utf-8")
+    (data / "areas.csv").write_text("code,name,cityCode\n370215,即墨市,3702\n", encoding="utf-8")
+    (data / "streets.csv").write_text("code,name,areaCode\n", encoding="utf-8")
+    assert regions_load(data_dir=data).updated == 1
+    assert region_name("370215") == "即墨市"
+
+
+def test_region_names_read_only_those_not_read_before(regions, django_assert_num_queries):
+    from bangfu.regions.queries import forget_region_names, region_names
+
+    forget_region_names()
+    with django_assert_num_queries(1):
+        assert region_names(["370215010", "370215010001", "999"]) == {"370215010": "蓝村街道", "370215010001": "戴家庄村"}
+    with django_assert_num_queries(0):
+        assert region_names(["370215010001"]) == {"370215010001": "戴家庄村"}
+    with django_assert_num_queries(1):
+        assert region_names(["370215010001", "370215"]) == {"370215010001": "戴家庄村", "370215": "即墨区"}
