@@ -109,6 +109,8 @@ def _type_message(error: dict[str, Any]) -> str:
         return _("Enter a valid date.")
     if kind in {"enum", "literal_error"}:
         return _("Select a valid choice. %(value)s is not one of the available choices.") % {"value": value}
+    if kind == "multiple_values":
+        return _("Give this parameter once.")
     if kind in {"list_type", "iterable_type", "set_type", "tuple_type"}:
         return _("Enter a list of values.")
     if kind.startswith("uuid_"):

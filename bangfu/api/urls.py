@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError, ValidationErrorContext
+from ninja.parser import Parser
 
 from bangfu.api import errors
 from bangfu.api.auth import BearerToken, SessionAuth
+
+
+class QueryParser(Parser):
+    """As ninja's, but a query parameter that takes one value and comes more than once
+    (`?caseworker=3&caseworker=7`) is refused rather than read as its last value: which one the
+    caller meant is not ours to guess."""
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        if data is request.GET:
+            repeated = [key for key, values in data.lists() if len(values) > 1 and key not in list_fields]
+            if repeated:
+                raise ValidationError([{"type": "multiple_values", "loc": ("query", key), "msg": "repeated"}
+                                       for key in repeated])
+        return super().parse_querydict(data, list_fields, request)
 
 
 class BangfuAPI(NinjaAPI):
@@ -36,6 +53,7 @@ api = BangfuAPI(
         "allowed to see it, and records that it did."
     ),
     auth=[BearerToken(), SessionAuth()],
+    parser=QueryParser(),
     urls_namespace="api",
     # The bundled Swagger UI (ninja's static files), never a CDN: see settings.INSTALLED_APPS.
     docs=Swagger(settings={"persistAuthorization": False}),

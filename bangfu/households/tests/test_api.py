@@ -197,6 +197,18 @@ def test_list_bad_parameters_are_per_field_422(api):
     assert response.status_code == 422 and set(response.json()["errors"]) == {"cursor"}
 
 
+
+def test_a_single_valued_parameter_given_twice_is_a_422_not_its_last_value(api, personas, make_household):
+    make_household(VILLAGE_A, caseworker=personas["caseworker_a"])
+    caseworker = personas["caseworker_a"].pk
+    response = api("office").get("/api/households", caseworker=[caseworker, caseworker + 1])
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"caseworker": [zh("Give this parameter once.")]}
+    assert is_chinese(response.json()["errors"]["caseworker"][0])
+    # Once, it filters as before.
+    response = api("office").get("/api/households", caseworker=caseworker)
+    assert response.status_code == 200 and response.json()["count"] == 1
+
 # --- detail ----------------------------------------------------------------------------------
 
 def test_detail_has_members_masked_and_derived_income(api, make_household, personas):
