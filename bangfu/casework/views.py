@@ -22,7 +22,7 @@ from bangfu.casework import queries, services
 from bangfu.casework.contactform import contact_form_parts
 from bangfu.casework.forms import CampaignForm, ContactForm, ExtendForm, ScheduleForm
 from bangfu.casework.models import Channel, FollowUp, FollowUpStatus, NotReachedReason
-from bangfu.casework.worklist import worklist_for
+from bangfu.casework.worklist import other_work_areas, worklist_for
 from bangfu.history import queries as history_queries
 from bangfu.history.pagecache import cached_page, users_area
 from bangfu.households import choices as household_choices
@@ -60,7 +60,7 @@ def _worklist_area(request: HttpRequest, user_id: int | None = None) -> str:
     if user_id is None or user_id == request.user.pk:
         return users_area(request)
     region = User.objects.filter(pk=user_id).values_list("region_id", flat=True).first()
-    return history_queries.caseworker_version(user_id, region or "")
+    return history_queries.caseworker_version(user_id, region or "", other_work_areas())
 
 @login_required
 @require_http_methods(["GET"])

@@ -17,6 +17,10 @@ Protocol, the way the menu is declared (bangfu.core.nav):
   `worklist_day`) and carries its rows in `items`, a total in `count` (rows beyond `items` are
   counted, not shown), and an optional `print_template` for the printable daily list (default:
   the same template).
+* A section that can show work of households that are not the caseworker's own (a delivery the
+  office gave them) names, in `areas`, a function ``(caseworker_id) -> QuerySet`` of one column,
+  the region codes of that work: a kept page of the caseworker's day (history.pagecache) is built
+  again when anything changes there, as it is for a change in the villages of their households.
 
 The page, the printable list and `GET /api/worklist` all come from `worklist_for(caseworker, day)`;
 the API serialises each section by `key`, `title`, `count` and `items` through the section's
@@ -47,6 +51,7 @@ PRINT = "casework/_section_followups_print.html"
 class WorklistSource:
     function: str  # dotted path of (caseworker, day) -> WorklistSection | None
     order: int = 100
+    areas: str = ""  # dotted path of (caseworker_id) -> QuerySet of region codes (see above)
 
 
 @dataclass
@@ -66,6 +71,21 @@ class WorklistSection:
 def _sources() -> list[tuple[int, Callable]]:
     declared = [source for config in apps.get_app_configs() for source in getattr(config, "worklist_sections", ())]
     return [(source.order, import_string(source.function)) for source in sorted(declared, key=lambda s: s.order)]
+
+
+@cache
+def other_work_areas() -> tuple[tuple[str, tuple], ...]:
+    """The sections' `areas` as SQL, compiled once per process with history's MARK for the
+    caseworker's id (history.queries.caseworker_version puts the id in)."""
+    from bangfu.history.queries import MARK
+
+    declared = [source for config in apps.get_app_configs() for source in getattr(config, "worklist_sections", ())
+                if source.areas]
+    compiled = []
+    for source in declared:
+        sql, params = import_string(source.areas)(MARK).order_by().query.sql_with_params()
+        compiled.append((sql, tuple(params)))
+    return tuple(compiled)
 
 
 def worklist_for(caseworker, day: dt.date) -> list[WorklistSection]:

@@ -23,7 +23,8 @@ class EmergencyConfig(AppConfig):
     # The caseworker's day (casework.worklist): the emergency's daily checks first, deliveries later.
     worklist_sections = (
         WorklistSource("bangfu.emergency.worklist.checks_section", order=10),
-        WorklistSource("bangfu.emergency.worklist.deliveries_section", order=50),
+        WorklistSource("bangfu.emergency.worklist.deliveries_section", order=50,
+                       areas="bangfu.emergency.worklist.deliveries_areas"),
     )
     # A household that changes village (bangfu.households.moves): its checks still to do, returnees,
     # open deliveries and the summary rows of both villages follow it.

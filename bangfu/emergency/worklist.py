@@ -42,3 +42,11 @@ def deliveries_section(caseworker, day) -> WorklistSection | None:
             "head_name": d.household.head_name, "what": d.what, "status": d.status, "priority": d.priority,
         } for d in rows[:SECTION_LIMIT]],
     )
+
+
+def deliveries_areas(caseworker_id: int):
+    """Where the caseworker's open deliveries are: the office may give them one of a household
+    that is not theirs (casework.worklist, `areas`)."""
+    from bangfu.emergency.models import OPEN_STATUSES, Delivery
+
+    return Delivery.objects.filter(caseworker_id=caseworker_id, status__in=OPEN_STATUSES).values_list("region_code")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from django.db import connection
 
@@ -36,27 +37,35 @@ def area_version(prefix: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def caseworker_version(caseworker_id: int, region_code: str = "") -> str:
+# Stands for the caseworker's id in the compiled selects given to caseworker_version.
+MARK = -987654321
+
+
+def caseworker_version(caseworker_id: int, region_code: str = "",
+                       others: Sequence[tuple[str, Sequence]] = ()) -> str:
     """The changes that concern a caseworker's work: in the villages of their households wherever
-    they are (a household can keep its caseworker when it moves), and anywhere in the caseworker's
-    township (the office can give them a delivery or a need of a household that is not theirs). The
-    villages are part of the answer, not only their sums: a household taken away from the caseworker
-    changes the set, not the sum."""
+    they are (a household can keep its caseworker when it moves), in the villages of their other
+    work (`others`: selects of one region-code column, as SQL and its parameters with MARK for the
+    caseworker's id: a delivery the office gave them of a household that is not theirs), in the
+    caseworker's own village, and in the areas above each of these (a campaign or an emergency of
+    their township). Changes in the township's other villages do not concern them. The villages are
+    part of the answer, not only their sums: work taken away from the caseworker changes the set,
+    not the sum."""
     from bangfu.households.models import Household
 
     households = connection.ops.quote_name(Household._meta.db_table)
     table = connection.ops.quote_name(AreaChange._meta.db_table)
-    region = region_code[:LEVELS[-1]]
-    above = _above(region)
-    levels = " UNION ".join(f"SELECT substr(region_code, 1, {n}) FROM {households} WHERE caseworker_id = %s"
-                            for n in (AREA_DIGITS, *LEVELS))
-    sql = f"SELECT region_code, SUM(count) FROM {table} WHERE (region_code IN ({levels})"
-    params: list = [caseworker_id] * (1 + len(LEVELS))
-    if region:
-        sql += " OR (region_code >= %s AND region_code <= %s)"
-        params += [region, region + _TOP[len(region):]]
-    sql += f" OR region_code IN ({', '.join(['%s'] * len(above))})) GROUP BY region_code ORDER BY region_code"
+    selects = [f"SELECT region_code FROM {households} WHERE caseworker_id = %s"]
+    params: list = [caseworker_id]
+    for index, (sql, marked) in enumerate(others):
+        selects.append(f"SELECT * FROM ({sql}) AS other{index}")
+        params += [caseworker_id if value == MARK else value for value in marked]
+    levels = " UNION ".join(f"SELECT substr(code, 1, {n}) FROM mine" for n in (AREA_DIGITS, *LEVELS))
+    own = [region_code[:AREA_DIGITS], *_above(region_code[:AREA_DIGITS])] if region_code else [""]
+    sql = (f"WITH mine(code) AS ({' UNION '.join(selects)}) "
+           f"SELECT region_code, SUM(count) FROM {table} WHERE region_code IN ({levels})"
+           f" OR region_code IN ({', '.join(['%s'] * len(own))}) GROUP BY region_code ORDER BY region_code")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *above])
+        cursor.execute(sql, [*params, *own])
         rows = cursor.fetchall()
     return hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest()

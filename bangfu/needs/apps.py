@@ -16,7 +16,8 @@ class NeedsConfig(AppConfig):
     # The household's page shows its open needs (households.panels), before its contacts.
     household_panels = (PanelSource("bangfu.needs.panels.needs_panel", order=5),)
     # The caseworker's day: resolved needs to call back and confirm (casework.worklist).
-    worklist_sections = (WorklistSource("bangfu.needs.worklist.to_confirm_section", order=15),)
+    worklist_sections = (WorklistSource("bangfu.needs.worklist.to_confirm_section", order=15,
+                                        areas="bangfu.needs.worklist.to_confirm_areas"),)
     # A need heard on a call or visit, recorded on the contact form (casework.contactform).
     contact_form_parts = ("bangfu.needs.contactpart.NeedPart",)
     # A household that changes village (bangfu.households.moves): its needs and the numbers follow.

@@ -23,3 +23,12 @@ def to_confirm_section(caseworker, day) -> WorklistSection | None:
             "resolved_at": n.resolved_at.isoformat() if n.resolved_at else None,
         } for n in rows],
     )
+
+
+def to_confirm_areas(caseworker_id: int):
+    """Where the needs the caseworker recorded are, until confirmed: one of a household that is not
+    theirs comes back to them to confirm once resolved (casework.worklist, `areas`)."""
+    from bangfu.needs.models import OPEN, Need, Status
+
+    return Need.objects.filter(recorded_by_id=caseworker_id, status__in=(*OPEN, Status.RESOLVED)).values_list(
+        "region_code")
