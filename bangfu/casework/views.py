@@ -22,9 +22,9 @@ from bangfu.casework import queries, services
 from bangfu.casework.contactform import contact_form_parts
 from bangfu.casework.forms import CampaignForm, ContactForm, ExtendForm, ScheduleForm
 from bangfu.casework.models import Channel, FollowUp, FollowUpStatus, NotReachedReason
-from bangfu.casework.worklist import other_work_areas, worklist_for
+from bangfu.casework.worklist import caseworker_version, worklist_for
 from bangfu.history import queries as history_queries
-from bangfu.history.pagecache import cached_page, users_area
+from bangfu.history.pagecache import cached_page
 from bangfu.households import choices as household_choices
 from bangfu.households import queries as household_queries
 from bangfu.households import services as household_services
@@ -55,12 +55,22 @@ def _caseworker_for(request: HttpRequest, user_id: int | None) -> User:
 
 # --- the caseworker's day -------------------------------------------------------------------------
 
+def users_area(request: HttpRequest, *args, **kwargs) -> str:
+    """The version of what the user sees (history.pagecache): a caseworker's work, or everything
+    in the user's scope."""
+    user = request.user
+    if user.role == Role.CASEWORKER:
+        return caseworker_version(user.pk, user.region_id or "")
+    return str(history_queries.area_version(user.scope))
+
+
 def _worklist_area(request: HttpRequest, user_id: int | None = None) -> str:
     """The version of a caseworker's day: one's own, or (for the office) that caseworker's."""
     if user_id is None or user_id == request.user.pk:
         return users_area(request)
     region = User.objects.filter(pk=user_id).values_list("region_id", flat=True).first()
-    return history_queries.caseworker_version(user_id, region or "", other_work_areas())
+    return caseworker_version(user_id, region or "")
+
 
 @login_required
 @require_http_methods(["GET"])

@@ -88,6 +88,14 @@ def other_work_areas() -> tuple[tuple[str, tuple], ...]:
     return tuple(compiled)
 
 
+def caseworker_version(caseworker_id: int, region_code: str) -> str:
+    """The version of a caseworker's pages (history.pagecache): the changes in the villages of
+    their households and of the other work the sections declare, their own village, and above."""
+    from bangfu.history.queries import caseworker_version as version
+
+    return version(caseworker_id, region_code, other_work_areas())
+
+
 def worklist_for(caseworker, day: dt.date) -> list[WorklistSection]:
     """The caseworker's day: every declared section that has something, in order."""
     sections = []

@@ -77,14 +77,3 @@ def cached_page(version: Callable[..., object], *, unless: Callable[[HttpRequest
 
     return decorator
 
-
-def users_area(request: HttpRequest, *args, **kwargs) -> str:
-    """The version of what the user sees: a caseworker's work, or everything in the user's scope."""
-    from bangfu.accounts.models import Role
-    from bangfu.casework.worklist import other_work_areas
-    from bangfu.history import queries
-
-    user = request.user
-    if user.role == Role.CASEWORKER:
-        return queries.caseworker_version(user.pk, user.region_id or "", other_work_areas())
-    return str(queries.area_version(user.scope))

@@ -72,7 +72,6 @@ def test_changes_elsewhere_leave_the_kept_page(client, personas, casework, log, 
     assert _get(client, url)[0] > KEPT
 
 
-
 def test_a_caseworkers_day_is_kept_through_changes_in_the_townships_other_villages(client, personas, casework, log):
     client.force_login(personas["caseworker_a"])
     url = reverse("casework:worklist")

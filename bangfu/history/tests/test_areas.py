@@ -93,7 +93,6 @@ def test_a_caseworkers_version_follows_their_households_wherever_they_are(make_h
     assert queries.caseworker_version(a.pk, a.region_id) != touched
 
 
-
 def test_a_caseworkers_version_leaves_the_townships_other_villages_but_not_the_township(make_household, personas):
     a = personas["caseworker_a"]
     make_household(VILLAGE_A, caseworker=a)
@@ -134,6 +133,7 @@ def test_a_caseworkers_version_follows_their_other_work_in_other_villages(make_h
     done = version()
     areas_touch([VILLAGE_B])
     assert version() == done
+
 
 def test_folding_keeps_every_version_and_leaves_one_row_an_area(make_household, personas):
     a = personas["caseworker_a"]

@@ -197,7 +197,6 @@ def test_list_bad_parameters_are_per_field_422(api):
     assert response.status_code == 422 and set(response.json()["errors"]) == {"cursor"}
 
 
-
 def test_a_single_valued_parameter_given_twice_is_a_422_not_its_last_value(api, personas, make_household):
     make_household(VILLAGE_A, caseworker=personas["caseworker_a"])
     caseworker = personas["caseworker_a"].pk
@@ -208,6 +207,7 @@ def test_a_single_valued_parameter_given_twice_is_a_422_not_its_last_value(api, 
     # Once, it filters as before.
     response = api("office").get("/api/households", caseworker=caseworker)
     assert response.status_code == 200 and response.json()["count"] == 1
+
 
 # --- detail ----------------------------------------------------------------------------------
 
