@@ -156,8 +156,12 @@ def id_hash_of(id_number: str) -> str:
     return crypto.keyed_hash(identity.parse_id_number(id_number).base)
 
 
-def _duplicate_id_errors(members: list[dict], *, keys: list[str], exclude_ids: set[int]) -> dict[str, list[str]]:
-    """Members whose ID number is already registered elsewhere in the deployment, naming where."""
+def _duplicate_id_errors(
+    actor: User, members: list[dict], *, keys: list[str], exclude_ids: set[int]
+) -> dict[str, list[str]]:
+    """Members whose ID number is already registered elsewhere in the deployment. The message
+    names where only when the actor may see that household; otherwise it says no more than that
+    the number is taken (the refusal itself cannot be helped: one person, one registration)."""
     hashes = {}
     for key, member in zip(keys, members, strict=True):
         if member.get("id_number"):
@@ -165,15 +169,22 @@ def _duplicate_id_errors(members: list[dict], *, keys: list[str], exclude_ids: s
     if not hashes:
         return {}
     errors: dict[str, list[str]] = {}
-    taken = (
+    taken = list(
         Member.objects.filter(id_hash__in=list(hashes)).exclude(pk__in=exclude_ids)
         .select_related("household", "household__region")
     )
+    visible = set(
+        Household.objects.visible_to(actor).filter(pk__in={other.household_id for other in taken})
+        .values_list("pk", flat=True)
+    ) if taken else set()
     for other in taken:
-        errors.setdefault(hashes[other.id_hash], []).append(
-            _("This ID number is already registered: %(name)s in household %(number)s (%(village)s).")
-            % {"name": other.name, "number": other.household.number, "village": other.household.region.name}
-        )
+        if other.household_id in visible:
+            message = _("This ID number is already registered: %(name)s in household %(number)s (%(village)s).") % {
+                "name": other.name, "number": other.household.number, "village": other.household.region.name}
+        else:
+            message = _("This ID number is already registered in a household outside what you can see; "
+                        "the office above you can tell where.")
+        errors.setdefault(hashes[other.id_hash], []).append(message)
     return errors
 
 
@@ -243,7 +254,7 @@ def household_create(*, actor: User, data: dict, members: list[dict]) -> Househo
     _check_region(actor, region)
     errors = member_set_errors(members)
     for key, messages in _duplicate_id_errors(
-        members, keys=[f"members.{i}.id_number" for i in range(len(members))], exclude_ids=set()
+        actor, members, keys=[f"members.{i}.id_number" for i in range(len(members))], exclude_ids=set()
     ).items():
         errors.setdefault(key, []).extend(messages)
     number = data.get("number") or _next_number(region)
@@ -324,7 +335,9 @@ def household_delete(*, actor: User, household: Household, reason: str = "") -> 
 
 # --- members ---------------------------------------------------------------------------------
 
-def _member_rules(household: Household, data: dict, *, member: Member | None) -> dict[str, list[str]]:
+def _member_rules(
+    actor: User, household: Household, data: dict, *, member: Member | None
+) -> dict[str, list[str]]:
     """One member's place among the others: one head, one spouse, spouse's sex, unique ID."""
     errors: dict[str, list[str]] = {}
     others = list(household.members.exclude(pk=member.pk if member else None))
@@ -349,7 +362,7 @@ def _member_rules(household: Household, data: dict, *, member: Member | None) ->
         if spouse is not None and spouse.sex == data["sex"]:
             errors.setdefault("sex", []).append(_("The spouse's sex must differ from the head's."))
     for key, messages in _duplicate_id_errors(
-        [data], keys=["id_number"], exclude_ids={member.pk} if member else set()
+        actor, [data], keys=["id_number"], exclude_ids={member.pk} if member else set()
     ).items():
         errors.setdefault(key, []).extend(messages)
     return errors
@@ -359,7 +372,7 @@ def _member_rules(household: Household, data: dict, *, member: Member | None) ->
 def member_add(*, actor: User, household: Household, data: dict) -> Member:
     require(actor, "household.change")
     household = Household.objects.select_for_update().get(pk=household.pk)
-    errors = _member_rules(household, data, member=None)
+    errors = _member_rules(actor, household, data, member=None)
     if not household.members.exists() and data.get("relation") != choices.Relation.HEAD:
         errors.setdefault("relation", []).append(_("The first member of a household is its head."))
     if errors:
@@ -378,7 +391,7 @@ def member_update(*, actor: User, member: Member, version: int, data: dict) -> M
     require(actor, "household.change")
     household = Household.objects.select_for_update().get(pk=member.household_id)
     current = _lock(Member, member.pk, version)
-    errors = _member_rules(household, data, member=current)
+    errors = _member_rules(actor, household, data, member=current)
     if errors:
         raise ValidationError(errors)
     before = member_snapshot(current)

@@ -254,6 +254,7 @@ class _Import:
         self.household_form = RowForm(HouseholdImportForm, regions=area)
         self.member_form = RowForm(MemberImportForm)
         self.registered: dict[str, tuple[int, str, str, str]] = {}
+        self.visible_elsewhere: set[int] = set()  # households of other areas the importer may see
         self.seen_numbers: dict[str, int] = {}
         self.seen_ids: dict[int, int] = {}  # first 17 digits of an ID number -> the row it is on
         self.errors_by_row: dict[int, int] = {}
@@ -561,6 +562,13 @@ class _Import:
                 id_hash__in=hashes[start:start + 1000]
             ).values_list("id_hash", "household_id", "name", "household__number", "household__region__name"):
                 self.registered[id_hash] = (household_id, name, number, village)
+        # Where a number is registered is said only for a household the importer may see.
+        elsewhere = {entry[0] for entry in self.registered.values()} - {h.pk for h in existing.values()}
+        self.visible_elsewhere = set()
+        ids = sorted(elsewhere)
+        for start in range(0, len(ids), 1000):
+            self.visible_elsewhere.update(Household.objects.visible_to(self.actor).filter(
+                pk__in=ids[start:start + 1000]).values_list("pk", flat=True))
 
     # --- households ---
 
@@ -627,10 +635,14 @@ class _Import:
                 household_id, name, number, village = registered
                 if group.existing is not None and household_id == group.existing.pk:
                     existing = next((m for m in group.existing_members if m.id_hash == member.id_hash), None)
-                else:
+                elif household_id in self.visible_elsewhere:
                     self.error(member.row, "id_number", _(
                         "This ID number is already registered: %(name)s in household %(number)s (%(village)s)."
                     ) % {"name": name, "number": number, "village": village})
+                else:
+                    self.error(member.row, "id_number", _(
+                        "This ID number is already registered in a household outside what you can see; "
+                        "the office above you can tell where."))
         member.existing = existing
         if existing is not None:
             data = {name: getattr(existing, name) for name in MEMBER_FIELDS}

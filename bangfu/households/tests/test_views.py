@@ -559,13 +559,19 @@ def test_create_shows_errors_on_the_fields_in_chinese(client, world, personas):
     html = response.content.decode()
     assert "校验位错误" in html
     assert 'aria-invalid="true"' in html
-    # An ID number already registered names where (a service check, put on the member's field).
-    body["head-id_number"] = world.head_b.id_number
+    # An ID number already registered names where (a service check, put on the member's field)
+    # when the household is one the user sees, and only says it is taken when it is not.
+    body["head-id_number"] = world.head_a.id_number
     body["phone"] = ""
     response = client.post(reverse("households:create"), body)
     assert response.status_code == 200
     message = response.context["head_form"].errors["id_number"][0]
-    assert "该证件号码已登记" in message and world.b.number in message
+    assert "该证件号码已登记" in message and world.a.number in message
+    body["head-id_number"] = world.head_b.id_number
+    response = client.post(reverse("households:create"), body)
+    message = response.context["head_form"].errors["id_number"][0]
+    assert "该证件号码已在您的查看范围之外登记" in message
+    assert world.b.number not in message and "郝建国" not in message and "北郝家庄" not in message
     assert snapshot() == before
 
 

@@ -362,6 +362,25 @@ def test_an_id_number_registered_in_another_household_is_an_error_naming_it(run_
     assert Household.objects.count() == 1 and Change.objects.count() == history
 
 
+def test_an_id_number_registered_outside_what_the_importer_sees_is_refused_without_saying_where(
+        run_import, make_household, tmp_path):
+    taken = person_id()
+    other = make_household(VILLAGE_B, members=[member_data(name="孙秀英", id_number=taken)])
+    path = write_xlsx(tmp_path / "taken.xlsx", SHORT_HEADERS, [
+        ["370215010001701", "戴家庄村", "孙秀英", taken, "户主", "初中", ""]])
+    history = Change.objects.count()
+    with translation.override("en"):
+        hidden = run_import(path, actor="village_a", region=VILLAGE_A)
+        named = run_import(path, actor="office", dry_run=True)
+
+    assert messages(hidden) == [
+        "Row 2 证件号码: This ID number is already registered in a household outside what you can see; "
+        "the office above you can tell where."]
+    assert messages(named) == [
+        f"Row 2 证件号码: This ID number is already registered: 孙秀英 in household {other.number} (北郝家庄村)."]
+    assert Household.objects.count() == 1 and Change.objects.count() == history
+
+
 def test_a_household_number_of_another_area_is_refused_without_saying_where(run_import, make_household, regions):
     make_household("410308103001", number="370215010001001")
     with translation.override("en"):
