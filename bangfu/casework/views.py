@@ -103,15 +103,34 @@ def worklist_print(request: HttpRequest, user_id: int | None = None) -> HttpResp
     })
 
 
+PICK_LIMIT = 500  # regions listed on one level of the village picker; more are said to be there
+
+
 @login_required
 @require_http_methods(["GET"])
 def village_print_pick(request: HttpRequest) -> HttpResponse:
-    """The villages of the user's area, each with its printable list (a village cadre goes straight to theirs)."""
+    """The villages of the user's area, each with its printable list (a village cadre goes straight
+    to theirs). Above a township, the user goes down the tree first (?area=a code in their area),
+    so that a county's thousand villages are never cut to a first few hundred."""
     require(request.user, "worklist.view_others")
-    villages = list(region_queries.villages_within(request.user.scope).only("code", "name")[:501])
-    if len(villages) == 1:
+    scope = request.user.scope
+    area = request.GET.get("area", "") or scope
+    if not area.startswith(scope) or (area and not area.isdigit()):
+        raise Http404
+    region = Region.objects.filter(code=area).first() if area else None
+    if area and region is None:
+        raise Http404
+    path = [r for r in region_queries.region_path(region) if r.code.startswith(scope) and r.code != area] \
+        if region else []
+    context = {"region": region, "path": path, "day": timezone.localdate(), "limit": PICK_LIMIT}
+    if len(area) < 9:
+        context["areas"] = list(region_queries.children_of(area).only("code", "name")[:PICK_LIMIT + 1])
+        return render(request, "casework/village_pick.html", context)
+    villages = list(region_queries.villages_within(area).only("code", "name")[:PICK_LIMIT + 1])
+    if len(villages) == 1 and area == scope:
         return redirect("casework:village_print", villages[0].code)
-    return render(request, "casework/village_pick.html", {"villages": villages[:500], "day": timezone.localdate()})
+    context["villages"] = villages
+    return render(request, "casework/village_pick.html", context)
 
 
 @login_required

@@ -48,6 +48,13 @@ def villages_within(code: str):
     return Region.objects.within(code).filter(level=Level.VILLAGE).order_by("code")
 
 
+def children_of(code: str):
+    """The regions one level below `code` ("" for the provinces), in code order."""
+    if not code:
+        return Region.objects.filter(level=Level.PROVINCE).order_by("code")
+    return Region.objects.filter(parent_id=code).order_by("code")
+
+
 def region_path(region: Region) -> list[Region]:
     """The region and its ancestors, top first (one query)."""
     codes = region.ancestors_codes() + [region.code]

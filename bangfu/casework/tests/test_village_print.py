@@ -91,6 +91,29 @@ def test_the_village_cadre_goes_straight_to_their_village_and_the_office_chooses
     assert reverse("casework:village_print_pick") in client.get(reverse("casework:worklists")).content.decode()
 
 
+def test_the_county_goes_down_to_a_township_before_its_villages(client, personas, casework):
+    pick = reverse("casework:village_print_pick")
+    client.force_login(personas["county"])
+    html = client.get(pick).content.decode()
+    assert f'href="?area={TOWNSHIP}"' in html and _url(VILLAGE_A) not in html
+    html = client.get(pick, {"area": TOWNSHIP}).content.decode()
+    assert _url(VILLAGE_A) in html and _url(VILLAGE_B) in html
+    assert 'href="?area=370215"' in html  # back up to the county; nothing above it
+    assert 'href="?area=3702"' not in html
+    for outside in ("3702", "370214", "37021501x", "999999999"):
+        assert client.get(pick, {"area": outside}).status_code == 404
+
+
+def test_a_long_list_of_villages_says_it_is_cut(client, personas, casework, monkeypatch):
+    from bangfu.casework import views
+
+    monkeypatch.setattr(views, "PICK_LIMIT", 1)
+    client.force_login(personas["office"])
+    html = client.get(reverse("casework:village_print_pick")).content.decode()
+    assert _url(VILLAGE_A) in html and _url(VILLAGE_B) not in html
+    assert "只列出前 1 个" in html
+
+
 def test_the_village_list_runs_a_fixed_number_of_queries(client, personas, casework, make_household):
     client.force_login(personas["office"])
     _due_today(personas)
