@@ -8,11 +8,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.accounts.permissions import require
 from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
 from bangfu.emergency import queries, services
-from bangfu.emergency.models import OPEN_STATUSES, Delivery, DeliveryStatus
+from bangfu.emergency.models import Delivery
 from bangfu.emergency.schemas import (
     AssignIn,
     CompleteIn,
@@ -133,8 +133,6 @@ def delivery_complete(request, payload: CompleteIn, id: int = _id("The delivery'
     unchanged (a retried request from a phone)."""
     user = request.auth
     delivery = queries.delivery_get(user, id)
-    if delivery.status == DeliveryStatus.DELIVERED and delivery.done_by_id == user.pk:
-        return delivery_out(delivery)
     services.delivery_complete(delivery=delivery, received_by=payload.received_by, actor=user)
     return delivery_out(queries.delivery_get(user, id))
 
@@ -143,8 +141,6 @@ def delivery_complete(request, payload: CompleteIn, id: int = _id("The delivery'
 def delivery_fail(request, payload: FailIn, id: int = _id("The delivery's id.")):
     user = request.auth
     delivery = queries.delivery_get(user, id)
-    if delivery.status == DeliveryStatus.FAILED and delivery.done_by_id == user.pk:
-        return delivery_out(delivery)
     services.delivery_fail(delivery=delivery, reason=payload.reason, actor=user)
     return delivery_out(queries.delivery_get(user, id))
 
@@ -157,10 +153,6 @@ def delivery_reopen(request, payload: ReopenIn, id: int = _id("The delivery's id
     none): it answers 200 unchanged (a retried request from a phone)."""
     user = request.auth
     delivery = queries.delivery_get(user, id)
-    asked_for = payload.caseworker or (user.pk if user.role == Role.CASEWORKER else None)
-    if (delivery.status in OPEN_STATUSES and delivery.reopened_by_id == user.pk
-            and delivery.caseworker_id == asked_for):
-        return delivery_out(delivery)
     services.delivery_reopen(delivery=delivery, actor=user,
                              caseworker=_caseworker(payload.caseworker))
     return delivery_out(queries.delivery_get(user, id))

@@ -241,11 +241,14 @@ def delivery_assign(*, delivery: Delivery, caseworker: User, actor: User) -> Del
 @transaction.atomic
 def delivery_complete(*, delivery: Delivery, received_by: str, actor: User) -> Delivery:
     """Delivered: who received it, now. Goods from stock leave the township's stock in the same
-    transaction; if the stock cannot cover them, nothing is written and the error says so."""
+    transaction; if the stock cannot cover them, nothing is written and the error says so. The
+    same actor completing it again (a retried request, a second tap) changes nothing."""
     _delivery_visible(actor, delivery)
     if not may_complete(actor, delivery):
         raise PermissionDenied("delivery.complete")
     delivery = _locked(delivery)
+    if delivery.status == DeliveryStatus.DELIVERED and delivery.done_by_id == actor.pk:
+        return delivery  # the same step again (a retried request, a second tap): done once
     if delivery.status == DeliveryStatus.REQUESTED:
         raise ValidationError({"status": _("Assign this delivery to a caseworker first.")})
     _open_or_error(delivery)
@@ -274,11 +277,13 @@ def delivery_complete(*, delivery: Delivery, received_by: str, actor: User) -> D
 @transaction.atomic
 def delivery_fail(*, delivery: Delivery, reason: str, actor: User) -> Delivery:
     """Not delivered, and why (nobody at home, refused, bought goods not to be had). It can be tried
-    again (delivery_reopen)."""
+    again (delivery_reopen). The same actor failing it again changes nothing (a retry)."""
     _delivery_visible(actor, delivery)
     if not may_complete(actor, delivery):
         raise PermissionDenied("delivery.complete")
     delivery = _locked(delivery)
+    if delivery.status == DeliveryStatus.FAILED and delivery.done_by_id == actor.pk:
+        return delivery  # the same step again (a retried request, a second tap): recorded once
     _open_or_error(delivery)
     reason = reason.strip()
     if not reason:
@@ -308,7 +313,8 @@ def may_reopen(actor: User, delivery: Delivery) -> bool:
 def delivery_reopen(*, delivery: Delivery, actor: User, caseworker: User | None = None) -> Delivery:
     """A failed delivery tried again: requested again (waiting to be assigned), or assigned to
     `caseworker` at once. A caseworker tries again one that failed with them, and it stays theirs.
-    Why it failed stays in the history; the delivery takes the household's priority as it is now."""
+    Why it failed stays in the history; the delivery takes the household's priority as it is now.
+    The same request again by whoever reopened it (the same caseworker, or none) changes nothing."""
     _delivery_visible(actor, delivery)
     if not may_reopen(actor, delivery):
         raise PermissionDenied("delivery.reopen")
@@ -317,6 +323,9 @@ def delivery_reopen(*, delivery: Delivery, actor: User, caseworker: User | None 
             raise ValidationError({"caseworker": _("Only the office or village assigns deliveries to others.")})
         caseworker = actor
     delivery = _locked(delivery)
+    if (delivery.status in OPEN_STATUSES and delivery.reopened_by_id == actor.pk
+            and delivery.caseworker_id == (caseworker.pk if caseworker else None)):
+        return delivery  # the same step again (a retried request, a second tap): reopened once
     if delivery.status != DeliveryStatus.FAILED:
         raise ValidationError({"status": _("Only a delivery that failed can be tried again; this one is %(status)s.")
                                % {"status": delivery.get_status_display()}})

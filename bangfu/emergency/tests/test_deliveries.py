@@ -74,8 +74,11 @@ def test_a_delivery_the_stock_cannot_cover_is_refused_and_stays_open(household_a
 
 def test_a_delivered_delivery_is_final(rice_delivery, rice, personas):
     delivery_complete(delivery=rice_delivery, received_by="本人", actor=personas["caseworker_a"])
+    # The same step again by the same caseworker is a retry: answered, done once.
+    again = delivery_complete(delivery=rice_delivery, received_by="本人", actor=personas["caseworker_a"])
+    assert again.status == DeliveryStatus.DELIVERED and again.version == 2
     for attempt in (
-        lambda: delivery_complete(delivery=rice_delivery, received_by="本人", actor=personas["caseworker_a"]),
+        lambda: delivery_complete(delivery=rice_delivery, received_by="本人", actor=personas["office"]),
         lambda: delivery_fail(delivery=rice_delivery, reason="无人在家", actor=personas["caseworker_a"]),
         lambda: delivery_assign(delivery=rice_delivery, caseworker=personas["caseworker_a"], actor=personas["office"]),
     ):

@@ -76,9 +76,11 @@ def test_refusals_write_nothing(failed, personas):
 def test_only_a_failed_delivery_is_tried_again(failed, personas):
     again = delivery_reopen(delivery=failed, actor=personas["office"])
     before = _state(again)
-    with pytest.raises(ValidationError) as error:
-        delivery_reopen(delivery=again, actor=personas["office"])
+    with pytest.raises(ValidationError) as error:  # another request than the one that reopened it
+        delivery_reopen(delivery=again, actor=personas["office"], caseworker=personas["caseworker_a"])
     assert "status" in error.value.message_dict
+    assert _state(again) == before
+    assert delivery_reopen(delivery=again, actor=personas["office"]).version == again.version  # the same: a retry
     assert _state(again) == before
 
 
@@ -127,3 +129,30 @@ def test_the_office_retrying_a_reopen_with_a_caseworker_is_answered_once(failed,
     other = api.post(f"/api/deliveries/{failed.pk}/reopen", {})  # not the same request: the status says why
     assert other.status_code == 422 and "status" in other.json()["errors"]
     assert _state(failed) == before
+
+
+def test_a_second_tap_on_each_step_of_the_page_is_stored_once(client, failed, personas):
+    """A double tap, or the form sent again after a lost answer: the step is done once and the page
+    says it is done, on the web as in the API."""
+    client.force_login(personas["office"])
+    reopen = reverse("emergency:reopen", args=[failed.pk])
+    assert client.post(reopen, {"caseworker": personas["caseworker_a"].pk}).status_code == 302
+    once = _state(failed)
+    response = client.post(reopen, {"caseworker": personas["caseworker_a"].pk}, follow=True)
+    assert response.status_code == 200 and "已重新办理" in response.content.decode()
+    assert _state(failed) == once
+
+    client.force_login(personas["caseworker_a"])
+    fail = reverse("emergency:fail", args=[failed.pk])
+    assert client.post(fail, {"failure_reason": "仍然无人"}).status_code == 302
+    once = _state(failed)
+    assert client.post(fail, {"failure_reason": "仍然无人"}).status_code == 302
+    assert _state(failed) == once
+
+    delivery_reopen(delivery=Delivery.objects.get(pk=failed.pk), actor=personas["caseworker_a"])
+    stock = Stock.objects.get(item_id=failed.item_id).quantity
+    complete = reverse("emergency:complete", args=[failed.pk])
+    assert client.post(complete, {"received_by": "本人"}).status_code == 302
+    once = _state(failed)
+    assert client.post(complete, {"received_by": "本人"}).status_code == 302
+    assert _state(failed) == once and Stock.objects.get(item_id=failed.item_id).quantity == stock - 10
