@@ -124,7 +124,7 @@ def village_print_pick(request: HttpRequest) -> HttpResponse:
         if region else []
     context = {"region": region, "path": path, "day": timezone.localdate(), "limit": PICK_LIMIT}
     if len(area) < 9:
-        context["areas"] = list(region_queries.children_of(area).only("code", "name")[:PICK_LIMIT + 1])
+        context["areas"] = list(region_queries.children_with_villages(area).only("code", "name")[:PICK_LIMIT + 1])
         return render(request, "casework/village_pick.html", context)
     villages = list(region_queries.villages_within(area).only("code", "name")[:PICK_LIMIT + 1])
     if len(villages) == 1 and area == scope:

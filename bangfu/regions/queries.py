@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count
+from django.db.models.functions import Substr
 
 from bangfu.regions.models import Level, Region
 
@@ -48,11 +49,13 @@ def villages_within(code: str):
     return Region.objects.within(code).filter(level=Level.VILLAGE).order_by("code")
 
 
-def children_of(code: str):
-    """The regions one level below `code` ("" for the provinces), in code order."""
-    if not code:
-        return Region.objects.filter(level=Level.PROVINCE).order_by("code")
-    return Region.objects.filter(parent_id=code).order_by("code")
+def children_with_villages(code: str):
+    """The regions one level below `code` ("" for the provinces) that have villages under them, in
+    code order: the steps down to a village, without the dead ends of a tree loaded to townships."""
+    length = {0: 2, 2: 4, 4: 6, 6: 9}[len(code)]
+    villages = villages_within(code) if code else Region.objects.filter(level=Level.VILLAGE)
+    prefixes = villages.order_by().annotate(prefix=Substr("code", 1, length)).values("prefix").distinct()
+    return Region.objects.filter(code__in=prefixes).order_by("code")
 
 
 def region_path(region: Region) -> list[Region]:

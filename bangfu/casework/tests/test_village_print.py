@@ -92,10 +92,14 @@ def test_the_village_cadre_goes_straight_to_their_village_and_the_office_chooses
 
 
 def test_the_county_goes_down_to_a_township_before_its_villages(client, personas, casework):
+    from bangfu.regions.models import Level, Region
+
+    Region.objects.create(code="370215011", name="大信街道", level=Level.TOWNSHIP, parent_id="370215")  # no villages
     pick = reverse("casework:village_print_pick")
     client.force_login(personas["county"])
     html = client.get(pick).content.decode()
     assert f'href="?area={TOWNSHIP}"' in html and _url(VILLAGE_A) not in html
+    assert "370215011" not in html  # a township with no village yet is not a step
     html = client.get(pick, {"area": TOWNSHIP}).content.decode()
     assert _url(VILLAGE_A) in html and _url(VILLAGE_B) in html
     assert 'href="?area=370215"' in html  # back up to the county; nothing above it
