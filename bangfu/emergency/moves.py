@@ -7,8 +7,10 @@ over count for the village they happened in. A check still to do for an emergenc
 household has left is no longer work to do; a household that arrives in the area of an emergency
 open today gets today's check. People in quarantine are counted where their household lives now.
 
-A change of caseworker alone changes nothing stored here: the board counts checks by the
-household's caseworker as it is, and a delivery's caseworker is the one it was assigned to.
+A change of caseworker moves the household's open deliveries that were its old caseworker's to
+the new one (back to "requested", for the office to assign, when the household is left without a
+caseworker); a delivery the office gave someone else stays theirs. The board counts checks by the
+household's caseworker as it is, so nothing else is stored by caseworker here.
 
 A fixed number of queries per call, whatever the number of households."""
 
@@ -22,6 +24,7 @@ from bangfu.emergency.models import (
     OPEN_STATUSES,
     CheckStatus,
     Delivery,
+    DeliveryStatus,
     Emergency,
     FeverAlert,
     HealthCheck,
@@ -38,9 +41,36 @@ Key = tuple[int, object, str]  # (emergency id, day, region code)
 
 
 def households_moved(moves: list[HouseholdMove]) -> None:
+    _deliveries_follow_the_caseworker([move for move in moves if move.caseworker_changed])
+    _work_follows_the_household([move for move in moves if move.region_changed])
+
+
+def _deliveries_follow_the_caseworker(moves: list[HouseholdMove]) -> None:
+    if not moves:
+        return
+    from django.utils import timezone
+
+    by_household = {move.household_id: move for move in moves}
+    deliveries = list(Delivery.objects.select_for_update().filter(
+        household_id__in=sorted(by_household), status=DeliveryStatus.ASSIGNED).order_by("pk"))
+    now = timezone.now()
+    changed = []
+    for delivery in deliveries:
+        move = by_household[delivery.household_id]
+        if delivery.caseworker_id != move.old_caseworker_id:
+            continue  # given to someone else than the household's caseworker: still theirs
+        delivery.caseworker_id = move.new_caseworker_id
+        delivery.status = DeliveryStatus.ASSIGNED if move.new_caseworker_id else DeliveryStatus.REQUESTED
+        delivery.assigned_at = now if move.new_caseworker_id else None
+        delivery.version += 1
+        changed.append(delivery)
+    Delivery.objects.bulk_update(changed, ["caseworker", "status", "assigned_at", "version"], batch_size=1000)
+
+
+def _work_follows_the_household(moves: list[HouseholdMove]) -> None:
     from bangfu.emergency.services import shanghai_today
 
-    moved = {move.household_id: move for move in moves if move.region_changed}
+    moved = {move.household_id: move for move in moves}
     if not moved:
         return
     today = shanghai_today()

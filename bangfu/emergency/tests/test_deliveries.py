@@ -176,3 +176,33 @@ def test_the_worklist_section_holds_the_caseworkers_open_ones_priority_first(mak
     delivery_fail(delivery=done, reason="无人", actor=personas["caseworker_a"])
     assert [d.pk for d in worklist_deliveries(personas["caseworker_a"])] == [rice_delivery.pk, errand.pk]
     assert worklist_deliveries(personas["caseworker_b"]) == []
+
+
+def test_open_deliveries_follow_the_household_to_its_new_caseworker(rice_delivery, household_a, personas):
+    from bangfu.accounts.models import Role
+    from bangfu.households.services import assignment_set
+    from conftest import _user
+
+    successor = _user("caseworker_a2", Role.CASEWORKER, "370215010001")
+    township_worker = _user("caseworker_town", Role.CASEWORKER, "370215010")
+    errand = delivery_create(household=household_a, kind=DeliveryKind.ERRAND, description="代缴医保",
+                             actor=personas["office"], caseworker=township_worker)
+    done = delivery_create(household=household_a, kind=DeliveryKind.ERRAND, description="代办证明",
+                           actor=personas["caseworker_a"])
+    delivery_complete(delivery=done, received_by="本人", actor=personas["caseworker_a"])
+    history = Change.objects.count()
+
+    assignment_set(actor=personas["office"], households=[household_a], caseworker=successor)
+    moved = Delivery.objects.get(pk=rice_delivery.pk)
+    assert (moved.caseworker_id, moved.status, moved.version) == (successor.pk, DeliveryStatus.ASSIGNED, 2)
+    assert Delivery.objects.get(pk=errand.pk).caseworker_id == township_worker.pk  # the office's choice stays
+    assert Delivery.objects.get(pk=done.pk).caseworker_id == personas["caseworker_a"].pk  # what was done stays
+    with pytest.raises(PermissionDenied):
+        delivery_complete(delivery=moved, received_by="本人", actor=personas["caseworker_a"])
+    # The household's change is the history (the assignment and the household), nothing per delivery.
+    assert Change.objects.count() == history + 3
+
+    assignment_set(actor=personas["office"], households=[household_a], caseworker=None)
+    unassigned = Delivery.objects.get(pk=rice_delivery.pk)
+    assert (unassigned.caseworker_id, unassigned.status, unassigned.assigned_at) == (
+        None, DeliveryStatus.REQUESTED, None)
