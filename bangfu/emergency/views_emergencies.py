@@ -19,6 +19,7 @@ from bangfu.accounts.permissions import can, require
 from bangfu.emergency import queries, services
 from bangfu.emergency.forms_emergencies import CheckForm, EmergencyForm, ExtendForm, ReturneeForm
 from bangfu.emergency.models import EmergencyStatus
+from bangfu.households import services as household_services
 from bangfu.households.models import Household
 from bangfu.households.pageforms import attach_errors
 from bangfu.regions.models import Level, Region
@@ -242,4 +243,9 @@ def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The returnee is registered."))
                 return redirect("emergencies:returnees", emergency.pk)
+    elif request.method == "POST" and form.joins_new_household():
+        # The registry's refusal of the ID number too, so that every error shows in one round.
+        errors = household_services.registry_errors(actor=request.user, members=[form.cleaned_data])
+        if errors:
+            attach_errors(ValidationError(errors), form, members=[form])
     return render(request, "emergency/returnee_form.html", {"emergency": emergency, "form": form})

@@ -246,6 +246,21 @@ def _refresh_head_name(household: Household) -> None:
     household.head_name = head or ""
 
 
+def registry_errors(
+    *, actor: User, members: list[dict], number: str = "", exclude_member_ids: set[int] | None = None
+) -> dict[str, list[str]]:
+    """What the registry refuses whatever else a form says: ID numbers registered elsewhere
+    (`members.N.id_number`) and a household number in use (`number`). The pages also call it for a
+    form with errors of its own, with the fields that did clean, so that every error shows at once."""
+    errors = _duplicate_id_errors(actor, members, keys=[f"members.{i}.id_number" for i in range(len(members))],
+                                  exclude_ids=exclude_member_ids or set())
+    if number and Household.objects.filter(number=number).exists():
+        errors.setdefault("number", []).append(
+            _("Household number %(number)s is already in use.") % {"number": number}
+        )
+    return errors
+
+
 @transaction.atomic
 def household_create(*, actor: User, data: dict, members: list[dict]) -> Household:
     """Create a household with its members. `data` and `members` are forms' cleaned data."""
@@ -253,15 +268,9 @@ def household_create(*, actor: User, data: dict, members: list[dict]) -> Househo
     region: Region = data["region"]
     _check_region(actor, region)
     errors = member_set_errors(members)
-    for key, messages in _duplicate_id_errors(
-        actor, members, keys=[f"members.{i}.id_number" for i in range(len(members))], exclude_ids=set()
-    ).items():
-        errors.setdefault(key, []).extend(messages)
     number = data.get("number") or _next_number(region)
-    if Household.objects.filter(number=number).exists():
-        errors.setdefault("number", []).append(
-            _("Household number %(number)s is already in use.") % {"number": number}
-        )
+    for key, messages in registry_errors(actor=actor, members=members, number=number).items():
+        errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     household = Household(number=number, region=region, region_code=region.code)

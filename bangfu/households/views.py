@@ -185,6 +185,8 @@ def household_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Household %(number)s is registered.") % {"number": household.number})
             return redirect("households:detail", household.pk)
+    elif data is not None:  # the registry's checks too, on what did clean: every error in one round
+        _attach_registry_errors(request.user, form, [head_form], number=form.cleaned_data.get("number") or "")
     return render(request, "households/household_form.html", {
         "form": form,
         "sections": _sections(form, _household_spec()),
@@ -192,6 +194,14 @@ def household_create(request: HttpRequest) -> HttpResponse:
         "head_sections": _sections(head_form, _member_spec()),
         "cancel_url": reverse("households:list"),
     })
+
+
+def _attach_registry_errors(user, form, member_forms, *, number: str = "") -> None:
+    """The registry's refusals (services.registry_errors) of the fields that cleaned, on a page
+    whose forms have errors of their own."""
+    errors = services.registry_errors(actor=user, members=[f.cleaned_data for f in member_forms], number=number)
+    if errors:
+        attach_errors(ValidationError(errors), form, members=member_forms)
 
 
 def _save_versioned(data, form, *, version: int, save) -> tuple[bool, VersionForm, str | None, int]:
@@ -282,6 +292,8 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s is added.") % {"name": member.name})
             return redirect(reverse("households:detail", args=[household.pk]) + "#members")
+    elif request.method == "POST":
+        _attach_registry_errors(request.user, form, [form])
     return render(request, "households/member_form.html", {
         "form": form,
         "sections": _sections(form, _member_spec()),

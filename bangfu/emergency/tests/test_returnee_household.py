@@ -109,7 +109,7 @@ def test_a_member_coming_home_is_measured_once(emergency, personas, make_househo
     assert names.count("逄外出") == 1 and len(names) == 2
 
 
-def test_the_page_registers_one_and_shows_errors(client, emergency, personas):
+def test_the_page_registers_one_and_shows_errors(client, emergency, personas, make_household):
     client.force_login(personas["office"])
     url = reverse("emergencies:returnee_register", args=[emergency.pk])
     html = client.get(url).content.decode()
@@ -121,10 +121,17 @@ def test_the_page_registers_one_and_shows_errors(client, emergency, personas):
     assert response.status_code == 200 and Household.objects.count() == 0
     assert "has-error" in response.content.decode()
     data["village"] = VILLAGE_A
+    # A form error and the registry's refusal of the ID number show together, in one round.
+    elsewhere = make_household(members=[member_data(relation="户主")])
+    taken = elsewhere.members.get().id_number
+    response = client.post(url, {**data, "id_number": taken, "origin": ""})
+    form = response.context["form"]
+    assert form.errors["origin"] and elsewhere.number in form.errors["id_number"][0]
+    assert Household.objects.count() == 1
     response = client.post(url, data)
     assert response.status_code == 302
     assert client.post(url, data).status_code == 302  # a double tap
-    assert Household.objects.get().head_name == "刘返乡" and Returnee.objects.count() == 1
+    assert Household.objects.exclude(pk=elsewhere.pk).get().head_name == "刘返乡" and Returnee.objects.count() == 1
 
 
 def test_a_caseworkers_page_offers_existing_households_only(client, emergency, personas):

@@ -575,6 +575,20 @@ def test_create_shows_errors_on_the_fields_in_chinese(client, world, personas):
     assert snapshot() == before
 
 
+def test_the_registrys_refusal_shows_with_the_forms_own_errors_in_one_round(client, world, personas):
+    login(client, personas["village_a"])
+    before = snapshot()
+    body = create_body(phone="123", head={"name": "新人", "id_number": world.head_a.id_number})
+    response = client.post(reverse("households:create"), body)
+    assert response.context["form"].errors["phone"]
+    assert "该证件号码已登记" in response.context["head_form"].errors["id_number"][0]
+    body = member_body(name="逄小明", relation="之子", id_number=world.spouse_a.id_number, phone="123")
+    response = client.post(reverse("households:member_add", args=[world.a.pk]), body)
+    form = response.context["form"]
+    assert form.errors["phone"] and "该证件号码已登记" in form.errors["id_number"][0]
+    assert snapshot() == before
+
+
 def test_create_refuses_a_village_outside_the_scope(client, world, personas):
     login(client, personas["village_a"])
     body = create_body(region=VILLAGE_B, head={"name": "新人"})
