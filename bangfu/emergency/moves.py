@@ -3,7 +3,8 @@ checks still to do today and later, its returnees, its open deliveries, and the 
 village it left and of the one it joined, recounted in the same transaction.
 
 What was done stays where it was done: a check done today, a fever alert raised, a delivery handed
-over count for the village they happened in. A check still to do for an emergency whose area the
+over count for the village they happened in. Goods planned from a township's stock do not follow a
+household to another township: they end as not delivered (nothing was issued), with the reason. A check still to do for an emergency whose area the
 household has left is no longer work to do; a household that arrives in the area of an emergency
 open today gets today's check. People in quarantine are counted where their household lives now.
 
@@ -18,15 +19,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from bangfu.emergency.models import (
     OPEN_STATUSES,
     CheckStatus,
     Delivery,
+    DeliveryKind,
     DeliveryStatus,
     Emergency,
     FeverAlert,
+    GoodsSource,
     HealthCheck,
     Quarantine,
     QuarantineStatus,
@@ -38,6 +45,7 @@ from bangfu.households.models import Household
 from bangfu.households.moves import HouseholdMove
 
 Key = tuple[int, object, str]  # (emergency id, day, region code)
+MOVED_AWAY = gettext_lazy("The household moved to another township before it was delivered; nothing was issued.")
 
 
 def households_moved(moves: list[HouseholdMove]) -> None:
@@ -48,8 +56,6 @@ def households_moved(moves: list[HouseholdMove]) -> None:
 def _deliveries_follow_the_caseworker(moves: list[HouseholdMove]) -> None:
     if not moves:
         return
-    from django.utils import timezone
-
     by_household = {move.household_id: move for move in moves}
     deliveries = list(Delivery.objects.select_for_update().filter(
         household_id__in=sorted(by_household), status=DeliveryStatus.ASSIGNED).order_by("pk"))
@@ -114,11 +120,25 @@ def _work_follows_the_household(moves: list[HouseholdMove]) -> None:
                        .values_list("emergency_id", "day").distinct())
         touched.update((pk, today) for pk in quarantined if any(e.pk == pk for e in open_today))
 
-    # Open deliveries go to the household's new village (the township's lists and stock follow).
-    deliveries = list(Delivery.objects.filter(household_id__in=ids, status__in=OPEN_STATUSES).order_by("pk"))
+    # Open deliveries go to the household's new village; goods planned from the township's stock
+    # cannot follow it to another township (that stock is not there): they end as not delivered,
+    # nothing issued, on the lists of the township that planned them.
+    deliveries = list(Delivery.objects.select_for_update().filter(
+        household_id__in=ids, status__in=OPEN_STATUSES).order_by("pk"))
+    now = timezone.now()
     for delivery in deliveries:
-        delivery.region_code = moved[delivery.household_id].new_region_code
-    Delivery.objects.bulk_update(deliveries, ["region_code"], batch_size=1000)
+        new_code = moved[delivery.household_id].new_region_code
+        if (delivery.kind == DeliveryKind.GOODS and delivery.source == GoodsSource.STOCK
+                and new_code[:9] != delivery.township_code):
+            delivery.status = DeliveryStatus.FAILED
+            with translation.override(settings.LANGUAGE_CODE):  # stored text, as a user would type it
+                delivery.failure_reason = str(MOVED_AWAY)
+            delivery.done_at, delivery.done_by = now, None
+            delivery.version += 1
+        else:
+            delivery.region_code = new_code
+    Delivery.objects.bulk_update(deliveries, ["region_code", "status", "failure_reason", "done_at", "done_by",
+                                              "version"], batch_size=1000)
 
     summaries_recount({(emergency_id, day, code) for emergency_id, day in touched for code in codes})
 

@@ -143,3 +143,23 @@ def test_the_same_queries_for_one_household_or_many(emergency, county, personas,
     kept = _as_recounted(emergency)
     assert (shanghai_today(), VILLAGE_A) not in kept
     assert kept[(shanghai_today(), VILLAGE_B)] == (7, 0, 0, 3)
+
+
+def test_goods_from_the_townships_stock_do_not_follow_a_household_to_another_township(
+        emergency, county, personas, regions, stocked, rice):
+    from bangfu.emergency.models import DeliveryStatus
+    from bangfu.supplies.models import Stock
+
+    household = county["quarantined"]
+    goods = delivery_create(household=household, kind="goods", source="stock", item=rice, quantity=10,
+                            actor=personas["caseworker_a"])
+    bought = delivery_create(household=household, kind="goods", source="bought", description="退烧药", cost=30,
+                             actor=personas["caseworker_a"])
+    _move(personas["admin"], regions, household, VILLAGE_OTHER)
+
+    ended = Delivery.objects.get(pk=goods.pk)
+    assert (ended.status, ended.region_code, ended.done_by_id) == (DeliveryStatus.FAILED, VILLAGE_A, None)
+    assert ended.failure_reason == "该户在送达前已迁往其他乡镇，未出库。"
+    assert Stock.objects.get(item=rice, township_id="370215010").quantity == 100  # nothing issued
+    assert Delivery.objects.get(pk=bought.pk).region_code == VILLAGE_OTHER  # bought goods and errands follow
+    assert Delivery.objects.get(pk=county["delivery"].pk).region_code == VILLAGE_OTHER
