@@ -143,14 +143,125 @@ def _rows(table) -> list[tuple[int, list]]:
     return result
 
 
+@pytest.mark.parametrize("fast", [True, False], ids=["regex", "expat"])
 @pytest.mark.parametrize("name", ["national.xlsx", "bad_rows.xlsx", "two_level_header.xlsx", "id_as_number.xlsx"])
-def test_the_streaming_reader_reads_what_calamine_reads(name):
+def test_the_streaming_reader_reads_what_calamine_reads(name, fast, monkeypatch):
+    monkeypatch.setattr(readers.XlsxStreamSheet, "fast", fast)
     calamine = readers.open_table(FILES / name, reader="calamine")
     stream = readers.open_table(FILES / name, reader="stream")
     assert isinstance(calamine.sheet, readers.CalamineSheet)
     assert isinstance(stream.sheet, readers.XlsxStreamSheet)
     assert (stream.header_row, stream.headers) == (calamine.header_row, calamine.headers)
     assert _rows(stream) == _rows(calamine)
+
+
+def _trimmed(values: list) -> list:
+    values = [None if cols.is_blank(v) else v for v in values]
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
+def _handmade_xlsx(path, sheet_data: str, *, prefix: str = "") -> None:
+    """An .xlsx whose sheet XML is written by hand: a shared string table of two, style 1 a date."""
+    import zipfile
+
+    x = f"{prefix}:" if prefix else ""
+    xmlns = f'xmlns{":" + prefix if prefix else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            "</Types>"),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+            '<sheets><sheet name="成员" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId3" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"),
+        "xl/styles.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{main}">'
+            '<fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs>'
+            '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>'),
+        "xl/sharedStrings.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" count="2" uniqueCount="2">'
+            "<si><t>户编号</t></si><si><t>姓名</t></si></sst>"),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><{x}worksheet {xmlns}><{x}dimension ref="A1:D6"/>'
+            f"<{x}sheetData>{sheet_data}</{x}sheetData></{x}worksheet>"),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+
+
+@pytest.mark.parametrize("prefix", ["", "x"])
+def test_the_fast_streaming_path_reads_every_way_of_writing_a_cell_as_expat_does(tmp_path, monkeypatch, prefix):
+    x = f"{prefix}:" if prefix else ""
+    rows = "".join(row.replace("<", f"<{x}").replace(f"<{x}/", f"</{x}") for row in [
+        '<row r="1" spans="1:4"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>',
+        '<row r="2"/>',  # an empty row, self-closing
+        '<row r="3"><c r="A3" s="1"><v>32875</v></c><c r="B3" t="inlineStr"><is><t>王&amp;秀&lt;英&gt;</t></is></c>'
+        '<c r="C3" t="b"><v>1</v></c><c r="D3" t="e"><v>#N/A</v></c></row>',
+        # what the fast path leaves to expat: a formula, rich text, attributes in another order, no r
+        '<row r="4"><c r="A4" t="str"><f>B4&amp;"x"</f><v>甲x</v></c><c r="B4" t="inlineStr"><is><r><t>甲</t></r>'
+        '<r><t>乙</t></r></is></c><c t="n" r="C4"><v>6</v></c></row>',
+        '<row><c><v>7</v></c><c r="B5" s="1"><v>32875.5</v></c></row>',
+        '<row r="6"><c r="A6" t="inlineStr"><is><t xml:space="preserve"> 空格 </t></is></c><c r="B6"/>'
+        '<c r="C6"></c><c r="D6"><v></v></c></row>',
+    ])
+    path = tmp_path / f"tricky{prefix}.xlsx"
+    _handmade_xlsx(path, rows, prefix=prefix)
+    read = {}
+    for fast in (True, False):
+        monkeypatch.setattr(readers.XlsxStreamSheet, "fast", fast)
+        read[fast] = list(readers.XlsxStreamSheet(path, "成员", "xl/worksheets/sheet1.xml").rows())
+    assert read[True] == read[False] == [
+        (1, ["户编号", "姓名"]),
+        (3, [dt.date(1990, 1, 2), "王&秀<英>", True, "#N/A"]),
+        (4, ["甲x", "甲乙", 6.0]),
+        (5, [7.0, dt.datetime(1990, 1, 2, 12, 0)]),
+        (6, [" 空格 "]),
+    ]
+    calamine = next(readers._calamine_sheets(path, "xlsx"))  # which reads an error cell (#N/A) as blank
+    assert [(n, _trimmed(v)) for n, v in calamine.rows() if _trimmed(v)] == [
+        (n, v[:3] if n == 3 else v) for n, v in read[True]]
+
+
+def test_a_streamed_sheet_cut_short_is_damaged_not_read_in_part(tmp_path):
+    import zipfile
+
+    good = tmp_path / "good.xlsx"
+    _handmade_xlsx(good, '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>')
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(cut, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[:data.index(b'<row r="2">') + 20]
+            target.writestr(info.filename, data)
+    for fast in (True, False):
+        readers.XlsxStreamSheet.fast = fast
+        try:
+            with translation.override("en"), pytest.raises(readers.FileError, match="damaged"):
+                list(readers.XlsxStreamSheet(cut, "成员", "xl/worksheets/sheet1.xml").rows())
+        finally:
+            readers.XlsxStreamSheet.fast = True
 
 
 def test_the_streaming_reader_reads_a_write_only_workbook_with_inline_strings(tmp_path):
