@@ -122,15 +122,17 @@ def village_print_pick(request: HttpRequest) -> HttpResponse:
         raise Http404
     path = [r for r in region_queries.region_path(region) if r.code.startswith(scope) and r.code != area] \
         if region else []
-    context = {"region": region, "path": path, "day": timezone.localdate(), "limit": PICK_LIMIT}
-    if len(area) < 9:
-        context["areas"] = list(region_queries.children_with_villages(area).only("code", "name")[:PICK_LIMIT + 1])
-        return render(request, "casework/village_pick.html", context)
-    villages = list(region_queries.villages_within(area).only("code", "name")[:PICK_LIMIT + 1])
-    if len(villages) == 1 and area == scope:
-        return redirect("casework:village_print", villages[0].code)
-    context["villages"] = villages
-    return render(request, "casework/village_pick.html", context)
+    choosing_area = len(area) < 9
+    found = list((region_queries.children_with_villages(area) if choosing_area
+                  else region_queries.villages_within(area)).only("code", "name")[:PICK_LIMIT + 1])
+    if not choosing_area and len(found) == 1 and area == scope:
+        return redirect("casework:village_print", found[0].code)
+    entries = [(f"?area={r.code}" if choosing_area else reverse("casework:village_print", args=[r.code]), r)
+               for r in found[:PICK_LIMIT]]
+    return render(request, "casework/village_pick.html", {
+        "region": region, "path": path, "day": timezone.localdate(), "entries": entries,
+        "choosing_area": choosing_area, "cut": len(found) > PICK_LIMIT, "limit": PICK_LIMIT,
+    })
 
 
 @login_required
