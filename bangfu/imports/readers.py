@@ -166,8 +166,7 @@ def _is_date_format(code: str) -> bool:
 class _PackedStrings:
     """The shared strings of a big workbook, packed: one str per 4096 strings, plus offsets."""
 
-    SHIFT = 12
-    BLOCK = 1 << SHIFT  # 4096
+    BLOCK = 4096
 
     def __init__(self):
         self._blocks: list[str] = []
@@ -224,6 +223,24 @@ def _xml_attributes(data: bytes, tag: str) -> list[dict[str, str]]:
 
 
 _ROW_NUMBER_RE = re.compile(rb'\br="(\d+)"')
+_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def _cell_value(kind: str | None, raw: str, style: int | None, strings: _PackedStrings, date_styles: set[int]) -> Any:
+    """A cell's value from its type (the `t` attribute), its text and its style, as Excel means them."""
+    if kind == "s":
+        return strings[int(raw)]
+    if kind in ("inlineStr", "str", "e"):
+        return raw
+    if kind == "b":
+        return raw == "1"
+    if kind == "d":
+        return dt.datetime.fromisoformat(raw)
+    number = float(raw)
+    if style is not None and style in date_styles:
+        moment = _EPOCH + dt.timedelta(days=number)
+        return moment.date() if moment.time() == dt.time() else moment
+    return number
 _ATTRIBUTE_RE = re.compile(rb'([\w:]+)="([^"]*)"')
 
 
@@ -336,13 +353,10 @@ class XlsxStreamSheet(Sheet):
         opens = b"<" + p + b"c"
         row_end = b"</" + p + b"row>"
         ends = (b"</" + p + b"sheetData>", b"<" + p + b"sheetData/>")
-        date_styles = self._date_styles
-        string_blocks, string_offsets = self._strings._blocks, self._strings._offsets
-        shift, mask = _PackedStrings.SHIFT, _PackedStrings.BLOCK - 1
+        strings, date_styles = self._strings, self._date_styles
         shared: dict[bytes, str] = {}  # the strings of the last cells read, by their index as written
         column_of: dict[bytes, int] = {}
-        kinds: dict[bytes, tuple[int | None, bytes | None]] = {}
-        epoch = dt.datetime(1899, 12, 30)
+        kinds: dict[bytes, tuple[int | None, str | None]] = {}  # a cell's other attributes: (style, type)
         row_number = 0
         buffer = b""
         for chunk in itertools.chain(self._chunks(), (b"",)):
@@ -373,38 +387,25 @@ class XlsxStreamSheet(Sheet):
                     style_kind = kinds.get(rest)
                     if style_kind is None:
                         found = dict(_ATTRIBUTE_RE.findall(rest))
-                        style = found.get(b"s")
-                        style_kind = kinds[rest] = (int(style) if style else None, found.get(b"t"))
+                        style, kind = found.get(b"s"), found.get(b"t")
+                        style_kind = kinds[rest] = (int(style) if style else None, kind.decode() if kind else None)
                     style, kind = style_kind
                     if inline:
                         raw = inline
                     elif not raw:
                         continue
-                    if kind == b"s":
+                    if kind == "s":  # most cells: looked up once for the values a sheet repeats
                         value: Any = shared.get(raw)
                         if value is None:
-                            index = int(raw)
-                            block, position = index >> shift, index & mask  # as _PackedStrings.__getitem__
-                            offsets = string_offsets[block]
-                            value = string_blocks[block][offsets[position]:offsets[position + 1]]
+                            value = strings[int(raw)]
                             if len(shared) >= 65536:
                                 shared.clear()
                             shared[raw] = value
-                    elif kind is None or kind == b"n":
-                        number_value = float(raw)
-                        if style is not None and style in date_styles:
-                            moment = epoch + dt.timedelta(days=number_value)
-                            value = moment.date() if moment.time() == dt.time() else moment
-                        else:
-                            value = number_value
-                    elif kind == b"b":
-                        value = raw == b"1"
-                    elif kind == b"d":
-                        value = dt.datetime.fromisoformat(raw.decode())
-                    else:  # inlineStr, str, e
-                        value = raw.decode()
-                        if "&" in value:
-                            value = html.unescape(value)
+                    else:
+                        text = raw.decode()
+                        if "&" in text:  # expat decodes entities; here it is done by hand
+                            text = html.unescape(text)
+                        value = _cell_value(kind, text, style, strings, date_styles)
                     if value != "":
                         width = len(values)
                         if column == width:
@@ -464,23 +465,7 @@ class XlsxStreamSheet(Sheet):
                 raw = "".join(text) if len(text) != 1 else text[0]
                 if not raw:
                     return
-                if kind == "s":
-                    value: Any = strings[int(raw)]
-                elif kind == "inlineStr" or kind == "str":
-                    value = raw
-                elif kind == "b":
-                    value = raw == "1"
-                elif kind == "e":
-                    value = raw
-                elif kind == "d":
-                    value = dt.datetime.fromisoformat(raw)
-                else:
-                    number = float(raw)
-                    if style is not None and int(style) in date_styles:
-                        moment = dt.datetime(1899, 12, 30) + dt.timedelta(days=number)
-                        value = moment.date() if moment.time() == dt.time() else moment
-                    else:
-                        value = number
+                value = _cell_value(kind, raw, int(style) if style is not None else None, strings, date_styles)
                 if value != "":
                     values[column] = value
             elif name == V or name == T:
