@@ -3,10 +3,11 @@ checks still to do today and later, its returnees, its open deliveries, and the 
 village it left and of the one it joined, recounted in the same transaction.
 
 What was done stays where it was done: a check done today, a fever alert raised, a delivery handed
-over count for the village they happened in. Goods planned from a township's stock do not follow a
-household to another township: they end as not delivered (nothing was issued), with the reason. A check still to do for an emergency whose area the
+over count for the village they happened in. A check still to do for an emergency whose area the
 household has left is no longer work to do; a household that arrives in the area of an emergency
 open today gets today's check. People in quarantine are counted where their household lives now.
+Open deliveries follow the household, except goods planned from its township's stock when it moves
+to another township: those end as not delivered (nothing was issued), with the reason.
 
 A change of caseworker moves the household's open deliveries that were its old caseworker's to
 the new one (back to "requested", for the office to assign, when the household is left without a
@@ -21,8 +22,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from bangfu.emergency.models import (

@@ -178,14 +178,20 @@ def _duplicate_id_errors(
         .values_list("pk", flat=True)
     ) if taken else set()
     for other in taken:
-        if other.household_id in visible:
-            message = _("This ID number is already registered: %(name)s in household %(number)s (%(village)s).") % {
-                "name": other.name, "number": other.household.number, "village": other.household.region.name}
-        else:
-            message = _("This ID number is already registered in a household outside what you can see; "
-                        "the office above you can tell where.")
-        errors.setdefault(hashes[other.id_hash], []).append(message)
+        errors.setdefault(hashes[other.id_hash], []).append(registered_elsewhere_message(
+            other.name, other.household.number, other.household.region.name,
+            visible=other.household_id in visible))
     return errors
+
+
+def registered_elsewhere_message(name: str, number: str, village: str, *, visible: bool) -> str:
+    """The refusal of an ID number registered in another household: where, only to a user who
+    may see that household."""
+    if visible:
+        return _("This ID number is already registered: %(name)s in household %(number)s (%(village)s).") % {
+            "name": name, "number": number, "village": village}
+    return _("This ID number is already registered in a household outside what you can see; "
+             "the office above you can tell where.")
 
 
 # --- households ------------------------------------------------------------------------------
@@ -246,14 +252,12 @@ def _refresh_head_name(household: Household) -> None:
     household.head_name = head or ""
 
 
-def registry_errors(
-    *, actor: User, members: list[dict], number: str = "", exclude_member_ids: set[int] | None = None
-) -> dict[str, list[str]]:
+def registry_errors(*, actor: User, members: list[dict], number: str = "") -> dict[str, list[str]]:
     """What the registry refuses whatever else a form says: ID numbers registered elsewhere
     (`members.N.id_number`) and a household number in use (`number`). The pages also call it for a
     form with errors of its own, with the fields that did clean, so that every error shows at once."""
     errors = _duplicate_id_errors(actor, members, keys=[f"members.{i}.id_number" for i in range(len(members))],
-                                  exclude_ids=exclude_member_ids or set())
+                                  exclude_ids=set())
     if number and Household.objects.filter(number=number).exists():
         errors.setdefault("number", []).append(
             _("Household number %(number)s is already in use.") % {"number": number}

@@ -66,6 +66,7 @@ from bangfu.households.services import (
     member_snapshot,
     member_snapshot_of,
     region_in_scope,
+    registered_elsewhere_message,
 )
 from bangfu.imports import columns as cols
 from bangfu.imports import queries
@@ -635,14 +636,9 @@ class _Import:
                 household_id, name, number, village = registered
                 if group.existing is not None and household_id == group.existing.pk:
                     existing = next((m for m in group.existing_members if m.id_hash == member.id_hash), None)
-                elif household_id in self.visible_elsewhere:
-                    self.error(member.row, "id_number", _(
-                        "This ID number is already registered: %(name)s in household %(number)s (%(village)s)."
-                    ) % {"name": name, "number": number, "village": village})
                 else:
-                    self.error(member.row, "id_number", _(
-                        "This ID number is already registered in a household outside what you can see; "
-                        "the office above you can tell where."))
+                    self.error(member.row, "id_number", registered_elsewhere_message(
+                        name, number, village, visible=household_id in self.visible_elsewhere))
         member.existing = existing
         if existing is not None:
             data = {name: getattr(existing, name) for name in MEMBER_FIELDS}
