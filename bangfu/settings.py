@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "bangfu.imports",
     "bangfu.casework",
     "bangfu.supplies",
+    "bangfu.deliveries",
     "bangfu.emergency",
     "bangfu.notify",
     "bangfu.needs",

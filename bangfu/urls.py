@@ -23,8 +23,8 @@ urlpatterns = [
     path("casework/", include("bangfu.casework.urls")),
     path("regions/", include("bangfu.regions.urls")),
     path("supplies/", include("bangfu.supplies.urls")),
-    path("deliveries/", include("bangfu.emergency.urls")),
-    path("emergencies/", include("bangfu.emergency.urls_emergencies")),
+    path("", include("bangfu.deliveries.urls")),  # /deliveries/ and /supplies/distributions/
+    path("emergencies/", include("bangfu.emergency.urls")),
     path("needs/", include("bangfu.needs.urls")),
     path("notifications/", include("bangfu.notify.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

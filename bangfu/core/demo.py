@@ -27,6 +27,7 @@ from pypinyin import lazy_pinyin
 from bangfu.accounts.models import Role, User
 from bangfu.casework.demo import demo_casework
 from bangfu.core import requestid
+from bangfu.deliveries.demo import deliveries_demo_load
 from bangfu.emergency.demo import emergency_demo_load
 from bangfu.households import choices
 from bangfu.households.models import Household
@@ -219,6 +220,7 @@ def demo_load(*, seed: int = SEED) -> DemoResult:
             _load_township(plan, rng=rng, villages=villages, add_user=add_user, taken=taken_usernames, result=result)
         demo_casework(township_code=LANCUN.code, office_username=LANCUN.office[0], seed=seed)
         supplies_demo_load()
+        deliveries_demo_load()
         needs_demo.demo_needs()
         emergency_demo_load()
 

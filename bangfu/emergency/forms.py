@@ -1,4 +1,5 @@
-"""Page forms for deliveries and errands: the request, assigning, and marking delivered or failed."""
+"""Page forms of emergencies: opening one with its protocol, extending it, the daily check (built
+from the people of the household), registering a returnee."""
 
 from __future__ import annotations
 
@@ -8,107 +9,156 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.emergency.models import DeliveryKind, DeliveryStatus, GoodsSource
-from bangfu.supplies.forms import ItemChoiceField
+from bangfu.emergency.models import CheckItem, EmergencyKind, Screening, TransportMode
+from bangfu.households import choices as household_choices
 
-# What the caseworker picks first: the three kinds of request, each one choice.
-WHAT_CHOICES = [
-    ("stock", _("Goods from the township's stock")),
-    ("bought", _("Goods bought for the household")),
-    ("errand", _("An errand (帮办代办)")),
-]
-WHAT = {"stock": (DeliveryKind.GOODS, GoodsSource.STOCK), "bought": (DeliveryKind.GOODS, GoodsSource.BOUGHT),
-        "errand": (DeliveryKind.ERRAND, "")}
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-class DeliveryForm(forms.Form):
-    what = forms.ChoiceField(label=_("request"), choices=WHAT_CHOICES, widget=forms.RadioSelect, initial="stock")
-    item = ItemChoiceField(label=_("item"), queryset=None, required=False, empty_label="—")
-    quantity = forms.IntegerField(label=_("quantity"), min_value=1, required=False)
-    description = forms.CharField(
-        label=_("what to do or buy"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("For bought goods or an errand, e.g. 代购降压药一盒, 代缴电费."),
-    )
-    cost = forms.DecimalField(label=_("cost (yuan)"), required=False, min_value=Decimal(0), decimal_places=2,
-                              max_digits=10)
-    caseworker = forms.ModelChoiceField(label=_("caseworker"), queryset=None, required=False,
-                                        empty_label=_("The household's caseworker"))
-    client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+class EmergencyForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=100, help_text=_("e.g. 新冠肺炎疫情防控, 7月汛期"))
+    kind = forms.ChoiceField(label=_("kind"), choices=EmergencyKind.choices, widget=forms.RadioSelect,
+                             initial=EmergencyKind.EPIDEMIC)
+    region = forms.ChoiceField(label=_("region"))
+    start = forms.DateField(label=_("start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("end"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          help_text=_("Leave empty: open until closed."))
+    check_items = forms.MultipleChoiceField(label=_("daily checks"), choices=CheckItem.choices,
+                                            widget=forms.CheckboxSelectMultiple,
+                                            initial=[c.value for c in CheckItem])
+    fever_threshold = forms.DecimalField(label=_("fever threshold (°C)"), initial=Decimal("37.3"),
+                                         max_digits=3, decimal_places=1)
+    quarantine_days = forms.IntegerField(label=_("quarantine days"), initial=14, min_value=1, max_value=60)
+    supplies_days = forms.IntegerField(label=_("supplies enough for (days)"), initial=7, min_value=1, max_value=60)
 
-    def __init__(self, *args, items, caseworkers=None, **kwargs):
+    def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = items
-        self.fields["quantity"].widget.attrs["inputmode"] = "numeric"
-        if caseworkers is None:
-            del self.fields["caseworker"]
-        else:
-            self.fields["caseworker"].queryset = caseworkers
-        self.initial.setdefault("client_id", uuid.uuid4().hex)
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
+
+
+class ExtendForm(forms.Form):
+    end = forms.DateField(label=_("new end"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          help_text=_("Leave empty: open until closed."))
+
+
+class CheckForm(forms.Form):
+    """One temperature field per person (t_m12, t_r3), then the yes/no items the protocol asks."""
+
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, emergency, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+        self.fields["client_id"].initial = str(uuid.uuid4())
+        if emergency.asks(CheckItem.TEMPERATURE):
+            for key, name, person in people:
+                label = name if key.startswith("m") else _("%(name)s (returnee in quarantine)") % {"name": name}
+                self.fields[f"t_{key}"] = forms.DecimalField(
+                    label=label, required=False, min_value=Decimal("34.0"), max_value=Decimal("43.0"),
+                    max_digits=3, decimal_places=1,
+                    widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal", "placeholder": "36.5"}))
+        labels = {
+            CheckItem.DISINFECTION: _("Disinfection done today?"),
+            CheckItem.SYMPTOMS: _("Anyone with cough, sore throat or shortness of breath?"),
+            CheckItem.SUPPLIES: _("Supplies enough for the next %(n)s days?") % {"n": emergency.supplies_days},
+            CheckItem.HELP: _("Does the household need help?"),
+        }
+        for item, label in labels.items():
+            if emergency.asks(item):
+                self.fields[item.value] = forms.ChoiceField(label=label, choices=YES_NO, widget=forms.RadioSelect)
+        self.fields["note"] = forms.CharField(label=_("note"), max_length=300, required=False,
+                                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def temperature_fields(self):
+        return [self[name] for name in self.fields if name.startswith("t_")]
+
+    def other_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("t_") and name != "client_id"]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        kind, source = WHAT[data["what"]]
-        cost = data.get("cost")
+
+        def yes(name):
+            return {"yes": True, "no": False}.get(data.get(name) or "")
+
         return {
-            "kind": kind, "source": source, "item": data.get("item"), "quantity": data.get("quantity"),
-            "description": data.get("description") or "", "cost": int(cost * 100) if cost is not None else None,
-            "caseworker": data.get("caseworker"), "client_id": data.get("client_id") or None,
+            "client_id": data["client_id"],
+            "temperatures": {name[2:]: value for name, value in data.items()
+                             if name.startswith("t_") and value is not None},
+            "disinfection": yes("disinfection"), "symptoms": yes("symptoms"),
+            "supplies_enough": yes("supplies"), "help_needed": yes("help"), "note": data.get("note", ""),
         }
 
 
-class AssignForm(forms.Form):
-    caseworker = forms.ModelChoiceField(label=_("caseworker"), queryset=None, empty_label=None)
+class ReturneeForm(forms.Form):
+    """The household they join is an existing one (its number) or, for those who may register
+    households, a new one in a village of the area with the returnee as its head."""
 
-    def __init__(self, *args, caseworkers, **kwargs):
+    EXISTING, NEW = "existing", "new"
+
+    household_kind = forms.ChoiceField(
+        label=_("the household they join"), widget=forms.RadioSelect, initial=EXISTING,
+        choices=[(EXISTING, _("An existing household")), (NEW, _("A new household, the returnee as its head"))])
+    household = forms.CharField(label=_("household number"), max_length=40, required=False,
+                                help_text=_("The household they live in now."))
+    village = forms.ChoiceField(label=_("village of the new household"), required=False)
+    address = forms.CharField(label=_("address of the new household"), max_length=200, required=False)
+    education = forms.ChoiceField(label=_("education"), required=False,
+                                  choices=[("", "—"), *household_choices.Education.choices],
+                                  help_text=_("For the new household's register: education, or school "
+                                              "status for a pupil."))
+    school_status = forms.ChoiceField(label=_("school status"), required=False,
+                                      choices=[("", "—"), *household_choices.SchoolStatus.choices])
+    name = forms.CharField(label=_("name"), max_length=50)
+    id_number = forms.CharField(label=_("ID number"), max_length=22)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    origin = forms.CharField(label=_("from where"), max_length=100, help_text=_("e.g. 湖北省武汉市"))
+    arrival = forms.DateField(label=_("arrival date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    transport = forms.ChoiceField(label=_("transport"), choices=TransportMode.choices)
+    screening = forms.ChoiceField(label=_("screening result"), choices=Screening.choices, initial=Screening.PENDING)
+    quarantine = forms.BooleanField(label=_("home quarantine"), required=False, initial=True)
+    home_supplies_ensured = forms.BooleanField(label=_("home supplies ensured"), required=False)
+    help_needed = forms.BooleanField(label=_("help needed"), required=False)
+    help_note = forms.CharField(label=_("what help"), max_length=200, required=False)
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    NEW_HOUSEHOLD_FIELDS = ("village", "address", "education", "school_status")
+
+    def __init__(self, *args, villages=None, **kwargs):
+        """`villages`: where the user may register a new household; None when they may not."""
         super().__init__(*args, **kwargs)
-        self.fields["caseworker"].queryset = caseworkers
-
-
-class ReopenForm(forms.Form):
-    """Try a failed delivery again: assigned to a caseworker at once, or left to be assigned."""
-
-    caseworker = forms.ModelChoiceField(label=_("caseworker"), queryset=None, required=False,
-                                        empty_label=_("— assign later —"))
-
-    def __init__(self, *args, caseworkers, **kwargs):
-        """`caseworkers`: whom it may go to; None for a caseworker, who tries it again themselves."""
-        super().__init__(*args, **kwargs)
-        if caseworkers is None:
-            del self.fields["caseworker"]
+        self.fields["client_id"].initial = str(uuid.uuid4())
+        if villages is None:
+            for name in ("household_kind", *self.NEW_HOUSEHOLD_FIELDS):
+                del self.fields[name]
+            self.fields["household"].required = True
+            self.fields["household"].help_text = _("The household they live in now. For a new household, ask "
+                                                   "the village or township office to register it.")
         else:
-            self.fields["caseworker"].queryset = caseworkers
+            self.fields["village"].choices = [("", "—"), *((r.code, r.name) for r in villages)]
 
+    @property
+    def may_add_household(self) -> bool:
+        return "household_kind" in self.fields
 
-class CompleteForm(forms.Form):
-    received_by = forms.CharField(label=_("received by"), max_length=50,
-                                  help_text=_("The person who took the goods, e.g. 本人, 其子."))
+    def household_fields(self):
+        return [self[name] for name in ("household_kind", "household") if name in self.fields]
 
+    def new_household_fields(self):
+        return [self[name] for name in self.NEW_HOUSEHOLD_FIELDS if name in self.fields]
 
-class FailForm(forms.Form):
-    failure_reason = forms.CharField(label=_("reason it failed"), max_length=200,
-                                     help_text=_("e.g. 家中无人, 药店缺货."))
+    def person_fields(self):
+        skip = {"household_kind", "household", "client_id", *self.NEW_HOUSEHOLD_FIELDS}
+        return [self[name] for name in self.fields if name not in skip]
 
+    def joins_new_household(self) -> bool:
+        return self.may_add_household and self.cleaned_data.get("household_kind") == self.NEW
 
-STATUS_FILTERS = [
-    ("open", _("Open")),
-    (DeliveryStatus.DELIVERED, DeliveryStatus.DELIVERED.label),
-    (DeliveryStatus.FAILED, DeliveryStatus.FAILED.label),
-    ("all", _("All")),
-]
-
-
-class DeliveryFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("status"), choices=STATUS_FILTERS, required=False)
-    kind = forms.ChoiceField(label=_("kind"), required=False,
-                             choices=[("", _("Goods and errands")), *DeliveryKind.choices])
-    village = forms.ChoiceField(label=_("village"), required=False)
-    caseworker = forms.TypedChoiceField(label=_("caseworker"), required=False, coerce=int, empty_value=None)
-    priority = forms.BooleanField(label=_("priority only"), required=False)
-
-    def __init__(self, *args, villages, caseworkers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", _("All villages")), *[(v.code, v.name) for v in villages]]
-        if caseworkers is None:
-            del self.fields["caseworker"]
-        else:
-            self.fields["caseworker"].choices = [("", _("All caseworkers")), *[(c.pk, str(c)) for c in caseworkers]]
+    def clean(self):
+        data = super().clean()
+        if self.may_add_household and data.get("household_kind") == self.NEW:
+            if not data.get("village"):
+                self.add_error("village", _("Choose the village of the new household."))
+        elif not (data.get("household") or "").strip():
+            self.add_error("household", _("Enter the number of the household they join."))
+        return data

@@ -1,18 +1,15 @@
 """Emergency work follows a household that changes village (bangfu.households.moves): its daily
-checks still to do today and later, its returnees, its open deliveries, and the summary rows of the
-village it left and of the one it joined, recounted in the same transaction.
+checks still to do today and later, its returnees, and the summary rows of the village it left and
+of the one it joined, recounted in the same transaction. (Its open deliveries follow it too:
+bangfu.deliveries.moves.)
 
-What was done stays where it was done: a check done today, a fever alert raised, a delivery handed
-over count for the village they happened in. A check still to do for an emergency whose area the
-household has left is no longer work to do; a household that arrives in the area of an emergency
-open today gets today's check. People in quarantine are counted where their household lives now.
-Open deliveries follow the household, except goods planned from its township's stock when it moves
-to another township: those end as not delivered (nothing was issued), with the reason.
+What was done stays where it was done: a check done today, a fever alert raised count for the
+village they happened in. A check still to do for an emergency whose area the household has left is
+no longer work to do; a household that arrives in the area of an emergency open today gets today's
+check. People in quarantine are counted where their household lives now.
 
-A change of caseworker moves the household's open deliveries that were its old caseworker's to
-the new one (back to "requested", for the office to assign, when the household is left without a
-caseworker); a delivery the office gave someone else stays theirs. The board counts checks by the
-household's caseworker as it is, so nothing else is stored by caseworker here.
+The board counts checks by the household's caseworker as it is, so nothing is stored by caseworker
+here.
 
 A fixed number of queries per call, whatever the number of households."""
 
@@ -20,20 +17,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy
 
 from bangfu.emergency.models import (
-    OPEN_STATUSES,
     CheckStatus,
-    Delivery,
-    DeliveryKind,
-    DeliveryStatus,
     Emergency,
     FeverAlert,
-    GoodsSource,
     HealthCheck,
     Quarantine,
     QuarantineStatus,
@@ -45,32 +34,10 @@ from bangfu.households.models import Household
 from bangfu.households.moves import HouseholdMove
 
 Key = tuple[int, object, str]  # (emergency id, day, region code)
-MOVED_AWAY = gettext_lazy("The household moved to another township before it was delivered; nothing was issued.")
 
 
 def households_moved(moves: list[HouseholdMove]) -> None:
-    _deliveries_follow_the_caseworker([move for move in moves if move.caseworker_changed])
     _work_follows_the_household([move for move in moves if move.region_changed])
-
-
-def _deliveries_follow_the_caseworker(moves: list[HouseholdMove]) -> None:
-    if not moves:
-        return
-    by_household = {move.household_id: move for move in moves}
-    deliveries = list(Delivery.objects.select_for_update().filter(
-        household_id__in=sorted(by_household), status=DeliveryStatus.ASSIGNED).order_by("pk"))
-    now = timezone.now()
-    changed = []
-    for delivery in deliveries:
-        move = by_household[delivery.household_id]
-        if delivery.caseworker_id != move.old_caseworker_id:
-            continue  # given to someone else than the household's caseworker: still theirs
-        delivery.caseworker_id = move.new_caseworker_id
-        delivery.status = DeliveryStatus.ASSIGNED if move.new_caseworker_id else DeliveryStatus.REQUESTED
-        delivery.assigned_at = now if move.new_caseworker_id else None
-        delivery.version += 1
-        changed.append(delivery)
-    Delivery.objects.bulk_update(changed, ["caseworker", "status", "assigned_at", "version"], batch_size=1000)
 
 
 def _work_follows_the_household(moves: list[HouseholdMove]) -> None:
@@ -119,26 +86,6 @@ def _work_follows_the_household(moves: list[HouseholdMove]) -> None:
         touched.update(Summary.objects.filter(emergency_id__in=quarantined, day__gte=today)
                        .values_list("emergency_id", "day").distinct())
         touched.update((pk, today) for pk in quarantined if any(e.pk == pk for e in open_today))
-
-    # Open deliveries go to the household's new village; goods planned from the township's stock
-    # cannot follow it to another township (that stock is not there): they end as not delivered,
-    # nothing issued, on the lists of the township that planned them.
-    deliveries = list(Delivery.objects.select_for_update().filter(
-        household_id__in=ids, status__in=OPEN_STATUSES).order_by("pk"))
-    now = timezone.now()
-    for delivery in deliveries:
-        new_code = moved[delivery.household_id].new_region_code
-        if (delivery.kind == DeliveryKind.GOODS and delivery.source == GoodsSource.STOCK
-                and new_code[:9] != delivery.township_code):
-            delivery.status = DeliveryStatus.FAILED
-            with translation.override(settings.LANGUAGE_CODE):  # stored text, as a user would type it
-                delivery.failure_reason = str(MOVED_AWAY)
-            delivery.done_at, delivery.done_by = now, None
-            delivery.version += 1
-        else:
-            delivery.region_code = new_code
-    Delivery.objects.bulk_update(deliveries, ["region_code", "status", "failure_reason", "done_at", "done_by",
-                                              "version"], batch_size=1000)
 
     summaries_recount({(emergency_id, day, code) for emergency_id, day in touched for code in codes})
 

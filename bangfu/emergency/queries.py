@@ -1,26 +1,25 @@
-"""Reads of deliveries and errands shared by pages, the API and summaries. Every one starts at
-Delivery.objects.visible_to(user)."""
+"""Reads of emergencies, daily checks, returnees and the summary rows, shared by pages, the API and
+the caseworker's worklist. Every read of households starts at Household.objects.visible_to(user)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import Role
 from bangfu.core.codes import prefix_q
 from bangfu.emergency.models import (
-    OPEN_STATUSES,
     CheckStatus,
-    Delivery,
-    DeliveryStatus,
     Emergency,
     EmergencyStatus,
     FeverAlert,
     HealthCheck,
+    Quarantine,
+    QuarantineStatus,
     Returnee,
     Summary,
 )
@@ -28,101 +27,12 @@ from bangfu.households.models import Household, scope_q
 from bangfu.regions.models import Region
 
 
-@dataclass
-class DeliveryFilter:
-    status: str = "open"  # open, delivered, failed, all
-    kind: str = ""
-    village: str = ""
-    caseworker: int | None = None
-    priority: bool = False
-    distribution: int | None = None
-    household: int | None = None
+def households_in_quarantine(household_ids) -> set[int]:
+    """Of these households, those with someone in home quarantine: their deliveries go first
+    (declared on the app's config, bangfu.deliveries.priority). One query."""
+    return set(Quarantine.objects.filter(household__in=household_ids, status=QuarantineStatus.ACTIVE)
+               .values_list("household_id", flat=True))
 
-
-def deliveries_filtered(user, flt: DeliveryFilter) -> QuerySet[Delivery]:
-    """Open before done, priority first, then the oldest request (a distribution's own order after it)."""
-    qs = Delivery.objects.visible_to(user)
-    if flt.status == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
-    elif flt.status in DeliveryStatus.values:
-        qs = qs.filter(status=flt.status)
-    if flt.kind:
-        qs = qs.filter(kind=flt.kind)
-    if flt.village:
-        qs = qs.filter(prefix_q("region_code", flt.village))
-    if flt.caseworker:
-        qs = qs.filter(caseworker_id=flt.caseworker)
-    if flt.priority:
-        qs = qs.filter(priority=True)
-    if flt.distribution:
-        qs = qs.filter(distribution_id=flt.distribution)
-    if flt.household:
-        qs = qs.filter(household_id=flt.household)
-    return (
-        qs.annotate(done=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1),
-                              output_field=IntegerField()))
-        .select_related("household", "household__region", "caseworker", "item", "distribution")
-        .order_by("done", "-priority", "requested_at", "sequence", "id")
-    )
-
-
-def worklist_deliveries(user, *, limit: int = 50) -> list[Delivery]:
-    """A caseworker's open deliveries and errands, priority first: the section of the caseworker's
-    worklist (今日待办). The same rows, in the same order, as deliveries_filtered(user, open, assigned
-    to the user), read more cheaply: a delivery assigned to the user is visible to them (the second
-    branch of Delivery.visible_to), so that filter alone is the scope, with no subquery of the
-    visible households; all rows are open, so the open-first key is left out; only the columns the
-    section shows are read, and the caseworker on each row is the user."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return []
-    rows = list(Delivery.objects.filter(caseworker_id=user.pk, status__in=OPEN_STATUSES)
-                .select_related("household", "household__region", "item")
-                .only(*WORKLIST_DELIVERY_COLUMNS)
-                .order_by("-priority", "requested_at", "sequence", "id")[:limit])
-    for row in rows:
-        row.caseworker = user
-    return rows
-
-
-# What the worklist's section shows of a delivery (emergency/_delivery_rows.html) and the API gives.
-WORKLIST_DELIVERY_COLUMNS = (
-    "id", "household_id", "region_code", "kind", "source", "item_id", "quantity", "description", "distribution_id",
-    "sequence", "priority", "priority_reasons", "status", "caseworker_id", "requested_at", "assigned_at", "done_at",
-    "received_by", "failure_reason",
-    "household__id", "household__number", "household__head_name", "household__region_id",
-    "household__region__code", "household__region__name", "item__id", "item__name", "item__unit",
-)
-
-
-def delivery_get(user, pk: int) -> Delivery:
-    delivery = (
-        Delivery.objects.visible_to(user)
-        .select_related("household", "household__region", "caseworker", "item", "distribution", "requested_by",
-                        "done_by", "stock_move")
-        .filter(pk=pk).first()
-    )
-    if delivery is None:
-        raise Http404("no such delivery")
-    return delivery
-
-
-@dataclass
-class DeliveryCounts:
-    open: int = 0
-    priority_open: int = 0
-    requested: int = 0  # not yet assigned to anyone
-
-
-def delivery_counts(user) -> DeliveryCounts:
-    """Deliveries and errands outstanding in the user's scope, in one query."""
-    totals = Delivery.objects.visible_to(user).filter(status__in=OPEN_STATUSES).aggregate(
-        open=Count("id"), priority_open=Count("id", filter=Q(priority=True)),
-        requested=Count("id", filter=Q(status=DeliveryStatus.REQUESTED)),
-    )
-    return DeliveryCounts(**totals)
-
-
-# --- emergencies, daily checks, returnees ------------------------------------------------------
 
 def emergencies_for(user) -> QuerySet[Emergency]:
     """Open first, then the latest."""

@@ -1,6 +1,7 @@
-"""Every write to deliveries and errands: permission, checks, one transaction, history on the
-household's timeline. Delivering goods from stock issues them from the township's ledger in the
-same transaction, so a delivery is delivered exactly when its goods have left the stock."""
+"""Every write to emergencies, daily checks, returnees and quarantine, and the summary rows kept
+current with them: permission, checks, one transaction, history. A quarantine begun or ended
+changes the priority of the household's open deliveries (bangfu.deliveries) in the same
+transaction."""
 
 from __future__ import annotations
 
@@ -20,24 +21,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import Role, User
-from bangfu.accounts.permissions import PermissionDenied, can, require
+from bangfu.accounts.permissions import PermissionDenied, require
 from bangfu.core import crypto
 from bangfu.core.idempotency import create_once
+from bangfu.deliveries.services import delivery_priority_refresh
 from bangfu.emergency.models import (
-    OPEN_STATUSES,
     CheckItem,
     CheckStatus,
     CheckSubmission,
-    Delivery,
-    DeliveryKind,
-    DeliveryStatus,
     Emergency,
     EmergencyKind,
     EmergencyStatus,
     FeverAlert,
-    GoodsSource,
     HealthCheck,
-    PriorityReason,
     Quarantine,
     QuarantineStatus,
     Reading,
@@ -49,305 +45,9 @@ from bangfu.emergency.models import (
 from bangfu.history.models import Action
 from bangfu.history.services import areas_touch, change_record, diff
 from bangfu.households import identity
-from bangfu.households.choices import SPECIAL_GROUPS
 from bangfu.households.choices import Status as HouseholdStatus
 from bangfu.households.models import Household
-from bangfu.households.services import caseworkers_for
 from bangfu.regions.models import Region
-from bangfu.supplies.models import Distribution, Item
-from bangfu.supplies.services import stock_issue_for_delivery
-
-
-def priority_reasons(household: Household, *, quarantined: set[int] | None = None) -> list[str]:
-    """Why a household's deliveries go first: a special group, or someone in home quarantine.
-    `quarantined`: the ids of households with someone in quarantine, when the caller read them for
-    many households at once."""
-    reasons = []
-    if set(household.category_values()) & SPECIAL_GROUPS:
-        reasons.append(PriorityReason.SPECIAL_GROUP.value)
-    if (household.pk in quarantined if quarantined is not None else
-            Quarantine.objects.filter(household_id=household.pk, status=QuarantineStatus.ACTIVE).exists()):
-        reasons.append(PriorityReason.QUARANTINE.value)
-    return reasons
-
-
-def snapshot(delivery: Delivery) -> dict:
-    return {
-        "kind": delivery.kind, "source": delivery.source, "item": delivery.item.name if delivery.item_id else "",
-        "quantity": delivery.quantity, "description": delivery.description, "cost": delivery.cost,
-        "priority": delivery.priority, "status": delivery.status, "caseworker": delivery.caseworker_id,
-        "received_by": delivery.received_by, "failure_reason": delivery.failure_reason,
-        "distribution": delivery.distribution.title if delivery.distribution_id else "",
-    }
-
-
-def _record(actor, action, delivery: Delivery, *, before=None, after=None, message: str = "") -> None:
-    if action == Action.UPDATE:
-        before, after = diff(before, after)
-    change_record(
-        actor=actor, action=action, object_type="delivery", object_id=delivery.pk, object_repr=str(delivery),
-        household_id=delivery.household_id, region_code=delivery.region_code, before=before, after=after,
-        message=message,
-    )
-
-
-def _visible(actor: User, household: Household) -> None:
-    if not Household.objects.visible_to(actor).filter(pk=household.pk).exists():
-        raise PermissionDenied("household.view")
-
-
-def _delivery_visible(actor: User, delivery: Delivery) -> None:
-    if not Delivery.objects.visible_to(actor).filter(pk=delivery.pk).exists():
-        raise PermissionDenied("delivery.view")
-
-
-def _check_caseworker(household: Household, caseworker: User | None) -> None:
-    if caseworker is not None and not caseworkers_for(household.region_code).filter(pk=caseworker.pk).exists():
-        raise ValidationError({"caseworker": _("%(name)s is not a caseworker of this village.") % {"name": caseworker}})
-
-
-def _locked(delivery: Delivery) -> Delivery:
-    """The row as it is now, locked until the end of the transaction (PostgreSQL), so two taps on
-    "delivered" cannot both pass the status check."""
-    return Delivery.objects.select_for_update(of=("self",)).select_related("item", "household").get(pk=delivery.pk)
-
-
-# --- create ------------------------------------------------------------------------------------
-
-@transaction.atomic
-def delivery_create(
-    *, household: Household, kind: str, actor: User, source: str = "", item: Item | None = None,
-    quantity: int | None = None, description: str = "", cost: int | None = None,
-    caseworker: User | None = None, client_id: str | None = None,
-) -> Delivery:
-    """A request for a household: goods from stock, goods bought for it, or an errand. It goes to
-    `caseworker`, or the household's own caseworker; without either it waits to be assigned."""
-    require(actor, "delivery.create")
-    _visible(actor, household)
-    description = description.strip()
-    errors: dict[str, list[str]] = {}
-    if kind == DeliveryKind.ERRAND:
-        source, item, quantity, cost = "", None, None, None
-        if not description:
-            errors["description"] = [_("Describe the errand.")]
-    elif kind == DeliveryKind.GOODS:
-        if source == GoodsSource.STOCK:
-            if item is None:
-                errors["item"] = [_("Choose the item.")]
-            elif item.township_id not in (None, household.region_code[:9]):
-                errors["item"] = [_("This item belongs to another township.")]
-            if not quantity or quantity <= 0:
-                errors["quantity"] = [_("Enter a whole number greater than zero.")]
-            cost = None
-        elif source == GoodsSource.BOUGHT:
-            item, quantity = None, None
-            if not description:
-                errors["description"] = [_("Say what to buy.")]
-            if cost is not None and cost < 0:
-                errors["cost"] = [_("Enter an amount of zero or more.")]
-        else:
-            errors["source"] = [_("Say where the goods come from.")]
-    else:
-        errors["kind"] = [_("Select a valid choice.")]
-    if caseworker is not None and actor.role == Role.CASEWORKER and caseworker.pk != actor.pk:
-        errors["caseworker"] = [_("Only the office or village assigns deliveries to others.")]
-    if errors:
-        raise ValidationError(errors)
-    caseworker = caseworker or household.caseworker
-    if caseworker is None and actor.role == Role.CASEWORKER:
-        caseworker = actor
-    _check_caseworker(household, caseworker)
-
-    def create() -> Delivery:
-        now = timezone.now()
-        reasons = priority_reasons(household)
-        delivery = Delivery.objects.create(
-            household=household, region_code=household.region_code, kind=kind, source=source, item=item,
-            quantity=quantity, description=description, cost=cost, priority=bool(reasons), priority_reasons=reasons,
-            status=DeliveryStatus.ASSIGNED if caseworker else DeliveryStatus.REQUESTED, caseworker=caseworker,
-            requested_by=actor, requested_at=now, assigned_at=now if caseworker else None,
-            client_id=client_id or None,
-        )
-        _record(actor, Action.CREATE, delivery, after=snapshot(delivery))
-        return delivery
-
-    if client_id:
-        delivery, _created = create_once(Delivery, client_id=client_id, create=create)
-        if delivery.household_id != household.pk:
-            raise ValidationError({"client_id": _("This client id was used for another household.")})
-        return delivery
-    return create()
-
-
-def deliveries_for_distribution(*, distribution: Distribution, households: list[Household], actor: User) -> int:
-    """One delivery per household of a distribution, numbered in the given order (special groups
-    first), each to the household's caseworker. Runs inside distribution_create's transaction."""
-    now = timezone.now()
-    rows = []
-    quarantined = set(Quarantine.objects.filter(
-        household__in=[h.pk for h in households], status=QuarantineStatus.ACTIVE).values_list("household_id", flat=True))
-    for sequence, household in enumerate(households, start=1):
-        reasons = priority_reasons(household, quarantined=quarantined)
-        rows.append(Delivery(
-            household=household, region_code=household.region_code, kind=DeliveryKind.GOODS,
-            source=GoodsSource.STOCK, item=distribution.item, quantity=distribution.quantity,
-            distribution=distribution, sequence=sequence, priority=bool(reasons), priority_reasons=reasons,
-            status=DeliveryStatus.ASSIGNED if household.caseworker_id else DeliveryStatus.REQUESTED,
-            caseworker_id=household.caseworker_id, requested_by=actor, requested_at=now,
-            assigned_at=now if household.caseworker_id else None,
-        ))
-    Delivery.objects.bulk_create(rows, batch_size=500)
-    created = Delivery.objects.filter(distribution=distribution).select_related("item").order_by("sequence")
-    message = _("Planned in distribution %(title)s") % {"title": distribution.title}
-    for delivery in created:
-        _record(actor, Action.CREATE, delivery, after=snapshot(delivery), message=message)
-    return len(rows)
-
-
-# --- state changes -----------------------------------------------------------------------------
-
-def may_complete(actor: User, delivery: Delivery) -> bool:
-    """The caseworker it is assigned to, or the office and village cadres of its area."""
-    if not can(actor, "delivery.complete"):
-        return False
-    if actor.role == Role.CASEWORKER:
-        return delivery.caseworker_id == actor.pk
-    return True
-
-
-def _open_or_error(delivery: Delivery) -> None:
-    if delivery.status not in OPEN_STATUSES:
-        raise ValidationError({"status": _("This delivery is already %(status)s.") % {
-            "status": delivery.get_status_display()}})
-
-
-@transaction.atomic
-def delivery_assign(*, delivery: Delivery, caseworker: User, actor: User) -> Delivery:
-    require(actor, "delivery.assign")
-    _delivery_visible(actor, delivery)
-    delivery = _locked(delivery)
-    _open_or_error(delivery)
-    _check_caseworker(delivery.household, caseworker)
-    before = snapshot(delivery)
-    delivery.caseworker = caseworker
-    delivery.status = DeliveryStatus.ASSIGNED
-    delivery.assigned_at = timezone.now()
-    delivery.version += 1
-    delivery.save(update_fields=["caseworker", "status", "assigned_at", "version"])
-    _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery))
-    return delivery
-
-
-@transaction.atomic
-def delivery_complete(*, delivery: Delivery, received_by: str, actor: User) -> Delivery:
-    """Delivered: who received it, now. Goods from stock leave the township's stock in the same
-    transaction; if the stock cannot cover them, nothing is written and the error says so. The
-    same actor completing it again (a retried request, a second tap) changes nothing."""
-    _delivery_visible(actor, delivery)
-    if not may_complete(actor, delivery):
-        raise PermissionDenied("delivery.complete")
-    delivery = _locked(delivery)
-    if delivery.status == DeliveryStatus.DELIVERED and delivery.done_by_id == actor.pk:
-        return delivery  # the same step again (a retried request, a second tap): done once
-    if delivery.status == DeliveryStatus.REQUESTED:
-        raise ValidationError({"status": _("Assign this delivery to a caseworker first.")})
-    _open_or_error(delivery)
-    received_by = received_by.strip()
-    if not received_by:
-        raise ValidationError({"received_by": _("Say who received it.")})
-    before = snapshot(delivery)
-    if delivery.kind == DeliveryKind.GOODS and delivery.source == GoodsSource.STOCK:
-        township = Region.objects.get(code=delivery.township_code)
-        delivery.stock_move = stock_issue_for_delivery(
-            township=township, item=delivery.item, quantity=delivery.quantity, actor=actor,
-            note=_("Delivered to household %(number)s") % {"number": delivery.household.number},
-            household_id=delivery.household_id,
-        )
-    delivery.status = DeliveryStatus.DELIVERED
-    delivery.received_by = received_by
-    delivery.done_at = timezone.now()
-    delivery.done_by = actor
-    delivery.version += 1
-    delivery.save(update_fields=["stock_move", "status", "received_by", "done_at", "done_by", "version"])
-    _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
-            message=_("Delivered %(what)s, received by %(who)s") % {"what": delivery.what, "who": received_by})
-    return delivery
-
-
-@transaction.atomic
-def delivery_fail(*, delivery: Delivery, reason: str, actor: User) -> Delivery:
-    """Not delivered, and why (nobody at home, refused, bought goods not to be had). It can be tried
-    again (delivery_reopen). The same actor failing it again changes nothing (a retry)."""
-    _delivery_visible(actor, delivery)
-    if not may_complete(actor, delivery):
-        raise PermissionDenied("delivery.complete")
-    delivery = _locked(delivery)
-    if delivery.status == DeliveryStatus.FAILED and delivery.done_by_id == actor.pk:
-        return delivery  # the same step again (a retried request, a second tap): recorded once
-    _open_or_error(delivery)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"failure_reason": _("Say why it could not be delivered.")})
-    before = snapshot(delivery)
-    delivery.status = DeliveryStatus.FAILED
-    delivery.failure_reason = reason
-    delivery.done_at = timezone.now()
-    delivery.done_by = actor
-    delivery.version += 1
-    delivery.save(update_fields=["status", "failure_reason", "done_at", "done_by", "version"])
-    _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
-            message=_("Not delivered: %(reason)s") % {"reason": reason})
-    return delivery
-
-
-def may_reopen(actor: User, delivery: Delivery) -> bool:
-    """The office and village cadres of its area, or the caseworker it failed with."""
-    if not can(actor, "delivery.reopen"):
-        return False
-    if actor.role == Role.CASEWORKER:
-        return delivery.caseworker_id == actor.pk
-    return True
-
-
-@transaction.atomic
-def delivery_reopen(*, delivery: Delivery, actor: User, caseworker: User | None = None) -> Delivery:
-    """A failed delivery tried again: requested again (waiting to be assigned), or assigned to
-    `caseworker` at once. A caseworker tries again one that failed with them, and it stays theirs.
-    Why it failed stays in the history; the delivery takes the household's priority as it is now.
-    The same request again by whoever reopened it (the same caseworker, or none) changes nothing."""
-    _delivery_visible(actor, delivery)
-    if not may_reopen(actor, delivery):
-        raise PermissionDenied("delivery.reopen")
-    if actor.role == Role.CASEWORKER:
-        if caseworker is not None and caseworker.pk != actor.pk:
-            raise ValidationError({"caseworker": _("Only the office or village assigns deliveries to others.")})
-        caseworker = actor
-    delivery = _locked(delivery)
-    if (delivery.status in OPEN_STATUSES and delivery.reopened_by_id == actor.pk
-            and delivery.caseworker_id == (caseworker.pk if caseworker else None)):
-        return delivery  # the same step again (a retried request, a second tap): reopened once
-    if delivery.status != DeliveryStatus.FAILED:
-        raise ValidationError({"status": _("Only a delivery that failed can be tried again; this one is %(status)s.")
-                               % {"status": delivery.get_status_display()}})
-    _check_caseworker(delivery.household, caseworker)
-    before = snapshot(delivery)
-    failed_because = delivery.failure_reason
-    reasons = priority_reasons(delivery.household)
-    delivery.status = DeliveryStatus.ASSIGNED if caseworker else DeliveryStatus.REQUESTED
-    delivery.caseworker = caseworker
-    delivery.assigned_at = timezone.now() if caseworker else None
-    delivery.failure_reason, delivery.done_at, delivery.done_by = "", None, None
-    delivery.priority, delivery.priority_reasons = bool(reasons), reasons
-    delivery.reopened_by = actor
-    delivery.version += 1
-    delivery.save(update_fields=["status", "caseworker", "assigned_at", "failure_reason", "done_at", "done_by",
-                                 "priority", "priority_reasons", "reopened_by", "version"])
-    _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
-            message=_("Tried again after it failed: %(reason)s") % {"reason": failed_because})
-    return delivery
-
-
-# === emergencies, daily checks, returnees and quarantine =======================================
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 DEFAULT_CHECK_ITEMS = [item.value for item in CheckItem]
@@ -484,7 +184,7 @@ def emergency_close(*, emergency: Emergency, actor: User) -> Emergency:
                       message=_("Quarantine ended: the emergency %(title)s is closed") % {"title": emergency.title})
         households[quarantine.household_id] = quarantine.household
     for household in households.values():
-        _priority_refresh(household, actor=actor)
+        delivery_priority_refresh(household, actor=actor)
     if emergency.start <= today:
         summary_refresh(emergency=emergency, day=today)
     return emergency
@@ -726,20 +426,7 @@ def _quarantines_review(*, check: HealthCheck, well: set[str], actor: User) -> N
                       after={"status": QuarantineStatus.ENDED.value, "ended_on": check.day.isoformat()},
                       message=_("Quarantine ended: found well at the check of %(day)s") % {
                           "day": check.day.isoformat()})
-        _priority_refresh(check.household, actor=actor)
-
-
-def _priority_refresh(household: Household, *, actor: User) -> None:
-    """The household's open deliveries take its priority as it is now (quarantine begun or ended)."""
-    reasons = priority_reasons(household)
-    for delivery in Delivery.objects.filter(household=household, status__in=OPEN_STATUSES).select_related("item"):
-        if delivery.priority_reasons == reasons:
-            continue
-        before = snapshot(delivery)
-        delivery.priority, delivery.priority_reasons = bool(reasons), reasons
-        delivery.version += 1
-        delivery.save(update_fields=["priority", "priority_reasons", "version"])
-        _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery))
+        delivery_priority_refresh(check.household, actor=actor)
 
 
 # --- returnees -----------------------------------------------------------------------------------
@@ -923,7 +610,7 @@ def returnee_register(
                           object_repr=returnee.name, household_id=home.pk, region_code=home.region_code,
                           after={"start": q.start.isoformat(), "end": q.end.isoformat()},
                           message=_("Home quarantine until %(end)s") % {"end": q.end.isoformat()})
-            _priority_refresh(home, actor=actor)
+            delivery_priority_refresh(home, actor=actor)
         if quarantine or new_household is not None:
             summary_refresh(emergency=emergency, day=shanghai_today(), region_code=home.region_code)
         return returnee

@@ -1,193 +1,253 @@
-"""Delivery and errand pages: the list (priority first), asking for one for a household, a delivery's
-page where the caseworker marks it delivered or failed on a phone, and the office assigns it."""
+"""Emergency pages: the emergencies of the area and opening one (office, county); an emergency's
+overview with the day's numbers, fever alerts and the village board; the daily check board and the
+one-screen check form (caseworker, phone); returnees and registering one."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bangfu.accounts import queries as account_queries
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import can, require
+from bangfu.deliveries import queries as delivery_queries
 from bangfu.emergency import queries, services
-from bangfu.emergency.forms import AssignForm, CompleteForm, DeliveryFilterForm, DeliveryForm, FailForm, ReopenForm
-from bangfu.emergency.models import DeliveryStatus
-from bangfu.households import queries as household_queries
+from bangfu.emergency.forms import CheckForm, EmergencyForm, ExtendForm, ReturneeForm
+from bangfu.emergency.models import EmergencyStatus
+from bangfu.households import services as household_services
+from bangfu.households.models import Household
 from bangfu.households.pageforms import attach_errors
-from bangfu.households.services import caseworkers_for
-from bangfu.regions import queries as region_queries
-from bangfu.regions.models import Region
+from bangfu.regions.models import Level, Region
 from bangfu.supplies import queries as supply_queries
 
 GET_POST = require_http_methods(["GET", "POST"])
-LIST_LIMIT = 200
-CASEWORKER_CHOICES_LIMIT = 300
+
+
+def _regions_to_open(user) -> list[Region]:
+    """The user's own region and the townships (and villages) under it."""
+    qs = Region.objects.filter(level__in=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE))
+    if user.role != Role.ADMIN:
+        qs = qs.within(user.region_id or "-")
+    return list(qs.order_by("code")[:300])
 
 
 @login_required
 @require_http_methods(["GET"])
-def delivery_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, "delivery.view")
-    user = request.user
-    villages = list(region_queries.villages_within(user.scope).only("code", "name"))
-    caseworkers = None
-    if user.role != Role.CASEWORKER:
-        candidates = list(account_queries.caseworkers_near(user.scope)[: CASEWORKER_CHOICES_LIMIT + 1])
-        caseworkers = candidates if len(candidates) <= CASEWORKER_CHOICES_LIMIT else None
-    form = DeliveryFilterForm(request.GET or None, villages=villages, caseworkers=caseworkers)
-    flt = queries.DeliveryFilter()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        flt = queries.DeliveryFilter(status=data["status"] or "open", kind=data["kind"], village=data["village"],
-                                     caseworker=data.get("caseworker"), priority=data["priority"])
-    rows = list(queries.deliveries_filtered(user, flt)[: LIST_LIMIT + 1])
-    template = "emergency/list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(request, template, {
-        "form": form, "rows": rows[:LIST_LIMIT], "more": len(rows) > LIST_LIMIT, "limit": LIST_LIMIT,
-        "counts": queries.delivery_counts(user), "filtered": bool(request.GET),
+def emergency_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "emergency.view")
+    rows = list(queries.emergencies_for(request.user)[:100])
+    return render(request, "emergency/emergency_list.html", {
+        "rows": rows, "today": services.shanghai_today(), "may_open": can(request.user, "emergency.manage"),
     })
 
 
 @login_required
 @GET_POST
-def delivery_create(request: HttpRequest) -> HttpResponse:
-    require(request.user, "delivery.create")
-    household = household_queries.household_get(request.user, _int(request.GET.get("household")))
-    township = Region.objects.get(code=household.region_code[:9])
-    caseworkers = None
-    if can(request.user, "delivery.assign"):
-        caseworkers = caseworkers_for(household.region_code).order_by("display_name", "username")
-    form = DeliveryForm(request.POST if request.method == "POST" else None,
-                        items=supply_queries.items_for(township), caseworkers=caseworkers)
+def emergency_open(request: HttpRequest) -> HttpResponse:
+    require(request.user, "emergency.manage")
+    regions = _regions_to_open(request.user)
+    form = EmergencyForm(request.POST if request.method == "POST" else None, regions=regions,
+                         initial={"start": services.shanghai_today(),
+                                  "region": request.user.region_id or ""})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        region = next(r for r in regions if r.code == data["region"])
         try:
-            delivery = services.delivery_create(household=household, actor=request.user, **form.service_kwargs())
+            emergency = services.emergency_open(
+                region=region, kind=data["kind"], title=data["title"], start=data["start"], end=data["end"],
+                check_items=data["check_items"], fever_threshold=data["fever_threshold"],
+                quarantine_days=data["quarantine_days"], supplies_days=data["supplies_days"],
+                actor=request.user)
         except ValidationError as error:
             attach_errors(error, form)
         else:
-            messages.success(request, _("The request is saved: %(what)s.") % {"what": delivery.what})
-            return redirect("emergency:detail", delivery.pk)
-    return render(request, "emergency/form.html", {
-        "form": form, "household": household,
-        "cancel_url": reverse("households:detail", args=[household.pk]),
-    })
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _reopen_choices(user, delivery):
-    """Whom a failed delivery may go to when tried again; None: the caseworker trying it again."""
-    if not can(user, "delivery.assign"):
-        return None
-    return caseworkers_for(delivery.region_code).order_by("display_name", "username")
-
-
-def _detail_context(request: HttpRequest, delivery, **forms) -> dict:
-    user = request.user
-    context = {"delivery": delivery, "timeline_url": reverse("households:detail", args=[delivery.household_id])}
-    if delivery.is_open and services.may_complete(user, delivery):
-        if delivery.status == DeliveryStatus.ASSIGNED:
-            context["complete_form"] = forms.get("complete") or CompleteForm(
-                initial={"received_by": delivery.household.head_name})
-        context["fail_form"] = forms.get("fail") or FailForm()
-    if delivery.is_open and can(user, "delivery.assign"):
-        choices = caseworkers_for(delivery.region_code).order_by("display_name", "username")
-        context["assign_form"] = forms.get("assign") or AssignForm(
-            caseworkers=choices, initial={"caseworker": delivery.caseworker_id})
-    if delivery.status == DeliveryStatus.FAILED and services.may_reopen(user, delivery):
-        context["reopen_form"] = forms.get("reopen") or ReopenForm(
-            caseworkers=_reopen_choices(user, delivery), initial={"caseworker": delivery.caseworker_id})
-    if delivery.kind == "goods" and delivery.source == "stock" and delivery.is_open:
-        township = Region.objects.get(code=delivery.township_code)
-        context["stock_left"] = supply_queries.stock_balance(township, delivery.item)
-    return context
+            services.checks_generate()
+            messages.success(request, _("The emergency is open; today's daily checks are on the caseworkers' lists."))
+            return redirect("emergencies:overview", emergency.pk)
+    return render(request, "emergency/emergency_form.html", {"form": form})
 
 
 @login_required
 @require_http_methods(["GET"])
-def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "delivery.view")
-    delivery = queries.delivery_get(request.user, pk)
-    return render(request, "emergency/detail.html", _detail_context(request, delivery))
+def emergency_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "emergency.view")
+    user = request.user
+    emergency = queries.emergency_get(user, pk)
+    today = services.shanghai_today()
+    township = None
+    if len(emergency.region_code) >= 9:
+        township = Region.objects.filter(code=emergency.region_code[:9]).first()
+    stock = supply_queries.stock_lines(township) if township and can(user, "supplies.view") else []
+    by = "caseworker" if request.GET.get("by") == "caseworker" else "village"
+    board = queries.check_board(user, today, emergency=emergency, by=by, page=None)
+    return render(request, "emergency/overview.html", {
+        "emergency": emergency, "today": today, "numbers": queries.emergency_numbers(user, emergency, today),
+        "alerts": queries.fever_alerts(user, emergency, today),
+        "deliveries": delivery_queries.delivery_counts(user),
+        "stock": [line for line in stock if line.quantity or line.outstanding],
+        "board": board, "by": by, "base_query": urlencode({"by": by, "emergency": emergency.pk}),
+        "groups_query": urlencode({"by": by, "emergency": emergency.pk}),
+        "may_manage": can(user, "emergency.manage") and emergency.status == EmergencyStatus.OPEN,
+        "extend_form": ExtendForm(initial={"end": emergency.end}),
+    })
 
 
-def _step(request: HttpRequest, delivery, name: str, form, apply) -> HttpResponse:
-    """One step of a delivery from its page: `apply(cleaned_data)` calls the service and returns the
-    message to show. A refused step shows the page again with the form's errors (422)."""
+@login_required
+@require_POST
+def emergency_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    emergency = queries.emergency_get(request.user, pk)
+    form = ExtendForm(request.POST)
     if form.is_valid():
         try:
-            message = apply(form.cleaned_data)
+            services.emergency_extend(emergency=emergency, end=form.cleaned_data["end"], actor=request.user)
         except ValidationError as error:
-            attach_errors(error, form)
+            for message in error.messages:
+                messages.error(request, message)
         else:
-            messages.success(request, message)
-            return redirect("emergency:detail", delivery.pk)
-    delivery = queries.delivery_get(request.user, delivery.pk)  # as stored, not as the refused step left it
-    return render(request, "emergency/detail.html", _detail_context(request, delivery, **{name: form}), status=422)
+            messages.success(request, _("The end date is changed."))
+    else:
+        messages.error(request, _("Enter a valid date."))
+    return redirect("emergencies:overview", emergency.pk)
 
 
 @login_required
 @require_POST
-def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "delivery.view")
-    delivery = queries.delivery_get(request.user, pk)
-
-    def apply(data):
-        services.delivery_complete(delivery=delivery, received_by=data["received_by"], actor=request.user)
-        return _("Delivered: %(what)s.") % {"what": delivery.what}
-
-    return _step(request, delivery, "complete", CompleteForm(request.POST), apply)
-
-
-@login_required
-@require_POST
-def delivery_fail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "delivery.view")
-    delivery = queries.delivery_get(request.user, pk)
-
-    def apply(data):
-        services.delivery_fail(delivery=delivery, reason=data["failure_reason"], actor=request.user)
-        return _("Recorded as not delivered.")
-
-    return _step(request, delivery, "fail", FailForm(request.POST), apply)
+def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
+    emergency = queries.emergency_get(request.user, pk)
+    try:
+        services.emergency_close(emergency=emergency, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The emergency is closed."))
+    return redirect("emergencies:overview", emergency.pk)
 
 
 @login_required
-@require_POST
-def delivery_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "delivery.assign")
-    delivery = queries.delivery_get(request.user, pk)
+@require_http_methods(["GET"])
+def check_board(request: HttpRequest) -> HttpResponse:
+    """Which households are not checked yet today, counted by village (or caseworker), and the
+    list of them page by page, of one group or of all; of one emergency or of every open one."""
+    require(request.user, "check.view")
+    today = services.shanghai_today()
+    by = "caseworker" if request.GET.get("by") == "caseworker" else "village"
+    emergency = None
+    if request.GET.get("emergency", "").isdigit():
+        emergency = queries.emergency_get(request.user, int(request.GET["emergency"]))
+    board = queries.check_board(request.user, today, emergency=emergency, by=by,
+                                group=request.GET.get("group", ""), page=request.GET.get("page", 1),
+                                per_page=queries.BOARD_PAGE, group_page=request.GET.get("groups", 1),
+                                groups_per_page=queries.GROUPS_PAGE)
+    base = {"by": by, **({"emergency": emergency.pk} if emergency else {})}
+    groups = {"groups": board.group_page.number} if board.group_page.number > 1 else {}
+    chosen = {"group": board.group.key} if board.group else {}
+    return render(request, "emergency/check_board.html", {
+        "board": board, "by": by, "today": today, "emergency": emergency,
+        "page_query": urlencode({**base, **groups, **chosen}), "base_query": urlencode({**base, **groups}),
+        "groups_query": urlencode({**base, **chosen}),
+    })
 
-    def apply(data):
-        services.delivery_assign(delivery=delivery, caseworker=data["caseworker"], actor=request.user)
-        return _("Assigned to %(name)s.") % {"name": data["caseworker"]}
 
-    form = AssignForm(request.POST, caseworkers=caseworkers_for(delivery.region_code))
-    return _step(request, delivery, "assign", form, apply)
+def _after_check(request: HttpRequest) -> str:
+    """Back where the check was opened from: the caseworker's day, or the board."""
+    following = request.POST.get("next") or ""
+    if following and url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()}):
+        return following
+    return reverse("casework:worklist") if can(request.user, "worklist.view") else reverse("emergencies:checks")
 
 
 @login_required
-@require_POST
-def delivery_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "delivery.reopen")
-    delivery = queries.delivery_get(request.user, pk)
+@GET_POST
+def check_form(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "check.view")
+    check = queries.check_get(request.user, pk)
+    may_submit = can(request.user, "check.submit")
+    people = services.check_people(check)
+    form = CheckForm(request.POST if request.method == "POST" and may_submit else None,
+                     emergency=check.emergency, people=people)
+    if request.method == "POST":
+        require(request.user, "check.submit")
+        if form.is_valid():
+            try:
+                row, _written = services.check_submit(check=check, actor=request.user, **form.service_kwargs())
+            except ValidationError as error:
+                attach_errors(error, form)
+            else:
+                if row.fever:
+                    messages.warning(request, _("Fever recorded: the township office is alerted and an urgent "
+                                                "medical need is open."))
+                else:
+                    messages.success(request, _("The daily check is recorded."))
+                return redirect(_after_check(request))
+    readings = {(f"m{r.member_id}" if r.member_id else f"r{r.returnee_id}"): r for r in check.readings.all()}
+    return render(request, "emergency/check_form.html", {
+        "check": check, "form": form, "readings": readings, "may_submit": may_submit,
+        "household": check.household, "emergency": check.emergency,
+    })
 
-    def apply(data):
-        services.delivery_reopen(delivery=delivery, caseworker=data.get("caseworker"), actor=request.user)
-        return _("The delivery is open again.")
 
-    form = ReopenForm(request.POST, caseworkers=_reopen_choices(request.user, delivery))
-    return _step(request, delivery, "reopen", form, apply)
+@login_required
+@require_http_methods(["GET"])
+def returnee_list(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "emergency.view")
+    emergency = queries.emergency_get(request.user, pk)
+    today = services.shanghai_today()
+    return render(request, "emergency/returnee_list.html", {
+        "emergency": emergency, "rows": queries.returnees_for(request.user, emergency), "today": today,
+        "may_register": can(request.user, "returnee.register") and emergency.status == EmergencyStatus.OPEN,
+    })
+
+
+@login_required
+@GET_POST
+def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "returnee.register")
+    emergency = queries.emergency_get(request.user, pk)
+    initial = {"arrival": services.shanghai_today(), "quarantine": True}
+    household_id = request.GET.get("household", "")
+    if household_id.isdigit():
+        household = Household.objects.visible_to(request.user).filter(pk=int(household_id)).first()
+        if household is not None:
+            initial["household"] = household.number
+    villages = (list(services.new_household_villages(request.user, emergency).order_by("code")[:300])
+                if can(request.user, "household.create") else None)
+    form = ReturneeForm(request.POST if request.method == "POST" else None, initial=initial, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household, new_household = None, None
+        if form.joins_new_household():
+            new_household = services.NewHousehold(village=data["village"], address=data["address"],
+                                                  education=data["education"], school_status=data["school_status"])
+        else:
+            household = Household.objects.visible_to(request.user).filter(number=data["household"].strip()).first()
+            if household is None:
+                form.add_error("household", _("No household with this number in your area."))
+        if not form.errors:
+            try:
+                services.returnee_register(
+                    emergency=emergency, household=household, new_household=new_household, name=data["name"],
+                    id_number=data["id_number"], phone=data["phone"], origin=data["origin"],
+                    arrival=data["arrival"], transport=data["transport"], screening=data["screening"],
+                    quarantine=data["quarantine"], home_supplies_ensured=data["home_supplies_ensured"],
+                    help_needed=data["help_needed"], help_note=data["help_note"],
+                    client_id=data["client_id"] or None, actor=request.user)
+            except ValidationError as error:
+                attach_errors(error, form)
+            except Http404:
+                form.add_error("household", _("No household with this number in your area."))
+            else:
+                messages.success(request, _("The returnee is registered."))
+                return redirect("emergencies:returnees", emergency.pk)
+    elif request.method == "POST" and form.joins_new_household():
+        # The registry's refusal of the ID number too, so that every error shows in one round.
+        errors = household_services.registry_errors(actor=request.user, members=[form.cleaned_data])
+        if errors:
+            attach_errors(ValidationError(errors), form, members=[form])
+    return render(request, "emergency/returnee_form.html", {"emergency": emergency, "form": form})

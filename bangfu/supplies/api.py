@@ -1,5 +1,5 @@
-"""API routes for stock balances, stock moves and distributions: the same services and queries as
-the pages, scoped to the caller's townships, idempotent by client id."""
+"""API routes for stock balances and stock moves: the same services and queries as the pages, scoped
+to the caller's townships, idempotent by client id."""
 
 from __future__ import annotations
 
@@ -7,19 +7,15 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Status
+from ninja import Query, Router, Status
 
 from bangfu.accounts.permissions import require
 from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
-from bangfu.households.choices import Category
-from bangfu.households.schemas import MAX_ID
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 from bangfu.supplies import queries, services
-from bangfu.supplies.models import Distribution, Item, StockMove
+from bangfu.supplies.models import Item, StockMove
 from bangfu.supplies.schemas import (
     BalanceOut,
-    DistributionIn,
-    DistributionOut,
     MoveIn,
     MoveKindIn,
     MoveListParams,
@@ -27,7 +23,6 @@ from bangfu.supplies.schemas import (
 )
 
 stock_router = Router(tags=["stock"])
-distributions_router = Router(tags=["distributions"])
 
 
 def item_out(item: Item) -> dict[str, Any]:
@@ -52,13 +47,13 @@ def _township(user, code: str) -> Region:
     return queries.township_get(user, code)
 
 
-def _same_township(code: str, township: Region) -> None:
+def same_township(code: str, township: Region) -> None:
     """A repeat is answered only where it was first sent; a client id seen elsewhere is an error."""
     if code != township.code:
         raise FieldErrors({"client_id": [_("This client id was already used for another request.")]})
 
 
-def _item(township: Region, pk: int, field: str = "item") -> Item:
+def item_in_township(township: Region, pk: int, field: str = "item") -> Item:
     item = queries.items_for(township).filter(pk=pk).first()
     if item is None:
         raise FieldErrors({field: [_("No such item in this township.")]})
@@ -93,11 +88,11 @@ def move_create(request, payload: MoveIn):
     user = request.auth
     require(user, "stock.move")
     township = _township(user, payload.township)
-    item = _item(township, payload.item)
+    item = item_in_township(township, payload.item)
     if payload.client_id:
         existing = StockMove.objects.filter(client_id=payload.client_id).first()
         if existing is not None:
-            _same_township(existing.township_id, township)
+            same_township(existing.township_id, township)
             return Status(200, _move_out(existing))
     common = {"township": township, "item": item, "actor": user, "client_id": payload.client_id}
     if payload.kind == MoveKindIn.receive:
@@ -107,69 +102,3 @@ def move_create(request, payload: MoveIn):
     else:
         move = services.stock_adjust(quantity=payload.quantity, reason=payload.reason, **common)
     return Status(201, _move_out(move))
-
-
-# --- distributions -----------------------------------------------------------------------------
-
-def _distribution_out(user, distribution: Distribution) -> dict[str, Any]:
-    report = queries.distribution_report(user, distribution)
-    return {
-        "id": distribution.pk, "township": distribution.township_id, "title": distribution.title,
-        "item": item_out(distribution.item), "quantity": distribution.quantity, "villages": distribution.villages,
-        "categories": distribution.categories, "supplies_short": distribution.supplies_short,
-        "note": distribution.note,
-        "created_by": {"id": distribution.created_by_id, "name": str(distribution.created_by)},
-        "created_at": distribution.created_at, "households": report.households, "planned": report.planned,
-        "delivered_households": report.delivered_households, "delivered": report.delivered,
-        "failed_households": report.failed_households, "failed": report.failed,
-        "outstanding_households": report.outstanding_households, "outstanding": report.outstanding,
-        "stock_left": report.stock_left,
-    }
-
-
-@distributions_router.get("", response={200: list[DistributionOut], **COMMON_RESPONSES}, summary="Distributions")
-def distribution_list(request, township: str = Query(..., pattern=r"^[0-9]{9}$",
-                                                     description="The township's code.")):
-    require(request.auth, "supplies.view")
-    found = _township(request.auth, township)
-    return [_distribution_out(request.auth, d) for d in queries.distributions_for(request.auth, found)[:100]]
-
-
-@distributions_router.get("/{id}", response={200: DistributionOut, **COMMON_RESPONSES},
-                          summary="A distribution and its progress")
-def distribution_detail(request, id: int = Path(..., ge=1, le=MAX_ID)):
-    require(request.auth, "supplies.view")
-    return _distribution_out(request.auth, queries.distribution_get(request.auth, id))
-
-
-@distributions_router.post("", response={201: DistributionOut, 200: DistributionOut, 403: ErrorOut,
-                                         **BODY_RESPONSES}, summary="Plan a distribution")
-def distribution_create(request, payload: DistributionIn):
-    """`quantity` of `item` to each selected household, one delivery each, special groups first.
-    With `client_id`, a repeat answers 200 with the first plan."""
-    user = request.auth
-    require(user, "distribution.plan")
-    township = _township(user, payload.township)
-    if payload.client_id:
-        existing = Distribution.objects.filter(client_id=payload.client_id).first()
-        if existing is not None:
-            _same_township(existing.township_id, township)
-            return Status(200, _distribution_out(user, existing))
-    errors: dict[str, list[str]] = {}
-    unknown = [c for c in payload.categories if c not in Category.values]
-    if unknown:
-        errors["categories"] = [_("Unknown category: %(value)s") % {"value": "、".join(unknown)}]
-    villages = set(Region.objects.filter(code__in=payload.villages, level=Level.VILLAGE,
-                                         code__startswith=township.code).values_list("code", flat=True))
-    if set(payload.villages) - villages:
-        errors["villages"] = [_("Not a village of this township: %(value)s") % {
-            "value": "、".join(sorted(set(payload.villages) - villages))}]
-    if errors:
-        raise FieldErrors(errors)
-    plan = services.DistributionPlan(
-        township=township, title=payload.title, item=_item(township, payload.item), quantity=payload.quantity,
-        villages=sorted(villages), categories=list(dict.fromkeys(payload.categories)), note=payload.note,
-        supplies_short=payload.supplies_short,
-    )
-    distribution = services.distribution_create(plan=plan, actor=user, client_id=payload.client_id)
-    return Status(201, _distribution_out(user, queries.distribution_get(user, distribution.pk)))

@@ -10,5 +10,7 @@ class SuppliesConfig(AppConfig):
     verbose_name = _("Supplies")
     history_models = {"stockmove": "supplies.StockMove"}
     nav = (
-        NavItem(_("Supplies"), "supplies:stock", "supplies.view", order=60, also_current=("supplies:*",), more=True),
+        # Distributions are the deliveries' pages, under the supplies' ones (/supplies/distributions/).
+        NavItem(_("Supplies"), "supplies:stock", "supplies.view", order=60, more=True, also_current=(
+            "supplies:*", "deliveries:distributions", "deliveries:distribution_plan", "deliveries:distribution")),
     )

@@ -1,21 +1,17 @@
-"""Demo supplies for 蓝村街道: donations received into stock, a hand-out of rice to the special groups
-partly delivered, and deliveries and errands for the caseworker of the report (孙磊, `sunlei`).
+"""Demo supplies for 蓝村街道: donations received into stock, some issued at the office, a count
+adjusted. (The hand-out and the deliveries drawing on this stock: bangfu.deliveries.demo.)
 
 Everything goes through the services (so the ledger, balances and history are the real thing), by
-the township office and the caseworkers. Deterministic: it picks households in a fixed order."""
+the township office. Deterministic."""
 
 from __future__ import annotations
 
 from importlib import import_module
 
 from bangfu.accounts.models import User
-from bangfu.emergency.models import Delivery, DeliveryKind, GoodsSource
-from bangfu.emergency.services import delivery_complete, delivery_create, delivery_fail
-from bangfu.households.choices import SPECIAL_GROUPS
-from bangfu.households.models import Household
 from bangfu.regions.models import Region
 from bangfu.supplies.models import Item
-from bangfu.supplies.services import DistributionPlan, distribution_create, stock_adjust, stock_issue, stock_receive
+from bangfu.supplies.services import stock_adjust, stock_issue, stock_receive
 
 RECEIVED = [  # item, quantity, source
     ("口罩", 6000, "即墨区新冠肺炎疫情防控指挥部调拨"),
@@ -26,12 +22,9 @@ RECEIVED = [  # item, quantity, source
     ("蔬菜", 600, "蓝村蔬菜种植合作社捐赠"),
     ("大米", 500, "爱心人士捐赠"),
 ]
-# Of the rice hand-out, the share delivered so far (the rest is still on its way).
-DELIVERED_SHARE = 0.6
 
 
-def supplies_demo_load(*, township_code: str = "370215010", office_username: str = "lancun",
-                       caseworker_username: str = "sunlei") -> dict[str, int]:
+def supplies_demo_load(*, township_code: str = "370215010", office_username: str = "lancun") -> None:
     township = Region.objects.get(code=township_code)
     office = User.objects.get(username=office_username)
     # The shared items come with the migrations; a wiped database (bangfu demo --wipe) lost them.
@@ -43,37 +36,3 @@ def supplies_demo_load(*, township_code: str = "370215010", office_username: str
         stock_receive(township=township, item=items[name], quantity=quantity, source=source, actor=office)
     stock_issue(township=township, item=items["口罩"], quantity=1200, note="各村疫情防控卡口领取", actor=office)
     stock_adjust(township=township, item=items["蔬菜"], quantity=-25, reason="部分蔬菜腐烂，报损", actor=office)
-
-    distribution = distribution_create(plan=DistributionPlan(
-        township=township, title="疫情期间特殊群体生活物资发放（大米）", item=items["大米"], quantity=10,
-        villages=[], categories=sorted(SPECIAL_GROUPS), note="人在家中坐、货物送上门",
-    ), actor=office)
-    shares = list(Delivery.objects.filter(distribution=distribution).select_related("caseworker", "household",
-                                                                                    "item").order_by("sequence"))
-    assigned = [delivery for delivery in shares if delivery.caseworker_id]  # the others wait for the office
-    delivered = int(len(assigned) * DELIVERED_SHARE)
-    for delivery in assigned[:delivered]:
-        delivery_complete(delivery=delivery, received_by=delivery.household.head_name or "本人",
-                          actor=delivery.caseworker)
-    if len(assigned) > delivered:
-        failed = assigned[delivered]
-        delivery_fail(delivery=failed, reason="户主住院治疗，家中无人，待出院后再送", actor=failed.caseworker)
-
-    caseworker = User.objects.get(username=caseworker_username)
-    mine = list(Household.objects.filter(caseworker=caseworker).order_by("number")[:4])
-    requests = [
-        {"kind": DeliveryKind.GOODS, "source": GoodsSource.BOUGHT, "description": "代购降压药（硝苯地平缓释片）两盒",
-         "cost": 3680},
-        {"kind": DeliveryKind.ERRAND, "description": "代缴本月电费"},
-        {"kind": DeliveryKind.GOODS, "source": GoodsSource.STOCK, "item": items["口罩"], "quantity": 20},
-        {"kind": DeliveryKind.GOODS, "source": GoodsSource.STOCK, "item": items["消毒液"], "quantity": 2},
-        {"kind": DeliveryKind.GOODS, "source": GoodsSource.STOCK, "item": items["蔬菜"], "quantity": 5},
-    ]
-    made = []
-    for n, fields in enumerate(requests):
-        if not mine:
-            break
-        made.append(delivery_create(household=mine[n % len(mine)], actor=caseworker, **fields))
-    if len(made) >= 4:
-        delivery_complete(delivery=made[3], received_by="本人", actor=caseworker)
-    return {"deliveries": Delivery.objects.count(), "distribution_households": len(shares), "delivered": delivered}

@@ -1,4 +1,4 @@
-"""Page forms for items, stock moves and distributions. They parse and label; the rules that need the
+"""Page forms for items and stock moves. They parse and label; the rules that need the
 database (balance, scope) live in the services, whose errors land on the field they name."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.households.choices import Category
 from bangfu.supplies.models import ItemKind, MoveKind
 
 
@@ -69,28 +68,3 @@ class ItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=ItemKind.choices, widget=forms.RadioSelect,
                              initial=ItemKind.LIVING)
     unit = forms.CharField(label=_("unit"), max_length=10, help_text=_("e.g. 袋, 箱, kg, 只"))
-
-
-class DistributionForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=100, help_text=_("e.g. 疫情期间生活物资发放（第一批）"))
-    item = ItemChoiceField(label=_("item"), queryset=None, empty_label=None)
-    quantity = forms.IntegerField(label=_("quantity per household"), min_value=1)
-    villages = forms.MultipleChoiceField(label=_("villages"), required=False, widget=forms.CheckboxSelectMultiple,
-                                         help_text=_("None ticked: every village of the township."))
-    categories = forms.MultipleChoiceField(
-        label=_("households in these categories"), required=False, widget=forms.CheckboxSelectMultiple,
-        choices=Category.choices, help_text=_("None ticked: every household served."),
-    )
-    supplies_short = forms.BooleanField(
-        label=_("only households short of supplies"), required=False,
-        help_text=_("Those whose latest assessment found living supplies not sufficient."),
-    )
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
-    client_id = _client_id_field()
-
-    def __init__(self, *args, items, villages, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = items
-        self.fields["villages"].choices = [(v.code, v.name) for v in villages]
-        self.fields["quantity"].widget.attrs["inputmode"] = "numeric"
-        self.initial.setdefault("client_id", uuid.uuid4().hex)

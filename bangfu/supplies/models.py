@@ -1,4 +1,4 @@
-"""Supplies: items, the stock ledger of each township (moves) with its balance rows, distributions."""
+"""Supplies: items, the stock ledger of each township (moves) with its balance rows."""
 
 from __future__ import annotations
 
@@ -109,33 +109,3 @@ class Stock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.quantity}"
-
-
-class Distribution(models.Model):
-    """A planned hand-out: `quantity` of `item` to each household of a selection. Each household's
-    share is a Delivery (emergency app), in the order special groups first."""
-
-    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("township"))
-    title = models.CharField(_("title"), max_length=100)
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="distributions", verbose_name=_("item"))
-    quantity = models.PositiveIntegerField(_("quantity per household"))
-    # The selection as planned: village codes (empty: the whole township) and categories (empty: all).
-    villages = models.JSONField(_("villages"), default=list, blank=True)
-    categories = models.JSONField(_("categories"), default=list, blank=True)
-    # Only households whose latest assessment (casework) found living supplies short.
-    supplies_short = models.BooleanField(_("only households short of supplies"), default=False)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("planned by"))
-    created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
-    client_id = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = _("distribution")
-        verbose_name_plural = _("distributions")
-        ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="distribution_quantity_positive")]
-
-    def __str__(self) -> str:
-        return self.title

@@ -1,4 +1,4 @@
-"""The API's shapes for items, stock balances, stock moves and distributions."""
+"""The API's shapes for items, stock balances and stock moves."""
 
 from __future__ import annotations
 
@@ -73,39 +73,3 @@ class MoveListParams(Schema):
     township: Text = Field("", pattern=r"^([0-9]{9})?$", description="A township's code (default: all yours).")
     item: int | None = Field(None, ge=1, le=MAX_ID)
     limit: int = Field(100, ge=1, le=500)
-
-
-class DistributionIn(StrictSchema):
-    township: Text = TownshipCode
-    title: Text = Field(min_length=1, max_length=100)
-    item: int = Field(ge=1, le=MAX_ID)
-    quantity: int = Field(ge=1, le=MAX_QUANTITY, description="Per household.")
-    villages: list[Text] = Field([], max_length=500, description="Village codes; empty: the whole township.")
-    categories: list[Text] = Field([], max_length=20, description="Household categories; empty: every household.")
-    supplies_short: bool = Field(False, description="Only households whose latest assessment found living "
-                                                    "supplies not sufficient.")
-    note: Text = Field("", max_length=200)
-    client_id: Text | None = ClientId
-
-
-class DistributionOut(Schema):
-    id: int
-    township: str
-    title: str
-    item: ItemOut
-    quantity: int
-    villages: list[str]
-    categories: list[str]
-    supplies_short: bool
-    note: str
-    created_by: Ref
-    created_at: dt.datetime
-    households: int
-    planned: int
-    delivered_households: int
-    delivered: int
-    failed_households: int
-    failed: int
-    outstanding_households: int
-    outstanding: int
-    stock_left: int

@@ -1,10 +1,8 @@
-"""Every write to items, the stock ledger and distributions: permission, checks, one transaction,
+"""Every write to items and the stock ledger: permission, checks, one transaction,
 history. The balance rows change only here, by compare-and-set updates, so that two people taking
 the last units at the same moment cannot both succeed."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +16,7 @@ from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
 from bangfu.history.services import change_record
 from bangfu.regions.models import Level, Region
-from bangfu.supplies.models import Distribution, Item, ItemKind, MoveKind, Stock, StockMove
+from bangfu.supplies.models import Item, ItemKind, MoveKind, Stock, StockMove
 
 
 class InsufficientStock(ValidationError):
@@ -36,14 +34,14 @@ def township_in_scope(actor: User, township: Region) -> bool:
     return actor.role == Role.ADMIN or bool(actor.scope) and township.code.startswith(actor.scope)
 
 
-def _check_township(actor: User, township: Region) -> None:
+def township_check(actor: User, township: Region) -> None:
     if township.level != Level.TOWNSHIP:
         raise ValidationError({"township": _("Stock is kept per township.")})
     if not township_in_scope(actor, township):
         raise ValidationError({"township": _("%(region)s is outside your area.") % {"region": township.name}})
 
 
-def _check_item(item: Item, township: Region) -> None:
+def item_check(item: Item, township: Region) -> None:
     if item.township_id not in (None, township.code):
         raise ValidationError({"item": _("This item belongs to another township.")})
 
@@ -62,7 +60,7 @@ def _record(actor, action, obj, *, region_code: str, after=None, before=None, me
 def item_create(*, township: Region, name: str, kind: str, unit: str, actor: User) -> Item:
     """A township's own item (the shared defaults come with the installation)."""
     require(actor, "supplies.manage")
-    _check_township(actor, township)
+    township_check(actor, township)
     name, unit = name.strip(), unit.strip()
     if not name:
         raise ValidationError({"name": _("This field is required.")})
@@ -141,8 +139,8 @@ def stock_receive(*, township: Region, item: Item, quantity: int, source: str, a
                   note: str = "", client_id: str | None = None) -> StockMove:
     """入库: goods received (a donation, a purchase, an allocation from the county)."""
     require(actor, "stock.move")
-    _check_township(actor, township)
-    _check_item(item, township)
+    township_check(actor, township)
+    item_check(item, township)
     _positive(quantity)
     if not source.strip():
         raise ValidationError({"source": _("Say where the goods came from.")})
@@ -157,8 +155,8 @@ def stock_issue(*, township: Region, item: Item, quantity: int, actor: User, not
     """出库 by the office (handed out at the office, sent on to a village); deliveries to a household
     issue through delivery_complete."""
     require(actor, "stock.move")
-    _check_township(actor, township)
-    _check_item(item, township)
+    township_check(actor, township)
+    item_check(item, township)
     _positive(quantity)
     if not note.strip():
         raise ValidationError({"note": _("Say what the goods are for.")})
@@ -169,9 +167,9 @@ def stock_issue(*, township: Region, item: Item, quantity: int, actor: User, not
 
 def stock_issue_for_delivery(*, township: Region, item: Item, quantity: int, actor: User, note: str,
                              household_id: int) -> StockMove:
-    """The issue behind a delivered delivery. Called by emergency.services.delivery_complete inside
+    """The issue behind a delivered delivery. Called by deliveries.services.delivery_complete inside
     its transaction, after it has checked the caseworker's right to complete that delivery."""
-    _check_item(item, township)
+    item_check(item, township)
     move, _created = _write_move(township=township, item=item, kind=MoveKind.ISSUE, quantity=-quantity,
                                  actor=actor, client_id=None, note=note, household_id=household_id)
     return move
@@ -182,8 +180,8 @@ def stock_adjust(*, township: Region, item: Item, quantity: int, reason: str, ac
                  client_id: str | None = None) -> StockMove:
     """A correction after a count (spoiled, miscounted): `quantity` is the signed change."""
     require(actor, "stock.move")
-    _check_township(actor, township)
-    _check_item(item, township)
+    township_check(actor, township)
+    item_check(item, township)
     if not isinstance(quantity, int) or quantity == 0:
         raise ValidationError({"quantity": _("Enter the change: a positive or negative whole number, not zero.")})
     if not reason.strip():
@@ -191,58 +189,3 @@ def stock_adjust(*, township: Region, item: Item, quantity: int, reason: str, ac
     move, _created = _write_move(township=township, item=item, kind=MoveKind.ADJUST, quantity=quantity,
                                  actor=actor, client_id=client_id, reason=reason.strip())
     return move
-
-
-# --- distributions ----------------------------------------------------------------------------
-
-@dataclass
-class DistributionPlan:
-    township: Region
-    title: str
-    item: Item
-    quantity: int
-    villages: list[str]
-    categories: list[str]
-    note: str = ""
-    supplies_short: bool = False
-
-
-@transaction.atomic
-def distribution_create(*, plan: DistributionPlan, actor: User, client_id: str | None = None) -> Distribution:
-    """Plan a hand-out and turn each selected household's share into a delivery, special groups first.
-    Stock is issued when each delivery is delivered, not now: a plan may run ahead of donations."""
-    # Imported here: emergency (deliveries) depends on supplies (items, stock), not the other way.
-    from bangfu.emergency.services import deliveries_for_distribution
-    from bangfu.supplies.queries import distribution_selection
-
-    require(actor, "distribution.plan")
-    _check_township(actor, plan.township)
-    _check_item(plan.item, plan.township)
-    _positive(plan.quantity)
-    if not plan.title.strip():
-        raise ValidationError({"title": _("This field is required.")})
-    households = distribution_selection(actor, township=plan.township, villages=plan.villages,
-                                        categories=plan.categories, supplies_short=plan.supplies_short)
-    if not households:
-        raise ValidationError({"villages": _("No household in your area matches this selection.")})
-
-    def create() -> Distribution:
-        distribution = Distribution.objects.create(
-            township=plan.township, title=plan.title.strip(), item=plan.item, quantity=plan.quantity,
-            villages=sorted(plan.villages), categories=sorted(plan.categories), note=plan.note.strip(),
-            supplies_short=plan.supplies_short,
-            created_by=actor, client_id=client_id or None,
-        )
-        _record(actor, Action.CREATE, distribution, region_code=plan.township.code, after={
-            "title": distribution.title, "item": plan.item.name, "quantity": plan.quantity,
-            "villages": distribution.villages, "categories": distribution.categories,
-            "supplies_short": distribution.supplies_short,
-            "households": len(households),
-        })
-        deliveries_for_distribution(distribution=distribution, households=households, actor=actor)
-        return distribution
-
-    if client_id:
-        distribution, _created = create_once(Distribution, client_id=client_id, create=create)
-        return distribution
-    return create()

@@ -8,7 +8,4 @@ urlpatterns = [
     path("items/new/", views.item_create, name="item_create"),
     path("items/<int:pk>/", views.ledger, name="ledger"),
     path("move/<str:kind>/", views.move, name="move"),
-    path("distributions/", views.distributions, name="distributions"),
-    path("distributions/new/", views.distribution_plan, name="distribution_plan"),
-    path("distributions/<int:pk>/", views.distribution_detail, name="distribution"),
 ]

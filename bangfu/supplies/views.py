@@ -1,5 +1,5 @@
 """Supply pages for the township office (tables at 1280 px that also read on a phone): stock by item,
-an item's ledger, receive / issue / adjust, items, distributions with a preview and their report."""
+an item's ledger, receive / issue / adjust, items. Distributions are the deliveries' own pages."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from bangfu.accounts.permissions import require
-from bangfu.emergency import queries as delivery_queries
-from bangfu.households.choices import Category
 from bangfu.households.pageforms import attach_errors
 from bangfu.regions.models import Region
 from bangfu.supplies import queries, services
-from bangfu.supplies.forms import DistributionForm, ItemForm, MoveForm
+from bangfu.supplies.forms import ItemForm, MoveForm
 from bangfu.supplies.models import MoveKind
+from bangfu.supplies.panels import stock_panels
 
 GET_POST = require_http_methods(["GET", "POST"])
 LEDGER_LIMIT = 200
@@ -40,13 +39,13 @@ def _with_township(url: str, township: Region, request: HttpRequest) -> str:
 def stock(request: HttpRequest) -> HttpResponse:
     require(request.user, "supplies.view")
     township = _township(request)
+    may_move = services.township_in_scope(request.user, township)
     return render(request, "supplies/stock.html", {
         "township": township,
         "townships": list(queries.townships_for(request.user)[:50]),
         "lines": queries.stock_lines(township),
-        "counts": delivery_queries.delivery_counts(request.user),
-        "distributions": list(queries.distributions_for(request.user, township)[:5]),
-        "may_move": services.township_in_scope(request.user, township),
+        "panels": stock_panels(request.user, township, may_move=may_move),
+        "may_move": may_move,
     })
 
 
@@ -125,69 +124,4 @@ def item_create(request: HttpRequest) -> HttpResponse:
     return render(request, "supplies/item_form.html", {
         "form": form, "township": township,
         "cancel_url": _with_township(reverse("supplies:stock"), township, request),
-    })
-
-
-# --- distributions -----------------------------------------------------------------------------
-
-@login_required
-@require_http_methods(["GET"])
-def distributions(request: HttpRequest) -> HttpResponse:
-    require(request.user, "supplies.view")
-    township = _township(request)
-    return render(request, "supplies/distributions.html", {
-        "township": township, "distributions": list(queries.distributions_for(request.user, township)[:100]),
-    })
-
-
-@login_required
-@GET_POST
-def distribution_plan(request: HttpRequest) -> HttpResponse:
-    """POST with `preview` shows the households and the stock needed; POST with `confirm` plans it."""
-    require(request.user, "distribution.plan")
-    township = _township(request)
-    villages = list(Region.objects.villages().within(township.code).only("code", "name"))
-    form = DistributionForm(request.POST if request.method == "POST" else None,
-                            items=queries.items_for(township), villages=villages)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        plan = services.DistributionPlan(
-            township=township, title=data["title"], item=data["item"], quantity=data["quantity"],
-            villages=data["villages"], categories=data["categories"], note=data.get("note") or "",
-            supplies_short=data["supplies_short"],
-        )
-        if "confirm" in request.POST:
-            try:
-                distribution = services.distribution_create(plan=plan, actor=request.user,
-                                                            client_id=data.get("client_id") or None)
-            except ValidationError as error:
-                attach_errors(error, form)
-            else:
-                messages.success(request, _("%(title)s is planned: one delivery per household.") % {
-                    "title": distribution.title})
-                return redirect("supplies:distribution", distribution.pk)
-        households = queries.distribution_selection(request.user, township=township, villages=plan.villages,
-                                                    categories=plan.categories, supplies_short=plan.supplies_short)
-        balance = queries.stock_balance(township, plan.item)
-        needed = len(households) * plan.quantity
-        preview = {"households": households, "needed": needed, "balance": balance,
-                   "short": max(needed - balance, 0), "plan": plan}
-    return render(request, "supplies/distribution_form.html", {
-        "form": form, "township": township, "preview": preview,
-        "order": [Category(c).label for c in queries.SPECIAL_ORDER],
-        "cancel_url": reverse("supplies:distributions"),
-    })
-
-
-@login_required
-@require_http_methods(["GET"])
-def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "supplies.view")
-    distribution = queries.distribution_get(request.user, pk)
-    return render(request, "supplies/distribution.html", {
-        "distribution": distribution,
-        "report": queries.distribution_report(request.user, distribution),
-        "village_names": dict(Region.objects.filter(code__in=distribution.villages).values_list("code", "name")),
-        "category_names": [label for value, label in Category.choices if value in distribution.categories],
     })

@@ -80,31 +80,6 @@ def test_a_caseworkers_day_is_kept_through_changes_in_the_townships_other_villag
     assert _get(client, url) == (KEPT, html)
 
 
-def test_an_errand_given_for_a_household_of_another_caseworker_shows_at_once(client, personas, casework, log):
-    from bangfu.accounts.models import Role
-    from bangfu.accounts.services import user_add
-    from bangfu.emergency.models import DeliveryKind
-    from bangfu.emergency.services import delivery_complete, delivery_create
-
-    # A caseworker of the whole township, with no household of their own in village B.
-    township_caseworker, _password = user_add(username="caseworker_t", role=Role.CASEWORKER, region_code=TOWNSHIP,
-                                              password="pw-caseworker_t", check_password=False)
-    client.force_login(township_caseworker)
-    url = reverse("casework:worklist")
-    _n, first = _get(client, url)
-    log(personas["caseworker_b"], casework["poor_b"])  # nothing of theirs yet
-    assert _get(client, url) == (KEPT, first)
-    delivery = delivery_create(household=casework["poor_b"], kind=DeliveryKind.ERRAND, description="代购降压药",
-                               actor=personas["office"], caseworker=township_caseworker)
-    n, html = _get(client, url)
-    assert n > KEPT and "代购降压药" in html
-    assert _get(client, url) == (KEPT, html)
-    delivery_complete(delivery=delivery, received_by="户主本人", actor=personas["office"])
-    # Done, it is no longer theirs, and the changes counted in their areas are those of the first
-    # page, which is the page again: without the errand.
-    assert _get(client, url) == (KEPT, first)
-
-
 def test_each_session_has_its_own_pages(client, personas, casework):
     from django.test import Client
 

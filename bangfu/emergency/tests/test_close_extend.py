@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from bangfu.deliveries.models import Delivery
+from bangfu.deliveries.services import delivery_create
 from bangfu.emergency import queries
 from bangfu.emergency.models import (
     CheckStatus,
-    Delivery,
     Emergency,
     HealthCheck,
     Quarantine,
@@ -20,7 +21,6 @@ from bangfu.emergency.models import (
 )
 from bangfu.emergency.services import (
     checks_generate,
-    delivery_create,
     emergency_close,
     emergency_extend,
     emergency_open,

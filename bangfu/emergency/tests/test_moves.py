@@ -11,12 +11,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bangfu.emergency.models import CheckStatus, Delivery, HealthCheck, Returnee, Summary
+from bangfu.deliveries.models import Delivery
+from bangfu.deliveries.services import delivery_create
+from bangfu.emergency.models import CheckStatus, HealthCheck, Returnee, Summary
 from bangfu.emergency.services import (
     check_people,
     check_submit,
     checks_generate,
-    delivery_create,
     returnee_register,
     shanghai_today,
     summary_refresh,
@@ -122,6 +123,7 @@ def test_leaving_the_emergencys_area_drops_the_checks_still_to_do_and_arriving_a
 
 
 def test_the_same_queries_for_one_household_or_many(emergency, county, personas, make_household, regions):
+    from bangfu.deliveries.moves import households_moved as deliveries_moved
     from bangfu.emergency.moves import households_moved
 
     more = [make_household() for _ in range(4)]
@@ -138,6 +140,7 @@ def test_the_same_queries_for_one_household_or_many(emergency, county, personas,
                                                                           region_code=village)
         with CaptureQueriesContext(connection) as ctx:
             households_moved(moves)
+            deliveries_moved(moves)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
     kept = _as_recounted(emergency)
@@ -147,7 +150,7 @@ def test_the_same_queries_for_one_household_or_many(emergency, county, personas,
 
 def test_goods_from_the_townships_stock_do_not_follow_a_household_to_another_township(
         emergency, county, personas, regions, stocked, rice):
-    from bangfu.emergency.models import DeliveryStatus
+    from bangfu.deliveries.models import DeliveryStatus
     from bangfu.supplies.models import Stock
 
     household = county["quarantined"]

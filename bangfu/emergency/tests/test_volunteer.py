@@ -10,8 +10,10 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from bangfu.api.testing import ApiClient
-from bangfu.emergency.models import CheckStatus, Delivery, FeverAlert, HealthCheck
-from bangfu.emergency.services import checks_generate, delivery_create, returnee_register, shanghai_today
+from bangfu.deliveries.models import Delivery
+from bangfu.deliveries.services import delivery_create
+from bangfu.emergency.models import CheckStatus, FeverAlert, HealthCheck
+from bangfu.emergency.services import checks_generate, returnee_register, shanghai_today
 from bangfu.history.models import Change
 from bangfu.needs.models import Need
 from bangfu.needs.services import need_create
@@ -128,7 +130,7 @@ def test_menu_holds_only_the_checks(client, village, volunteer_a):
     html = response.content.decode()
     nav = html.split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
     assert reverse("emergencies:checks") in nav
-    for other in ("households:list", "needs:board", "emergency:deliveries", "supplies:stock", "imports:upload",
+    for other in ("households:list", "needs:board", "deliveries:deliveries", "supplies:stock", "imports:upload",
                   "emergencies:list", "notify:inbox"):
         assert f'href="{reverse(other)}"' not in html, other
     # The board lists the village's households not yet checked, and only those.

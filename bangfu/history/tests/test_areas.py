@@ -103,38 +103,6 @@ def test_a_caseworkers_version_leaves_the_townships_other_villages_but_not_the_t
     assert queries.caseworker_version(a.pk, a.region_id) != first
 
 
-def test_a_caseworkers_version_follows_their_other_work_in_other_villages(make_household, personas):
-    from bangfu.casework.worklist import other_work_areas
-    from bangfu.emergency.models import Delivery, DeliveryKind
-
-    a = personas["caseworker_a"]
-    make_household(VILLAGE_A, caseworker=a)
-    theirs = make_household(VILLAGE_B, caseworker=personas["caseworker_b"])
-    others = other_work_areas()
-    assert len(others) == 2  # open deliveries, needs recorded until confirmed
-
-    def version():
-        return queries.caseworker_version(a.pk, a.region_id, others)
-
-    first = version()
-    areas_touch([VILLAGE_B])
-    assert version() == first
-    # The office gives caseworker_a an errand for a household of village B.
-    delivery = Delivery.objects.create(household=theirs, region_code=VILLAGE_B, kind=DeliveryKind.ERRAND,
-                                       description="买药", caseworker=a, requested_by=personas["office"],
-                                       requested_at=theirs.created_at)
-    given = version()
-    assert given != first
-    areas_touch([VILLAGE_B])  # now anything there concerns them
-    assert version() != given
-    touched = version()
-    Delivery.objects.filter(pk=delivery.pk).update(status="delivered", done_at=theirs.created_at)  # done: not theirs now
-    assert version() != touched
-    done = version()
-    areas_touch([VILLAGE_B])
-    assert version() == done
-
-
 def test_folding_keeps_every_version_and_leaves_one_row_an_area(make_household, personas):
     a = personas["caseworker_a"]
     make_household(VILLAGE_A, caseworker=a)

@@ -1,5 +1,5 @@
 """Supply pages: who may open them, the move forms (a clear message on the field when an issue
-exceeds the balance, stored once per client id), planning with a preview, the report."""
+exceeds the balance, stored once per client id)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bangfu.emergency.models import Delivery
-from bangfu.households.choices import Category as C
-from bangfu.supplies.models import Distribution, Stock, StockMove
+from bangfu.supplies.models import Stock, StockMove
 
 
 @pytest.fixture
@@ -65,29 +63,3 @@ def test_a_caseworker_cannot_post_a_move(client, personas, stocked, rice):
     client.force_login(personas["caseworker_a"])
     response = client.post(reverse("supplies:move", args=["issue"]), {"item": rice.pk, "quantity": 1, "note": "x"})
     assert response.status_code == 403 and Stock.objects.get(item=rice).quantity == 100
-
-
-def test_plan_preview_then_confirm(office_client, make_household, personas, stocked, rice):
-    make_household(caseworker=personas["caseworker_a"], categories=[C.REGISTERED_POOR])
-    disabled = make_household(caseworker=personas["caseworker_a"], categories=[C.DISABLED])
-    data = {"title": "慰问大米", "item": rice.pk, "quantity": 60, "villages": ["370215010001"],
-            "categories": [], "client_id": "plan-x"}
-    url = reverse("supplies:distribution_plan")
-    preview = office_client.post(url, {**data, "preview": "1"})
-    html = preview.content.decode()
-    assert preview.status_code == 200 and not Distribution.objects.exists()
-    assert "120" in html and "20" in html  # needed, and short by 20
-    assert html.index(disabled.head_name) < html.index("</table>")
-    confirmed = office_client.post(url, {**data, "confirm": "1"})
-    distribution = Distribution.objects.get()
-    assert confirmed.status_code == 302 and confirmed["Location"] == reverse("supplies:distribution",
-                                                                             args=[distribution.pk])
-    first = Delivery.objects.filter(distribution=distribution).order_by("sequence").first()
-    assert first.household_id == disabled.pk
-    report = office_client.get(confirmed["Location"]).content.decode()
-    assert "慰问大米" in report and disabled.head_name in report
-
-
-def test_a_caseworker_cannot_plan(client, personas, stocked):
-    client.force_login(personas["caseworker_a"])
-    assert client.get(reverse("supplies:distribution_plan")).status_code == 403

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from django.db.models import Sum
 
-from bangfu.emergency.models import Delivery, DeliveryStatus
+from bangfu.deliveries.demo import deliveries_demo_load
+from bangfu.deliveries.models import Delivery, DeliveryStatus, Distribution
 from bangfu.households.choices import Category as C
 from bangfu.supplies.demo import supplies_demo_load
-from bangfu.supplies.models import Distribution, Stock, StockMove
+from bangfu.supplies.models import Stock, StockMove
 
 
 def test_the_demo_supplies(make_household, personas, rice):
     for categories in ([C.DISABLED], [C.ELDERLY_ALONE], [C.MINIMUM_LIVING], [C.REGISTERED_POOR], [C.DISABLED]):
         make_household(caseworker=personas["caseworker_a"], categories=categories)
-    supplies_demo_load(office_username="office", caseworker_username="caseworker_a")
+    supplies_demo_load(office_username="office")
+    deliveries_demo_load(office_username="office", caseworker_username="caseworker_a")
 
     distribution = Distribution.objects.get()
     statuses = list(distribution.deliveries.order_by("sequence").values_list("status", flat=True))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bangfu.core.tests.browser import log_in
-from bangfu.emergency.models import DeliveryKind, DeliveryStatus, GoodsSource
-from bangfu.emergency.services import delivery_create
+from bangfu.deliveries.models import DeliveryKind, DeliveryStatus, GoodsSource
+from bangfu.deliveries.services import delivery_create
 from bangfu.households.choices import Category
 from bangfu.supplies.models import Stock
 

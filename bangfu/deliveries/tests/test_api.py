@@ -1,14 +1,14 @@
-"""The API for deliveries, stock and distributions: scoped, idempotent by client id, refusals
-that write nothing, the stock never negative."""
+"""The API for deliveries and distributions: scoped, idempotent by client id, refusals that write
+nothing, the stock never negative."""
 
 from __future__ import annotations
 
 import pytest
 
 from bangfu.api.testing import ApiClient
-from bangfu.emergency.models import Delivery, DeliveryStatus
+from bangfu.deliveries.models import Delivery, DeliveryStatus, Distribution
 from bangfu.households.choices import Category
-from bangfu.supplies.models import Distribution, Stock, StockMove
+from bangfu.supplies.models import Stock
 
 
 @pytest.fixture
@@ -51,28 +51,6 @@ def test_the_list_is_scoped_and_priority_first(make_household, household_a, pers
     assert [r["description"] for r in rows] == ["代购药", "代缴电费"]
     assert ApiClient(personas["outsider_office"]).get("/api/deliveries").json() == []
     assert office.get("/api/deliveries/counts").json() == {"open": 2, "priority_open": 1, "requested": 0}
-
-
-def test_stock_moves_by_api(township, rice, personas):
-    api = ApiClient(personas["office"])
-    body = {"township": "370215010", "kind": "receive", "item": rice.pk, "quantity": 20, "source": "捐赠",
-            "client_id": "m-1"}
-    assert api.post("/api/stock/moves", body).status_code == 201
-    assert api.post("/api/stock/moves", body).status_code == 200
-    too_much = api.post("/api/stock/moves", {"township": "370215010", "kind": "issue", "item": rice.pk,
-                                             "quantity": 21, "note": "发放"})
-    assert too_much.status_code == 422 and "quantity" in too_much.json()["errors"]
-    assert rice_balance(rice) == 20 and StockMove.objects.count() == 1
-    balances = api.get("/api/stock/balances").json()
-    assert [(b["item"]["name"], b["quantity"]) for b in balances] == [("大米", 20)]
-    assert [m["quantity"] for m in api.get("/api/stock/moves").json()] == [20]
-
-
-@pytest.mark.parametrize(("persona", "status"), [("caseworker_a", 403), ("outsider_office", 404)])
-def test_stock_moves_refused(township, rice, personas, persona, status):
-    response = ApiClient(personas[persona]).post("/api/stock/moves", {
-        "township": "370215010", "kind": "receive", "item": rice.pk, "quantity": 5, "source": "捐赠"})
-    assert response.status_code == status and not StockMove.objects.exists()
 
 
 def test_a_distribution_by_api(household_a, personas, stocked, rice):

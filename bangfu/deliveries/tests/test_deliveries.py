@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from bangfu.accounts.permissions import PermissionDenied
-from bangfu.emergency.models import Delivery, DeliveryKind, DeliveryStatus, GoodsSource
-from bangfu.emergency.services import delivery_assign, delivery_complete, delivery_create, delivery_fail
+from bangfu.deliveries.models import Delivery, DeliveryKind, DeliveryStatus, GoodsSource
+from bangfu.deliveries.services import delivery_assign, delivery_complete, delivery_create, delivery_fail
 from bangfu.history.models import Change
 from bangfu.households.choices import Category
 from bangfu.supplies.models import Stock, StockMove
@@ -166,7 +166,7 @@ def test_scope_of_the_list(rice_delivery, personas):
 
 
 def test_the_worklist_section_holds_the_caseworkers_open_ones_priority_first(make_household, personas, rice_delivery):
-    from bangfu.emergency.queries import worklist_deliveries
+    from bangfu.deliveries.queries import worklist_deliveries
 
     ordinary = make_household(caseworker=personas["caseworker_a"], categories=[Category.REGISTERED_POOR])
     errand = delivery_create(household=ordinary, kind=DeliveryKind.ERRAND, description="代缴电费",

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from bangfu.emergency.models import DeliveryKind, GoodsSource
-from bangfu.emergency.services import delivery_complete, delivery_create
+from bangfu.deliveries.models import DeliveryKind, GoodsSource
+from bangfu.deliveries.services import DistributionPlan, delivery_complete, delivery_create, distribution_create
 from bangfu.households.choices import Category
 from bangfu.households.tests.test_pages_i18n import english_words
-from bangfu.supplies.services import DistributionPlan, distribution_create
 
 ALLOWED = {"kg"}
 
@@ -31,13 +30,13 @@ def pages(make_household, personas, stocked, rice):
         "issue": reverse("supplies:move", args=["issue"]),
         "adjust": reverse("supplies:move", args=["adjust"]),
         "item": reverse("supplies:item_create"),
-        "distributions": reverse("supplies:distributions"),
-        "plan": reverse("supplies:distribution_plan"),
-        "report": reverse("supplies:distribution", args=[distribution.pk]),
-        "deliveries": reverse("emergency:deliveries") + "?status=all",
-        "delivered": reverse("emergency:detail", args=[delivery.pk]),
-        "open": reverse("emergency:detail", args=[open_one.pk]),
-        "new": reverse("emergency:create") + f"?household={household.pk}",
+        "distributions": reverse("deliveries:distributions"),
+        "plan": reverse("deliveries:distribution_plan"),
+        "report": reverse("deliveries:distribution", args=[distribution.pk]),
+        "deliveries": reverse("deliveries:deliveries") + "?status=all",
+        "delivered": reverse("deliveries:detail", args=[delivery.pk]),
+        "open": reverse("deliveries:detail", args=[open_one.pk]),
+        "new": reverse("deliveries:create") + f"?household={household.pk}",
         "household": reverse("households:detail", args=[household.pk]),
     }
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from bangfu.accounts.permissions import PermissionDenied
 from bangfu.api.testing import ApiClient
-from bangfu.emergency.models import Delivery, DeliveryKind, DeliveryStatus, GoodsSource
-from bangfu.emergency.services import delivery_complete, delivery_create, delivery_fail, delivery_reopen
+from bangfu.deliveries.models import Delivery, DeliveryKind, DeliveryStatus, GoodsSource
+from bangfu.deliveries.services import delivery_complete, delivery_create, delivery_fail, delivery_reopen
 from bangfu.history.models import Change
 from bangfu.households.choices import Category
 from bangfu.supplies.models import Stock
@@ -86,17 +86,17 @@ def test_only_a_failed_delivery_is_tried_again(failed, personas):
 
 def test_the_page_tries_it_again(client, failed, personas):
     client.force_login(personas["caseworker_b"])
-    assert client.post(reverse("emergency:reopen", args=[failed.pk])).status_code == 404  # another village's
+    assert client.post(reverse("deliveries:reopen", args=[failed.pk])).status_code == 404  # another village's
     client.force_login(personas["office"])
-    html = client.get(reverse("emergency:detail", args=[failed.pk])).content.decode()
-    assert reverse("emergency:reopen", args=[failed.pk]) in html
-    response = client.post(reverse("emergency:reopen", args=[failed.pk]),
+    html = client.get(reverse("deliveries:detail", args=[failed.pk])).content.decode()
+    assert reverse("deliveries:reopen", args=[failed.pk]) in html
+    response = client.post(reverse("deliveries:reopen", args=[failed.pk]),
                            {"caseworker": personas["caseworker_a"].pk})
     assert response.status_code == 302
     assert Delivery.objects.get(pk=failed.pk).status == DeliveryStatus.ASSIGNED
-    html = client.get(reverse("emergency:detail", args=[failed.pk])).content.decode()
-    assert reverse("emergency:reopen", args=[failed.pk]) not in html
-    response = client.post(reverse("emergency:reopen", args=[failed.pk]), {})
+    html = client.get(reverse("deliveries:detail", args=[failed.pk])).content.decode()
+    assert reverse("deliveries:reopen", args=[failed.pk]) not in html
+    response = client.post(reverse("deliveries:reopen", args=[failed.pk]), {})
     assert response.status_code == 422
 
 
@@ -135,7 +135,7 @@ def test_a_second_tap_on_each_step_of_the_page_is_stored_once(client, failed, pe
     """A double tap, or the form sent again after a lost answer: the step is done once and the page
     says it is done, on the web as in the API."""
     client.force_login(personas["office"])
-    reopen = reverse("emergency:reopen", args=[failed.pk])
+    reopen = reverse("deliveries:reopen", args=[failed.pk])
     assert client.post(reopen, {"caseworker": personas["caseworker_a"].pk}).status_code == 302
     once = _state(failed)
     response = client.post(reopen, {"caseworker": personas["caseworker_a"].pk}, follow=True)
@@ -143,7 +143,7 @@ def test_a_second_tap_on_each_step_of_the_page_is_stored_once(client, failed, pe
     assert _state(failed) == once
 
     client.force_login(personas["caseworker_a"])
-    fail = reverse("emergency:fail", args=[failed.pk])
+    fail = reverse("deliveries:fail", args=[failed.pk])
     assert client.post(fail, {"failure_reason": "仍然无人"}).status_code == 302
     once = _state(failed)
     assert client.post(fail, {"failure_reason": "仍然无人"}).status_code == 302
@@ -151,7 +151,7 @@ def test_a_second_tap_on_each_step_of_the_page_is_stored_once(client, failed, pe
 
     delivery_reopen(delivery=Delivery.objects.get(pk=failed.pk), actor=personas["caseworker_a"])
     stock = Stock.objects.get(item_id=failed.item_id).quantity
-    complete = reverse("emergency:complete", args=[failed.pk])
+    complete = reverse("deliveries:complete", args=[failed.pk])
     assert client.post(complete, {"received_by": "本人"}).status_code == 302
     once = _state(failed)
     assert client.post(complete, {"received_by": "本人"}).status_code == 302

@@ -9,14 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from bangfu.accounts.permissions import PermissionDenied
-from bangfu.emergency.models import Delivery, DeliveryStatus
-from bangfu.emergency.services import delivery_complete, delivery_fail
+from bangfu.deliveries.models import Delivery, DeliveryStatus, Distribution
+from bangfu.deliveries.queries import distribution_report, distribution_selection
+from bangfu.deliveries.services import DistributionPlan, delivery_complete, delivery_fail, distribution_create
 from bangfu.history.models import Change
 from bangfu.households.choices import Category as C
 from bangfu.households.choices import Status
-from bangfu.supplies.models import Distribution
-from bangfu.supplies.queries import distribution_report, distribution_selection
-from bangfu.supplies.services import DistributionPlan, distribution_create
 
 VILLAGE_A, VILLAGE_B = "370215010001", "370215010002"
 

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.casework.worklist import WorklistSource
+from bangfu.core.nav import NavItem
+from bangfu.supplies.panels import ABOVE, BELOW, StockPanelSource
+
+
+class DeliveriesConfig(AppConfig):
+    name = "bangfu.deliveries"
+    label = "deliveries"
+    verbose_name = _("Deliveries")
+    history_models = {"delivery": "deliveries.Delivery"}
+    nav = (
+        # The delivery pages; distributions (under the supplies' pages) count as the supplies' entry.
+        NavItem(_("Deliveries"), "deliveries:deliveries", "delivery.view", order=50,
+                also_current=tuple(f"deliveries:{name}" for name in (
+                    "create", "detail", "complete", "fail", "assign", "reopen"))),
+    )
+    # The caseworker's day (casework.worklist): their open deliveries and errands, after the checks.
+    worklist_sections = (
+        WorklistSource("bangfu.deliveries.worklist.deliveries_section", order=50,
+                       areas="bangfu.deliveries.worklist.deliveries_areas"),
+    )
+    # A household that changes village or caseworker (bangfu.households.moves): its open deliveries
+    # follow it.
+    household_moves = ("bangfu.deliveries.moves.households_moved",)
+    # The supplies' stock page: what open deliveries will take from stock, the deliveries outstanding
+    # and the township's recent distributions.
+    stock_promised = ("bangfu.deliveries.queries.stock_promised",)
+    stock_panels = (
+        StockPanelSource("bangfu.deliveries.panels.counts_panel", place=ABOVE),
+        StockPanelSource("bangfu.deliveries.panels.distributions_panel", place=BELOW),
+    )

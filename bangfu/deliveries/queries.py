@@ -1,0 +1,235 @@
+"""Reads of deliveries, errands and distributions shared by pages, the API, the worklist and the
+supplies' stock page. Every read of deliveries starts at Delivery.objects.visible_to(user); the
+households a distribution serves at Household.objects.visible_to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.http import Http404
+
+from bangfu.core.codes import prefix_q
+from bangfu.deliveries.models import OPEN_STATUSES, Delivery, DeliveryStatus, Distribution, GoodsSource
+from bangfu.households.choices import Category, Status
+from bangfu.households.models import Household, HouseholdCategory
+from bangfu.regions.models import Region
+from bangfu.supplies.queries import stock_balance, townships_for
+
+@dataclass
+class DeliveryFilter:
+    status: str = "open"  # open, delivered, failed, all
+    kind: str = ""
+    village: str = ""
+    caseworker: int | None = None
+    priority: bool = False
+    distribution: int | None = None
+    household: int | None = None
+
+
+def deliveries_filtered(user, flt: DeliveryFilter) -> QuerySet[Delivery]:
+    """Open before done, priority first, then the oldest request (a distribution's own order after it)."""
+    qs = Delivery.objects.visible_to(user)
+    if flt.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif flt.status in DeliveryStatus.values:
+        qs = qs.filter(status=flt.status)
+    if flt.kind:
+        qs = qs.filter(kind=flt.kind)
+    if flt.village:
+        qs = qs.filter(prefix_q("region_code", flt.village))
+    if flt.caseworker:
+        qs = qs.filter(caseworker_id=flt.caseworker)
+    if flt.priority:
+        qs = qs.filter(priority=True)
+    if flt.distribution:
+        qs = qs.filter(distribution_id=flt.distribution)
+    if flt.household:
+        qs = qs.filter(household_id=flt.household)
+    return (
+        qs.annotate(done=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1),
+                              output_field=IntegerField()))
+        .select_related("household", "household__region", "caseworker", "item", "distribution")
+        .order_by("done", "-priority", "requested_at", "sequence", "id")
+    )
+
+
+def worklist_deliveries(user, *, limit: int = 50) -> list[Delivery]:
+    """A caseworker's open deliveries and errands, priority first: the section of the caseworker's
+    worklist (今日待办). The same rows, in the same order, as deliveries_filtered(user, open, assigned
+    to the user), read more cheaply: a delivery assigned to the user is visible to them (the second
+    branch of Delivery.visible_to), so that filter alone is the scope, with no subquery of the
+    visible households; all rows are open, so the open-first key is left out; only the columns the
+    section shows are read, and the caseworker on each row is the user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    rows = list(Delivery.objects.filter(caseworker_id=user.pk, status__in=OPEN_STATUSES)
+                .select_related("household", "household__region", "item")
+                .only(*WORKLIST_DELIVERY_COLUMNS)
+                .order_by("-priority", "requested_at", "sequence", "id")[:limit])
+    for row in rows:
+        row.caseworker = user
+    return rows
+
+
+# What the worklist's section shows of a delivery (deliveries/_delivery_rows.html) and the API gives.
+WORKLIST_DELIVERY_COLUMNS = (
+    "id", "household_id", "region_code", "kind", "source", "item_id", "quantity", "description", "distribution_id",
+    "sequence", "priority", "priority_reasons", "status", "caseworker_id", "requested_at", "assigned_at", "done_at",
+    "received_by", "failure_reason",
+    "household__id", "household__number", "household__head_name", "household__region_id",
+    "household__region__code", "household__region__name", "item__id", "item__name", "item__unit",
+)
+
+
+def delivery_get(user, pk: int) -> Delivery:
+    delivery = (
+        Delivery.objects.visible_to(user)
+        .select_related("household", "household__region", "caseworker", "item", "distribution", "requested_by",
+                        "done_by", "stock_move")
+        .filter(pk=pk).first()
+    )
+    if delivery is None:
+        raise Http404("no such delivery")
+    return delivery
+
+
+@dataclass
+class DeliveryCounts:
+    open: int = 0
+    priority_open: int = 0
+    requested: int = 0  # not yet assigned to anyone
+
+
+def delivery_counts(user) -> DeliveryCounts:
+    """Deliveries and errands outstanding in the user's scope, in one query."""
+    totals = Delivery.objects.visible_to(user).filter(status__in=OPEN_STATUSES).aggregate(
+        open=Count("id"), priority_open=Count("id", filter=Q(priority=True)),
+        requested=Count("id", filter=Q(status=DeliveryStatus.REQUESTED)),
+    )
+    return DeliveryCounts(**totals)
+
+
+def stock_promised(township: Region) -> dict[int, int]:
+    """What open deliveries from the township's stock will still take, per item (the supplies' stock
+    page, bangfu.supplies.queries.stock_lines). One query."""
+    return dict(
+        Delivery.objects.open().filter(prefix_q("region_code", township.code), source=GoodsSource.STOCK)
+        .values("item_id").annotate(total=Sum("quantity")).values_list("item_id", "total")
+    )
+
+
+# --- distributions -----------------------------------------------------------------------------
+
+# The order in which a distribution serves households: those least able to fend for themselves
+# first. A household's place is its first category in this list; households in none come last.
+SPECIAL_ORDER: tuple[str, ...] = (
+    Category.EXTREME_HARDSHIP,  # 特困供养: no one to rely on
+    Category.DISABLED,
+    Category.ELDERLY_ALONE,
+    Category.MINIMUM_LIVING,
+    Category.SPECIAL_FAMILY,
+)
+# Households that are no longer served (closed) are never selected.
+SERVED_STATUSES = (Status.ACTIVE, Status.LIFTED, Status.RISK_ELIMINATED)
+
+
+def special_rank(categories: list[str] | set[str]) -> int:
+    ranks = [SPECIAL_ORDER.index(c) for c in categories if c in SPECIAL_ORDER]
+    return min(ranks) if ranks else len(SPECIAL_ORDER)
+
+
+def distribution_selection(user, *, township: Region, villages: list[str], categories: list[str],
+                           supplies_short: bool = False) -> list[Household]:
+    """The households a distribution would serve, in order: special groups first (SPECIAL_ORDER),
+    then by village and number. `villages` empty: the whole township; `categories` empty: every
+    household. A household in any of the categories is selected. `supplies_short`: only those
+    whose latest assessment (casework's summary row per household) found supplies not sufficient."""
+    qs = Household.objects.visible_to(user).filter(prefix_q("region_code", township.code),
+                                                  status__in=SERVED_STATUSES)
+    if villages:
+        area = Q()
+        for code in villages:
+            area |= prefix_q("region_code", code)
+        qs = qs.filter(area)
+    if categories:
+        qs = qs.filter(pk__in=HouseholdCategory.objects.filter(category__in=categories).values("household_id"))
+    if supplies_short:
+        qs = qs.filter(case__supplies_ok=False)
+    households = list(
+        qs.select_related("region", "caseworker")
+        .prefetch_related(Prefetch("categories", queryset=HouseholdCategory.objects.only("household_id", "category")))
+    )
+    households.sort(key=lambda h: (special_rank(h.category_values()), h.region_code, h.number))
+    return households
+
+
+def distributions_for(user, township: Region) -> QuerySet[Distribution]:
+    if township not in townships_for(user):
+        return Distribution.objects.none()
+    return (
+        Distribution.objects.filter(township=township).select_related("item", "created_by")
+        .annotate(
+            planned=Count("deliveries"),
+            delivered=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.DELIVERED)),
+            failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+        ).order_by("-created_at", "-id")
+    )
+
+
+def distribution_get(user, pk: int) -> Distribution:
+    distribution = (
+        Distribution.objects.filter(pk=pk, township__in=townships_for(user))
+        .select_related("item", "township", "created_by").first()
+    )
+    if distribution is None:
+        raise Http404("no such distribution")
+    return distribution
+
+
+@dataclass
+class DistributionReport:
+    distribution: Distribution
+    households: int = 0
+    delivered_households: int = 0
+    failed_households: int = 0
+    planned: int = 0
+    delivered: int = 0
+    failed: int = 0
+    stock_left: int = 0
+    rows: list = field(default_factory=list)
+
+    @property
+    def outstanding(self) -> int:
+        return self.planned - self.delivered - self.failed
+
+    @property
+    def outstanding_households(self) -> int:
+        return self.households - self.delivered_households - self.failed_households
+
+    @property
+    def stock_short(self) -> int:
+        return max(self.outstanding - self.stock_left, 0)
+
+
+def distribution_report(user, distribution: Distribution) -> DistributionReport:
+    """Planned, delivered, failed and outstanding (households and units), and the stock left; the
+    rows are the deliveries the user may see, in the distribution's order."""
+    report = DistributionReport(distribution)
+    totals = (
+        Delivery.objects.filter(distribution=distribution).values("status")
+        .annotate(n=Count("id"), units=Sum("quantity"))
+    )
+    for row in totals:
+        report.households += row["n"]
+        report.planned += row["units"] or 0
+        if row["status"] == DeliveryStatus.DELIVERED:
+            report.delivered_households, report.delivered = row["n"], row["units"] or 0
+        elif row["status"] == DeliveryStatus.FAILED:
+            report.failed_households, report.failed = row["n"], row["units"] or 0
+    report.stock_left = stock_balance(distribution.township, distribution.item)
+    report.rows = list(
+        Delivery.objects.visible_to(user).filter(distribution=distribution)
+        .select_related("household", "household__region", "caseworker", "item").order_by("sequence")
+    )
+    return report

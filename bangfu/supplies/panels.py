@@ -1,0 +1,49 @@
+"""What other apps add to the stock page, declared on their AppConfig the way the menu is::
+
+    stock_promised = ("bangfu.deliveries.queries.stock_promised",)
+    stock_panels = (StockPanelSource("bangfu.deliveries.panels.counts_panel", place="above"),)
+
+`stock_promised` names functions ``(township) -> {item id: units}``: what open claims on the
+township's stock will still take (the stock lines' "promised", and the shortfall beyond the
+balance). `stock_panels` names functions ``(user, township, may_move) -> panel | None``, the panel
+being any object with a ``template`` attribute (an include rendered with ``panel`` in its context),
+shown above or below the stock table. Each function runs a fixed number of queries (the page's
+count is asserted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+
+ABOVE, BELOW = "above", "below"
+
+
+@dataclass(frozen=True)
+class StockPanelSource:
+    function: str
+    place: str = BELOW
+    order: int = 100
+
+
+@cache
+def promised_sources() -> tuple:
+    return tuple(import_string(path) for config in apps.get_app_configs()
+                 for path in getattr(config, "stock_promised", ()))
+
+
+@cache
+def _panel_sources() -> tuple[tuple[str, object], ...]:
+    declared = [s for config in apps.get_app_configs() for s in getattr(config, "stock_panels", ())]
+    return tuple((s.place, import_string(s.function)) for s in sorted(declared, key=lambda s: s.order))
+
+
+def stock_panels(user, township, *, may_move: bool) -> dict[str, list]:
+    """The panels of the stock page by place: {"above": [...], "below": [...]}."""
+    panels: dict[str, list] = {ABOVE: [], BELOW: []}
+    for place, build in _panel_sources():
+        if (panel := build(user, township, may_move)) is not None:
+            panels[place].append(panel)
+    return panels
