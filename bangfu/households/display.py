@@ -41,7 +41,7 @@ OBJECT_LABELS = {
 
 def _model_for(object_type: str) -> type[models.Model] | None:
     """The model of a history row: the registry's own, or one another app declares on its AppConfig
-    as `history_models = {"delivery": "emergency.Delivery"}` (its rows on a household's timeline)."""
+    as `history_models = {"delivery": "deliveries.Delivery"}` (its rows on a household's timeline)."""
     if object_type in MODELS:
         return MODELS[object_type]
     for config in django_apps.get_app_configs():

@@ -1,4 +1,4 @@
-"""Fixtures for deliveries and emergencies. The township, items and stock are supplies' own fixtures."""
+"""Fixtures for emergencies. The township, items and stock are supplies' own fixtures."""
 
 from __future__ import annotations
 
