@@ -23,13 +23,13 @@ from bangfu.casework.contactform import contact_form_parts
 from bangfu.casework.forms import CampaignForm, ContactForm, ExtendForm, ScheduleForm
 from bangfu.casework.models import Channel, FollowUp, FollowUpStatus, NotReachedReason
 from bangfu.casework.worklist import caseworker_version, worklist_for
+from bangfu.core.forms import attach_errors
 from bangfu.history import queries as history_queries
 from bangfu.history.pagecache import cached_page
 from bangfu.households import choices as household_choices
 from bangfu.households import queries as household_queries
 from bangfu.households import services as household_services
 from bangfu.households.identity import mask_phone
-from bangfu.households.pageforms import attach_errors
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
 

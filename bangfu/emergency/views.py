@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bangfu.accounts import queries as account_queries
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import can, require
+from bangfu.core.forms import attach_errors
 from bangfu.emergency import queries, services
 from bangfu.emergency.forms import AssignForm, CompleteForm, DeliveryFilterForm, DeliveryForm, FailForm, ReopenForm
 from bangfu.emergency.models import DeliveryStatus
 from bangfu.households import queries as household_queries
-from bangfu.households.pageforms import attach_errors
 from bangfu.households.services import caseworkers_for
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region

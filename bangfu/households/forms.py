@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.forms import YuanField
 from bangfu.households import choices, identity
 from bangfu.households.models import Household, Member
 from bangfu.regions.models import Level, Region
@@ -38,27 +38,6 @@ class PhoneField(forms.CharField):
             return identity.normalise_phone(text)
         except identity.IdentityError as error:
             raise ValidationError(error.message, code="phone") from None
-
-
-class YuanField(forms.DecimalField):
-    """Money typed in yuan, cleaned to integer fen."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        amount = super().clean(value)
-        if amount is None:
-            return None
-        return int((amount * 100).to_integral_value())
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return (Decimal(value) / 100).quantize(Decimal("0.01"))
-        return value
 
 
 class NullBooleanSelect(forms.NullBooleanField):

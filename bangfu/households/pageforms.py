@@ -1,5 +1,5 @@
 """Forms only the pages need: the list's filters, edits that never show personal data in full,
-assignment and make-head choices, and putting a service's errors on the fields they name."""
+assignment and make-head choices."""
 
 from __future__ import annotations
 
@@ -222,23 +222,3 @@ class ReasonForm(forms.Form):
         label=_("Reason"), required=False, max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-
-
-def attach_errors(error: ValidationError, form: forms.Form, *, members: list[forms.Form] | None = None) -> None:
-    """Put a service's ValidationError on the fields it names: `field` on the form, `members.N.field`
-    on the N-th member form; anything else on top of the form."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for key, messages in error.message_dict.items():
-        target, name = form, key
-        if key.startswith("members.") and members:
-            _prefix, index, name = key.split(".", 2)
-            target = members[int(index)] if int(index) < len(members) else form
-        elif key == "members" and members:
-            target, name = members[0], None
-        if name is not None and name not in target.fields:
-            name = None  # the services' messages say what they are about
-        for message in messages:
-            target.add_error(name, message)

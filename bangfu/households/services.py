@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import require
 from bangfu.core import crypto
+from bangfu.core.errors import ConflictError
 from bangfu.core.text import initials
 from bangfu.history.models import Action, Change
 from bangfu.history.services import change_record, changes_bulk_record, diff
@@ -37,18 +38,6 @@ MEMBER_FIELDS = [
     "minimum_living", "extreme_hardship", "pension_insured", "medical_insured", "critical_illness_insured",
     "disability_category", "welfare_post_type", "welfare_post_months",
 ]
-
-
-class ConflictError(Exception):
-    """An edit based on an old version of a record."""
-
-    def __init__(self, current_version: int):
-        super().__init__(current_version)
-        self.current_version = current_version
-        self.message = _(
-            "Someone else changed this record after you opened it (now version %(version)d). "
-            "Reload to see their change, then make yours again."
-        ) % {"version": current_version}
 
 
 # --- snapshots for history -------------------------------------------------------------------

@@ -17,11 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bangfu.accounts import queries as account_queries
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import require
+from bangfu.core.errors import ConflictError
+from bangfu.core.forms import attach_errors
 from bangfu.households import display, queries, services
 from bangfu.households.panels import household_panels
 from bangfu.households.pageforms import (
     AssignForm, HouseholdFilterForm, HouseholdPageForm, MakeHeadForm, MemberPageForm, ReasonForm, VersionForm,
-    attach_errors,
 )
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
@@ -218,7 +219,7 @@ def _save_versioned(data, form, *, version: int, save) -> tuple[bool, VersionFor
         return False, version_form, None, 200
     try:
         save(version_form.cleaned_data["version"], form.cleaned_data)
-    except services.ConflictError as error:
+    except ConflictError as error:
         return False, version_form, error.message, 409
     except ValidationError as error:
         attach_errors(error, form)

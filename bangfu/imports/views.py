@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bangfu.accounts.permissions import require
+from bangfu.core.forms import attach_errors
 from bangfu.households import choices
-from bangfu.households.pageforms import attach_errors
 from bangfu.households.queries import households_filtered
 from bangfu.imports import jobs, queries
 from bangfu.imports.models import ImportJob, JobKind, JobStatus

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import can, require
+from bangfu.core.forms import attach_errors
 from bangfu.households import queries as household_queries
-from bangfu.households.pageforms import attach_errors
 from bangfu.needs import display, queries, services, workflow
 from bangfu.needs.forms import (
     AssignForm,
@@ -114,7 +114,7 @@ def _call(action: str, need, user, form):
         return services.need_assign(need=need, actor=user, measure_type=data["measure_type"], plan=data["plan"],
                                     owner=data["owner"], due_on=data["due_on"])
     if action == "resolve":
-        return services.need_resolve(need=need, actor=user, result=data["result"], cost_fen=form.cost_fen())
+        return services.need_resolve(need=need, actor=user, result=data["result"], cost_fen=data["cost"])
     if action == "reopen":
         return services.need_reopen(need=need, actor=user, reason=data["reason"])
     return services.TRANSITION_SERVICES[action](need=need, actor=user, note=data["note"])

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from bangfu.accounts.permissions import require
-from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
+from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
 from bangfu.households.choices import Category
 from bangfu.households.schemas import MAX_ID
 from bangfu.regions.models import Level, Region

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from bangfu.accounts.permissions import require
+from bangfu.core.forms import attach_errors
 from bangfu.emergency import queries as delivery_queries
 from bangfu.households.choices import Category
-from bangfu.households.pageforms import attach_errors
 from bangfu.regions.models import Region
 from bangfu.supplies import queries, services
 from bangfu.supplies.forms import DistributionForm, ItemForm, MoveForm

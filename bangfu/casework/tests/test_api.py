@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from bangfu.api.testing import ApiClient
+from bangfu.accounts.testing import ApiClient
 from bangfu.casework.models import Campaign, Contact, FollowUp
 from bangfu.casework.tests.conftest import ALL_MET
 

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from bangfu.api.testing import ApiClient
+from bangfu.accounts.testing import ApiClient
 from bangfu.emergency.models import CheckStatus, Delivery, FeverAlert, HealthCheck
 from bangfu.emergency.services import checks_generate, delivery_create, returnee_register, shanghai_today
 from bangfu.history.models import Change

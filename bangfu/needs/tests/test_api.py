@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from bangfu.api.testing import ApiClient
+from bangfu.accounts.testing import ApiClient
 from bangfu.needs import services
 from bangfu.needs.models import Need, Status
 from bangfu.needs.tests.test_services import snapshot
