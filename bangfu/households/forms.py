@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.forms import YuanField
+from bangfu.core.text import clean_text
 from bangfu.households import choices, identity
 from bangfu.households.models import Household, Member
 from bangfu.regions.models import Level, Region
@@ -18,7 +19,7 @@ class IdNumberField(forms.CharField):
     """Normalises (full-width, spaces, lower-case x) and checks an ID or disability number."""
 
     def to_python(self, value):
-        return identity.clean_text(value).upper()
+        return clean_text(value).upper()
 
     def validate(self, value):
         super().validate(value)
@@ -31,7 +32,7 @@ class IdNumberField(forms.CharField):
 
 class PhoneField(forms.CharField):
     def to_python(self, value):
-        text = identity.clean_text(value)
+        text = clean_text(value)
         if not text:
             return ""
         try:
@@ -94,7 +95,7 @@ class HouseholdForm(forms.ModelForm):
             self.initial.setdefault("region", self.instance.region_id)
 
     def clean_number(self):
-        return identity.clean_text(self.cleaned_data.get("number"))
+        return clean_text(self.cleaned_data.get("number"))
 
     def clean_other_causes(self):
         causes = self.cleaned_data.get("other_causes") or []
@@ -161,7 +162,7 @@ class MemberForm(forms.ModelForm):
             self.initial.setdefault("phone", self.instance.phone)
 
     def clean_name(self):
-        name = identity.clean_text(self.cleaned_data.get("name"))
+        name = clean_text(self.cleaned_data.get("name"))
         if not name:
             raise ValidationError(_("This field is required."), code="required")
         return name

@@ -19,6 +19,7 @@ from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import require
 from bangfu.core.errors import ConflictError
 from bangfu.core.forms import attach_errors
+from bangfu.core.htmx import render_page
 from bangfu.households import display, queries, services
 from bangfu.households.panels import household_panels
 from bangfu.households.pageforms import (
@@ -71,10 +72,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "first_url": f"?{urlencode(params)}" if request.GET.get("cursor") else "",
         "has_filters": bool(params),
     }
-    template = "households/list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(request, template, context)
+    return render_page(request, "households/list.html", context, partial="results")
 
 
 # --- one household -----------------------------------------------------------------------------

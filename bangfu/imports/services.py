@@ -51,7 +51,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from bangfu.accounts.models import User
 from bangfu.accounts.permissions import can, require
 from bangfu.core import bulk, crypto, requestid
-from bangfu.core.text import initials
+from bangfu.core.text import clean_text, initials
 from bangfu.history.models import Action, Change
 from bangfu.history.services import changes_bulk_insert, changes_bulk_record, diff
 from bangfu.households import choices, identity
@@ -695,7 +695,7 @@ class _Import:
             heads = [m.cleaned["name"] for m in rows
                      if m.cleaned and m.cleaned.get("relation") == choices.Relation.HEAD]
             heads += [m.name for m in others if m.relation == choices.Relation.HEAD]
-            if heads and identity.clean_text(head_name) != heads[0]:
+            if heads and clean_text(head_name) != heads[0]:
                 self.error(group.first_row, "head_name", _("Does not match the head's name (%(name)s).")
                            % {"name": heads[0]})
 

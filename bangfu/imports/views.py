@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bangfu.accounts.permissions import require
 from bangfu.core.forms import attach_errors
+from bangfu.core.htmx import render_page
 from bangfu.households import choices
 from bangfu.households.queries import households_filtered
 from bangfu.imports import jobs, queries
@@ -101,10 +102,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "waiting_long": job.status == JobStatus.QUEUED
         and (timezone.now() - (job.confirmed_at or job.created_at)).total_seconds() > 30,
     }
-    template = "imports/job.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#job"
-    response = render(request, template, context)
+    response = render_page(request, "imports/job.html", context, partial="job")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import can, require
 from bangfu.core.forms import attach_errors
+from bangfu.core.htmx import render_page
 from bangfu.households import queries as household_queries
 from bangfu.needs import display, queries, services, workflow
 from bangfu.needs.forms import (
@@ -78,10 +79,7 @@ def need_board(request: HttpRequest) -> HttpResponse:
         "awaiting": list(queries.needs_awaiting_confirmation(request.user)[:50])
         if request.user.role in (Role.CASEWORKER, Role.VILLAGE) else [],
     }
-    template = "needs/board.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(request, template, context)
+    return render_page(request, "needs/board.html", context, partial="results")
 
 
 @login_required
