@@ -35,6 +35,7 @@ from bangfu.casework.models import (
     Schedule,
 )
 from bangfu.core.codes import prefix_q
+from bangfu.core.dates import local_today
 from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
 from bangfu.history.services import areas_touch, change_record, diff
@@ -123,7 +124,7 @@ def followups_generate(*, day: dt.date | None = None, days_ahead: int = GENERATE
     """Make the regular follow-ups falling due up to `days_ahead` days from `day`; an open one left
     for a whole period is marked missed and replaced by one due on `day`. Idempotent: running it
     again on the same day creates nothing new. Returns {"created": n, "missed": n}."""
-    day = day or timezone.localdate()
+    day = day or local_today()
     horizon = day + dt.timedelta(days=days_ahead)
     schedules = schedules_current()
     households = Household.objects.exclude(status__in=CLOSED_STATUSES)
@@ -557,7 +558,7 @@ def campaign_close(*, actor: User, campaign: Campaign, day: dt.date | None = Non
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status == CampaignStatus.CLOSED:
         return campaign
-    day = day or timezone.localdate()
+    day = day or local_today()
     before = {"status": campaign.status, "end": campaign.end.isoformat()}
     campaign.status = CampaignStatus.CLOSED
     campaign.closed_at = timezone.now()

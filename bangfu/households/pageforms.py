@@ -8,10 +8,10 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.models import Role, User
+from bangfu.core.dates import local_today
 from bangfu.households import choices, identity
 from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.households.queries import HouseholdFilter
@@ -196,13 +196,13 @@ class AssignForm(forms.Form):
     start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, caseworkers, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("start", timezone.localdate())
+        kwargs.setdefault("initial", {}).setdefault("start", local_today())
         super().__init__(*args, **kwargs)
         self.fields["caseworker"].queryset = caseworkers
 
     def clean_start(self):
         start: dt.date = self.cleaned_data["start"]
-        if start > timezone.localdate():
+        if start > local_today():
             raise ValidationError(_("The date is in the future."), code="future")
         return start
 

@@ -10,12 +10,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import require
 from bangfu.core import crypto
+from bangfu.core.dates import local_today
 from bangfu.core.errors import ConflictError
 from bangfu.core.text import initials
 from bangfu.history.models import Action, Change
@@ -519,7 +519,7 @@ def assignment_set(
     """Make `caseworker` responsible for each household from `start` (today by default); the
     previous assignment ends that day. None ends the current assignment. Returns how many changed."""
     require(actor, "household.assign")
-    start = start or timezone.localdate()
+    start = start or local_today()
     if caseworker is not None and (caseworker.role != Role.CASEWORKER or not caseworker.is_active):
         raise ValidationError({"caseworker": _("%(name)s is not an active caseworker.") % {"name": caseworker}})
     changed = 0

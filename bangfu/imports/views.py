@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bangfu.accounts.permissions import require
+from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
 from bangfu.households import choices
@@ -37,7 +38,7 @@ def _xlsx(content, filename: str) -> FileResponse:
 
 
 def _today() -> str:
-    return timezone.localdate().strftime("%Y%m%d")
+    return local_today().strftime("%Y%m%d")
 
 
 # --- upload and the jobs -----------------------------------------------------------------------

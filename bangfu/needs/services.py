@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zoneinfo
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import require
+from bangfu.core.dates import SHANGHAI, local_today
 from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
 from bangfu.history.services import change_record
@@ -28,7 +28,6 @@ from bangfu.needs.models import OPEN, DeadlineSettings, Measure, MeasureType, Ne
 from bangfu.notify.services import message_enqueue
 from bangfu.regions.models import Region
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 DEFAULT_URGENT_HOURS = 24
 DEFAULT_NORMAL_DAYS = 7
 TOWNSHIP_CODE_LENGTH = 9
@@ -48,10 +47,6 @@ class TransitionNotAllowed(Exception):
 
 # --- deadlines ---------------------------------------------------------------------------------
 
-def shanghai_today(now: dt.datetime | None = None) -> dt.date:
-    return timezone.localtime(now or timezone.now(), SHANGHAI).date()
-
-
 def deadline_settings(township_code: str) -> tuple[int, int]:
     """(urgent hours, normal days) of a township."""
     row = DeadlineSettings.objects.filter(township_id=township_code[:TOWNSHIP_CODE_LENGTH]).first()
@@ -66,7 +61,7 @@ def deadline_compute(*, urgency: str, start: dt.datetime, urgent_hours: int, nor
     with 7 days: due by the end of next Monday, 24:00 Beijing time)."""
     if urgency == Urgency.URGENT:
         return (start + dt.timedelta(hours=urgent_hours)).astimezone(dt.UTC)
-    day = shanghai_today(start) + dt.timedelta(days=normal_days + 1)
+    day = local_today(start) + dt.timedelta(days=normal_days + 1)
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI).astimezone(dt.UTC)
 
 
@@ -240,7 +235,7 @@ def need_assign(*, need: Need, actor: User, measure_type: str | None, plan: str,
             errors["plan"] = _("Say what will be done.")
         if due_on is None:
             errors["due_on"] = _("Give a due date.")
-        elif due_on < shanghai_today():
+        elif due_on < local_today():
             errors["due_on"] = _("The due date cannot be in the past.")
         if owner is None:
             errors["owner"] = _("Choose who carries it out.")
