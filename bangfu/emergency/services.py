@@ -910,8 +910,8 @@ def returnee_register(
         )
         if phone_clean:
             returnee.phone_encrypted = crypto.encrypt(phone_clean)
-            returnee.phone_hash = crypto.keyed_hash(identity.phone_lookup_key(phone_clean))
-            returnee.phone_tail = identity.phone_lookup_key(phone_clean)[-4:]
+            returnee.phone_hash = crypto.keyed_hash(crypto.phone_lookup_key(phone_clean))
+            returnee.phone_tail = crypto.phone_lookup_key(phone_clean)[-4:]
         returnee.save()
         _record_returnee(actor, Action.CREATE, returnee, after=returnee_snapshot(returnee),
                          message=_("Registered with a new household %(number)s, as its head") % {

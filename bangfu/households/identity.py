@@ -140,8 +140,3 @@ def mask_phone(value: str) -> str:
     if len(value) == 11:
         return value[:3] + "****" + value[-4:]
     return "*" * max(len(value) - 4, 0) + value[-4:]
-
-
-def phone_lookup_key(value: str) -> str:
-    """The form hashed for lookup: digits only, so 0532-8888 and 05328888 match."""
-    return re.sub(r"[^0-9]", "", value)

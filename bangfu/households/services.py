@@ -129,16 +129,13 @@ def _check_region(actor: User, region: Region) -> None:
 # --- personal data ---------------------------------------------------------------------------
 
 def _set_phone(obj: Household | Member, phone: str) -> None:
-    obj.phone_encrypted = crypto.encrypt(phone)
-    obj.phone_hash = crypto.keyed_hash(identity.phone_lookup_key(phone))
-    obj.phone_tail = identity.phone_lookup_key(phone)[-4:]
+    obj.phone_encrypted, obj.phone_hash, obj.phone_tail = crypto.seal_phone(phone)
 
 
 def _set_id_number(member: Member, id_number: str) -> None:
     parsed = identity.parse_id_number(id_number)
-    member.id_number_encrypted = crypto.encrypt(parsed.full)
-    member.id_hash = crypto.keyed_hash(parsed.base)
-    member.id_tail_reversed = parsed.base[-6:][::-1]
+    member.id_number_encrypted, member.id_hash, member.id_tail_reversed = crypto.seal_id_number(
+        parsed.full, parsed.base)
 
 
 def id_hash_of(id_number: str) -> str:

@@ -714,33 +714,25 @@ class _Import:
         return changes
 
     @staticmethod
-    def phone_values(phone: str) -> tuple[str, str, str]:
-        """(phone_encrypted, phone_hash, phone_tail) of a phone."""
-        if not phone:
-            return "", "", ""
-        key = identity.phone_lookup_key(phone)
-        return crypto.encrypt(phone), crypto.keyed_hash(key), key[-4:]
-
-    def set_phone(self, obj, phone: str) -> None:
-        obj.phone_encrypted, obj.phone_hash, obj.phone_tail = self.phone_values(phone)
+    def set_phone(obj, phone: str) -> None:
+        obj.phone_encrypted, obj.phone_hash, obj.phone_tail = crypto.seal_phone(phone)
 
     @staticmethod
     def phone_differs(obj, new_phone: str | None) -> bool:
         """Whether the file gives another phone than the stored one (compared by keyed hash)."""
-        return new_phone is not None and crypto.keyed_hash(identity.phone_lookup_key(new_phone)) != obj.phone_hash
+        return new_phone is not None and crypto.keyed_hash(crypto.phone_lookup_key(new_phone)) != obj.phone_hash
 
     @staticmethod
     def stored_phone(obj, new_phone: str | None) -> str:
         """The stored phone in plaintext: the file's when it is the same one, else decrypted."""
-        if new_phone is not None and crypto.keyed_hash(identity.phone_lookup_key(new_phone)) == obj.phone_hash:
+        if new_phone is not None and crypto.keyed_hash(crypto.phone_lookup_key(new_phone)) == obj.phone_hash:
             return new_phone
         return obj.phone if obj.phone_encrypted else ""
 
     @staticmethod
     def set_id(member: Member, parsed: identity.IdNumber) -> None:
-        member.id_number_encrypted = crypto.encrypt(parsed.full)
-        member.id_hash = crypto.keyed_hash(parsed.base)
-        member.id_tail_reversed = parsed.base[-6:][::-1]
+        member.id_number_encrypted, member.id_hash, member.id_tail_reversed = crypto.seal_id_number(
+            parsed.full, parsed.base)
 
     @staticmethod
     def change(action: str, obj, household: Household, before=None, after=None) -> tuple:
@@ -901,10 +893,10 @@ class _Import:
             values = {name: "" if value is None and name in char_fields else value
                       for name, value in ((name, cleaned[name]) for name in MEMBER_FIELDS)}
             values["name_initials"] = initials(values["name"])
-            values["id_number_encrypted"] = crypto.encrypt(parsed.full)
-            values["id_hash"] = row.id_hash  # the keyed hash of parsed.base, made when the row was read
-            values["id_tail_reversed"] = parsed.base[-6:][::-1]
-            values["phone_encrypted"], values["phone_hash"], values["phone_tail"] = self.phone_values(new_phone or "")
+            # The keyed hash of parsed.base was made when the row was read.
+            values["id_number_encrypted"], values["id_hash"], values["id_tail_reversed"] = crypto.seal_id_number(
+                parsed.full, parsed.base, hashed=row.id_hash)
+            values["phone_encrypted"], values["phone_hash"], values["phone_tail"] = crypto.seal_phone(new_phone or "")
             values["version"] = 1
             values["created_at"] = values["updated_at"] = self.now
             return values, "create", None, (parsed.full, new_phone or "")
