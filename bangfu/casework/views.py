@@ -22,6 +22,7 @@ from bangfu.casework.contactform import contact_form_parts
 from bangfu.casework.forms import CampaignForm, ContactForm, ExtendForm, ScheduleForm
 from bangfu.casework.models import Channel, FollowUp, FollowUpStatus, NotReachedReason
 from bangfu.casework.worklist import caseworker_version, worklist_for
+from bangfu.core.codes import TOWNSHIP_LENGTH, Level, level_of
 from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
 from bangfu.history import queries as history_queries
@@ -122,7 +123,7 @@ def village_print_pick(request: HttpRequest) -> HttpResponse:
         raise Http404
     path = [r for r in region_queries.region_path(region) if r.code.startswith(scope) and r.code != area] \
         if region else []
-    choosing_area = len(area) < 9
+    choosing_area = len(area) < TOWNSHIP_LENGTH
     found = list((region_queries.children_with_villages(area) if choosing_area
                   else region_queries.villages_within(area)).only("code", "name")[:PICK_LIMIT + 1])
     if not choosing_area and len(found) == 1 and area == scope:
@@ -267,7 +268,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 def _campaign_areas(user: User) -> list[Region]:
     """The township itself (when the user's area is one) and its villages."""
-    areas = list(Region.objects.filter(code=user.scope)) if user.scope and len(user.scope) == 9 else []
+    areas = list(Region.objects.filter(code=user.scope)) if level_of(user.scope) == Level.TOWNSHIP else []
     villages = region_queries.villages_within(user.scope).only("code", "name") if user.scope else Region.objects.none()
     return areas + list(villages[:500])
 

@@ -27,13 +27,14 @@ from pypinyin import lazy_pinyin
 from bangfu.accounts.models import Role, User
 from bangfu.casework.demo import demo_casework
 from bangfu.core import requestid
+from bangfu.core.codes import Level
 from bangfu.emergency.demo import emergency_demo_load
 from bangfu.households import choices
 from bangfu.households.models import Household
 from bangfu.households.services import assignment_set, household_create
 from bangfu.households.synthetic import Families, Places, pick_status
 from bangfu.needs import demo as needs_demo
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 from bangfu.supplies.demo import supplies_demo_load
 
 SEED = 2020

@@ -780,7 +780,7 @@ _NEW_HOUSEHOLD_FIELDS = {"region": "village", "address": "address", "name": "nam
 
 def new_household_villages(actor: User, emergency: Emergency):
     """The villages where the user may register a returnee's new household: in both areas."""
-    from bangfu.regions.models import Level
+    from bangfu.core.codes import Level
 
     villages = Region.objects.filter(level__in=(Level.VILLAGE, Level.GROUP)).within(emergency.region_code)
     if actor.role != Role.ADMIN:

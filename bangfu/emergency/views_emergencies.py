@@ -16,13 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import can, require
+from bangfu.core.codes import Level
 from bangfu.core.forms import attach_errors
 from bangfu.emergency import queries, services
 from bangfu.emergency.forms_emergencies import CheckForm, EmergencyForm, ExtendForm, ReturneeForm
 from bangfu.emergency.models import EmergencyStatus
 from bangfu.households import services as household_services
 from bangfu.households.models import Household
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 from bangfu.supplies import queries as supply_queries
 
 GET_POST = require_http_methods(["GET", "POST"])

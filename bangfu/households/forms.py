@@ -8,11 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.codes import Level
 from bangfu.core.forms import YuanField
 from bangfu.core.text import clean_text
 from bangfu.households import choices, identity
 from bangfu.households.models import Household, Member
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 
 
 class IdNumberField(forms.CharField):

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.models import Role, User
+from bangfu.core.codes import Level, township_of
 from bangfu.core.dates import local_today
 from bangfu.households import choices, identity
 from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.households.queries import HouseholdFilter
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 
 
 class HouseholdFilterForm(forms.Form):
@@ -64,7 +65,7 @@ def _village_choices(villages: Iterable[Region], townships: dict[str, str]) -> l
     villages = list(villages)
     groups: dict[str, list[tuple[str, str]]] = {}
     for village in villages:
-        groups.setdefault(village.code[:9], []).append((village.code, village.name))
+        groups.setdefault(township_of(village.code), []).append((village.code, village.name))
     if len(groups) <= 1:
         return [pair for pairs in groups.values() for pair in pairs]
     return [(townships.get(code, code), pairs) for code, pairs in groups.items()]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import require
 from bangfu.core import crypto
+from bangfu.core.codes import GROUP_LENGTH, TOWNSHIP_LENGTH, VILLAGE_LENGTH
 from bangfu.core.dates import local_today
 from bangfu.core.errors import ConflictError
 from bangfu.core.text import initials
@@ -505,7 +506,7 @@ def households_reveal_phones(*, actor: User, households: list[Household], messag
 def caseworkers_for(region_code: str):
     """Caseworkers who may take a household in this region: theirs is a prefix of its code."""
     candidates = User.objects.filter(role=Role.CASEWORKER, is_active=True)
-    prefixes = [region_code[:n] for n in (9, 12, 15) if n <= len(region_code)]
+    prefixes = [region_code[:n] for n in (TOWNSHIP_LENGTH, VILLAGE_LENGTH, GROUP_LENGTH) if n <= len(region_code)]
     return candidates.filter(region_id__in=prefixes)
 
 

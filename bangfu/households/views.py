@@ -17,14 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bangfu.accounts import queries as account_queries
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import require
+from bangfu.core.codes import township_of
 from bangfu.core.errors import ConflictError
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
 from bangfu.households import display, queries, services
-from bangfu.households.panels import household_panels
 from bangfu.households.pageforms import (
     AssignForm, HouseholdFilterForm, HouseholdPageForm, MakeHeadForm, MemberPageForm, ReasonForm, VersionForm,
 )
+from bangfu.households.panels import household_panels
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
 
@@ -41,7 +42,7 @@ def _form_data(request: HttpRequest):
 def _filter_form(request: HttpRequest) -> HouseholdFilterForm:
     user = request.user
     villages = list(region_queries.villages_within(user.scope).only("code", "name"))
-    township_codes = {v.code[:9] for v in villages}
+    township_codes = {township_of(v.code) for v in villages}
     townships = (
         dict(Region.objects.filter(code__in=township_codes).values_list("code", "name"))
         if len(township_codes) > 1 else {}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import require
+from bangfu.core.codes import township_of
 from bangfu.core.dates import SHANGHAI, local_today
 from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
@@ -30,7 +31,6 @@ from bangfu.regions.models import Region
 
 DEFAULT_URGENT_HOURS = 24
 DEFAULT_NORMAL_DAYS = 7
-TOWNSHIP_CODE_LENGTH = 9
 
 
 class TransitionNotAllowed(Exception):
@@ -49,7 +49,7 @@ class TransitionNotAllowed(Exception):
 
 def deadline_settings(township_code: str) -> tuple[int, int]:
     """(urgent hours, normal days) of a township."""
-    row = DeadlineSettings.objects.filter(township_id=township_code[:TOWNSHIP_CODE_LENGTH]).first()
+    row = DeadlineSettings.objects.filter(township_id=township_of(township_code)).first()
     if row is None:
         return DEFAULT_URGENT_HOURS, DEFAULT_NORMAL_DAYS
     return row.urgent_hours, row.normal_days
@@ -212,7 +212,7 @@ def need_report(*, need: Need, actor: User, note: str = "") -> Need:
 
 
 def _check_owner(owner: User, need: Need) -> None:
-    township = need.region_code[:TOWNSHIP_CODE_LENGTH]
+    township = township_of(need.region_code)
     in_township = bool(owner.region_id) and (
         need.region_code.startswith(owner.region_id) or owner.region_id.startswith(township)
     )
@@ -364,7 +364,7 @@ def needs_escalate(*, now: dt.datetime | None = None) -> int:
                 },
                 link=reverse("needs:detail", args=[need.pk]),
                 role=Role.TOWNSHIP_OFFICE,
-                region_code=need.region_code[:TOWNSHIP_CODE_LENGTH],
+                region_code=township_of(need.region_code),
             )
             _record(None, Action.UPDATE, need, before={"escalated_at": None},
                     after={"escalated_at": now.isoformat()}, message=_("Overdue: escalated to the township office"))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import can, require
+from bangfu.core.codes import township_of
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
 from bangfu.households import queries as household_queries
@@ -167,7 +168,7 @@ def _selected(request: HttpRequest) -> list[int]:
 def needs_assign_bulk(request: HttpRequest) -> HttpResponse:
     require(request.user, "need.assign")
     needs = queries.needs_get_many(request.user, _selected(request))
-    townships = {n.region_code[:9] for n in needs}
+    townships = {township_of(n.region_code) for n in needs}
     owners = queries.owner_choices(next(iter(townships))) if len(townships) == 1 else None
     form = AssignForm(_form_data(request), owners=owners if owners is not None else queries.owner_choices("x").none())
     refused, status = None, 200

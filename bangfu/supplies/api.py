@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from bangfu.accounts.permissions import require
+from bangfu.core.codes import Level
 from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
 from bangfu.households.choices import Category
 from bangfu.households.schemas import MAX_ID
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 from bangfu.supplies import queries, services
 from bangfu.supplies.models import Distribution, Item, StockMove
 from bangfu.supplies.schemas import (

@@ -9,10 +9,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from bangfu.accounts.models import Role
+from bangfu.core.codes import Level
 from bangfu.core.codes import prefix_q
 from bangfu.households.choices import Category, Status
 from bangfu.households.models import Household, HouseholdCategory
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 from bangfu.supplies.models import Distribution, Item, Stock, StockMove
 
 # The order in which a distribution serves households: those least able to fend for themselves

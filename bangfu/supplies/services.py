@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import require
+from bangfu.core.codes import Level
 from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
 from bangfu.history.services import change_record
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 from bangfu.supplies.models import Distribution, Item, ItemKind, MoveKind, Stock, StockMove
 
 

@@ -12,12 +12,13 @@ from django.urls import reverse
 
 from bangfu.casework import services
 from bangfu.casework.models import FollowUp
+from bangfu.core.codes import township_of
 from bangfu.core.dates import local_today
 from bangfu.history import queries as history_queries
 from bangfu.households.services import household_update
 from conftest import VILLAGE_A, VILLAGE_B, household_data
 
-TOWNSHIP = VILLAGE_A[:9]
+TOWNSHIP = township_of(VILLAGE_A)
 # session, user, the version of the page's areas, the unread-notification count
 KEPT = 4
 

@@ -92,7 +92,8 @@ def test_the_village_cadre_goes_straight_to_their_village_and_the_office_chooses
 
 
 def test_the_county_goes_down_to_a_township_before_its_villages(client, personas, casework):
-    from bangfu.regions.models import Level, Region
+    from bangfu.core.codes import Level
+    from bangfu.regions.models import Region
 
     Region.objects.create(code="370215011", name="大信街道", level=Level.TOWNSHIP, parent_id="370215")  # no villages
     pick = reverse("casework:village_print_pick")
