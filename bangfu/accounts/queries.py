@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from bangfu.accounts.models import Role, User
-from bangfu.core.codes import prefix_q
-from bangfu.regions.models import CODE_LENGTHS, Level
+from bangfu.core.codes import TOWNSHIP_LENGTH, prefix_q, township_of
 
 
 def caseworkers_near(scope: str) -> QuerySet[User]:
@@ -14,6 +13,6 @@ def caseworkers_near(scope: str) -> QuerySet[User]:
     caseworker can hold households in any of its villages)."""
     qs = User.objects.filter(role=Role.CASEWORKER, is_active=True)
     if scope:
-        above = [scope[:CODE_LENGTHS[Level.TOWNSHIP]]] if len(scope) > CODE_LENGTHS[Level.TOWNSHIP] else []
+        above = [township_of(scope)] if len(scope) > TOWNSHIP_LENGTH else []
         qs = qs.filter(prefix_q("region_id", scope) | Q(region_id__in=above))
     return qs.order_by("display_name", "username")

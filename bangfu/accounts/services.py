@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import ApiToken, LoginFailure, Role, User
+from bangfu.core.codes import Level
 from bangfu.history.services import areas_touch
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 
 # The region level each role is bound to (an administrator needs none).
 ROLE_LEVELS = {

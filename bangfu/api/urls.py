@@ -10,8 +10,8 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.parser import Parser
 
-from bangfu.api import errors
 from bangfu.api.auth import BearerToken, SessionAuth
+from bangfu.core import errors
 
 
 class QueryParser(Parser):

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from bangfu.accounts.permissions import require
-from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
 from bangfu.casework import queries, services
 from bangfu.casework.models import Campaign, Contact
 from bangfu.casework.schemas import (
@@ -22,6 +20,8 @@ from bangfu.casework.schemas import (
     WorklistOut,
 )
 from bangfu.casework.worklist import worklist_for
+from bangfu.core.dates import local_today
+from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
 from bangfu.households import queries as household_queries
 
 router = Router(tags=["casework"])
@@ -84,7 +84,7 @@ def worklist(request):
     section by section, in the page's order."""
     user = request.auth
     require(user, "worklist.view")
-    day = timezone.localdate()
+    day = local_today()
     sections = worklist_for(user, day)
     return {
         "day": day, "caseworker": {"id": user.pk, "name": str(user)},

@@ -16,6 +16,7 @@ from bangfu.accounts.models import User
 from bangfu.casework import services
 from bangfu.casework.models import Channel
 from bangfu.core.codes import prefix_q
+from bangfu.core.dates import local_today
 from bangfu.households.models import Household, HouseholdCategory
 
 ALL_MET = {"supplies_ok": True, "prevention_ok": True, "medical_access_ok": True, "living_ok": True}
@@ -30,7 +31,7 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
 def demo_casework(*, township_code: str, office_username: str, seed: int = 2020,
                   today: dt.date | None = None) -> dict[str, int]:
     rng = random.Random(seed)
-    today = today or timezone.localdate()
+    today = today or local_today()
     office = User.objects.get(username=office_username)
     households = list(Household.objects.filter(prefix_q("region_code", township_code), caseworker__isnull=False)
                       .select_related("caseworker").order_by("region_code", "number"))

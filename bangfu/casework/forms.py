@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.models import CONDITIONS, Campaign, Channel, NotReachedReason
+from bangfu.core.dates import local_today
 from bangfu.households import choices as household_choices
 from bangfu.regions.models import Region
 
@@ -142,7 +143,7 @@ class CampaignForm(forms.Form):
     assess = forms.BooleanField(label=_("Ask the four conditions"), required=False, initial=True)
 
     def __init__(self, data=None, *, areas: list[Region]):
-        today = timezone.localdate()
+        today = local_today()
         super().__init__(data, initial={"start": today, "end": today + dt.timedelta(days=6),
                                         "region_codes": [areas[0].code] if len(areas) == 1 else []})
         self.fields["region_codes"].choices = [(r.code, r.name) for r in areas]

@@ -19,7 +19,7 @@ from bangfu.casework.models import (
     FollowUpStatus,
     HouseholdCase,
 )
-from bangfu.casework.services import village_of
+from bangfu.core.codes import village_of
 from bangfu.households.moves import HouseholdMove
 
 ASSESSMENT_FIELDS = ("assessed", *CONDITIONS, "all_ok")

@@ -25,18 +25,15 @@ from bangfu.casework.models import (
     FollowUpStatus,
     HouseholdCase,
 )
+from bangfu.core.codes import TOWNSHIP_LENGTH, VILLAGE_LENGTH, Level, ancestors, township_of
 from bangfu.core.codes import prefix_q
 from bangfu.households.models import Household, HouseholdCategory
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 from bangfu.regions.queries import region_names
 
 FLAGGED_LIMIT = 30
 CASEWORKER_ROWS = 30
 NOT_MET_LIMIT = 20
-
-
-def _ancestors(code: str) -> list[str]:
-    return [code[:n] for n in (2, 4, 6, 9, 12) if n < len(code)]
 
 
 # --- contacts ------------------------------------------------------------------------------------
@@ -77,7 +74,7 @@ def campaigns_visible(user: User) -> QuerySet[Campaign]:
     scope = user.scope
     if not scope:
         return Campaign.objects.none()
-    return Campaign.objects.filter(prefix_q("region_code", scope) | Q(region_code__in=_ancestors(scope) + [scope]))
+    return Campaign.objects.filter(prefix_q("region_code", scope) | Q(region_code__in=ancestors(scope) + [scope]))
 
 
 def campaign_get(user: User, pk: int) -> Campaign:
@@ -247,21 +244,21 @@ def area_for(user: User, code: str) -> str:
 def _part_length(area: str) -> int:
     """The code length of the rows an area's overview is broken down into: townships of a county
     (or wider), villages of a township; a village is its own row."""
-    return 9 if len(area) < 9 else 12
+    return TOWNSHIP_LENGTH if len(area) < TOWNSHIP_LENGTH else VILLAGE_LENGTH
 
 
 def area_choices(user: User, area: str) -> list[Region]:
     """The areas the overview can be narrowed to: the townships of a county and the villages of
     the township chosen (or of the user's own township); one query."""
     scope = user.scope
-    if len(scope) >= 12:
+    if len(scope) >= VILLAGE_LENGTH:
         return []
-    if len(scope) >= 9:
+    if len(scope) >= TOWNSHIP_LENGTH:
         wanted = Q(level=Level.VILLAGE) & prefix_q("code", scope)
     else:
         wanted = Q(level=Level.TOWNSHIP) & prefix_q("code", scope)
-        if len(area) >= 9:
-            wanted |= Q(level=Level.VILLAGE) & prefix_q("code", area[:9])
+        if len(area) >= TOWNSHIP_LENGTH:
+            wanted |= Q(level=Level.VILLAGE) & prefix_q("code", township_of(area))
     return list(Region.objects.filter(wanted).only("code", "name", "level").order_by("code")[:500])
 
 

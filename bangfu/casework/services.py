@@ -34,7 +34,8 @@ from bangfu.casework.models import (
     HouseholdCase,
     Schedule,
 )
-from bangfu.core.codes import prefix_q
+from bangfu.core.codes import parent_of, prefix_q, village_of
+from bangfu.core.dates import local_today
 from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
 from bangfu.history.services import areas_touch, change_record, diff
@@ -57,14 +58,6 @@ GENERATE_DAYS_AHEAD = 7
 CLOSED_STATUSES = (household_choices.Status.CLOSED,)
 # A contact may be logged a little after the fact, never in the future.
 CLOCK_SKEW = dt.timedelta(minutes=10)
-
-
-def local_day(at: dt.datetime) -> dt.date:
-    return timezone.localtime(at).date()
-
-
-def village_of(region_code: str) -> str:
-    return region_code[:12]
 
 
 # --- schedules ---------------------------------------------------------------------------------
@@ -123,7 +116,7 @@ def followups_generate(*, day: dt.date | None = None, days_ahead: int = GENERATE
     """Make the regular follow-ups falling due up to `days_ahead` days from `day`; an open one left
     for a whole period is marked missed and replaced by one due on `day`. Idempotent: running it
     again on the same day creates nothing new. Returns {"created": n, "missed": n}."""
-    day = day or timezone.localdate()
+    day = day or local_today()
     horizon = day + dt.timedelta(days=days_ahead)
     schedules = schedules_current()
     households = Household.objects.exclude(status__in=CLOSED_STATUSES)
@@ -364,7 +357,7 @@ def contact_create(
             errors["not_reached_reason"] = _("Say why the household was not reached.")
         if not reached and assessment is not None:
             errors["assessment"] = _("The four conditions are assessed only when the household was reached.")
-        day = local_day(when)
+        day = local_today(when)
         if campaign is not None and not Campaign.objects.filter(
                 pk=campaign.pk, status=CampaignStatus.OPEN, start__lte=day, end__gte=day,
                 followups__household_id=household.pk).exists():
@@ -450,7 +443,7 @@ def _common_prefix(codes: list[str]) -> str:
     prefix = codes[0]
     for code in codes[1:]:
         while not code.startswith(prefix):
-            prefix = prefix[:-3] if len(prefix) > 6 else prefix[:-2]
+            prefix = parent_of(prefix)
     return prefix
 
 
@@ -557,7 +550,7 @@ def campaign_close(*, actor: User, campaign: Campaign, day: dt.date | None = Non
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status == CampaignStatus.CLOSED:
         return campaign
-    day = day or timezone.localdate()
+    day = day or local_today()
     before = {"status": campaign.status, "end": campaign.end.isoformat()}
     campaign.status = CampaignStatus.CLOSED
     campaign.closed_at = timezone.now()

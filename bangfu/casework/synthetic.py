@@ -32,6 +32,7 @@ from bangfu.casework.models import (
 )
 from bangfu.core import bulk
 from bangfu.core.codes import prefix_q
+from bangfu.core.dates import local_today
 from bangfu.households.models import Household, HouseholdCategory
 
 REACHED_SHARE = 0.9
@@ -59,7 +60,7 @@ def synth_casework(*, county_code: str, seed: int = 1, days: int = 365, today: d
     """Contacts over the last `days` days for the county's households that have none yet (so a
     second batch of synth adds casework for its own households only)."""
     say = progress or (lambda message: None)
-    today = today or timezone.localdate()
+    today = today or local_today()
     result = CaseworkSynth()
     schedules = services.schedules_current()
     households = (Household.objects.filter(prefix_q("region_code", county_code), caseworker__isnull=False)

@@ -10,7 +10,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,13 +22,15 @@ from bangfu.casework.contactform import contact_form_parts
 from bangfu.casework.forms import CampaignForm, ContactForm, ExtendForm, ScheduleForm
 from bangfu.casework.models import Channel, FollowUp, FollowUpStatus, NotReachedReason
 from bangfu.casework.worklist import caseworker_version, worklist_for
+from bangfu.core.codes import TOWNSHIP_LENGTH, Level, level_of
+from bangfu.core.dates import local_today
+from bangfu.core.forms import attach_errors
 from bangfu.history import queries as history_queries
 from bangfu.history.pagecache import cached_page
 from bangfu.households import choices as household_choices
 from bangfu.households import queries as household_queries
 from bangfu.households import services as household_services
 from bangfu.households.identity import mask_phone
-from bangfu.households.pageforms import attach_errors
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
 
@@ -79,7 +80,7 @@ def worklist(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     if user_id is None and request.user.role != Role.CASEWORKER and can(request.user, "worklist.view_others"):
         return redirect("casework:worklists")
     caseworker = _caseworker_for(request, user_id)
-    day = timezone.localdate()
+    day = local_today()
     sections = worklist_for(caseworker, day)
     show_all = request.GET.get("all") == "1"
     if not show_all:
@@ -97,7 +98,7 @@ def worklist(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
 @cached_page(_worklist_area)
 def worklist_print(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     caseworker = _caseworker_for(request, user_id)
-    day = timezone.localdate()
+    day = local_today()
     return render(request, "casework/worklist_print.html", {
         "caseworker": caseworker, "day": day, "sections": worklist_for(caseworker, day),
     })
@@ -122,7 +123,7 @@ def village_print_pick(request: HttpRequest) -> HttpResponse:
         raise Http404
     path = [r for r in region_queries.region_path(region) if r.code.startswith(scope) and r.code != area] \
         if region else []
-    choosing_area = len(area) < 9
+    choosing_area = len(area) < TOWNSHIP_LENGTH
     found = list((region_queries.children_with_villages(area) if choosing_area
                   else region_queries.villages_within(area)).only("code", "name")[:PICK_LIMIT + 1])
     if not choosing_area and len(found) == 1 and area == scope:
@@ -130,7 +131,7 @@ def village_print_pick(request: HttpRequest) -> HttpResponse:
     entries = [(f"?area={r.code}" if choosing_area else reverse("casework:village_print", args=[r.code]), r)
                for r in found[:PICK_LIMIT]]
     return render(request, "casework/village_pick.html", {
-        "region": region, "path": path, "day": timezone.localdate(), "entries": entries,
+        "region": region, "path": path, "day": local_today(), "entries": entries,
         "choosing_area": choosing_area, "cut": len(found) > PICK_LIMIT, "limit": PICK_LIMIT,
     })
 
@@ -145,7 +146,7 @@ def village_print(request: HttpRequest, code: str) -> HttpResponse:
     one shown is recorded as a reveal."""
     require(request.user, "worklist.view_others")
     village = queries.village_get(request.user, code)
-    day = timezone.localdate()
+    day = local_today()
     listing = queries.village_day(request.user, village, day)
     may_reveal = can(request.user, "member.reveal_phone")
     full = may_reveal and request.GET.get("phones") == "full"
@@ -169,7 +170,7 @@ def worklists(request: HttpRequest) -> HttpResponse:
     """The office's view: each caseworker of its area with what is open today, a page of them at a
     time (two queries, whatever the number of caseworkers)."""
     require(request.user, "worklist.view_others")
-    day = timezone.localdate()
+    day = local_today()
     page = request.GET.get("page", "1")
     page = max(int(page), 1) if page.isdigit() and len(page) < 6 else 1
     start = (page - 1) * WORKLISTS_PAGE_ROWS
@@ -218,7 +219,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "contact.create")
     household = household_queries.household_get(request.user, pk)
-    day = timezone.localdate()
+    day = local_today()
     campaigns = queries.running_campaigns_of(household, day)
     followup = None
     followup_id = request.GET.get("followup") or request.POST.get("followup")
@@ -261,13 +262,13 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "campaign.view")
     return render(request, "casework/campaign_list.html", {
-        "rows": queries.campaign_list(request.user), "day": timezone.localdate(),
+        "rows": queries.campaign_list(request.user), "day": local_today(),
     })
 
 
 def _campaign_areas(user: User) -> list[Region]:
     """The township itself (when the user's area is one) and its villages."""
-    areas = list(Region.objects.filter(code=user.scope)) if user.scope and len(user.scope) == 9 else []
+    areas = list(Region.objects.filter(code=user.scope)) if level_of(user.scope) == Level.TOWNSHIP else []
     villages = region_queries.villages_within(user.scope).only("code", "name") if user.scope else Region.objects.none()
     return areas + list(villages[:500])
 
@@ -298,7 +299,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coverage = queries.campaign_coverage(request.user, campaign,
                                          caseworker_rows=None if all_caseworkers else queries.CASEWORKER_ROWS)
     return render(request, "casework/campaign_detail.html", {
-        "campaign": campaign, "coverage": coverage, "day": timezone.localdate(),
+        "campaign": campaign, "coverage": coverage, "day": local_today(),
         "extend_form": ExtendForm(initial={"end": campaign.end}),
         "may_manage": can(request.user, "campaign.manage") and campaign.region_code.startswith(request.user.scope),
     })

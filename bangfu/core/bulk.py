@@ -6,13 +6,15 @@ members (and as many history rows) that is most of the time spent writing. This 
 value once with a converter chosen per field (the identity for text, numbers and booleans;
 json.dumps for JSON, as Django's JSONField does on both databases; the field's own database
 preparation for dates, times, decimals and UUIDs), and gives the rows their ids. Rows can be
-given as model objects (insert) or, cheaper still, as tuples of values (insert_rows).
+given as model objects (insert), cheaper still as tuples of values (insert_rows), or made ready
+to write in one process and written in another (Rows, which synth's worker processes use).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -27,8 +29,27 @@ PASS_THROUGH = frozenset({
 })
 
 
-def _json(value):
-    return None if value is None else json.dumps(value)
+SQLITE_BATCH = 5000  # rows per executemany: a county's rows need not be held twice in memory
+
+
+def _json_converter(encoder) -> Callable[[Any], Any]:
+    """JSON as text, which SQLite stores and PostgreSQL casts to jsonb, as Django's JSONField does
+    (and plain strings travel from a worker process, where psycopg's Jsonb wrapper would not).
+    Lists of a few choices (health, risks) repeat: each distinct one is dumped once."""
+    dumped: dict[tuple, str] = {}
+
+    def convert(value):
+        if value is None:
+            return None
+        if type(value) is list and all(type(item) is str for item in value):
+            key = tuple(value)
+            found = dumped.get(key)
+            if found is None:
+                found = dumped[key] = json.dumps(value, cls=encoder)
+            return found
+        return json.dumps(value, cls=encoder)
+
+    return convert
 
 
 def _converter(field, connection) -> Callable[[Any], Any] | None:
@@ -36,7 +57,7 @@ def _converter(field, connection) -> Callable[[Any], Any] | None:
     if kind in PASS_THROUGH:
         return None
     if kind == "JSONField" and field.encoder is None:
-        return _json
+        return _json_converter(None)
     remembered: dict = {}  # the same time or date on many rows is converted once
 
     def convert(value):
@@ -118,12 +139,16 @@ def _write(connection, table: str, fields: list, rows: Iterable[tuple]) -> None:
     quoted = connection.ops.quote_name(table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # COPY: an order of magnitude faster than INSERTs on PostgreSQL.
             with cursor.cursor.copy(f"COPY {quoted} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {quoted} ({columns}) VALUES ({marks})", list(rows))
+            sql = f"INSERT INTO {quoted} ({columns}) VALUES ({marks})"
+            rows = iter(rows)
+            while batch := list(islice(rows, SQLITE_BATCH)):
+                cursor.executemany(sql, batch)
 
 
 def insert_rows(model: type[Model], names: Sequence[str], rows: Sequence[tuple]) -> None:
@@ -166,16 +191,23 @@ def insert_rows(model: type[Model], names: Sequence[str], rows: Sequence[tuple])
     _write(connection, meta.db_table, fields, rows)
 
 
+def _defaults(fields) -> tuple[dict[str, Callable[[], Any]], dict[str, Any]]:
+    """(what to call for each row's value, the value) of fields a row does not give: a callable
+    default, the time now for auto_now fields; every other field's default."""
+    calls = {field.attname: field.default for field in fields if field.has_default() and callable(field.default)}
+    calls |= {field.attname: timezone.now for field in fields
+              if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)}
+    defaults = {field.attname: field.get_default() for field in fields if field.attname not in calls}
+    return calls, defaults
+
+
 def row_maker(model: type[Model]) -> tuple[list[str], Callable[[dict[str, Any]], tuple]]:
     """(attnames of all concrete fields, make(values by attname) -> a tuple of them in that
     order, model defaults for those not given, the time now for auto_now fields): a row for
     insert_rows without a model object."""
     fields = model._meta.concrete_fields
     names = [field.attname for field in fields]
-    calls = {field.attname: field.default for field in fields if field.has_default() and callable(field.default)}
-    calls |= {field.attname: timezone.now for field in fields
-              if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)}
-    defaults = {field.attname: field.get_default() for field in fields if field.attname not in calls}
+    calls, defaults = _defaults(fields)
     get = itemgetter(*names)
 
     def make(values: dict[str, Any]) -> tuple:
@@ -187,6 +219,42 @@ def row_maker(model: type[Model]) -> tuple[list[str], Callable[[dict[str, Any]],
         return get(row)
 
     return names, make
+
+
+class Rows:
+    """One model's rows, made and written apart: row(values by attname) gives a tuple of database
+    values in column order (defaults as row_maker gives them, each value converted as insert_rows
+    converts it), which write(rows) inserts. A row holds plain values only (JSON as text), so rows
+    can be made in worker processes and written by the one that holds the transaction (synth)."""
+
+    def __init__(self, model: type[Model], *, with_pk: bool = False, adapted: Iterable[str] = ()):
+        """`with_pk`: rows give their primary key (from allocate_ids); without it the database
+        numbers them. `adapted` names fields whose values the caller gives already converted (one
+        timestamp shared by every row, converted once)."""
+        self.connection = connections[router.db_for_write(model)]
+        self.table = model._meta.db_table
+        self.fields = [field for field in model._meta.concrete_fields if with_pk or not field.primary_key]
+        self.calls, self.defaults = _defaults(self.fields)
+        self.pick = itemgetter(*(field.attname for field in self.fields))
+        adapted = frozenset(adapted)
+        self.converters = [(index, convert) for index, field in enumerate(self.fields)
+                           if field.attname not in adapted
+                           and (convert := _converter(field, self.connection)) is not None]
+
+    def row(self, values: dict[str, Any]) -> tuple:
+        merged = self.defaults | values
+        for name, call in self.calls.items():
+            if name not in values:
+                merged[name] = call()
+        if not self.converters:
+            return self.pick(merged)
+        row = list(self.pick(merged))
+        for index, convert in self.converters:
+            row[index] = convert(row[index])
+        return tuple(row)
+
+    def write(self, rows: Iterable[tuple]) -> None:
+        _write(self.connection, self.table, self.fields, rows)
 
 
 def maker(model: type[Model]) -> Callable[[dict[str, Any]], Model]:

@@ -17,6 +17,7 @@ import base64
 import binascii
 import hashlib
 import os
+import re
 from functools import cache
 
 from cryptography.exceptions import InvalidTag
@@ -113,3 +114,27 @@ def keyed_hash(value: str) -> str:
     outer = outer.copy()
     outer.update(inner.digest())
     return outer.hexdigest()
+
+
+# --- sealing: the stored columns of an ID number or a phone ------------------------------------
+
+def seal_id_number(full: str, base: str, *, hashed: str = "") -> tuple[str, str, str]:
+    """(id_number_encrypted, id_hash, id_tail_reversed) of a checked ID number: the full value
+    (a disability certificate's suffix included) encrypted, its 18-character base hashed for exact
+    lookup, and the base's last 6 characters reversed, so a tail search is a prefix search.
+    `hashed` is keyed_hash(base) when the caller made it already (an import, to find duplicates)."""
+    return encrypt(full), hashed or keyed_hash(base), base[-6:][::-1]
+
+
+def phone_lookup_key(value: str) -> str:
+    """The form of a phone hashed for lookup: digits only, so 0532-8888 and 05328888 match."""
+    return re.sub(r"[^0-9]", "", value)
+
+
+def seal_phone(phone: str) -> tuple[str, str, str]:
+    """(phone_encrypted, phone_hash, phone_tail) of a normalised phone; empty strings for none."""
+    if not phone:
+        return "", "", ""
+    key = phone_lookup_key(phone)
+    return encrypt(phone), keyed_hash(key), key[-4:]
+

@@ -34,7 +34,8 @@ from bangfu.households.models import Household
 from bangfu.households.services import assignment_set, household_create
 from bangfu.households.synthetic import Families, Places, pick_status
 from bangfu.needs import demo as needs_demo
-from bangfu.regions.models import Level, Region
+from bangfu.core.codes import Level
+from bangfu.regions.models import Region
 from bangfu.supplies.demo import supplies_demo_load
 
 SEED = 2020

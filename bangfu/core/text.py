@@ -1,7 +1,8 @@
-"""Text helpers for search: pinyin initials of Chinese names."""
+"""Text helpers: what people type or paste, cleaned; pinyin initials of Chinese names for search."""
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
@@ -14,6 +15,17 @@ SURNAME_INITIALS = {
     "长": "c", "折": "s", "尉": "y", "纪": "j", "任": "r", "华": "h", "石": "s", "沈": "s",
     "薄": "b", "柏": "b", "臧": "z", "隗": "w", "冼": "x", "莘": "s", "郇": "h",
 }
+
+
+def clean_text(value: object) -> str:
+    """Full-width to half-width (NFKC), spaces and invisible characters dropped."""
+    text = str(value or "")
+    if text.isascii():  # the common case, and a fast one: NFKC leaves ASCII as it is, with no Cf
+        return "".join(text.split())
+    if " " not in text and text.isprintable() and unicodedata.is_normalized("NFKC", text):
+        return text  # nothing to change (isprintable is false for other spaces and format characters)
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
 
 
 def _letters(parts: list[str]) -> str:

@@ -30,7 +30,7 @@ from bangfu.deliveries.forms import (
 from bangfu.deliveries.models import DeliveryStatus
 from bangfu.households import queries as household_queries
 from bangfu.households.choices import Category
-from bangfu.households.pageforms import attach_errors
+from bangfu.core.forms import attach_errors
 from bangfu.households.services import caseworkers_for
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region

@@ -467,7 +467,7 @@ _NEW_HOUSEHOLD_FIELDS = {"region": "village", "address": "address", "name": "nam
 
 def new_household_villages(actor: User, emergency: Emergency):
     """The villages where the user may register a returnee's new household: in both areas."""
-    from bangfu.regions.models import Level
+    from bangfu.core.codes import Level
 
     villages = Region.objects.filter(level__in=(Level.VILLAGE, Level.GROUP)).within(emergency.region_code)
     if actor.role != Role.ADMIN:
@@ -597,8 +597,8 @@ def returnee_register(
         )
         if phone_clean:
             returnee.phone_encrypted = crypto.encrypt(phone_clean)
-            returnee.phone_hash = crypto.keyed_hash(identity.phone_lookup_key(phone_clean))
-            returnee.phone_tail = identity.phone_lookup_key(phone_clean)[-4:]
+            returnee.phone_hash = crypto.keyed_hash(crypto.phone_lookup_key(phone_clean))
+            returnee.phone_tail = crypto.phone_lookup_key(phone_clean)[-4:]
         returnee.save()
         _record_returnee(actor, Action.CREATE, returnee, after=returnee_snapshot(returnee),
                          message=_("Registered with a new household %(number)s, as its head") % {

@@ -22,8 +22,9 @@ from bangfu.emergency.forms import CheckForm, EmergencyForm, ExtendForm, Returne
 from bangfu.emergency.models import EmergencyStatus
 from bangfu.households import services as household_services
 from bangfu.households.models import Household
-from bangfu.households.pageforms import attach_errors
-from bangfu.regions.models import Level, Region
+from bangfu.core.forms import attach_errors
+from bangfu.core.codes import Level
+from bangfu.regions.models import Region
 from bangfu.supplies import queries as supply_queries
 
 GET_POST = require_http_methods(["GET", "POST"])

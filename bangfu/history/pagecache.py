@@ -24,9 +24,9 @@ from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import timezone
 from django.utils.translation import get_language
 
+from bangfu.core.dates import local_today
 from bangfu.core.nav import nav_links
 
 CACHE = "pages"
@@ -39,7 +39,7 @@ def _key(request: HttpRequest, view_name: str, version: str) -> str:
     get_token(request)  # the page's forms carry a token of this session's CSRF secret
     parts = (
         view_name, request.get_full_path(), request.session.session_key, request.META.get("CSRF_COOKIE"),
-        user.pk, user.role, user.region_id, str(user), get_language(), timezone.localdate().isoformat(),
+        user.pk, user.role, user.region_id, str(user), get_language(), local_today().isoformat(),
         badges, request.headers.get("HX-Request"), request.headers.get("HX-Target"), version,
     )
     return "page:" + hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()

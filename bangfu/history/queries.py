@@ -7,11 +7,12 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from bangfu.core.codes import CODE_LENGTHS, TOWNSHIP_LENGTH
 from bangfu.history.models import AreaChange
 from bangfu.history.services import AREA_DIGITS
 
 # The lengths of region codes above a village: province, city, county, township.
-LEVELS = (2, 4, 6, 9)
+LEVELS = tuple(length for length in CODE_LENGTHS.values() if length <= TOWNSHIP_LENGTH)
 _TOP = "9" * 15
 
 

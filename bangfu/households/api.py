@@ -11,7 +11,16 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from bangfu.accounts.permissions import require
-from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ConflictOut, ErrorOut, FieldErrors, form_errors, merge_errors
+from bangfu.core.errors import (
+    BODY_RESPONSES,
+    COMMON_RESPONSES,
+    ConflictError,
+    ConflictOut,
+    ErrorOut,
+    FieldErrors,
+    form_errors,
+    merge_errors,
+)
 from bangfu.households import identity, queries, services
 from bangfu.households.forms import HouseholdForm, MemberForm, member_set_errors
 from bangfu.households.models import Household, Member
@@ -265,7 +274,7 @@ def household_update(request, payload: HouseholdPatch, id: int = _id_param("The 
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
     if version != household.version:
-        raise services.ConflictError(household.version)
+        raise ConflictError(household.version)
     form = HouseholdForm(
         data={**_current_form_data(household), **_household_form_data(changes)},
         instance=Household.objects.get(pk=household.pk),

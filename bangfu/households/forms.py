@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.codes import Level
+from bangfu.core.forms import YuanField
+from bangfu.core.text import clean_text
 from bangfu.households import choices, identity
 from bangfu.households.models import Household, Member
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 
 
 class IdNumberField(forms.CharField):
     """Normalises (full-width, spaces, lower-case x) and checks an ID or disability number."""
 
     def to_python(self, value):
-        return identity.clean_text(value).upper()
+        return clean_text(value).upper()
 
     def validate(self, value):
         super().validate(value)
@@ -31,34 +33,13 @@ class IdNumberField(forms.CharField):
 
 class PhoneField(forms.CharField):
     def to_python(self, value):
-        text = identity.clean_text(value)
+        text = clean_text(value)
         if not text:
             return ""
         try:
             return identity.normalise_phone(text)
         except identity.IdentityError as error:
             raise ValidationError(error.message, code="phone") from None
-
-
-class YuanField(forms.DecimalField):
-    """Money typed in yuan, cleaned to integer fen."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        amount = super().clean(value)
-        if amount is None:
-            return None
-        return int((amount * 100).to_integral_value())
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return (Decimal(value) / 100).quantize(Decimal("0.01"))
-        return value
 
 
 class NullBooleanSelect(forms.NullBooleanField):
@@ -115,7 +96,7 @@ class HouseholdForm(forms.ModelForm):
             self.initial.setdefault("region", self.instance.region_id)
 
     def clean_number(self):
-        return identity.clean_text(self.cleaned_data.get("number"))
+        return clean_text(self.cleaned_data.get("number"))
 
     def clean_other_causes(self):
         causes = self.cleaned_data.get("other_causes") or []
@@ -182,7 +163,7 @@ class MemberForm(forms.ModelForm):
             self.initial.setdefault("phone", self.instance.phone)
 
     def clean_name(self):
-        name = identity.clean_text(self.cleaned_data.get("name"))
+        name = clean_text(self.cleaned_data.get("name"))
         if not name:
             raise ValidationError(_("This field is required."), code="required")
         return name

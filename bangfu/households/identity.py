@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 
 from django.utils.translation import gettext_lazy as _
+
+from bangfu.core.text import clean_text
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -30,17 +31,6 @@ class IdentityError(ValueError):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
-
-
-def clean_text(value: object) -> str:
-    """Full-width to half-width (NFKC), spaces and invisible characters dropped."""
-    text = str(value or "")
-    if text.isascii():  # the common case, and a fast one: NFKC leaves ASCII as it is, with no Cf
-        return "".join(text.split())
-    if " " not in text and text.isprintable() and unicodedata.is_normalized("NFKC", text):
-        return text  # nothing to change (isprintable is false for other spaces and format characters)
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
 
 
 def check_char(first17: str) -> str:
@@ -150,8 +140,3 @@ def mask_phone(value: str) -> str:
     if len(value) == 11:
         return value[:3] + "****" + value[-4:]
     return "*" * max(len(value) - 4, 0) + value[-4:]
-
-
-def phone_lookup_key(value: str) -> str:
-    """The form hashed for lookup: digits only, so 0532-8888 and 05328888 match."""
-    return re.sub(r"[^0-9]", "", value)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.models import Role
 from bangfu.core import crypto
-from bangfu.core.codes import prefix_q
+from bangfu.core.codes import VILLAGE_LENGTH, prefix_q
 from bangfu.households import choices
 
 
@@ -23,7 +23,7 @@ def scope_q(user, path: str = "") -> models.Q | None:
         return models.Q()
     if user.role == Role.CASEWORKER:
         mine = models.Q(**{f"{path}caseworker_id": user.pk})
-        if settings.CASEWORKER_SEES_VILLAGE and user.region_id and len(user.region_id) >= 12:
+        if settings.CASEWORKER_SEES_VILLAGE and user.region_id and len(user.region_id) >= VILLAGE_LENGTH:
             mine |= prefix_q(f"{path}region_code", user.region_id)
         return mine
     if not user.region_id:

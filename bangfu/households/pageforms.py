@@ -1,5 +1,5 @@
 """Forms only the pages need: the list's filters, edits that never show personal data in full,
-assignment and make-head choices, and putting a service's errors on the fields they name."""
+assignment and make-head choices."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.models import Role, User
+from bangfu.core.codes import Level, township_of
+from bangfu.core.dates import local_today
 from bangfu.households import choices, identity
 from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.households.queries import HouseholdFilter
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 
 
 class HouseholdFilterForm(forms.Form):
@@ -64,7 +65,7 @@ def _village_choices(villages: Iterable[Region], townships: dict[str, str]) -> l
     villages = list(villages)
     groups: dict[str, list[tuple[str, str]]] = {}
     for village in villages:
-        groups.setdefault(village.code[:9], []).append((village.code, village.name))
+        groups.setdefault(township_of(village.code), []).append((village.code, village.name))
     if len(groups) <= 1:
         return [pair for pairs in groups.values() for pair in pairs]
     return [(townships.get(code, code), pairs) for code, pairs in groups.items()]
@@ -196,13 +197,13 @@ class AssignForm(forms.Form):
     start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, caseworkers, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("start", timezone.localdate())
+        kwargs.setdefault("initial", {}).setdefault("start", local_today())
         super().__init__(*args, **kwargs)
         self.fields["caseworker"].queryset = caseworkers
 
     def clean_start(self):
         start: dt.date = self.cleaned_data["start"]
-        if start > timezone.localdate():
+        if start > local_today():
             raise ValidationError(_("The date is in the future."), code="future")
         return start
 
@@ -222,23 +223,3 @@ class ReasonForm(forms.Form):
         label=_("Reason"), required=False, max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-
-
-def attach_errors(error: ValidationError, form: forms.Form, *, members: list[forms.Form] | None = None) -> None:
-    """Put a service's ValidationError on the fields it names: `field` on the form, `members.N.field`
-    on the N-th member form; anything else on top of the form."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for key, messages in error.message_dict.items():
-        target, name = form, key
-        if key.startswith("members.") and members:
-            _prefix, index, name = key.split(".", 2)
-            target = members[int(index)] if int(index) < len(members) else form
-        elif key == "members" and members:
-            target, name = members[0], None
-        if name is not None and name not in target.fields:
-            name = None  # the services' messages say what they are about
-        for message in messages:
-            target.add_error(name, message)

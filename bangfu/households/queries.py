@@ -12,8 +12,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from bangfu.core.codes import prefix_q, text_prefix_q
+from bangfu.core.text import clean_text
 from bangfu.history.models import Change
-from bangfu.households import identity
 from bangfu.households.models import Household, HouseholdCategory, Member
 
 
@@ -37,7 +37,7 @@ class HouseholdFilter:
 def search_q(text: str) -> Q:
     """What one search box means: a name, pinyin initials (逄珍波 -> pzb), the last 4-6 characters
     of an ID number, or a household number."""
-    text = identity.clean_text(text)
+    text = clean_text(text)
     if not text:
         return Q()
     condition = Q(number=text)

@@ -10,12 +10,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import require
 from bangfu.core import crypto
+from bangfu.core.codes import GROUP_LENGTH, TOWNSHIP_LENGTH, VILLAGE_LENGTH
+from bangfu.core.dates import local_today
+from bangfu.core.errors import ConflictError
 from bangfu.core.text import initials
 from bangfu.history.models import Action, Change
 from bangfu.history.services import change_record, changes_bulk_record, diff
@@ -37,18 +39,6 @@ MEMBER_FIELDS = [
     "minimum_living", "extreme_hardship", "pension_insured", "medical_insured", "critical_illness_insured",
     "disability_category", "welfare_post_type", "welfare_post_months",
 ]
-
-
-class ConflictError(Exception):
-    """An edit based on an old version of a record."""
-
-    def __init__(self, current_version: int):
-        super().__init__(current_version)
-        self.current_version = current_version
-        self.message = _(
-            "Someone else changed this record after you opened it (now version %(version)d). "
-            "Reload to see their change, then make yours again."
-        ) % {"version": current_version}
 
 
 # --- snapshots for history -------------------------------------------------------------------
@@ -140,16 +130,13 @@ def _check_region(actor: User, region: Region) -> None:
 # --- personal data ---------------------------------------------------------------------------
 
 def _set_phone(obj: Household | Member, phone: str) -> None:
-    obj.phone_encrypted = crypto.encrypt(phone)
-    obj.phone_hash = crypto.keyed_hash(identity.phone_lookup_key(phone))
-    obj.phone_tail = identity.phone_lookup_key(phone)[-4:]
+    obj.phone_encrypted, obj.phone_hash, obj.phone_tail = crypto.seal_phone(phone)
 
 
 def _set_id_number(member: Member, id_number: str) -> None:
     parsed = identity.parse_id_number(id_number)
-    member.id_number_encrypted = crypto.encrypt(parsed.full)
-    member.id_hash = crypto.keyed_hash(parsed.base)
-    member.id_tail_reversed = parsed.base[-6:][::-1]
+    member.id_number_encrypted, member.id_hash, member.id_tail_reversed = crypto.seal_id_number(
+        parsed.full, parsed.base)
 
 
 def id_hash_of(id_number: str) -> str:
@@ -519,7 +506,7 @@ def households_reveal_phones(*, actor: User, households: list[Household], messag
 def caseworkers_for(region_code: str):
     """Caseworkers who may take a household in this region: theirs is a prefix of its code."""
     candidates = User.objects.filter(role=Role.CASEWORKER, is_active=True)
-    prefixes = [region_code[:n] for n in (9, 12, 15) if n <= len(region_code)]
+    prefixes = [region_code[:n] for n in (TOWNSHIP_LENGTH, VILLAGE_LENGTH, GROUP_LENGTH) if n <= len(region_code)]
     return candidates.filter(region_id__in=prefixes)
 
 
@@ -530,7 +517,7 @@ def assignment_set(
     """Make `caseworker` responsible for each household from `start` (today by default); the
     previous assignment ends that day. None ends the current assignment. Returns how many changed."""
     require(actor, "household.assign")
-    start = start or timezone.localdate()
+    start = start or local_today()
     if caseworker is not None and (caseworker.role != Role.CASEWORKER or not caseworker.is_active):
         raise ValidationError({"caseworker": _("%(name)s is not an active caseworker.") % {"name": caseworker}})
     changed = 0

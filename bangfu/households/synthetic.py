@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
-from operator import itemgetter, mul
+from operator import mul
 
 from django.core.exceptions import ImproperlyConfigured
 
+from bangfu.core import bulk, crypto
+from bangfu.core.codes import COUNTY_LENGTH, city_of
 from bangfu.households import choices
 from bangfu.households.identity import CHECK_CHARS, WEIGHTS
 
@@ -29,7 +31,7 @@ IDS_PER_BIRTH_DATE_AND_SEX = 50
 def make_id_number(area: str, birth: dt.date, sequence: int, sex: str) -> str:
     """An 18-character ID with a valid check digit: 6-digit area, birth date, then the order code
     "9", sequence % 10, and a 17th digit odd for "M" and even for "F" (sequence // 10 picks it)."""
-    if len(area) != 6 or not area.isdigit():
+    if len(area) != COUNTY_LENGTH or not area.isdigit():
         raise ValueError("area is the 6-digit county code")
     if not 0 <= sequence < IDS_PER_BIRTH_DATE_AND_SEX:
         raise ValueError(f"sequence is 0..{IDS_PER_BIRTH_DATE_AND_SEX - 1}")
@@ -630,133 +632,6 @@ class NameInitials:
         return found
 
 
-class _RawInsert:
-    """INSERT ... VALUES for many rows with executemany, values already in the model's terms.
-
-    Django's bulk_create spends about 3 µs per field per row preparing values; for a few hundred
-    thousand rows of 30-40 columns that is most of the run. Here each column's adaptation is
-    picked once, and every concrete field of the model is written (its default when the row does
-    not give it), so a field added later with a default needs no change here.
-    """
-
-    def __init__(self, model, connection, *, with_pk: bool = False, adapted: Iterable[str] = ()):
-        """`adapted` names fields whose values the caller passes already adapted (say one timestamp
-        shared by every row, adapted once)."""
-        ops = connection.ops
-        self.connection = connection
-        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-        names = [f.attname for f in fields]
-        self.defaults = {f.attname: f.get_default() for f in fields}
-        self.adapters: list[tuple[int, Callable]] = []
-        for index, f in enumerate(fields):
-            kind = f.get_internal_type()
-            if f.attname in adapted:
-                continue
-            if kind == "DateField":
-                self.adapters.append((index, ops.adapt_datefield_value))
-            elif kind == "DateTimeField":
-                self.adapters.append((index, ops.adapt_datetimefield_value))
-            elif kind == "JSONField":
-                self.adapters.append((index, self._json_adapter(ops, f)))
-            elif kind == "UUIDField" and not connection.features.has_native_uuid_field:
-                self.adapters.append((index, lambda v: v.hex))
-        self.pick = itemgetter(*names)
-        columns = ", ".join(ops.quote_name(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        self.sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
-        self.copy_sql = f"COPY {ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-
-    @staticmethod
-    def _json_adapter(ops, json_field) -> Callable:
-        """JSON as text, which SQLite stores and PostgreSQL casts to jsonb: plain strings travel back
-        from a worker process, where psycopg's Jsonb wrapper would not. Lists of a few choices
-        (health, risks) repeat; each distinct one is dumped once."""
-        import json
-
-        cache: dict[tuple, str] = {}
-        encoder = json_field.encoder
-
-        def adapt(value):
-            if type(value) is list:
-                key = tuple(value)
-                found = cache.get(key)
-                if found is None:
-                    found = cache[key] = json.dumps(value, cls=encoder)
-                return found
-            return json.dumps(value, cls=encoder)
-
-        return adapt
-
-    def row(self, values: dict) -> tuple:
-        merged = self.defaults | values
-        if not self.adapters:
-            return self.pick(merged)
-        out = list(self.pick(merged))
-        for index, adapt in self.adapters:
-            if out[index] is not None:
-                out[index] = adapt(out[index])
-        return tuple(out)
-
-    def write(self, rows: list[tuple], batch: int = 5000) -> None:
-        with self.connection.cursor() as cursor:
-            if self.connection.vendor == "postgresql":
-                # COPY: an order of magnitude faster than INSERTs on PostgreSQL.
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                return
-            for i in range(0, len(rows), batch):
-                cursor.executemany(self.sql, rows[i:i + batch])
-
-
-def _reserve_ids(model, connection, count: int) -> list[int]:
-    """Primary keys for `count` new rows, so that children can point at them before they exist."""
-    table = model._meta.db_table
-    column = model._meta.pk.column
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [connection.ops.quote_name(table), column, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        if connection.vendor == "sqlite":
-            # The transaction holds SQLite's write lock, so nobody else takes these meanwhile.
-            # AUTOINCREMENT never reuses an id, even of a deleted row: start after the highest ever.
-            cursor.execute(f"SELECT MAX({connection.ops.quote_name(column)}) FROM {connection.ops.quote_name(table)}")
-            highest = cursor.fetchone()[0] or 0
-            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
-            if cursor.fetchone():
-                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-                row = cursor.fetchone()
-                highest = max(highest, row[0] if row else 0)
-            return list(range(highest + 1, highest + 1 + count))
-    raise ImproperlyConfigured(f"synth writes to SQLite or PostgreSQL, not {connection.vendor}")
-
-
-def fast_keyed_hash() -> Callable[[str], str]:
-    """core.crypto.keyed_hash through hmac.digest, the one-shot C path (a third of the time of
-    hmac.new(...).hexdigest() over a million values). The tests check both give the same."""
-    import hmac
-
-    from bangfu.core import crypto
-
-    key = crypto._hash_key()
-
-    def keyed_hash(value: str) -> str:
-        return hmac.digest(key, value.encode(), "sha256").hex() if value else ""
-
-    return keyed_hash
-
-
-def _phone_fields(phone: str, encrypt, keyed_hash) -> dict:
-    from bangfu.households.identity import phone_lookup_key
-
-    # A synthetic mobile number is all digits already: its own lookup key.
-    key = phone if phone.isdigit() else phone_lookup_key(phone) if phone else ""
-    return {"phone_encrypted": encrypt(phone), "phone_hash": keyed_hash(key), "phone_tail": key[-4:]}
-
-
 @dataclass
 class SynthResult:
     county: str
@@ -814,7 +689,7 @@ class _ChunkRows:
 
 # In a worker process: the hashes of ID numbers already in the database, and the row builders.
 _taken_hashes: frozenset[str] = frozenset()
-_builders: dict[str, _RawInsert] = {}
+_builders: dict[str, bulk.Rows] = {}
 _initials: NameInitials | None = None
 
 
@@ -837,32 +712,33 @@ def _name_initials() -> NameInitials:
     return _initials
 
 
-def _row_builders() -> dict[str, _RawInsert]:
+def _row_builders() -> dict[str, bulk.Rows]:
     if not _builders:
-        from django.db import connections, router
-
         from bangfu.history.models import Change
         from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
 
-        connection = connections[router.db_for_write(Household)]
         stamps = ("created_at", "updated_at", "at", "request_id")
         _builders.update(
-            households=_RawInsert(Household, connection, with_pk=True, adapted=stamps),
-            members=_RawInsert(Member, connection, adapted=stamps),
-            categories=_RawInsert(HouseholdCategory, connection),
-            assignments=_RawInsert(Assignment, connection, adapted=stamps),
-            changes=_RawInsert(Change, connection, adapted=stamps),
+            households=bulk.Rows(Household, with_pk=True, adapted=stamps),
+            members=bulk.Rows(Member, adapted=stamps),
+            categories=bulk.Rows(HouseholdCategory),
+            assignments=bulk.Rows(Assignment, adapted=stamps),
+            changes=bulk.Rows(Change, adapted=stamps),
         )
     return _builders
 
 
+def _phone_fields(phone: str) -> dict:
+    encrypted, hashed, tail = crypto.seal_phone(phone)
+    return {"phone_encrypted": encrypted, "phone_hash": hashed, "phone_tail": tail}
+
+
 def _make_chunk(chunk: _Chunk) -> _ChunkRows:
     """Make one chunk's households and turn them into rows: people, encryption, hashes, initials."""
-    from bangfu.core import crypto
     from bangfu.history.models import Action
 
     rng = random.Random(chunk.seed * 1_000_003 + chunk.index)
-    encrypt, keyed_hash = crypto.encrypt, fast_keyed_hash()
+    keyed_hash = crypto.keyed_hash
     taken = _taken_hashes
     families = Families(
         rng, area=chunk.area, places=Places(county=chunk.county_name, city=chunk.city_name),
@@ -881,7 +757,7 @@ def _make_chunk(chunk: _Chunk) -> _ChunkRows:
         household = families.household_fields(cats, people, status=pick_status(rng, cats))
         del household["categories"]
         phone = household["phone"]
-        phone_fields = _phone_fields(phone, encrypt, keyed_hash)
+        phone_fields = _phone_fields(phone)
         household.update(
             id=pk, number=number, region_id=village_code, region_code=village_code, head_name=people[0]["name"],
             caseworker_id=caseworker_id, created_at=now, updated_at=now, **phone_fields,
@@ -892,11 +768,13 @@ def _make_chunk(chunk: _Chunk) -> _ChunkRows:
             person = dict(person)
             # The household's phone is its head's: the same token decrypts the same.
             person.update(phone_fields if phone and person["phone"] == phone
-                          else _phone_fields(person["phone"], encrypt, keyed_hash))
+                          else _phone_fields(person["phone"]))
+            # A synthetic ID number has no disability suffix: its full value is its base.
+            id_encrypted, id_hash, id_tail = crypto.seal_id_number(id_number, id_number)
             person.update(
                 household_id=pk, name_initials=name_initials(person["name"]),
-                id_number_encrypted=encrypt(id_number), id_hash=keyed_hash(id_number),
-                id_tail_reversed=id_number[-6:][::-1], created_at=now, updated_at=now,
+                id_number_encrypted=id_encrypted, id_hash=id_hash, id_tail_reversed=id_tail,
+                created_at=now, updated_at=now,
             )
             rows.members.append(build["members"].row(person))
         rows.categories.extend(build["categories"].row({"household_id": pk, "category": c}) for c in cats)
@@ -941,7 +819,8 @@ def synth_county(
     from bangfu.accounts.models import Role, User
     from bangfu.core import requestid
     from bangfu.households.models import Household, Member
-    from bangfu.regions.models import Level, Region
+    from bangfu.core.codes import Level
+    from bangfu.regions.models import Region
 
     if households < 1:
         raise ValueError("households must be at least 1")
@@ -954,7 +833,7 @@ def synth_county(
     if not townships:
         raise LookupError(f"county {county_code} has no townships in the region tree")
     township_names = {t.code: t.name for t in townships}
-    city_name = Region.objects.filter(code=county.code[:4]).values_list("name", flat=True).first() or ""
+    city_name = Region.objects.filter(code=city_of(county.code)).values_list("name", flat=True).first() or ""
     rng = random.Random(seed)
     result = SynthResult(county=county_code)
     connection = connections[router.db_for_write(Household)]
@@ -1050,7 +929,7 @@ def synth_county(
         say(f"users: {len(users)} new ({sum(len(v) for v in caseworkers.values())} caseworkers)")
 
         # Every household's place: id, village, number, caseworker; then cut into chunks.
-        ids = iter(_reserve_ids(Household, connection, households))
+        ids = iter(bulk.allocate_ids(Household, households))
         slots = []
         for village, count in zip(villages, counts):
             workers_here = [u.pk for u in caseworkers.get(village.code, [])]

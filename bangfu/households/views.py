@@ -17,12 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bangfu.accounts import queries as account_queries
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import require
+from bangfu.core.codes import township_of
+from bangfu.core.errors import ConflictError
+from bangfu.core.forms import attach_errors
+from bangfu.core.htmx import render_page
 from bangfu.households import display, queries, services
-from bangfu.households.panels import household_panels
 from bangfu.households.pageforms import (
     AssignForm, HouseholdFilterForm, HouseholdPageForm, MakeHeadForm, MemberPageForm, ReasonForm, VersionForm,
-    attach_errors,
 )
+from bangfu.households.panels import household_panels
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
 
@@ -39,7 +42,7 @@ def _form_data(request: HttpRequest):
 def _filter_form(request: HttpRequest) -> HouseholdFilterForm:
     user = request.user
     villages = list(region_queries.villages_within(user.scope).only("code", "name"))
-    township_codes = {v.code[:9] for v in villages}
+    township_codes = {township_of(v.code) for v in villages}
     townships = (
         dict(Region.objects.filter(code__in=township_codes).values_list("code", "name"))
         if len(township_codes) > 1 else {}
@@ -70,10 +73,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "first_url": f"?{urlencode(params)}" if request.GET.get("cursor") else "",
         "has_filters": bool(params),
     }
-    template = "households/list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(request, template, context)
+    return render_page(request, "households/list.html", context, partial="results")
 
 
 # --- one household -----------------------------------------------------------------------------
@@ -218,7 +218,7 @@ def _save_versioned(data, form, *, version: int, save) -> tuple[bool, VersionFor
         return False, version_form, None, 200
     try:
         save(version_form.cleaned_data["version"], form.cleaned_data)
-    except services.ConflictError as error:
+    except ConflictError as error:
         return False, version_form, error.message, 409
     except ValidationError as error:
         attach_errors(error, form)

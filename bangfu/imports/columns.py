@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.text import clean_text
 from bangfu.households import choices
 
 HOUSEHOLD = "household"
@@ -295,15 +296,8 @@ def _text_of(value: object) -> str:
 
 
 def _squeeze(value: object) -> str:
-    """NFKC (full-width digits and letters to half-width) with every space and every invisible
-    format character (zero-width space, BOM...) removed."""
-    text = _text_of(value)
-    if text.isascii():  # NFKC leaves ASCII as it is, and ASCII has no format characters
-        return "".join(text.split())
-    if " " not in text and text.isprintable() and unicodedata.is_normalized("NFKC", text):
-        return text  # nothing to change (isprintable is false for other spaces and format characters)
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
+    """A cell's text cleaned as typed text is: NFKC, every space and invisible format character removed."""
+    return clean_text(_text_of(value))
 
 
 def _date(value: object) -> str:

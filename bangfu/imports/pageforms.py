@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.models import User
+from bangfu.core.codes import VILLAGE_LENGTH, Level
 from bangfu.households import choices
 from bangfu.households.queries import HouseholdFilter
 from bangfu.imports.jobs import SUFFIXES
 from bangfu.imports.models import JobKind
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 
 REGION_CHOICES_LIMIT = 1000
 
@@ -27,7 +28,7 @@ def _area_choices(user: User) -> list | None:
     )
     if len(regions) > REGION_CHOICES_LIMIT:
         return None
-    if len(scope) >= 12:  # a village cadre: their village only
+    if len(scope) >= VILLAGE_LENGTH:  # a village cadre: their village only
         own = Region.objects.filter(code=scope).only("code", "name").first()
         return [(own.code, own.name)] if own else []
     groups: list[tuple[str, list[tuple[str, str]]]] = []

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch, Q
 
+from bangfu.core.codes import CODE_LENGTHS
 from bangfu.households.models import Household, HouseholdCategory, Member
 from bangfu.households.queries import HouseholdFilter, households_filtered, members_of
 from bangfu.regions.models import Region
@@ -45,7 +46,7 @@ def export_rows(user, flt: HouseholdFilter) -> Iterator[tuple[Household, list[Me
         )[:CHUNK])
         if not chunk:
             return
-        names.fill({h.region_code[:n] for h in chunk for n in (2, 4, 6, 9, 12, 15) if len(h.region_code) >= n})
+        names.fill({h.region_code[:n] for h in chunk for n in CODE_LENGTHS.values() if len(h.region_code) >= n})
         for household in chunk:
             yield household, members_of(household), names.names
         last = chunk[-1]

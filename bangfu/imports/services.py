@@ -51,7 +51,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from bangfu.accounts.models import User
 from bangfu.accounts.permissions import can, require
 from bangfu.core import bulk, crypto, requestid
-from bangfu.core.text import initials
+from bangfu.core.codes import GROUP_LENGTH, VILLAGE_LENGTH, Level, ancestors, parent_of, township_of, village_of
+from bangfu.core.text import clean_text, initials
 from bangfu.history.models import Action, Change
 from bangfu.history.services import changes_bulk_insert, changes_bulk_record, diff
 from bangfu.households import choices, identity
@@ -72,7 +73,7 @@ from bangfu.imports import columns as cols
 from bangfu.imports import queries
 from bangfu.imports.forms import HouseholdImportForm, MemberImportForm, RowForm
 from bangfu.imports.readers import FileError, Source, Table, open_table
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 from bangfu.regions.services import region_add
 
 __all__ = [
@@ -217,7 +218,7 @@ class _Regions:
             self._add(code, name, level)
         # The area itself and what is above it, for matching names in rows of a village import.
         for code, name, level in Region.objects.filter(
-            code__in=[scope[:n] for n in (2, 4, 6, 9, 12) if n < len(scope)]
+            code__in=ancestors(scope)
         ).values_list("code", "name", "level"):
             self.by_code[code] = (name, level)
         self.memo: dict[tuple, tuple[str, str, str]] = {}
@@ -229,7 +230,7 @@ class _Regions:
                 self.villages.setdefault(key, []).append(code)
         elif level == Level.GROUP:
             for key in {name, _loose(name)}:
-                self.groups[(code[:12], key)] = code
+                self.groups[(village_of(code), key)] = code
 
     def name(self, code: str) -> str:
         return self.by_code.get(code, ("", ""))[0]
@@ -481,18 +482,18 @@ class _Import:
         """(region code, key of the column at fault, message) for a row's location."""
         regions = self.regions
         if code:
-            if not code.isdigit() or len(code) not in (12, 15):
+            if not code.isdigit() or len(code) not in (VILLAGE_LENGTH, GROUP_LENGTH):
                 return "", "region_code", _("A village code has 12 digits and a group code 15 digits.")
             if not code.startswith(self.scope):
                 return "", "region_code", _("%(region)s is outside your area.") % {"region": code}
             if code in regions.by_code and regions.by_code[code][1] in (Level.VILLAGE, Level.GROUP):
                 return code, "", ""
-            return self.create_region(code, group_name if len(code) == 15 else village)
+            return self.create_region(code, group_name if len(code) == GROUP_LENGTH else village)
         if not village:
             return "", "village", _("Give the village (村) or its 行政区划代码.")
         candidates = regions.villages.get(village) or regions.villages.get(_loose(village)) or []
         if township:
-            candidates = [c for c in candidates if _loose(regions.name(c[:9])) == _loose(township)]
+            candidates = [c for c in candidates if _loose(regions.name(township_of(c))) == _loose(township)]
         if not candidates:
             where = f"{township} {village}".strip()
             return "", "village", _("%(region)s is not a village in your area.") % {"region": where}
@@ -510,7 +511,7 @@ class _Import:
         return village_code, "", ""
 
     def create_region(self, code: str, name: str) -> tuple[str, str, str]:
-        parent = code[:9] if len(code) == 12 else code[:12]
+        parent = parent_of(code)
         if parent not in self.regions.by_code:
             return "", "region_code", _("There is no region %(code)s in your area.") % {"code": code}
         if not name:
@@ -695,7 +696,7 @@ class _Import:
             heads = [m.cleaned["name"] for m in rows
                      if m.cleaned and m.cleaned.get("relation") == choices.Relation.HEAD]
             heads += [m.name for m in others if m.relation == choices.Relation.HEAD]
-            if heads and identity.clean_text(head_name) != heads[0]:
+            if heads and clean_text(head_name) != heads[0]:
                 self.error(group.first_row, "head_name", _("Does not match the head's name (%(name)s).")
                            % {"name": heads[0]})
 
@@ -714,33 +715,25 @@ class _Import:
         return changes
 
     @staticmethod
-    def phone_values(phone: str) -> tuple[str, str, str]:
-        """(phone_encrypted, phone_hash, phone_tail) of a phone."""
-        if not phone:
-            return "", "", ""
-        key = identity.phone_lookup_key(phone)
-        return crypto.encrypt(phone), crypto.keyed_hash(key), key[-4:]
-
-    def set_phone(self, obj, phone: str) -> None:
-        obj.phone_encrypted, obj.phone_hash, obj.phone_tail = self.phone_values(phone)
+    def set_phone(obj, phone: str) -> None:
+        obj.phone_encrypted, obj.phone_hash, obj.phone_tail = crypto.seal_phone(phone)
 
     @staticmethod
     def phone_differs(obj, new_phone: str | None) -> bool:
         """Whether the file gives another phone than the stored one (compared by keyed hash)."""
-        return new_phone is not None and crypto.keyed_hash(identity.phone_lookup_key(new_phone)) != obj.phone_hash
+        return new_phone is not None and crypto.keyed_hash(crypto.phone_lookup_key(new_phone)) != obj.phone_hash
 
     @staticmethod
     def stored_phone(obj, new_phone: str | None) -> str:
         """The stored phone in plaintext: the file's when it is the same one, else decrypted."""
-        if new_phone is not None and crypto.keyed_hash(identity.phone_lookup_key(new_phone)) == obj.phone_hash:
+        if new_phone is not None and crypto.keyed_hash(crypto.phone_lookup_key(new_phone)) == obj.phone_hash:
             return new_phone
         return obj.phone if obj.phone_encrypted else ""
 
     @staticmethod
     def set_id(member: Member, parsed: identity.IdNumber) -> None:
-        member.id_number_encrypted = crypto.encrypt(parsed.full)
-        member.id_hash = crypto.keyed_hash(parsed.base)
-        member.id_tail_reversed = parsed.base[-6:][::-1]
+        member.id_number_encrypted, member.id_hash, member.id_tail_reversed = crypto.seal_id_number(
+            parsed.full, parsed.base)
 
     @staticmethod
     def change(action: str, obj, household: Household, before=None, after=None) -> tuple:
@@ -901,10 +894,10 @@ class _Import:
             values = {name: "" if value is None and name in char_fields else value
                       for name, value in ((name, cleaned[name]) for name in MEMBER_FIELDS)}
             values["name_initials"] = initials(values["name"])
-            values["id_number_encrypted"] = crypto.encrypt(parsed.full)
-            values["id_hash"] = row.id_hash  # the keyed hash of parsed.base, made when the row was read
-            values["id_tail_reversed"] = parsed.base[-6:][::-1]
-            values["phone_encrypted"], values["phone_hash"], values["phone_tail"] = self.phone_values(new_phone or "")
+            # The keyed hash of parsed.base was made when the row was read.
+            values["id_number_encrypted"], values["id_hash"], values["id_tail_reversed"] = crypto.seal_id_number(
+                parsed.full, parsed.base, hashed=row.id_hash)
+            values["phone_encrypted"], values["phone_hash"], values["phone_tail"] = crypto.seal_phone(new_phone or "")
             values["version"] = 1
             values["created_at"] = values["updated_at"] = self.now
             return values, "create", None, (parsed.full, new_phone or "")
@@ -1271,8 +1264,8 @@ def households_notice_export(
         result.households += 1
         code = household.region_code
         ws.append([
-            result.households, names.get(code[:9], ""), names.get(code[:12], ""),
-            names.get(code[:15], "") if len(code) >= 15 else "",
+            result.households, names.get(township_of(code), ""), names.get(village_of(code), ""),
+            names.get(code[:GROUP_LENGTH], "") if len(code) >= GROUP_LENGTH else "",
             cols.neutralise(household.head_name), len(members),
             monitor.label_of(household.monitor_type) if household.monitor_type else "",
         ])

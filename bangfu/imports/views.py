@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bangfu.accounts.permissions import require
+from bangfu.core.dates import local_today
+from bangfu.core.forms import attach_errors
+from bangfu.core.htmx import render_page
 from bangfu.households import choices
-from bangfu.households.pageforms import attach_errors
 from bangfu.households.queries import households_filtered
 from bangfu.imports import jobs, queries
 from bangfu.imports.models import ImportJob, JobKind, JobStatus
@@ -36,7 +38,7 @@ def _xlsx(content, filename: str) -> FileResponse:
 
 
 def _today() -> str:
-    return timezone.localdate().strftime("%Y%m%d")
+    return local_today().strftime("%Y%m%d")
 
 
 # --- upload and the jobs -----------------------------------------------------------------------
@@ -101,10 +103,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "waiting_long": job.status == JobStatus.QUEUED
         and (timezone.now() - (job.confirmed_at or job.created_at)).total_seconds() > 30,
     }
-    template = "imports/job.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#job"
-    response = render(request, template, context)
+    response = render_page(request, "imports/job.html", context, partial="job")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from bangfu.accounts.models import Role, User
+from bangfu.core.dates import local_today
 from bangfu.households.models import Household
 from bangfu.needs import services
 from bangfu.needs.models import Category, MeasureType, Urgency
@@ -69,7 +70,7 @@ def demo_needs() -> int:
     mine = list(township.filter(caseworker=caseworker))
     others = list(township.exclude(caseworker=caseworker).exclude(region_code=caseworker.region_id))
     now = timezone.now()
-    today = services.shanghai_today(now)
+    today = local_today(now)
     picks = {True: iter(mine), False: iter(others[::5])}
     made = 0
     for index, plan in enumerate(NEEDS):

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bangfu.core.forms import YuanField
 from bangfu.needs.models import Category, MeasureType, Status, Urgency
 from bangfu.needs.queries import NeedFilter
 
@@ -52,12 +53,8 @@ class AssignForm(forms.Form):
 
 class ResolveForm(forms.Form):
     result = forms.CharField(label=_("what was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    cost = forms.DecimalField(label=_("cost (yuan)"), required=False, min_value=Decimal(0), max_digits=12,
-                              decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
-
-    def cost_fen(self) -> int | None:
-        cost = self.cleaned_data.get("cost")
-        return None if cost is None else int(cost * 100)
+    cost = YuanField(label=_("cost (yuan)"), min_value=Decimal(0),
+                     widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
 
 
 class ReopenForm(forms.Form):

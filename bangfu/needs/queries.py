@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from bangfu.accounts.models import Role, User
-from bangfu.core.codes import prefix_q
+from bangfu.core.codes import prefix_q, township_of
 from bangfu.history.models import Change
 from bangfu.households.models import scope_q
 from bangfu.needs.models import OPEN, Need, Status, Summary
@@ -126,7 +126,7 @@ WORKLIST_NEED_COLUMNS = (
 
 def owner_choices(need_region: str) -> QuerySet[User]:
     """Who may carry out a measure in a township: its office, village cadres and caseworkers."""
-    township = need_region[:9]
+    township = township_of(need_region)
     return (User.objects.filter(is_active=True, role__in=[Role.TOWNSHIP_OFFICE, Role.VILLAGE, Role.CASEWORKER])
             .filter(prefix_q("region_id", township)).order_by("role", "display_name", "username"))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zoneinfo
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import Role, User
 from bangfu.accounts.permissions import require
+from bangfu.core.codes import township_of
+from bangfu.core.dates import SHANGHAI, local_today
 from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
 from bangfu.history.services import change_record
@@ -28,10 +29,8 @@ from bangfu.needs.models import OPEN, DeadlineSettings, Measure, MeasureType, Ne
 from bangfu.notify.services import message_enqueue
 from bangfu.regions.models import Region
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 DEFAULT_URGENT_HOURS = 24
 DEFAULT_NORMAL_DAYS = 7
-TOWNSHIP_CODE_LENGTH = 9
 
 
 class TransitionNotAllowed(Exception):
@@ -48,13 +47,9 @@ class TransitionNotAllowed(Exception):
 
 # --- deadlines ---------------------------------------------------------------------------------
 
-def shanghai_today(now: dt.datetime | None = None) -> dt.date:
-    return timezone.localtime(now or timezone.now(), SHANGHAI).date()
-
-
 def deadline_settings(township_code: str) -> tuple[int, int]:
     """(urgent hours, normal days) of a township."""
-    row = DeadlineSettings.objects.filter(township_id=township_code[:TOWNSHIP_CODE_LENGTH]).first()
+    row = DeadlineSettings.objects.filter(township_id=township_of(township_code)).first()
     if row is None:
         return DEFAULT_URGENT_HOURS, DEFAULT_NORMAL_DAYS
     return row.urgent_hours, row.normal_days
@@ -66,7 +61,7 @@ def deadline_compute(*, urgency: str, start: dt.datetime, urgent_hours: int, nor
     with 7 days: due by the end of next Monday, 24:00 Beijing time)."""
     if urgency == Urgency.URGENT:
         return (start + dt.timedelta(hours=urgent_hours)).astimezone(dt.UTC)
-    day = shanghai_today(start) + dt.timedelta(days=normal_days + 1)
+    day = local_today(start) + dt.timedelta(days=normal_days + 1)
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI).astimezone(dt.UTC)
 
 
@@ -217,7 +212,7 @@ def need_report(*, need: Need, actor: User, note: str = "") -> Need:
 
 
 def _check_owner(owner: User, need: Need) -> None:
-    township = need.region_code[:TOWNSHIP_CODE_LENGTH]
+    township = township_of(need.region_code)
     in_township = bool(owner.region_id) and (
         need.region_code.startswith(owner.region_id) or owner.region_id.startswith(township)
     )
@@ -240,7 +235,7 @@ def need_assign(*, need: Need, actor: User, measure_type: str | None, plan: str,
             errors["plan"] = _("Say what will be done.")
         if due_on is None:
             errors["due_on"] = _("Give a due date.")
-        elif due_on < shanghai_today():
+        elif due_on < local_today():
             errors["due_on"] = _("The due date cannot be in the past.")
         if owner is None:
             errors["owner"] = _("Choose who carries it out.")
@@ -369,7 +364,7 @@ def needs_escalate(*, now: dt.datetime | None = None) -> int:
                 },
                 link=reverse("needs:detail", args=[need.pk]),
                 role=Role.TOWNSHIP_OFFICE,
-                region_code=need.region_code[:TOWNSHIP_CODE_LENGTH],
+                region_code=township_of(need.region_code),
             )
             _record(None, Action.UPDATE, need, before={"escalated_at": None},
                     after={"escalated_at": now.isoformat()}, message=_("Overdue: escalated to the township office"))

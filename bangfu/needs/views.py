@@ -17,8 +17,10 @@ from django.views.decorators.http import require_http_methods
 
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import can, require
+from bangfu.core.codes import township_of
+from bangfu.core.forms import attach_errors
+from bangfu.core.htmx import render_page
 from bangfu.households import queries as household_queries
-from bangfu.households.pageforms import attach_errors
 from bangfu.needs import display, queries, services, workflow
 from bangfu.needs.forms import (
     AssignForm,
@@ -78,10 +80,7 @@ def need_board(request: HttpRequest) -> HttpResponse:
         "awaiting": list(queries.needs_awaiting_confirmation(request.user)[:50])
         if request.user.role in (Role.CASEWORKER, Role.VILLAGE) else [],
     }
-    template = "needs/board.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(request, template, context)
+    return render_page(request, "needs/board.html", context, partial="results")
 
 
 @login_required
@@ -114,7 +113,7 @@ def _call(action: str, need, user, form):
         return services.need_assign(need=need, actor=user, measure_type=data["measure_type"], plan=data["plan"],
                                     owner=data["owner"], due_on=data["due_on"])
     if action == "resolve":
-        return services.need_resolve(need=need, actor=user, result=data["result"], cost_fen=form.cost_fen())
+        return services.need_resolve(need=need, actor=user, result=data["result"], cost_fen=data["cost"])
     if action == "reopen":
         return services.need_reopen(need=need, actor=user, reason=data["reason"])
     return services.TRANSITION_SERVICES[action](need=need, actor=user, note=data["note"])
@@ -169,7 +168,7 @@ def _selected(request: HttpRequest) -> list[int]:
 def needs_assign_bulk(request: HttpRequest) -> HttpResponse:
     require(request.user, "need.assign")
     needs = queries.needs_get_many(request.user, _selected(request))
-    townships = {n.region_code[:9] for n in needs}
+    townships = {township_of(n.region_code) for n in needs}
     owners = queries.owner_choices(next(iter(townships))) if len(townships) == 1 else None
     form = AssignForm(_form_data(request), owners=owners if owners is not None else queries.owner_choices("x").none())
     refused, status = None, 200

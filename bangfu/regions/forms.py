@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.regions.models import Level
+from bangfu.core.codes import Level
 
 
 class RegionAddForm(forms.Form):

@@ -5,35 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.core.codes import prefix_q
-
-
-class Level(models.TextChoices):
-    PROVINCE = "province", _("Province")
-    CITY = "city", _("City")
-    COUNTY = "county", _("County")
-    TOWNSHIP = "township", _("Township")
-    VILLAGE = "village", _("Village")
-    GROUP = "group", _("Village group")
-
-
-# Code length at each level: 2 province, 2 city, 2 county, 3 township, 3 village, 3 group.
-CODE_LENGTHS = {
-    Level.PROVINCE: 2,
-    Level.CITY: 4,
-    Level.COUNTY: 6,
-    Level.TOWNSHIP: 9,
-    Level.VILLAGE: 12,
-    Level.GROUP: 15,
-}
-LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTHS.items()}
-CHILD_LEVEL = {
-    Level.PROVINCE: Level.CITY,
-    Level.CITY: Level.COUNTY,
-    Level.COUNTY: Level.TOWNSHIP,
-    Level.TOWNSHIP: Level.VILLAGE,
-    Level.VILLAGE: Level.GROUP,
-}
+from bangfu.core.codes import TOWNSHIP_LENGTH, Level, ancestors, prefix_q, township_of
 
 
 class RegionQuerySet(models.QuerySet):
@@ -67,12 +39,8 @@ class Region(models.Model):
 
     def ancestors_codes(self) -> list[str]:
         """Codes of the regions above this one, top first."""
-        return [
-            self.code[:length]
-            for level, length in CODE_LENGTHS.items()
-            if length < len(self.code)
-        ]
+        return ancestors(self.code)
 
     @property
     def township_code(self) -> str | None:
-        return self.code[:9] if len(self.code) >= 9 else None
+        return township_of(self.code) if len(self.code) >= TOWNSHIP_LENGTH else None

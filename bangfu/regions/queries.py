@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Count
 from django.db.models.functions import Substr
 
-from bangfu.regions.models import Level, Region
+from bangfu.core.codes import COUNTY_LENGTH, Level, township_of
+from bangfu.regions.models import Region
 
 # Region names by code, read once per process: the tree is reference data loaded by regions_load
 # (which clears this); a region saved or deleted through the ORM updates it (apps.py).
@@ -84,8 +85,8 @@ def parents_for_new_regions(user) -> list[Region]:
     Without a county of their own (an administrator), only townships that already have villages."""
     scope = user.scope
     villages = list(Region.objects.within(scope).filter(level=Level.VILLAGE))
-    if len(scope) >= 6:
+    if len(scope) >= COUNTY_LENGTH:
         townships = list(Region.objects.within(scope).filter(level=Level.TOWNSHIP))
     else:
-        townships = list(Region.objects.filter(code__in={v.code[:9] for v in villages}))
+        townships = list(Region.objects.filter(code__in={township_of(v.code) for v in villages}))
     return sorted(townships + villages, key=lambda region: region.code)

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.permissions import require
-from bangfu.regions.models import CHILD_LEVEL, CODE_LENGTHS, LEVEL_BY_LENGTH, Level, Region
+from bangfu.core.codes import CHILD_LEVEL, CODE_LENGTHS, LEVEL_BY_LENGTH, Level
+from bangfu.regions.models import Region
 from bangfu.regions.queries import forget_region_names
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -10,7 +10,8 @@ from django.http import Http404
 
 from bangfu.accounts.models import Role
 from bangfu.core.codes import prefix_q
-from bangfu.regions.models import Level, Region
+from bangfu.core.codes import Level
+from bangfu.regions.models import Region
 from bangfu.supplies.models import Item, Stock, StockMove
 
 

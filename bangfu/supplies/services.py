@@ -15,7 +15,8 @@ from bangfu.accounts.permissions import require
 from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
 from bangfu.history.services import change_record
-from bangfu.regions.models import Level, Region
+from bangfu.core.codes import Level
+from bangfu.regions.models import Region
 from bangfu.supplies.models import Item, ItemKind, MoveKind, Stock, StockMove
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bangfu.accounts.models import ApiToken
 from bangfu.accounts.services import token_create
-from bangfu.api.testing import ApiClient
+from bangfu.accounts.testing import ApiClient
 from bangfu.history.models import Change
 from bangfu.households.models import Household
 from conftest import VILLAGE_A, person_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bangfu.api.testing import ApiClient
+from bangfu.accounts.testing import ApiClient
 from bangfu.api.urls import api as ninja_api
 from bangfu.emergency.tests.conftest import emergency  # noqa: F401 (fixtures)
 from bangfu.emergency.tests.test_volunteer import _ids_in_village, village  # noqa: F401 (fixtures)

@@ -7,11 +7,11 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.utils import timezone
 
-from bangfu.api.testing import ApiClient
+from bangfu.accounts.testing import ApiClient
 from bangfu.casework.models import Campaign, Contact, FollowUp
 from bangfu.casework.tests.conftest import ALL_MET
+from bangfu.core.dates import local_today
 
 pytestmark = pytest.mark.django_db
 TOWNSHIP = "370215010"
@@ -67,7 +67,7 @@ def test_a_client_id_of_another_submission_is_refused(api, casework):
 
 
 def test_worklist_and_campaign_routes(api, casework, personas):
-    today = timezone.localdate()
+    today = local_today()
     response = api("office").post("/api/campaigns", {
         "name": "电话随访暖心", "region_codes": [TOWNSHIP], "start": today.isoformat(),
         "end": (today + dt.timedelta(days=6)).isoformat(),

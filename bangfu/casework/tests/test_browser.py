@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from bangfu.casework import services
 from bangfu.casework.models import Contact, FollowUp
+from bangfu.core.dates import local_today
 from bangfu.core.tests.browser import log_in
 from bangfu.history.models import Change
 
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_caseworker_logs_a_phone_contact_from_the_worklist(phone_page, live_server, personas, casework):
-    today = timezone.localdate()
+    today = local_today()
     campaign = services.campaign_create(actor=personas["office"], name="电话随访暖心", region_codes=["370215010"],
                                         start=today, end=today + dt.timedelta(days=6))
     page = phone_page

@@ -7,12 +7,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.utils import timezone
 
 from bangfu.accounts.models import Role
 from bangfu.casework import queries, services
 from bangfu.casework.models import AssessmentTally, CoverageTally, FollowUp, FollowUpStatus, HouseholdCase
 from bangfu.casework.tests.conftest import ALL_MET
+from bangfu.core.dates import local_today
 from bangfu.households import services as household_services
 from conftest import VILLAGE_A, VILLAGE_B, _user, household_data
 
@@ -67,7 +67,7 @@ def test_assessment_numbers_follow_a_household_to_its_new_village(personas, regi
 
 def test_campaign_coverage_follows_a_move_and_a_reassignment(personas, regions, casework, log):
     worker_a, worker_b = personas["caseworker_a"], personas["caseworker_b"]
-    day = timezone.localdate()
+    day = local_today()
     campaign = services.campaign_create(actor=personas["office"], name="电话随访暖心", region_codes=[TOWNSHIP],
                                         start=day, end=day)
     for _ in range(3):
@@ -94,7 +94,7 @@ def test_campaign_coverage_follows_a_move_and_a_reassignment(personas, regions, 
 
 
 def test_a_closed_campaign_keeps_its_numbers(personas, regions, casework, log):
-    day = timezone.localdate()
+    day = local_today()
     campaign = services.campaign_create(actor=personas["office"], name="春节走访", region_codes=[TOWNSHIP],
                                         start=day, end=day)
     services.campaign_close(actor=personas["office"], campaign=campaign)
@@ -105,7 +105,7 @@ def test_a_closed_campaign_keeps_its_numbers(personas, regions, casework, log):
 
 def test_a_new_caseworker_takes_the_open_follow_ups(personas, casework):
     colleague = _user("caseworker_a2", Role.CASEWORKER, VILLAGE_A)
-    services.followups_generate(day=timezone.localdate())
+    services.followups_generate(day=local_today())
     household = casework["poor_a"]
     household_services.assignment_set(actor=personas["office"], households=[household], caseworker=colleague)
     assert set(FollowUp.objects.filter(household=household, status="due").values_list("caseworker_id", flat=True)) \
@@ -137,7 +137,7 @@ def test_a_reassignment_costs_the_same_queries_for_one_household_or_many(persona
     more = [make_household(VILLAGE_A, caseworker=personas["caseworker_a"]) for _ in range(5)]
     for household in more:
         log(personas["caseworker_a"], household)
-    day = timezone.localdate()
+    day = local_today()
     services.campaign_create(actor=personas["office"], name="电话随访暖心", region_codes=[TOWNSHIP], start=day, end=day)
     services.followups_generate(day=day)
     counts = []

@@ -9,15 +9,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from bangfu.casework import services
 from bangfu.casework.models import FollowUp
+from bangfu.core.codes import township_of
+from bangfu.core.dates import local_today
 from bangfu.history import queries as history_queries
 from bangfu.households.services import household_update
 from conftest import VILLAGE_A, VILLAGE_B, household_data
 
-TOWNSHIP = VILLAGE_A[:9]
+TOWNSHIP = township_of(VILLAGE_A)
 # session, user, the version of the page's areas, the unread-notification count
 KEPT = 4
 
@@ -30,7 +31,7 @@ def _get(client, url, **params):
 
 
 def _campaign(personas):
-    today = timezone.localdate()
+    today = local_today()
     return services.campaign_create(actor=personas["office"], name="电话随访暖心", region_codes=[TOWNSHIP],
                                     start=today, end=today + dt.timedelta(days=6))
 
@@ -111,7 +112,7 @@ def test_the_scheduled_follow_ups_show_at_once(client, personas, casework):
     url = reverse("casework:worklist")
     _get(client, url)
     FollowUp.objects.filter(household__caseworker=personas["caseworker_a"]).delete()  # as if never made
-    made = services.followups_generate(day=timezone.localdate())
+    made = services.followups_generate(day=local_today())
     assert made["created"]
     n, html = _get(client, url)
     assert n > KEPT and f'href="{reverse("households:detail", args=[casework["poor_a"].pk])}' in html

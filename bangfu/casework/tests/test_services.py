@@ -25,6 +25,7 @@ from bangfu.casework.models import (
     HouseholdCase,
 )
 from bangfu.casework.tests.conftest import ALL_MET
+from bangfu.core.dates import local_today
 from bangfu.history.models import Change
 from conftest import VILLAGE_A, VILLAGE_B
 
@@ -33,7 +34,7 @@ TOWNSHIP = "370215010"
 
 
 def today():
-    return timezone.localdate()
+    return local_today()
 
 
 # --- contacts and idempotency ------------------------------------------------------------------

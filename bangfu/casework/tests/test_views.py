@@ -10,11 +10,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from bangfu.casework import services
 from bangfu.casework.models import Campaign, Contact, FollowUp, Schedule
 from bangfu.casework.tests.conftest import ALL_MET
+from bangfu.core.dates import local_today
 from bangfu.history.models import Change
 from conftest import VILLAGE_A
 
@@ -23,7 +23,7 @@ TOWNSHIP = "370215010"
 
 
 def today():
-    return timezone.localdate()
+    return local_today()
 
 
 def _campaign(personas):

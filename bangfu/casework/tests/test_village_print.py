@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from bangfu.accounts.models import Role
 from bangfu.casework import services
+from bangfu.core.dates import local_today
 from bangfu.history.models import Change
 from conftest import VILLAGE_A, VILLAGE_B, _user
 
@@ -26,7 +26,7 @@ def _url(code=VILLAGE_A, **query):
 
 
 def _due_today(personas):
-    day = timezone.localdate()
+    day = local_today()
     services.campaign_create(actor=personas["office"], name="电话随访暖心", region_codes=[TOWNSHIP],
                              start=day, end=day + dt.timedelta(days=3))
     services.followups_generate(day=day)
@@ -55,7 +55,7 @@ def test_the_list_has_a_sheet_per_caseworker_with_the_villages_households(client
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('class="print-sheet"') == 2
-    assert "戴家庄村" in html and timezone.localdate().strftime("%Y-%m-%d") in html
+    assert "戴家庄村" in html and local_today().strftime("%Y-%m-%d") in html
     assert casework["poor_a"].number in html and casework["monitored_a"].number in html
     assert casework["poor_b"].number not in html  # another village
     assert html.index("caseworker_a<") < html.index(casework["poor_a"].number) < html.index("caseworker_a2<") \
@@ -92,7 +92,8 @@ def test_the_village_cadre_goes_straight_to_their_village_and_the_office_chooses
 
 
 def test_the_county_goes_down_to_a_township_before_its_villages(client, personas, casework):
-    from bangfu.regions.models import Level, Region
+    from bangfu.core.codes import Level
+    from bangfu.regions.models import Region
 
     Region.objects.create(code="370215011", name="大信街道", level=Level.TOWNSHIP, parent_id="370215")  # no villages
     pick = reverse("casework:village_print_pick")

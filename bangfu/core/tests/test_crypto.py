@@ -57,3 +57,13 @@ def test_a_changed_token_is_refused(settings):
             pass
         else:
             raise AssertionError(f"{bad} decrypted")
+
+
+def test_sealing_gives_the_stored_columns_of_an_id_number_and_a_phone():
+    token, hashed, tail = crypto.seal_id_number(ID_NUMBER + "52", ID_NUMBER)
+    assert crypto.decrypt(token) == ID_NUMBER + "52"
+    assert hashed == crypto.keyed_hash(ID_NUMBER) and tail == "X32120"
+    token, hashed, tail = crypto.seal_phone("0532-88881234")
+    assert crypto.decrypt(token) == "0532-88881234"
+    assert hashed == crypto.keyed_hash("053288881234") and tail == "1234"
+    assert crypto.seal_phone("") == ("", "", "")

@@ -13,7 +13,6 @@ from pypinyin import Style, lazy_pinyin
 
 from bangfu.core import crypto, text
 from bangfu.core.bulk import insert_rows, row_maker
-from bangfu.households import identity
 from bangfu.households.models import Household, HouseholdCategory
 from bangfu.imports import columns as cols
 
@@ -56,7 +55,7 @@ def test_cleaning_text_that_needs_no_change_returns_it_as_it_is(value):
 
     normalised = unicodedata.normalize("NFKC", value)
     expected = "".join(ch for ch in normalised if not ch.isspace() and unicodedata.category(ch) != "Cf")
-    assert identity.clean_text(value) == expected
+    assert text.clean_text(value) == expected
     assert cols.cell_value(cols.COLUMN_BY_KEY["name"], value) == expected
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bangfu.api.testing import ApiClient
+from bangfu.accounts.testing import ApiClient
 from bangfu.emergency.models import CheckStatus, Emergency, FeverAlert, HealthCheck, Returnee
 from bangfu.emergency.services import checks_generate, shanghai_today
 from bangfu.needs.models import Need

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from bangfu.api.testing import ApiClient
+from bangfu.accounts.testing import ApiClient
 from bangfu.deliveries.models import Delivery
 from bangfu.deliveries.services import delivery_create
 from bangfu.emergency.models import CheckStatus, FeverAlert, HealthCheck

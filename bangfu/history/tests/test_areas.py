@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from bangfu.core.codes import township_of
 from bangfu.history import queries
 from django.db.models import Sum
 
@@ -11,7 +12,7 @@ from bangfu.history.models import Action, AreaChange
 from bangfu.history.services import area_changes_fold, areas_touch, change_record, changes_bulk_insert
 from conftest import VILLAGE_A, VILLAGE_B
 
-TOWNSHIP = VILLAGE_A[:9]
+TOWNSHIP = township_of(VILLAGE_A)
 OTHER_VILLAGE = "410308103001"
 
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 
-from bangfu.api.testing import ApiClient
+from bangfu.accounts.testing import ApiClient
 from bangfu.history.models import Change
 from bangfu.households import choices
 from bangfu.households.models import Household, Member

@@ -11,6 +11,7 @@ from django.db import connection
 from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER, household_data, member_data, person_id
 from bangfu.accounts.permissions import PermissionDenied
 from bangfu.core import requestid
+from bangfu.core.errors import ConflictError
 from bangfu.history.models import Change
 from bangfu.households import services
 from bangfu.households.models import Assignment, Household, Member
@@ -128,7 +129,7 @@ def test_stale_version_is_refused_and_nothing_changes(make_household, personas, 
     household = make_household(address="一号")
     services.household_update(actor=personas["office"], household=household, version=household.version,
                               data=household_data(regions[VILLAGE_A], address="二号"))
-    with pytest.raises(services.ConflictError) as error:
+    with pytest.raises(ConflictError) as error:
         services.household_update(actor=personas["village_a"], household=household, version=household.version,
                                   data=household_data(regions[VILLAGE_A], address="三号"))
     assert error.value.current_version == household.version + 1
@@ -144,7 +145,7 @@ def test_member_update_locking_and_history(make_household, personas):
     services.member_update(actor=personas["caseworker_a"], member=member, version=member.version, data=data)
     household.refresh_from_db()
     assert household.head_name == "逄振波"
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.member_update(actor=personas["office"], member=member, version=member.version, data=data)
     change = changes(household, object_type="member", action="update")[-1]
     assert change.before == {"name": "逄珍波"} and change.after == {"name": "逄振波"}

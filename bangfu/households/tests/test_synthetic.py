@@ -19,10 +19,10 @@ from bangfu.core.text import initials
 from bangfu.history.models import Change
 from bangfu.households import choices
 from bangfu.households.forms import HouseholdForm, MemberForm, member_set_errors
-from bangfu.households.identity import check_char, parse_id_number, phone_lookup_key
+from bangfu.households.identity import check_char, parse_id_number
 from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
 from bangfu.households.synthetic import (
-    IDS_PER_BIRTH_DATE_AND_SEX, Families, NameInitials, fast_keyed_hash, make_id_number, pick_categories,
+    IDS_PER_BIRTH_DATE_AND_SEX, Families, NameInitials, make_id_number, pick_categories,
     pick_status, synth_county,
 )
 from bangfu.regions.models import Region
@@ -93,12 +93,6 @@ def test_name_initials_agree_with_core_text():
     assert [fast(name) for name in names] == [initials(name) for name in names]
 
 
-def test_fast_keyed_hash_is_core_crypto_keyed_hash():
-    fast = fast_keyed_hash()
-    for value in ["370215197005179012", "13812345678", "", "05328888123"]:
-        assert fast(value) == crypto.keyed_hash(value)
-
-
 # --- a synthetic county ----------------------------------------------------------------------
 
 def make_regions():
@@ -132,7 +126,7 @@ class SynthCountyTests(TestCase):
             assert bool(member.education) != bool(member.school_status)
             assert isinstance(member.health, list) and member.health
             if member.phone_encrypted:
-                assert member.phone_hash == crypto.keyed_hash(phone_lookup_key(member.phone))
+                assert member.phone_hash == crypto.keyed_hash(crypto.phone_lookup_key(member.phone))
                 assert member.phone_tail == member.phone[-4:]
         assert Member.objects.values("id_hash").distinct().count() == Member.objects.count()
 
@@ -156,7 +150,7 @@ class SynthCountyTests(TestCase):
             assert categories
             assert bool(household.monitor_type) == (choices.Category.MONITORED in categories)
             if household.phone_encrypted:
-                assert household.phone_hash == crypto.keyed_hash(phone_lookup_key(household.phone))
+                assert household.phone_hash == crypto.keyed_hash(crypto.phone_lookup_key(household.phone))
 
     def test_one_history_row_per_household_under_one_request_id(self):
         changes = Change.objects.filter(message="created by synth")

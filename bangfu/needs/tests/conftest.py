@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from bangfu.core.dates import local_today
 from bangfu.needs import services
 from bangfu.needs.models import Category, MeasureType, Status, Urgency
 from conftest import VILLAGE_A, VILLAGE_B, member_data
@@ -26,7 +27,7 @@ def household_b(make_household, personas):
 def assign_args(personas) -> dict:
     return {
         "measure_type": MeasureType.SUPPLIES, "plan": "送米面油各一份", "owner": personas["caseworker_a"],
-        "due_on": services.shanghai_today() + dt.timedelta(days=2),
+        "due_on": local_today() + dt.timedelta(days=2),
     }
 
 

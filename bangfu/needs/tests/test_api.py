@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from bangfu.api.testing import ApiClient
-from bangfu.needs import services
+from bangfu.accounts.testing import ApiClient
+from bangfu.core.dates import local_today
 from bangfu.needs.models import Need, Status
 from bangfu.needs.tests.test_services import snapshot
 
@@ -66,7 +66,7 @@ def test_the_whole_workflow_through_the_api(make_need, personas):
     caseworker, office = ApiClient(personas["caseworker_a"]), ApiClient(personas["office"])
     url = f"/api/needs/{need.pk}/transitions"
     assert caseworker.post(url, {"action": "report", "note": "已上报"}).json()["status"] == "reported"
-    due = (services.shanghai_today() + dt.timedelta(days=3)).isoformat()
+    due = (local_today() + dt.timedelta(days=3)).isoformat()
     response = office.post(url, {"action": "assign", "measure_type": "supplies", "plan": "送米面油",
                                  "owner": personas["caseworker_a"].pk, "due_on": due})
     assert response.status_code == 200 and response.json()["owner"]["id"] == personas["caseworker_a"].pk

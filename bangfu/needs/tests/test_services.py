@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from bangfu.accounts.permissions import PermissionDenied
+from bangfu.core.dates import SHANGHAI
 from bangfu.history.models import Change
 from bangfu.needs import services
 from bangfu.needs.models import Measure, Need, Status, Summary, Urgency
@@ -20,7 +20,6 @@ from bangfu.needs.tests.conftest import action_args
 from bangfu.notify.models import Message, Notification
 from bangfu.notify.services import messages_deliver
 
-SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 ACTIONS = ["report", "assign", "resolve", "confirm", "reopen"]
 STATES = [s.value for s in Status]
 
@@ -191,7 +190,7 @@ def test_visible_to_follows_the_household_scope(make_need, household_b, personas
 
 def at(text: str) -> dt.datetime:
     """A Beijing wall-clock time."""
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
+    return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
 
 
 @pytest.mark.parametrize("recorded, urgency, expected", [

@@ -123,7 +123,7 @@ def test_read_marks(personas):
 
 
 def test_api_lists_and_marks_read(personas):
-    from bangfu.api.testing import ApiClient
+    from bangfu.accounts.testing import ApiClient
 
     enqueue(user=personas["caseworker_a"], role="", subject="已办结，请回访")
     services.messages_deliver()

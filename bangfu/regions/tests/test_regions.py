@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from bangfu.regions.models import Level, Region
+from bangfu.core.codes import Level
+from bangfu.regions.models import Region
 from bangfu.regions.queries import region_label
 from bangfu.regions.services import region_add, regions_load
 

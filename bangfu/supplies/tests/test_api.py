@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bangfu.api.testing import ApiClient
+from bangfu.accounts.testing import ApiClient
 from bangfu.supplies.models import Stock, StockMove
 
 

@@ -7,8 +7,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bangfu.core.codes import COUNTY_LENGTH, Level
 from bangfu.households.synthetic import synth_county
-from bangfu.regions.models import Level, Region
+from bangfu.regions.models import Region
 
 
 def default_workers() -> int:
@@ -35,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, households, seed, county, password, workers, **options):
         if households < 1:
             raise CommandError("--households must be at least 1.")
-        if len(county) != 6 or not county.isdigit():
+        if len(county) != COUNTY_LENGTH or not county.isdigit():
             raise CommandError(f"--county is a 6-digit county code, not {county!r}.")
         verbose = options["verbosity"] >= 2
         if not Region.objects.filter(code=county, level=Level.COUNTY).exists():

@@ -1,4 +1,5 @@
-"""How the API reports failure: one JSON shape for every error, in the caller's language.
+"""Errors every app raises or reports, and how the API reports them: one JSON shape for every
+error, in the caller's language.
 
     401 / 403 / 404      {"detail": "..."}
     409                  {"detail": "...", "current_version": 7}
@@ -23,7 +24,18 @@ from ninja import Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from bangfu.households.services import ConflictError
+
+
+class ConflictError(Exception):
+    """An edit based on an old version of a record."""
+
+    def __init__(self, current_version: int):
+        super().__init__(current_version)
+        self.current_version = current_version
+        self.message = _(
+            "Someone else changed this record after you opened it (now version %(version)d). "
+            "Reload to see their change, then make yours again."
+        ) % {"version": current_version}
 
 
 class ErrorOut(Schema):
