@@ -37,7 +37,7 @@ from bangfu.casework.models import (
 from bangfu.core.codes import prefix_q
 from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
-from bangfu.history.services import areas_touch, change_record, diff
+from bangfu.history.services import areas_touch, record
 from bangfu.households import choices as household_choices
 from bangfu.households.models import Household, HouseholdCategory
 from bangfu.households.services import region_in_scope
@@ -96,10 +96,8 @@ def schedule_set(*, actor: User, category: str, interval_days: int | None, chann
     row.channel = channel or before["channel"]
     row.updated_by = actor
     row.save()
-    old, new = diff(before, {"interval_days": row.interval_days, "channel": row.channel})
-    if old or new:
-        change_record(actor=actor, action=Action.UPDATE, object_type="schedule", object_id=row.pk,
-                      object_repr=str(row.get_category_display()), region_code=actor.scope, before=old, after=new)
+    record(actor, Action.UPDATE, row, before=before, after={"interval_days": row.interval_days, "channel": row.channel},
+           region_code=actor.scope)
     return row
 
 
@@ -386,9 +384,7 @@ def contact_create(
             contact._new_assessment = made
         _close_followups(contact)
         _case_update(contact, made)
-        change_record(actor=actor, action=Action.CREATE, object_type="contact", object_id=contact.pk,
-                      object_repr=str(contact), household_id=household.pk, region_code=household.region_code,
-                      after=contact_snapshot(contact))
+        record(actor, Action.CREATE, contact)
         for step in then:
             step(contact)
         return contact
@@ -536,11 +532,10 @@ def campaign_create(
         CoverageTally(campaign=campaign, region_code=village, caseworker_id=caseworker_id, total=total)
         for (village, caseworker_id), total in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1] or 0))
     ])
-    change_record(actor=actor, action=Action.CREATE, object_type="campaign", object_id=campaign.pk,
-                  object_repr=campaign.name, region_code=campaign.region_code, after={
-                      "name": campaign.name, "region_codes": region_codes, "categories": categories,
-                      "channel": channel, "start": start.isoformat(), "end": end.isoformat(), "households": len(rows),
-                  })
+    record(actor, Action.CREATE, campaign, after={
+        "name": campaign.name, "region_codes": region_codes, "categories": categories,
+        "channel": channel, "start": start.isoformat(), "end": end.isoformat(), "households": len(rows),
+    })
     return campaign
 
 
@@ -563,9 +558,8 @@ def campaign_close(*, actor: User, campaign: Campaign, day: dt.date | None = Non
     campaign.closed_at = timezone.now()
     campaign.end = min(campaign.end, max(day, campaign.start))
     campaign.save(update_fields=["status", "closed_at", "end"])
-    change_record(actor=actor, action=Action.UPDATE, object_type="campaign", object_id=campaign.pk,
-                  object_repr=campaign.name, region_code=campaign.region_code, before=before,
-                  after={"status": campaign.status, "end": campaign.end.isoformat()})
+    record(actor, Action.UPDATE, campaign, before=before,
+           after={"status": campaign.status, "end": campaign.end.isoformat()})
     return campaign
 
 
@@ -581,7 +575,5 @@ def campaign_extend(*, actor: User, campaign: Campaign, end: dt.date) -> Campaig
     campaign.status = CampaignStatus.OPEN
     campaign.closed_at = None
     campaign.save(update_fields=["status", "closed_at", "end"])
-    change_record(actor=actor, action=Action.UPDATE, object_type="campaign", object_id=campaign.pk,
-                  object_repr=campaign.name, region_code=campaign.region_code, before=before,
-                  after={"status": campaign.status, "end": end.isoformat()})
+    record(actor, Action.UPDATE, campaign, before=before, after={"status": campaign.status, "end": end.isoformat()})
     return campaign

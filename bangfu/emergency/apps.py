@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
+from bangfu.history.tracked import Keys
 
 
 class EmergencyConfig(AppConfig):
@@ -12,6 +13,9 @@ class EmergencyConfig(AppConfig):
     history_models = {"delivery": "emergency.Delivery", "emergency": "emergency.Emergency",
                       "healthcheck": "emergency.HealthCheck", "returnee": "emergency.Returnee",
                       "feveralert": "emergency.FeverAlert", "quarantine": "emergency.Quarantine"}
+    # How their keys read on a timeline: the daily check's temperatures, a delivery's cost. Both
+    # move onto the models' `history = Tracked(...)` (history.tracked) when they declare one.
+    history_keys = Keys(labels={"temperatures": _("temperatures")}, money=frozenset({"cost"}))
     nav = (
         NavItem(_("Deliveries"), "emergency:deliveries", "delivery.view", order=50,
                 also_current=("emergency:*",)),
@@ -29,9 +33,3 @@ class EmergencyConfig(AppConfig):
     # A household that changes village (bangfu.households.moves): its checks still to do, returnees,
     # open deliveries and the summary rows of both villages follow it.
     household_moves = ("bangfu.emergency.moves.households_moved",)
-
-    def ready(self) -> None:
-        # The daily check's history names its temperatures (a key that is not a model field).
-        from bangfu.households import display
-
-        display.EXTRA_LABELS.setdefault("temperatures", _("temperatures"))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bangfu.accounts import queries as account_queries
 from bangfu.accounts.models import Role
 from bangfu.accounts.permissions import require
+from bangfu.history.timeline import history_entries
 from bangfu.households import display, queries, services
 from bangfu.households.panels import household_panels
 from bangfu.households.pageforms import (
@@ -92,7 +93,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "member_count": len(members),
         "sections": display.household_sections(household, members),
         "assignments": list(queries.assignments_of(household)),
-        "history": display.history_entries(changes),
+        "history": history_entries(changes),
         "panels": household_panels(request.user, household),
     })
 
