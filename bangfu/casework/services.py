@@ -418,6 +418,8 @@ def assessment_tallies_rebuild(*, region_code: str = "") -> int:
     AssessmentTally.objects.bulk_create([
         AssessmentTally(region_code=row.pop("village"), **row) for row in rows
     ])
+    # No history for counts, but the pages kept for the area show them (history.pagecache).
+    areas_touch([region_code])
     return len(rows)
 
 
@@ -437,6 +439,8 @@ def coverage_tallies_rebuild(*, campaign: Campaign) -> int:
     CoverageTally.objects.bulk_create([
         CoverageTally(campaign=campaign, region_code=row.pop("village"), **row) for row in rows
     ])
+    # No history for counts, but the campaign's page shows them (history.pagecache).
+    areas_touch([campaign.region_code])
     return len(rows)
 
 
