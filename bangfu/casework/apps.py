@@ -33,12 +33,3 @@ class CaseworkConfig(AppConfig):
     # A household that changes village or caseworker (bangfu.households.moves): its summary rows,
     # open follow-ups and campaign coverage follow it.
     household_moves = ("bangfu.casework.moves.households_moved",)
-
-    def ready(self) -> None:
-        # The household timeline (households.display) names casework's rows and their fields.
-        from bangfu.casework.models import Campaign, Contact, Schedule
-        from bangfu.households import display
-
-        display.MODELS.update({"contact": Contact, "campaign": Campaign, "schedule": Schedule})
-        display.OBJECT_LABELS.update({"contact": _("contact"), "campaign": _("campaign"),
-                                      "schedule": _("contact schedule")})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bangfu.core.codes import prefix_q
+from bangfu.history.tracked import Tracked
 from bangfu.households import choices as household_choices
 from bangfu.households.models import Household, scope_q
 
@@ -68,6 +69,9 @@ class Schedule(models.Model):
                                    related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
+    # A schedule holds for the whole deployment: its changes are recorded in the area of who set it.
+    history = Tracked(type="schedule", region=None, repr="get_category_display")
+
     class Meta:
         verbose_name = _("contact schedule")
         ordering = ["interval_days", "category"]
@@ -94,6 +98,9 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    # Closing or extending records where the campaign stands: its status and end, changed or not.
+    history = Tracked(type="campaign", always=("status", "end"))
 
     class Meta:
         verbose_name = _("campaign")
@@ -127,6 +134,7 @@ class Contact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
+    history = Tracked(type="contact", household="household_id", snapshot="bangfu.casework.services.contact_snapshot")
 
     class Meta:
         verbose_name = _("contact")

@@ -38,7 +38,7 @@ from bangfu.core.codes import parent_of, prefix_q, village_of
 from bangfu.core.dates import local_today
 from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
-from bangfu.history.services import areas_touch, change_record, diff
+from bangfu.history.services import areas_touch, record
 from bangfu.households import choices as household_choices
 from bangfu.households.models import Household, HouseholdCategory
 from bangfu.households.services import region_in_scope
@@ -89,10 +89,8 @@ def schedule_set(*, actor: User, category: str, interval_days: int | None, chann
     row.channel = channel or before["channel"]
     row.updated_by = actor
     row.save()
-    old, new = diff(before, {"interval_days": row.interval_days, "channel": row.channel})
-    if old or new:
-        change_record(actor=actor, action=Action.UPDATE, object_type="schedule", object_id=row.pk,
-                      object_repr=str(row.get_category_display()), region_code=actor.scope, before=old, after=new)
+    record(actor, Action.UPDATE, row, before=before, after={"interval_days": row.interval_days, "channel": row.channel},
+           region_code=actor.scope)
     return row
 
 
@@ -379,9 +377,7 @@ def contact_create(
             contact._new_assessment = made
         _close_followups(contact)
         _case_update(contact, made)
-        change_record(actor=actor, action=Action.CREATE, object_type="contact", object_id=contact.pk,
-                      object_repr=str(contact), household_id=household.pk, region_code=household.region_code,
-                      after=contact_snapshot(contact))
+        record(actor, Action.CREATE, contact)
         for step in then:
             step(contact)
         return contact
@@ -415,6 +411,8 @@ def assessment_tallies_rebuild(*, region_code: str = "") -> int:
     AssessmentTally.objects.bulk_create([
         AssessmentTally(region_code=row.pop("village"), **row) for row in rows
     ])
+    # No history for counts, but the pages kept for the area show them (history.pagecache).
+    areas_touch([region_code])
     return len(rows)
 
 
@@ -434,6 +432,8 @@ def coverage_tallies_rebuild(*, campaign: Campaign) -> int:
     CoverageTally.objects.bulk_create([
         CoverageTally(campaign=campaign, region_code=row.pop("village"), **row) for row in rows
     ])
+    # No history for counts, but the campaign's page shows them (history.pagecache).
+    areas_touch([campaign.region_code])
     return len(rows)
 
 
@@ -529,11 +529,10 @@ def campaign_create(
         CoverageTally(campaign=campaign, region_code=village, caseworker_id=caseworker_id, total=total)
         for (village, caseworker_id), total in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1] or 0))
     ])
-    change_record(actor=actor, action=Action.CREATE, object_type="campaign", object_id=campaign.pk,
-                  object_repr=campaign.name, region_code=campaign.region_code, after={
-                      "name": campaign.name, "region_codes": region_codes, "categories": categories,
-                      "channel": channel, "start": start.isoformat(), "end": end.isoformat(), "households": len(rows),
-                  })
+    record(actor, Action.CREATE, campaign, after={
+        "name": campaign.name, "region_codes": region_codes, "categories": categories,
+        "channel": channel, "start": start.isoformat(), "end": end.isoformat(), "households": len(rows),
+    })
     return campaign
 
 
@@ -556,9 +555,8 @@ def campaign_close(*, actor: User, campaign: Campaign, day: dt.date | None = Non
     campaign.closed_at = timezone.now()
     campaign.end = min(campaign.end, max(day, campaign.start))
     campaign.save(update_fields=["status", "closed_at", "end"])
-    change_record(actor=actor, action=Action.UPDATE, object_type="campaign", object_id=campaign.pk,
-                  object_repr=campaign.name, region_code=campaign.region_code, before=before,
-                  after={"status": campaign.status, "end": campaign.end.isoformat()})
+    record(actor, Action.UPDATE, campaign, before=before,
+           after={"status": campaign.status, "end": campaign.end.isoformat()})
     return campaign
 
 
@@ -574,7 +572,5 @@ def campaign_extend(*, actor: User, campaign: Campaign, end: dt.date) -> Campaig
     campaign.status = CampaignStatus.OPEN
     campaign.closed_at = None
     campaign.save(update_fields=["status", "closed_at", "end"])
-    change_record(actor=actor, action=Action.UPDATE, object_type="campaign", object_id=campaign.pk,
-                  object_repr=campaign.name, region_code=campaign.region_code, before=before,
-                  after={"status": campaign.status, "end": end.isoformat()})
+    record(actor, Action.UPDATE, campaign, before=before, after={"status": campaign.status, "end": end.isoformat()})
     return campaign

@@ -74,16 +74,19 @@ def _sources() -> list[tuple[int, Callable]]:
 
 
 @cache
-def other_work_areas() -> tuple[tuple[str, tuple], ...]:
-    """The sections' `areas` as SQL, compiled once per process with history's MARK for the
-    caseworker's id (history.queries.caseworker_version puts the id in)."""
+def work_areas() -> tuple[tuple[str, tuple], ...]:
+    """The region codes of a caseworker's work as SQL: their households, and the sections' `areas`
+    (their other work), compiled once per process with history's MARK for the caseworker's id
+    (history.queries.caseworker_version puts the id in)."""
     from bangfu.history.queries import MARK
+    from bangfu.households.models import Household
 
     declared = [source for config in apps.get_app_configs() for source in getattr(config, "worklist_sections", ())
                 if source.areas]
     compiled = []
-    for source in declared:
-        sql, params = import_string(source.areas)(MARK).order_by().query.sql_with_params()
+    for areas in [Household.objects.filter(caseworker_id=MARK).values("region_code"),
+                  *(import_string(source.areas)(MARK) for source in declared)]:
+        sql, params = areas.order_by().query.sql_with_params()
         compiled.append((sql, tuple(params)))
     return tuple(compiled)
 
@@ -93,7 +96,7 @@ def caseworker_version(caseworker_id: int, region_code: str) -> str:
     their households and of the other work the sections declare, their own village, and above."""
     from bangfu.history.queries import caseworker_version as version
 
-    return version(caseworker_id, region_code, other_work_areas())
+    return version(caseworker_id, region_code, work_areas())
 
 
 def worklist_for(caseworker, day: dt.date) -> list[WorklistSection]:

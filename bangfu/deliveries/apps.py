@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
+from bangfu.history.tracked import Keys
 from bangfu.supplies.panels import ABOVE, BELOW, StockPanelSource
 
 
@@ -11,6 +12,9 @@ class DeliveriesConfig(AppConfig):
     label = "deliveries"
     verbose_name = _("Deliveries")
     history_models = {"delivery": "deliveries.Delivery"}
+    # A delivery's cost reads as yuan on a timeline. It moves onto the model's
+    # `history = Tracked(...)` (history.tracked) when it declares one.
+    history_keys = Keys(money=frozenset({"cost"}))
     nav = (
         # The delivery pages; distributions (under the supplies' pages) count as the supplies' entry.
         NavItem(_("Deliveries"), "deliveries:deliveries", "delivery.view", order=50,

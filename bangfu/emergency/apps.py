@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
 from bangfu.deliveries.priority import PrioritySource
+from bangfu.history.tracked import Keys
 
 
 class EmergencyConfig(AppConfig):
@@ -13,6 +14,9 @@ class EmergencyConfig(AppConfig):
     history_models = {"emergency": "emergency.Emergency",
                       "healthcheck": "emergency.HealthCheck", "returnee": "emergency.Returnee",
                       "feveralert": "emergency.FeverAlert", "quarantine": "emergency.Quarantine"}
+    # How their keys read on a timeline: the daily check's temperatures. It moves onto the model's
+    # `history = Tracked(...)` (history.tracked) when it declares one.
+    history_keys = Keys(labels={"temperatures": _("temperatures")})
     nav = (
         NavItem(_("Emergencies"), "emergencies:list", "emergency.view", order=45,
                 also_current=("emergencies:*",), more=True),
@@ -28,9 +32,3 @@ class EmergencyConfig(AppConfig):
     delivery_priorities = (
         PrioritySource("quarantine", _("Quarantine"), "bangfu.emergency.queries.households_in_quarantine"),
     )
-
-    def ready(self) -> None:
-        # The daily check's history names its temperatures (a key that is not a model field).
-        from bangfu.households import display
-
-        display.EXTRA_LABELS.setdefault("temperatures", _("temperatures"))

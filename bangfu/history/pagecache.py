@@ -8,9 +8,13 @@ the user, the language, the day, the menu's counts, the URL). A request whose ke
 kept HTML after one query for the versions, instead of the page's own queries and rendering; any
 change in the areas, committed, gives a new key.
 
-Writers that change what these pages show without recording history (scheduled jobs making
-follow-ups, synthetic data) call `areas_touch` themselves. A database put back from a backup can
-bring versions back to values already seen: restart the app servers after a restore (the kept
+Recording history (`history.services.record`, and the bulk writers beside it) marks the change's
+area itself. A write that changes what these pages show without recording history (scheduled jobs
+making follow-ups or due checks, synthetic data, a new user or village) calls
+`history.services.areas_touch(codes)` itself, and nothing else. bangfu/api/tests/
+test_every_write.py (the top layer, which may import every app) runs every public function of every
+app's services module and fails for one whose write moves no area's version, unless it is listed
+there as changing no page, with the reason. A database put back from a backup can bring versions back to values already seen: restart the app servers after a restore (the kept
 pages are in each process's memory and go with it).
 """
 

@@ -43,22 +43,18 @@ MARK = -987654321
 
 
 def caseworker_version(caseworker_id: int, region_code: str = "",
-                       others: Sequence[tuple[str, Sequence]] = ()) -> str:
-    """The changes that concern a caseworker's work: in the villages of their households wherever
-    they are (a household can keep its caseworker when it moves), in the villages of their other
-    work (`others`: selects of one region-code column, as SQL and its parameters with MARK for the
-    caseworker's id: a delivery the office gave them of a household that is not theirs), in the
-    caseworker's own village, and in the areas above each of these (a campaign or an emergency of
-    their township). Changes in the township's other villages do not concern them. The villages are
-    part of the answer, not only their sums: work taken away from the caseworker changes the set,
-    not the sum."""
-    from bangfu.households.models import Household
-
-    households = connection.ops.quote_name(Household._meta.db_table)
+                       work: Sequence[tuple[str, Sequence]] = ()) -> str:
+    """The changes that concern a caseworker's work: in the villages of their work (`work`:
+    selects of one region-code column, as SQL and its parameters with MARK for the caseworker's id:
+    their households wherever they are, since a household can keep its caseworker when it moves; a
+    delivery the office gave them of a household that is not theirs), in the caseworker's own
+    village, and in the areas above each of these (a campaign or an emergency of their township).
+    Changes in the township's other villages do not concern them. The villages are part of the
+    answer, not only their sums: work taken away from the caseworker changes the set, not the sum."""
     table = connection.ops.quote_name(AreaChange._meta.db_table)
-    selects = [f"SELECT region_code FROM {households} WHERE caseworker_id = %s"]
-    params: list = [caseworker_id]
-    for index, (sql, marked) in enumerate(others):
+    selects = ["SELECT CAST(NULL AS VARCHAR(15))"]  # so that no work at all is a select of nothing
+    params: list = []
+    for index, (sql, marked) in enumerate(work):
         selects.append(f"SELECT * FROM ({sql}) AS other{index}")
         params += [caseworker_id if value == MARK else value for value in marked]
     levels = " UNION ".join(f"SELECT substr(code, 1, {n}) FROM mine" for n in (AREA_DIGITS, *LEVELS))

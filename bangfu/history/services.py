@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bangfu.core import bulk, requestid
 from bangfu.history.models import Action, AreaChange, Change
+from bangfu.history.tracked import Tracked
 
 # What only reads data (a reveal of a full ID number, an export) changes no page.
 READ_ACTIONS = frozenset({Action.REVEAL, Action.EXPORT})
@@ -21,7 +22,10 @@ AREA_DIGITS = 12
 def areas_touch(region_codes: Iterable[str]) -> None:
     """Count a change in each area, inside the caller's transaction: a page kept for the area is
     not served again once the change is committed (and still is while it is not). An insert, not
-    an update of a counter: writers in the same village neither wait for nor deadlock each other."""
+    an update of a counter: writers in the same village neither wait for nor deadlock each other.
+
+    Recording history calls it; a write that changes what a page shows without recording history
+    (a due date, a new user, a new village) calls it itself (history.pagecache)."""
     codes = sorted({(code or "")[:AREA_DIGITS] for code in region_codes})
     if not codes:
         return
@@ -51,6 +55,32 @@ def area_changes_fold() -> int:
     return removed - len(folded)
 
 
+def record(actor, action: Action | str, obj, *, before: dict[str, Any] | None = None,
+           after: dict[str, Any] | None = None, message: str = "", region_code: str | None = None) -> Change | None:
+    """Record a change of `obj`, a model that declares `history = Tracked(...)` (history.tracked):
+    its type, id, name, household and region come from the declaration. Without `after` (a create
+    or change) or `before` (a delete), the declared snapshot of obj stands in. A change records
+    only the keys that differ (and the declared `always` keys), and nothing when none does.
+
+    `region_code`: for a record that has no region of its own (a schedule for the whole
+    deployment), the area it was changed for."""
+    tracked: Tracked = type(obj).history
+    if after is None and action in (Action.CREATE, Action.UPDATE):
+        after = tracked.snapshot_of(obj)
+    if before is None and action == Action.DELETE:
+        before = tracked.snapshot_of(obj)
+    if action == Action.UPDATE:
+        before, after = diff(before, after, keep=tracked.always)
+        if not before and not after:
+            return None
+    return change_record(
+        actor=actor, action=action, object_type=tracked.type, object_id=obj.pk, object_repr=tracked.repr_of(obj),
+        household_id=tracked.household_of(obj),
+        region_code=tracked.region_of(obj) if region_code is None else region_code,
+        before=before, after=after, message=message,
+    )
+
+
 def change_record(
     *,
     actor,
@@ -64,6 +94,8 @@ def change_record(
     after: dict[str, Any] | None = None,
     message: str = "",
 ) -> Change:
+    """One history row, every field given: what `record` writes for a declared model. Written
+    directly only by emergency and supplies until their models declare Tracked."""
     if action not in READ_ACTIONS:
         areas_touch([region_code])
     return Change.objects.create(
@@ -113,9 +145,11 @@ def changes_bulk_insert(*, actor, message: str, rows: Sequence[tuple]) -> None:
     )
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict, dict]:
-    """Only the keys whose values differ, on each side."""
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None, *,
+         keep: Iterable[str] = ()) -> tuple[dict, dict]:
+    """Only the keys whose values differ (and those in `keep`), on each side."""
     before = before or {}
     after = after or {}
-    keys = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+    keep = frozenset(keep)
+    keys = [k for k in sorted(set(before) | set(after)) if k in keep or before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys if k in before}, {k: after.get(k) for k in keys if k in after}

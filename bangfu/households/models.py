@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.accounts.models import Role
 from bangfu.core import crypto
 from bangfu.core.codes import VILLAGE_LENGTH, prefix_q
+from bangfu.history.tracked import Keys, Tracked
 from bangfu.households import choices
 
 
@@ -102,6 +103,18 @@ class Household(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = HouseholdQuerySet.as_manager()
+    history = Tracked(
+        type="household", household="pk", snapshot="bangfu.households.services.household_snapshot",
+        keys=Keys(
+            labels={"phone": _("phone"), "categories": _("categories"), "region": _("village")},
+            stands_for={"phone": "phone_encrypted", "categories": "status"},
+            lists={"other_causes": choices.PovertyCause, "risks": choices.Risk, "categories": choices.Category},
+            money=frozenset({"wage_income", "business_income", "property_income", "transfer_income",
+                             "business_expense"}),
+            names={"caseworker": "bangfu.households.display.user_names",
+                   "region": "bangfu.households.display.region_names"},
+        ),
+    )
 
     class Meta:
         verbose_name = _("household")
@@ -187,6 +200,15 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Its region is its household's: a service that holds the household sets it on the member.
+    history = Tracked(
+        type="member", household="household_id", region="household.region_code",
+        snapshot="bangfu.households.services.member_snapshot",
+        keys=Keys(labels={"phone": _("phone"), "id_number": _("ID number")},
+                  stands_for={"phone": "phone_encrypted", "id_number": "id_number_encrypted"},
+                  lists={"health": choices.Health}),
+    )
+
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
@@ -235,6 +257,13 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Its region is its household's: a service that holds the household sets it on the assignment.
+    history = Tracked(
+        type="assignment", household="household_id", region="household.region_code",
+        label=_("caseworker assignment"),
+        keys=Keys(labels={"start": _("from"), "end": _("to")}, hidden=frozenset({"caseworker_name"})),
+    )
 
     class Meta:
         ordering = ["-start", "-id"]

@@ -20,7 +20,7 @@ from bangfu.core.dates import local_today
 from bangfu.core.errors import ConflictError
 from bangfu.core.text import initials
 from bangfu.history.models import Action, Change
-from bangfu.history.services import change_record, changes_bulk_record, diff
+from bangfu.history.services import changes_bulk_record, record
 from bangfu.households import choices, identity
 from bangfu.households.forms import member_set_errors
 from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
@@ -101,18 +101,6 @@ def member_snapshot_of(
     snapshot["phone"] = identity.mask_phone(phone)
     snapshot["phone_hash"] = phone_hash[:12]
     return snapshot
-
-
-def _record(actor, action, obj, *, household: Household, before=None, after=None, message="") -> None:
-    if action == Action.UPDATE:
-        before, after = diff(before, after)
-        if not before and not after:
-            return
-    change_record(
-        actor=actor, action=action, object_type=obj._meta.model_name, object_id=obj.pk,
-        object_repr=str(obj), household_id=household.pk, region_code=household.region_code,
-        before=before, after=after, message=message,
-    )
 
 
 # --- scope -----------------------------------------------------------------------------------
@@ -278,9 +266,9 @@ def household_create(*, actor: User, data: dict, members: list[dict]) -> Househo
         raise ValidationError({"members": [_("One of these ID numbers was just registered elsewhere; try again.")]}) from None
     _refresh_head_name(household)
     household.save(update_fields=["head_name"])
-    _record(actor, Action.CREATE, household, household=household, after=household_snapshot(household, categories))
+    record(actor, Action.CREATE, household, after=household_snapshot(household, categories))
     for member in household.members.all():
-        _record(actor, Action.CREATE, member, household=household, after=member_snapshot(member))
+        record(actor, Action.CREATE, member)
     return household
 
 
@@ -318,7 +306,7 @@ def household_update(*, actor: User, household: Household, version: int, data: d
     households_moved([HouseholdMove(household_id=current.pk, old_region_code=old_region_code,
                                     new_region_code=current.region_code, old_caseworker_id=current.caseworker_id,
                                     new_caseworker_id=current.caseworker_id)])
-    _record(actor, Action.UPDATE, current, household=current, before=before, after=household_snapshot(current))
+    record(actor, Action.UPDATE, current, before=before)
     return current
 
 
@@ -327,9 +315,8 @@ def household_delete(*, actor: User, household: Household, reason: str = "") -> 
     require(actor, "household.delete")
     household = Household.objects.select_for_update().get(pk=household.pk)
     for member in household.members.all():
-        _record(actor, Action.DELETE, member, household=household, before=member_snapshot(member))
-    _record(actor, Action.DELETE, household, household=household, before=household_snapshot(household),
-            message=reason)
+        record(actor, Action.DELETE, member)
+    record(actor, Action.DELETE, household, message=reason)
     household.delete()
 
 
@@ -382,7 +369,7 @@ def member_add(*, actor: User, household: Household, data: dict) -> Member:
     if member.is_head:
         household.head_name = member.name
         household.save(update_fields=["head_name", "updated_at"])
-    _record(actor, Action.CREATE, member, household=household, after=member_snapshot(member))
+    record(actor, Action.CREATE, member)
     return member
 
 
@@ -402,7 +389,8 @@ def member_update(*, actor: User, member: Member, version: int, data: dict) -> M
     if current.is_head and household.head_name != current.name:
         household.head_name = current.name
         household.save(update_fields=["head_name", "updated_at"])
-    _record(actor, Action.UPDATE, current, household=household, before=before, after=member_snapshot(current))
+    current.household = household
+    record(actor, Action.UPDATE, current, before=before)
     return current
 
 
@@ -413,7 +401,8 @@ def member_remove(*, actor: User, member: Member, reason: str = "") -> None:
     member = Member.objects.get(pk=member.pk)
     if member.is_head and household.members.count() > 1:
         raise ValidationError({"relation": _("Make another member the head before removing the head.")})
-    _record(actor, Action.DELETE, member, household=household, before=member_snapshot(member), message=reason)
+    member.household = household
+    record(actor, Action.DELETE, member, message=reason)
     member.delete()
     if member.is_head:
         household.head_name = ""
@@ -452,10 +441,11 @@ def member_make_head(*, actor: User, member: Member, former_head_relation: str) 
     member.version += 1
     member.save(update_fields=["relation", "version", "updated_at"])
     changes.append((member, before))
+    member.household = household
     household.head_name = member.name
     household.save(update_fields=["head_name", "updated_at"])
     for changed, before in changes:
-        _record(actor, Action.UPDATE, changed, household=household, before=before, after=member_snapshot(changed))
+        record(actor, Action.UPDATE, changed, before=before)
     return member
 
 
@@ -468,22 +458,14 @@ def member_reveal(*, actor: User, member: Member, field: str) -> str:
         raise ValueError(field)
     require(actor, "member.reveal_id" if field == "id_number" else "member.reveal_phone")
     value = member.id_number if field == "id_number" else member.phone
-    change_record(
-        actor=actor, action=Action.REVEAL, object_type="member", object_id=member.pk, object_repr=member.name,
-        household_id=member.household_id, region_code=member.household.region_code,
-        message=field,
-    )
+    record(actor, Action.REVEAL, member, message=field)
     return value
 
 
 @transaction.atomic
 def household_reveal_phone(*, actor: User, household: Household) -> str:
     require(actor, "member.reveal_phone")
-    change_record(
-        actor=actor, action=Action.REVEAL, object_type="household", object_id=household.pk,
-        object_repr=str(household), household_id=household.pk, region_code=household.region_code,
-        message="phone",
-    )
+    record(actor, Action.REVEAL, household, message="phone")
     return household.phone
 
 
@@ -494,7 +476,8 @@ def households_reveal_phones(*, actor: User, households: list[Household], messag
     require(actor, "member.reveal_phone")
     households = [h for h in households if h.phone_encrypted]
     changes_bulk_record([
-        Change(actor=actor, action=Action.REVEAL, object_type="household", object_id=h.pk, object_repr=str(h)[:200],
+        Change(actor=actor, action=Action.REVEAL, object_type=Household.history.type, object_id=h.pk,
+               object_repr=str(h)[:200],
                household_id=h.pk, region_code=h.region_code, message=message)
         for h in households
     ])
@@ -540,13 +523,14 @@ def assignment_set(
             current_before = {"caseworker": current.caseworker_id, "start": current.start.isoformat(), "end": None}
             current.end = start
             current.save(update_fields=["end"])
-            _record(actor, Action.UPDATE, current, household=household, before=current_before,
-                    after={**current_before, "end": start.isoformat()})
+            current.household = household
+            record(actor, Action.UPDATE, current, before=current_before,
+                   after={**current_before, "end": start.isoformat()})
         if caseworker is not None:
             assignment = Assignment.objects.create(
                 household=household, caseworker=caseworker, start=start, assigned_by=actor
             )
-            _record(actor, Action.CREATE, assignment, household=household, after={
+            record(actor, Action.CREATE, assignment, after={
                 "caseworker": caseworker.pk, "caseworker_name": str(caseworker), "start": start.isoformat(), "end": None,
             })
         moves.append(HouseholdMove(household_id=household.pk, old_region_code=household.region_code,
@@ -555,8 +539,8 @@ def assignment_set(
         household.caseworker = caseworker
         household.version = F("version") + 1
         household.save(update_fields=["caseworker", "version", "updated_at"])
-        _record(actor, Action.UPDATE, household, household=household, before=before,
-                after={"caseworker": caseworker.pk if caseworker else None})
+        record(actor, Action.UPDATE, household, before=before,
+               after={"caseworker": caseworker.pk if caseworker else None})
         changed += 1
     households_moved(moves)
     return changed

@@ -21,6 +21,7 @@ from bangfu.core.codes import township_of
 from bangfu.core.errors import ConflictError
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
+from bangfu.history.timeline import history_entries
 from bangfu.households import display, queries, services
 from bangfu.households.pageforms import (
     AssignForm, HouseholdFilterForm, HouseholdPageForm, MakeHeadForm, MemberPageForm, ReasonForm, VersionForm,
@@ -92,7 +93,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "member_count": len(members),
         "sections": display.household_sections(household, members),
         "assignments": list(queries.assignments_of(household)),
-        "history": display.history_entries(changes),
+        "history": history_entries(changes),
         "panels": household_panels(request.user, household),
     })
 

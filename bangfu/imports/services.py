@@ -737,8 +737,9 @@ class _Import:
 
     @staticmethod
     def change(action: str, obj, household: Household, before=None, after=None) -> tuple:
-        """A history row for history.services.changes_bulk_insert."""
-        return (action, obj._meta.model_name, obj.pk, str(obj), household.pk, household.region_code, before, after)
+        """A history row for history.services.changes_bulk_insert: what history.services.record
+        would write for `obj` (its declared type), with the household at hand."""
+        return (action, type(obj).history.type, obj.pk, str(obj), household.pk, household.region_code, before, after)
 
     def write(self, groups: list[_Group]) -> None:
         """Count what the valid households would change and, while the file has no error, write it."""
@@ -820,7 +821,7 @@ class _Import:
                 new_members, bulk.allocate_ids(Member, len(new_members))):
             values["id"] = pk
             rows.append(self.member_row(values))
-            history.append((Action.CREATE, "member", pk, values["name"], household.pk, household.region_code, None,
+            history.append((Action.CREATE, Member.history.type, pk, values["name"], household.pk, household.region_code, None,
                             member_snapshot_of(values, id_number=id_number, id_hash=values["id_hash"], phone=phone,
                                                phone_hash=values["phone_hash"])))
         self.result.members.created += len(rows)
@@ -1233,7 +1234,7 @@ def households_export(
     if full and exported:
         with transaction.atomic():
             changes_bulk_record([
-                Change(actor=actor, action=Action.EXPORT, object_type="household", object_id=pk,
+                Change(actor=actor, action=Action.EXPORT, object_type=Household.history.type, object_id=pk,
                        object_repr=text[:200], household_id=pk, region_code=code,
                        message="full export (ID numbers and phones)")
                 for pk, code, text in exported

@@ -22,13 +22,3 @@ class NeedsConfig(AppConfig):
     contact_form_parts = ("bangfu.needs.contactpart.NeedPart",)
     # A household that changes village (bangfu.households.moves): its needs and the numbers follow.
     household_moves = ("bangfu.needs.services.households_moved",)
-
-    def ready(self) -> None:
-        # A household's timeline shows its needs' steps: name the object and its fields there.
-        from bangfu.households import display
-        from bangfu.needs.models import Need
-
-        display.MODELS.setdefault("need", Need)
-        display.OBJECT_LABELS.setdefault("need", Need._meta.verbose_name)
-        # The step's name is for the need's own timeline; the status change already tells it there.
-        display.HIDDEN_KEYS = display.HIDDEN_KEYS | {"action"}

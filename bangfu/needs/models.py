@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bangfu.core.codes import prefix_q
+from bangfu.history.tracked import Keys, Tracked
 from bangfu.households.models import Household
 
 
@@ -108,6 +109,10 @@ class Need(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = NeedQuerySet.as_manager()
+    # A step records the status even when it stays (an assigned need given to someone else) and
+    # its name under "action", for the need's own timeline (households' shows the status change).
+    history = Tracked(type="need", household="household_id", snapshot="bangfu.needs.services.need_snapshot",
+                      always=("status",), keys=Keys(hidden=frozenset({"action"})))
 
     class Meta:
         verbose_name = _("need")
@@ -166,6 +171,10 @@ class DeadlineSettings(models.Model):
     normal_days = models.PositiveSmallIntegerField(_("normal: days"), default=7)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField()
+
+    # A change records both deadlines, changed or not.
+    history = Tracked(type="needdeadlines", region="township_id", repr="township.name",
+                      always=("urgent_hours", "normal_days"))
 
     class Meta:
         constraints = [

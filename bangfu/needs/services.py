@@ -22,7 +22,7 @@ from bangfu.core.codes import township_of
 from bangfu.core.dates import SHANGHAI, local_today
 from bangfu.core.idempotency import create_once
 from bangfu.history.models import Action
-from bangfu.history.services import change_record
+from bangfu.history.services import record
 from bangfu.households.models import Household
 from bangfu.needs import workflow
 from bangfu.needs.models import OPEN, DeadlineSettings, Measure, MeasureType, Need, Status, Summary, Urgency
@@ -88,8 +88,8 @@ def deadline_settings_set(*, township: Region, urgent_hours: int, normal_days: i
     )
     after = {"urgent_hours": urgent_hours, "normal_days": normal_days}
     if before != after:
-        change_record(actor=actor, action=Action.UPDATE, object_type="needdeadlines", object_id=row.pk,
-                      object_repr=township.name, region_code=township.code, before=before, after=after)
+        row.township = township  # names the row in history without reading it again
+        record(actor, Action.UPDATE, row, before=before, after=after)
     return row
 
 
@@ -102,14 +102,6 @@ def need_snapshot(need: Need) -> dict[str, Any]:
         # The owner's name: history is read long after, and without a lookup.
         "owner": str(need.owner) if need.owner_id else None, "due_on": need.due_on.isoformat() if need.due_on else None,
     }
-
-
-def _record(actor, action: str, need: Need, *, before=None, after=None, message: str = "") -> None:
-    change_record(
-        actor=actor, action=action, object_type="need", object_id=need.pk, object_repr=str(need),
-        household_id=need.household_id, region_code=need.region_code, before=before, after=after,
-        message=message,
-    )
 
 
 def _summary_after_commit(need: Need) -> None:
@@ -166,7 +158,7 @@ def need_create(
             recorded_by=actor, recorded_at=heard, reported_at=now if by_office else None,
             **({"contact": contact} if contact is not None else {}),
         )
-        _record(actor, Action.CREATE, need, after=need_snapshot(need))
+        record(actor, Action.CREATE, need)
         _summary_after_commit(need)
         return need
 
@@ -196,10 +188,8 @@ def _transition(*, need: Need, actor: User, action: str, changes: dict[str, Any]
         raise TransitionNotAllowed(action=action, status=fresh.status)
     before = need_snapshot(current)
     current.refresh_from_db()
-    after = need_snapshot(current)
-    keys = [k for k in after if k == "status" or before.get(k) != after.get(k)]
-    _record(actor, Action.UPDATE, current, before={k: before[k] for k in keys},
-            after={k: after[k] for k in keys} | {"action": action}, message=message)
+    record(actor, Action.UPDATE, current, before=before, after=need_snapshot(current) | {"action": action},
+           message=message)
     _summary_after_commit(current)
     return current
 
@@ -366,8 +356,8 @@ def needs_escalate(*, now: dt.datetime | None = None) -> int:
                 role=Role.TOWNSHIP_OFFICE,
                 region_code=township_of(need.region_code),
             )
-            _record(None, Action.UPDATE, need, before={"escalated_at": None},
-                    after={"escalated_at": now.isoformat()}, message=_("Overdue: escalated to the township office"))
+            record(None, Action.UPDATE, need, before={"escalated_at": None},
+                   after={"escalated_at": now.isoformat()}, message=_("Overdue: escalated to the township office"))
             escalated += 1
     if escalated:
         summary_refresh(now=now)

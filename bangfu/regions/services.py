@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bangfu.accounts.permissions import require
 from bangfu.core.codes import CHILD_LEVEL, CODE_LENGTHS, LEVEL_BY_LENGTH, Level
+from bangfu.history.services import areas_touch
 from bangfu.regions.models import Region
 from bangfu.regions.queries import forget_region_names
 
@@ -65,6 +66,9 @@ def regions_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
     if to_update:
         forget_region_names()
         transaction.on_commit(forget_region_names)
+    if to_create or to_update:
+        # Pages name regions and list them to choose from (history.pagecache): all may be stale.
+        areas_touch([""])
     return LoadResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 
@@ -105,4 +109,7 @@ def region_add(*, code: str, name: str) -> Region:
         raise ValidationError(
             {"code": _("Code %(code)s is already %(name)s.") % {"code": code, "name": region.name}}
         )
+    if created:
+        # Pages list the villages of an area to choose from (history.pagecache).
+        areas_touch([code])
     return region
