@@ -20,23 +20,17 @@ from bangfu.core.text import initials
 from bangfu.history.models import Action, Change
 from bangfu.history.services import change_record, changes_bulk_record, diff
 from bangfu.households import choices, identity
-from bangfu.households.forms import member_set_errors
+from bangfu.households.forms import HouseholdForm, MemberForm, member_set_errors
 from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
 from bangfu.households.moves import HouseholdMove, households_moved
 from bangfu.regions.models import Region
 
+# The form fields the services copy onto the row as they are; the others are written by their own
+# code: the place and the number, the sealed phone and ID number, the categories' table.
 HOUSEHOLD_FIELDS = [
-    "address", "status", "monitor_type", "identification_standard", "poverty_attribute", "main_cause",
-    "other_causes", "risks", "risk_elimination_method", "risk_eliminated_on", "farmland_mu", "road_type",
-    "housing_area", "dilapidated", "dilapidation_level", "safe_water", "electricity", "sanitary_toilet",
-    "fuel_type", "wage_income", "business_income", "property_income", "transfer_income", "business_expense",
+    name for name in HouseholdForm.Meta.fields if name not in {"region", "number", "phone", "categories"}
 ]
-MEMBER_FIELDS = [
-    "name", "relation", "id_type", "sex", "birth_date", "ethnicity", "education", "school_status", "health",
-    "labor_skill", "work_status", "work_months", "work_place", "employer", "political_status",
-    "minimum_living", "extreme_hardship", "pension_insured", "medical_insured", "critical_illness_insured",
-    "disability_category", "welfare_post_type", "welfare_post_months",
-]
+MEMBER_FIELDS = [name for name in MemberForm.Meta.fields if name not in {"id_number", "phone"}]
 
 
 class ConflictError(Exception):
