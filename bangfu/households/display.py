@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from bangfu.accounts.models import User
 from bangfu.history.models import Action, Change
-from bangfu.households import choices
+from bangfu.households import choices, forms
 from bangfu.households.models import Assignment, Household, Member
 from bangfu.regions.models import Region
 
@@ -28,8 +28,7 @@ LIST_CHOICES: dict[str, type[models.TextChoices]] = {
     "categories": choices.Category,
 }
 # Money fields, stored in fen.
-MONEY_FIELDS = frozenset({"wage_income", "business_income", "property_income", "transfer_income", "business_expense",
-                          "cost"})
+MONEY_FIELDS = frozenset({*forms.MONEY_FIELDS, "cost"})
 
 MODELS: dict[str, type[models.Model]] = {"household": Household, "member": Member, "assignment": Assignment}
 OBJECT_LABELS = {
@@ -51,12 +50,11 @@ def _model_for(object_type: str) -> type[models.Model] | None:
     return None
 
 
-# History keys that are not model fields (or read better under another name).
+# History keys that are not model fields (or read better under another name): the forms' fields
+# under the forms' labels, and the assignment's dates.
 EXTRA_LABELS = {
-    "phone": gettext_lazy("phone"),
-    "id_number": gettext_lazy("ID number"),
-    "categories": gettext_lazy("categories"),
-    "region": gettext_lazy("village"),
+    **{name: forms.HouseholdForm.base_fields[name].label for name in ("phone", "categories", "region")},
+    "id_number": forms.MemberForm.base_fields["id_number"].label,
     "start": gettext_lazy("from"),
     "end": gettext_lazy("to"),
 }

@@ -429,14 +429,13 @@ def member_remove(*, actor: User, member: Member, reason: str = "") -> None:
 
 @transaction.atomic
 def member_make_head(*, actor: User, member: Member, former_head_relation: str) -> Member:
-    """Make a member the head; the former head takes the given relation (e.g. 配偶, 之父)."""
+    """Make a member the head; the former head takes the given relation (e.g. 配偶, 之父), one that
+    MakeHeadForm allows."""
     require(actor, "household.change")
     household = Household.objects.select_for_update().get(pk=member.household_id)
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.is_head:
         return member
-    if former_head_relation not in choices.Relation.values or former_head_relation == choices.Relation.HEAD:
-        raise ValidationError({"former_head_relation": _("Choose the former head's new relation.")})
     former = household.members.filter(relation=choices.Relation.HEAD).first()
     if former_head_relation == choices.Relation.SPOUSE:
         spouse = household.members.filter(relation=choices.Relation.SPOUSE).exclude(pk=member.pk).first()
