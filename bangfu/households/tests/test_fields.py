@@ -1,6 +1,6 @@
 """A household or member field is declared once, in its form: every other place that lists the
-fields (services, API schemas and output, display, synth) follows it, so a new field cannot be
-forgotten in one of them."""
+fields (services, API schemas and output, edit pages, display, synth) follows it, so a new field
+cannot be forgotten in one of them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from bangfu.households import display, services
+from bangfu.households import display, services, views
 from bangfu.households.forms import MONEY_FIELDS, HouseholdForm, MemberForm, YuanField
 from bangfu.households.models import Household, Member
 from bangfu.households.schemas import HouseholdFields, HouseholdIn, HouseholdOut, HouseholdPatch, MemberIn, MemberOut
@@ -52,6 +52,12 @@ def test_the_patch_has_every_field_optional():
 def test_the_api_gives_back_every_field():
     assert set(HOUSEHOLD) <= set(HouseholdOut.model_fields)
     assert set(MEMBER) <= set(MemberOut.model_fields)
+
+
+def test_every_field_is_on_the_edit_pages():
+    for spec, names in ((views._household_spec(), HOUSEHOLD), (views._member_spec(), MEMBER)):
+        placed = [name for _slug, _title, section in spec for name in section]
+        assert set(names) <= set(placed)
 
 
 def test_every_field_has_a_label_and_a_place_on_the_detail_page():
