@@ -22,7 +22,7 @@ from bangfu.core.errors import (
     merge_errors,
 )
 from bangfu.households import identity, queries, services
-from bangfu.households.forms import HouseholdForm, MemberForm, member_set_errors
+from bangfu.households.forms import MONEY_FIELDS, HouseholdForm, MemberForm, member_set_errors
 from bangfu.households.models import Household, Member
 from bangfu.households.schemas import (
     MAX_ID,
@@ -41,9 +41,6 @@ from bangfu.households.schemas import (
 router = Router(tags=["households"])
 members_router = Router(tags=["members"])
 
-MONEY_FIELDS = ("wage_income", "business_income", "property_income", "transfer_income", "business_expense")
-
-
 def _id_param(description: str):
     return Path(..., ge=1, le=MAX_ID, description=description)
 
@@ -58,10 +55,6 @@ def _region(household: Household) -> dict[str, str]:
     return {"code": household.region_id, "name": household.region.name}
 
 
-def _blank_none(value: str) -> str | None:
-    return value or None
-
-
 def _household_item(household: Household) -> dict[str, Any]:
     return {
         "id": household.pk,
@@ -71,40 +64,19 @@ def _household_item(household: Household) -> dict[str, Any]:
         "phone": identity.mask_phone(household.phone),
         "categories": household.category_values(),
         "status": household.status,
-        "monitor_type": _blank_none(household.monitor_type),
+        "monitor_type": household.monitor_type,  # "" is read as null by the schema
         "caseworker": _user_ref(household.caseworker),
         "version": household.version,
     }
 
 
 def _member_out(member: Member) -> dict[str, Any]:
+    # An empty choice ("") is read as null by the schema.
     return {
+        **{name: getattr(member, name) for name in services.MEMBER_FIELDS},
         "id": member.pk,
-        "name": member.name,
-        "relation": member.relation,
-        "id_type": member.id_type,
         "id_number": identity.mask_id(member.id_number),
-        "sex": member.sex,
-        "birth_date": member.birth_date,
-        "ethnicity": member.ethnicity,
         "phone": identity.mask_phone(member.phone),
-        "education": _blank_none(member.education),
-        "school_status": _blank_none(member.school_status),
-        "health": member.health or [],
-        "labor_skill": _blank_none(member.labor_skill),
-        "work_status": _blank_none(member.work_status),
-        "work_months": member.work_months,
-        "work_place": member.work_place,
-        "employer": member.employer,
-        "political_status": _blank_none(member.political_status),
-        "minimum_living": member.minimum_living,
-        "extreme_hardship": member.extreme_hardship,
-        "pension_insured": member.pension_insured,
-        "medical_insured": member.medical_insured,
-        "critical_illness_insured": member.critical_illness_insured,
-        "disability_category": member.disability_category,
-        "welfare_post_type": member.welfare_post_type,
-        "welfare_post_months": member.welfare_post_months,
         "version": member.version,
     }
 
@@ -118,8 +90,8 @@ def _assignment_out(assignment) -> dict[str, Any]:
     }
 
 
-def _decimal(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def _out_value(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _household_out(household: Household) -> dict[str, Any]:
@@ -127,33 +99,15 @@ def _household_out(household: Household) -> dict[str, Any]:
     assignments = list(queries.assignments_of(household))
     current = next((a for a in assignments if a.end is None), None)
     net = household.net_income
+    # An empty choice ("") is read as null by the schema.
     return {
+        **{name: _out_value(getattr(household, name)) for name in services.HOUSEHOLD_FIELDS},
         "id": household.pk,
         "number": household.number,
         "region": _region(household),
-        "address": household.address,
         "head_name": household.head_name,
         "phone": identity.mask_phone(household.phone),
-        "status": household.status,
         "categories": household.category_values(),
-        "monitor_type": _blank_none(household.monitor_type),
-        "identification_standard": _blank_none(household.identification_standard),
-        "poverty_attribute": _blank_none(household.poverty_attribute),
-        "main_cause": _blank_none(household.main_cause),
-        "other_causes": household.other_causes or [],
-        "risks": household.risks or [],
-        "risk_elimination_method": _blank_none(household.risk_elimination_method),
-        "risk_eliminated_on": household.risk_eliminated_on,
-        "farmland_mu": _decimal(household.farmland_mu),
-        "road_type": _blank_none(household.road_type),
-        "housing_area": _decimal(household.housing_area),
-        "dilapidated": household.dilapidated,
-        "dilapidation_level": _blank_none(household.dilapidation_level),
-        "safe_water": household.safe_water,
-        "electricity": household.electricity,
-        "sanitary_toilet": household.sanitary_toilet,
-        "fuel_type": _blank_none(household.fuel_type),
-        **{name: getattr(household, name) for name in MONEY_FIELDS},
         "net_income": net,
         "net_income_per_person": round(net / len(members)) if net is not None and members else None,
         "caseworker": _user_ref(household.caseworker),

@@ -131,6 +131,10 @@ class HouseholdForm(forms.ModelForm):
         return data
 
 
+# Typed in yuan, stored in fen.
+MONEY_FIELDS = tuple(name for name, field in HouseholdForm.base_fields.items() if isinstance(field, YuanField))
+
+
 class MemberForm(forms.ModelForm):
     id_number = IdNumberField(label=_("ID number"), max_length=30)
     phone = PhoneField(label=_("phone"), required=False)

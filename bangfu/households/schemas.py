@@ -7,12 +7,12 @@ import datetime as dt
 import enum
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from django.db import models
 from django.utils import translation
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, create_model
 from pydantic_core import PydanticCustomError
 
 from bangfu.history.models import Action as ActionChoices
@@ -309,39 +309,29 @@ class HouseholdIn(HouseholdFields):
     members: list[MemberIn] = Field(description="Exactly one with relation 户主; at most one 配偶.")
 
 
-class HouseholdPatch(StrictSchema):
-    """A change to some of a household's fields; the others keep their current values.
-    Members are changed through their own routes."""
+def _admits_none(annotation: Any) -> bool:
+    return annotation is None or type(None) in get_args(annotation)
 
-    version: int = Field(description="The version the change is based on (from the last read).")
-    region: Text | None = None
-    number: Text | None = None
-    address: Text | None = None
-    phone: Text | None = None
-    status: Status | None = None
-    categories: list[Category] | None = None
-    monitor_type: Annotated[MonitorType | None, Blank] = None
-    identification_standard: Annotated[IdentificationStandard | None, Blank] = None
-    poverty_attribute: Annotated[PovertyAttribute | None, Blank] = None
-    main_cause: Annotated[PovertyCause | None, Blank] = None
-    other_causes: list[PovertyCause] | None = None
-    risks: list[Risk] | None = None
-    risk_elimination_method: Annotated[RiskEliminationMethod | None, Blank] = None
-    risk_eliminated_on: dt.date | None = None
-    farmland_mu: Decimal | None = None
-    road_type: Annotated[RoadType | None, Blank] = None
-    housing_area: Decimal | None = None
-    dilapidated: bool | None = None
-    dilapidation_level: Annotated[DilapidationLevel | None, Blank] = None
-    safe_water: bool | None = None
-    electricity: bool | None = None
-    sanitary_toilet: bool | None = None
-    fuel_type: Annotated[FuelType | None, Blank] = None
-    wage_income: Fen | None = None
-    business_income: Fen | None = None
-    property_income: Fen | None = None
-    transfer_income: Fen | None = None
-    business_expense: Fen | None = None
+
+def _all_optional(schema: type[Schema]) -> dict[str, Any]:
+    """The fields of `schema`, each optional with None for its default (and without its description,
+    which speaks of a full record)."""
+    fields = {}
+    for name, info in schema.model_fields.items():
+        annotation = info.rebuild_annotation()
+        fields[name] = (annotation if _admits_none(info.annotation) else annotation | None, None)
+    return fields
+
+
+HouseholdPatch = create_model(
+    "HouseholdPatch",
+    __base__=StrictSchema,
+    __module__=__name__,
+    __doc__="""A change to some of a household's fields; the others keep their current values.
+    Members are changed through their own routes.""",
+    version=(int, Field(description="The version the change is based on (from the last read).")),
+    **_all_optional(HouseholdFields),
+)
 
 
 class RevealIn(StrictSchema):

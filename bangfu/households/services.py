@@ -22,23 +22,17 @@ from bangfu.core.text import initials
 from bangfu.history.models import Action, Change
 from bangfu.history.services import changes_bulk_record, record
 from bangfu.households import choices, identity
-from bangfu.households.forms import member_set_errors
+from bangfu.households.forms import HouseholdForm, MemberForm, member_set_errors
 from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
 from bangfu.households.moves import HouseholdMove, households_moved
 from bangfu.regions.models import Region
 
+# The form fields the services copy onto the row as they are; the others are written by their own
+# code: the place and the number, the sealed phone and ID number, the categories' table.
 HOUSEHOLD_FIELDS = [
-    "address", "status", "monitor_type", "identification_standard", "poverty_attribute", "main_cause",
-    "other_causes", "risks", "risk_elimination_method", "risk_eliminated_on", "farmland_mu", "road_type",
-    "housing_area", "dilapidated", "dilapidation_level", "safe_water", "electricity", "sanitary_toilet",
-    "fuel_type", "wage_income", "business_income", "property_income", "transfer_income", "business_expense",
+    name for name in HouseholdForm.Meta.fields if name not in {"region", "number", "phone", "categories"}
 ]
-MEMBER_FIELDS = [
-    "name", "relation", "id_type", "sex", "birth_date", "ethnicity", "education", "school_status", "health",
-    "labor_skill", "work_status", "work_months", "work_place", "employer", "political_status",
-    "minimum_living", "extreme_hardship", "pension_insured", "medical_insured", "critical_illness_insured",
-    "disability_category", "welfare_post_type", "welfare_post_months",
-]
+MEMBER_FIELDS = [name for name in MemberForm.Meta.fields if name not in {"id_number", "phone"}]
 
 
 # --- snapshots for history -------------------------------------------------------------------
@@ -411,14 +405,13 @@ def member_remove(*, actor: User, member: Member, reason: str = "") -> None:
 
 @transaction.atomic
 def member_make_head(*, actor: User, member: Member, former_head_relation: str) -> Member:
-    """Make a member the head; the former head takes the given relation (e.g. 配偶, 之父)."""
+    """Make a member the head; the former head takes the given relation (e.g. 配偶, 之父), one that
+    MakeHeadForm allows."""
     require(actor, "household.change")
     household = Household.objects.select_for_update().get(pk=member.household_id)
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.is_head:
         return member
-    if former_head_relation not in choices.Relation.values or former_head_relation == choices.Relation.HEAD:
-        raise ValidationError({"former_head_relation": _("Choose the former head's new relation.")})
     former = household.members.filter(relation=choices.Relation.HEAD).first()
     if former_head_relation == choices.Relation.SPOUSE:
         spouse = household.members.filter(relation=choices.Relation.SPOUSE).exclude(pk=member.pk).first()

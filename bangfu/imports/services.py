@@ -56,7 +56,7 @@ from bangfu.core.text import clean_text, initials
 from bangfu.history.models import Action, Change
 from bangfu.history.services import changes_bulk_insert, changes_bulk_record, diff
 from bangfu.households import choices, identity
-from bangfu.households.forms import member_set_errors
+from bangfu.households.forms import MONEY_FIELDS, member_set_errors
 from bangfu.households.models import Household, HouseholdCategory, Member
 from bangfu.households.moves import HouseholdMove, households_moved
 from bangfu.households.queries import HouseholdFilter
@@ -84,7 +84,6 @@ __all__ = [
 
 CHUNK_ROWS = 2000  # rows validated, then written, together (whole households)
 MAX_ERROR_ROWS = 10000  # after this many rows in error, stop reading: the file needs a different fix
-MONEY_KEYS = frozenset({"wage_income", "business_income", "property_income", "transfer_income", "business_expense"})
 LIST_SEPARATOR = "、"
 HEALTH_SEPARATOR = ","  # as the national export writes 健康状况
 MEMO_LIMIT = 4096
@@ -579,7 +578,7 @@ class _Import:
         if household is None:
             return dict(self.household_defaults)
         base = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS}
-        for key in MONEY_KEYS:
+        for key in MONEY_FIELDS:
             if base[key] is not None:
                 base[key] = Decimal(base[key]) / 100
         return base
@@ -1172,7 +1171,7 @@ class _Cells:
             return separator.join(column.label_of(v) for v in value)
         if kind == cols.BOOL:
             return column.label_of("true" if value else "false")
-        if column.key in MONEY_KEYS:
+        if column.key in MONEY_FIELDS:
             return Decimal(value) / 100
         return value
 

@@ -691,6 +691,12 @@ def test_make_head_needs_a_relation(client, world, personas):
     response = client.post(reverse("households:member_make_head", args=[world.spouse_a.pk]), {})
     assert response.status_code == 200 and response.context["form"].errors["former_head_relation"]
     assert snapshot() == before
+    # The former head cannot stay the head, nor take a relation that does not exist.
+    for relation in ("户主", "邻居"):
+        response = client.post(reverse("households:member_make_head", args=[world.spouse_a.pk]),
+                               {"former_head_relation": relation})
+        assert response.status_code == 200 and response.context["form"].errors["former_head_relation"]
+        assert snapshot() == before
 
 
 def test_delete_household(client, world, personas):
