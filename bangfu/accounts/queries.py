@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.core.codes import prefix_q
+from bangfu.core.permissions import Role
 from bangfu.regions.models import CODE_LENGTHS, Level
 
 

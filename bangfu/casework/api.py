@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from bangfu.accounts.permissions import require
 from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
 from bangfu.casework import queries, services
 from bangfu.casework.models import Campaign, Contact
+from bangfu.core.permissions import require
 from bangfu.casework.schemas import (
     CampaignIn,
     CampaignOut,

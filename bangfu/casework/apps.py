@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
+from bangfu.core.permissions import EDITORS, OFFICE_UP, STAFF, Role
 from bangfu.households.panels import PanelSource
 
 
@@ -10,6 +11,17 @@ class CaseworkConfig(AppConfig):
     name = "bangfu.casework"
     label = "casework"
     verbose_name = _("Casework")
+    # A contact is logged by whoever made it; campaigns and schedules are the office's.
+    permissions = {
+        "contact.create": EDITORS | {Role.CASEWORKER},
+        "contact.view": STAFF,
+        "campaign.view": STAFF,
+        "campaign.manage": OFFICE_UP,
+        "schedule.manage": OFFICE_UP,
+        "worklist.view": frozenset({Role.CASEWORKER}),
+        "worklist.view_others": EDITORS | {Role.COUNTY},
+        "assessment.view": STAFF,
+    }
     nav = (
         NavItem(_("Today"), "casework:worklist", "worklist.view", order=5, also_current=("casework:contact_add",)),
         NavItem(_("Caseworkers' day"), "casework:worklists", "worklist.view_others", order=30,

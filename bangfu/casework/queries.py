@@ -10,8 +10,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.casework.forms import CONDITION_LABELS
+from bangfu.core.permissions import Role
 from bangfu.casework.models import (
     CONDITIONS,
     TRIES_BEFORE_VISIT,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
-from bangfu.accounts.permissions import require
+from bangfu.core.permissions import require
 from bangfu.casework.models import (
     CONDITIONS,
     TRIES_BEFORE_VISIT,

@@ -24,9 +24,10 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hashers_by_alg
 from django.db import transaction
 from pypinyin import lazy_pinyin
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.casework.demo import demo_casework
 from bangfu.core import requestid
+from bangfu.core.permissions import Role
 from bangfu.emergency.demo import emergency_demo_load
 from bangfu.households import choices
 from bangfu.households.models import Household

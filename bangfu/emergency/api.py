@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from bangfu.accounts.models import User
-from bangfu.accounts.permissions import require
 from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
+from bangfu.core.permissions import require
 from bangfu.emergency import queries, services
 from bangfu.emergency.models import Delivery
 from bangfu.emergency.schemas import (

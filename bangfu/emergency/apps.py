@@ -3,12 +3,35 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
+from bangfu.core.permissions import ALL, EDITORS, OFFICE_UP, STAFF, Role
 
 
 class EmergencyConfig(AppConfig):
     name = "bangfu.emergency"
     label = "emergency"
     verbose_name = _("Emergency work")
+    permissions = {
+        # Deliveries and errands: anyone asks for one for a household they see; the office and village
+        # assign them; the caseworker it is assigned to (or the office, village) marks it done.
+        "delivery.view": STAFF,
+        "delivery.create": EDITORS | {Role.CASEWORKER},
+        "delivery.assign": EDITORS,
+        "delivery.complete": EDITORS | {Role.CASEWORKER},
+        # A failed delivery tried again: by whoever may assign it, or the caseworker it failed with.
+        "delivery.reopen": EDITORS | {Role.CASEWORKER},
+        # Emergencies: the township office or the county opens, extends and closes one; caseworkers
+        # (and village cadres) do the daily checks and register returnees of their households.
+        "emergency.view": STAFF,
+        "emergency.manage": OFFICE_UP | {Role.COUNTY},
+        # The daily-check list and form: a village volunteer's whole job.
+        "check.view": ALL,
+        # A menu entry of its own only for those whose whole work is the checks; staff reach the board
+        # from the emergency and the caseworker's day.
+        "check.menu": frozenset({Role.VOLUNTEER}),
+        "check.submit": EDITORS | {Role.CASEWORKER, Role.VOLUNTEER},
+        "returnee.register": EDITORS | {Role.CASEWORKER},
+        "returnee.reveal_id": OFFICE_UP,
+    }
     history_models = {"delivery": "emergency.Delivery", "emergency": "emergency.Emergency",
                       "healthcheck": "emergency.HealthCheck", "returnee": "emergency.Returnee",
                       "feveralert": "emergency.FeverAlert", "quarantine": "emergency.Quarantine"}

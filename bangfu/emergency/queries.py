@@ -10,8 +10,8 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Val
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import Role
 from bangfu.core.codes import prefix_q
+from bangfu.core.permissions import Role
 from bangfu.emergency.models import (
     OPEN_STATUSES,
     CheckStatus,

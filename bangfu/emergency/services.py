@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import Role, User
-from bangfu.accounts.permissions import PermissionDenied, can, require
+from bangfu.accounts.models import User
 from bangfu.core import crypto
 from bangfu.core.idempotency import create_once
+from bangfu.core.permissions import PermissionDenied, Role, can, require
 from bangfu.emergency.models import (
     OPEN_STATUSES,
     CheckItem,

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bangfu.accounts import queries as account_queries
-from bangfu.accounts.models import Role
-from bangfu.accounts.permissions import can, require
+from bangfu.core.permissions import Role, can, require
 from bangfu.emergency import queries, services
 from bangfu.emergency.forms import AssignForm, CompleteForm, DeliveryFilterForm, DeliveryForm, FailForm, ReopenForm
 from bangfu.emergency.models import DeliveryStatus

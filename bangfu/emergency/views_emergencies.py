@@ -14,8 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bangfu.accounts.models import Role
-from bangfu.accounts.permissions import can, require
+from bangfu.core.permissions import Role, can, require
 from bangfu.emergency import queries, services
 from bangfu.emergency.forms_emergencies import CheckForm, EmergencyForm, ExtendForm, ReturneeForm
 from bangfu.emergency.models import EmergencyStatus

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from bangfu.accounts.permissions import require
 from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ConflictOut, ErrorOut, FieldErrors, form_errors, merge_errors
+from bangfu.core.permissions import require
 from bangfu.households import identity, queries, services
 from bangfu.households.forms import HouseholdForm, MemberForm, member_set_errors
 from bangfu.households.models import Household, Member

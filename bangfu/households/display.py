@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bangfu.accounts.models import User
+from bangfu.core.plugins import declared_table
 from bangfu.history.models import Action, Change
 from bangfu.households import choices
 from bangfu.households.models import Assignment, Household, Member
@@ -44,11 +45,8 @@ def _model_for(object_type: str) -> type[models.Model] | None:
     as `history_models = {"delivery": "emergency.Delivery"}` (its rows on a household's timeline)."""
     if object_type in MODELS:
         return MODELS[object_type]
-    for config in django_apps.get_app_configs():
-        label = getattr(config, "history_models", {}).get(object_type)
-        if label:
-            return django_apps.get_model(label)
-    return None
+    label = declared_table("history_models").get(object_type)
+    return django_apps.get_model(label) if label else None
 
 
 # History keys that are not model fields (or read better under another name).

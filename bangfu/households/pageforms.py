@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
+from bangfu.core.permissions import Role
 from bangfu.households import choices, identity
 from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.households.queries import HouseholdFilter

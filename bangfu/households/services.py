@@ -13,9 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import Role, User
-from bangfu.accounts.permissions import require
+from bangfu.accounts.models import User
 from bangfu.core import crypto
+from bangfu.core.permissions import Role, require
 from bangfu.core.text import initials
 from bangfu.history.models import Action, Change
 from bangfu.history.services import change_record, changes_bulk_record, diff

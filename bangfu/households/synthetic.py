@@ -938,8 +938,9 @@ def synth_county(
     from django.db import connections, router, transaction
     from django.utils import timezone
 
-    from bangfu.accounts.models import Role, User
+    from bangfu.accounts.models import User
     from bangfu.core import requestid
+    from bangfu.core.permissions import Role
     from bangfu.households.models import Household, Member
     from bangfu.regions.models import Level, Region
 

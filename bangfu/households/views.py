@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bangfu.accounts import queries as account_queries
-from bangfu.accounts.models import Role
-from bangfu.accounts.permissions import require
+from bangfu.core.permissions import Role, require
 from bangfu.households import display, queries, services
 from bangfu.households.panels import household_panels
 from bangfu.households.pageforms import (

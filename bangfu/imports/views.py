@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bangfu.accounts.permissions import require
+from bangfu.core.permissions import require
 from bangfu.households import choices
 from bangfu.households.pageforms import attach_errors
 from bangfu.households.queries import households_filtered

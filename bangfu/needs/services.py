@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import Role, User
-from bangfu.accounts.permissions import require
+from bangfu.accounts.models import User
 from bangfu.core.idempotency import create_once
+from bangfu.core.permissions import Role, require
 from bangfu.history.models import Action
 from bangfu.history.services import change_record
 from bangfu.households.models import Household

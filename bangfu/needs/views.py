@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bangfu.accounts.models import Role
-from bangfu.accounts.permissions import can, require
+from bangfu.core.permissions import Role, can, require
 from bangfu.households import queries as household_queries
 from bangfu.households.pageforms import attach_errors
 from bangfu.needs import display, queries, services, workflow

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.permissions import require
+from bangfu.core.permissions import require
 from bangfu.regions.models import CHILD_LEVEL, CODE_LENGTHS, LEVEL_BY_LENGTH, Level, Region
 from bangfu.regions.queries import forget_region_names
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bangfu.accounts.permissions import can, require
+from bangfu.core.permissions import can, require
 from bangfu.households.pageforms import attach_errors
 from bangfu.regions import queries, services
 from bangfu.regions.forms import RegionAddForm

@@ -9,8 +9,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from bangfu.accounts.permissions import require
 from bangfu.api.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
+from bangfu.core.permissions import require
 from bangfu.households.choices import Category
 from bangfu.households.schemas import MAX_ID
 from bangfu.regions.models import Level, Region

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
-from bangfu.accounts.models import Role
 from bangfu.core.codes import prefix_q
+from bangfu.core.permissions import Role
 from bangfu.households.choices import Category, Status
 from bangfu.households.models import Household, HouseholdCategory
 from bangfu.regions.models import Level, Region

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from bangfu.accounts.permissions import require
+from bangfu.core.permissions import require
 from bangfu.emergency import queries as delivery_queries
 from bangfu.households.choices import Category
 from bangfu.households.pageforms import attach_errors

@@ -9,10 +9,10 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from bangfu.accounts.models import Role
 from bangfu.casework import queries, services
 from bangfu.casework.models import AssessmentTally, CoverageTally, FollowUp, FollowUpStatus, HouseholdCase
 from bangfu.casework.tests.conftest import ALL_MET
+from bangfu.core.permissions import Role
 from bangfu.households import services as household_services
 from conftest import VILLAGE_A, VILLAGE_B, _user, household_data
 

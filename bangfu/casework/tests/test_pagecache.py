@@ -81,8 +81,8 @@ def test_a_caseworkers_day_is_kept_through_changes_in_the_townships_other_villag
 
 
 def test_an_errand_given_for_a_household_of_another_caseworker_shows_at_once(client, personas, casework, log):
-    from bangfu.accounts.models import Role
     from bangfu.accounts.services import user_add
+    from bangfu.core.permissions import Role
     from bangfu.emergency.models import DeliveryKind
     from bangfu.emergency.services import delivery_complete, delivery_create
 

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from bangfu.accounts.permissions import PermissionDenied
 from bangfu.casework import queries, services
+from bangfu.core.permissions import PermissionDenied
 from bangfu.casework.models import (
     Assessment,
     AssessmentTally,

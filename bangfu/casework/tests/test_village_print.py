@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bangfu.accounts.models import Role
 from bangfu.casework import services
+from bangfu.core.permissions import Role
 from bangfu.history.models import Change
 from conftest import VILLAGE_A, VILLAGE_B, _user
 

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.permissions import can as _can
 from bangfu.core.nav import NavLink, NavMenu, nav_links, nav_menu, nav_menu_html
+from bangfu.core.permissions import can as _can
 from bangfu.households import choices, identity
 from bangfu.regions.queries import region_name
 

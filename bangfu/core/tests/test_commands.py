@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from conftest import VILLAGE_A
-from bangfu.accounts.models import ApiToken, Role, User
+from bangfu.accounts.models import ApiToken, User
 from bangfu.accounts.services import token_user
 from bangfu.core.management.commands import serve as serve_module
+from bangfu.core.permissions import Role
 
 
 def run(*args) -> str:

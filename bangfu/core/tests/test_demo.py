@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, TestCase
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.accounts.services import ROLE_LEVELS
 from bangfu.core.demo import LANCUN, PZB, SONGZHUANG, demo_load, demo_password
+from bangfu.core.permissions import Role
 from bangfu.history.models import Change
 from bangfu.households import choices
 from bangfu.households.identity import parse_id_number

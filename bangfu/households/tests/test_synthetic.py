@@ -13,8 +13,9 @@ from django.core.management.base import CommandError
 from django.test import TestCase
 
 from conftest import REGIONS
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.core import crypto
+from bangfu.core.permissions import Role
 from bangfu.core.text import initials
 from bangfu.history.models import Change
 from bangfu.households import choices

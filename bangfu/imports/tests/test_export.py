@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER, member_data, person_id
-from bangfu.accounts.permissions import PermissionDenied
 from bangfu.core import requestid
+from bangfu.core.permissions import PermissionDenied
 from bangfu.history.models import Change
 from bangfu.households import choices
 from bangfu.households.identity import mask_id

@@ -12,7 +12,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from conftest import VILLAGE_A, VILLAGE_B, member_data, person_id
-from bangfu.accounts.permissions import PermissionDenied
+from bangfu.core.permissions import PermissionDenied
 from bangfu.history.models import Change
 from bangfu.households.identity import mask_phone, parse_id_number
 from bangfu.households.models import Household, Member

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from conftest import VILLAGE_A, VILLAGE_B, member_data
-from bangfu.accounts.permissions import PermissionDenied
+from bangfu.core.permissions import PermissionDenied
 from bangfu.history.models import Change
 from bangfu.households.identity import mask_id
 from bangfu.households.models import Household, Member

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from bangfu.accounts.permissions import PermissionDenied
+from bangfu.core.permissions import PermissionDenied
 from bangfu.emergency.models import Delivery, DeliveryStatus
 from bangfu.emergency.services import delivery_complete, delivery_fail
 from bangfu.history.models import Change
