@@ -86,12 +86,22 @@ def other_work_areas() -> tuple[tuple[str, tuple], ...]:
     return tuple(compiled)
 
 
+@cache
+def _households_areas() -> tuple[str, tuple]:
+    """The villages of a caseworker's households as SQL, with history's MARK for their id."""
+    from bangfu.history.queries import MARK
+    from bangfu.households.models import Household
+
+    sql, params = Household.objects.filter(caseworker_id=MARK).values("region_code").order_by().query.sql_with_params()
+    return sql, tuple(params)
+
+
 def caseworker_version(caseworker_id: int, region_code: str) -> str:
     """The version of a caseworker's pages (history.pagecache): the changes in the villages of
     their households and of the other work the sections declare, their own village, and above."""
     from bangfu.history.queries import caseworker_version as version
 
-    return version(caseworker_id, region_code, other_work_areas())
+    return version(caseworker_id, region_code, (_households_areas(), *other_work_areas()))
 
 
 def worklist_for(caseworker, day: dt.date) -> list[WorklistSection]:

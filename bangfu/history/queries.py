@@ -41,24 +41,19 @@ def area_version(prefix: str) -> int:
 MARK = -987654321
 
 
-def caseworker_version(caseworker_id: int, region_code: str = "",
-                       others: Sequence[tuple[str, Sequence]] = ()) -> str:
-    """The changes that concern a caseworker's work: in the villages of their households wherever
-    they are (a household can keep its caseworker when it moves), in the villages of their other
-    work (`others`: selects of one region-code column, as SQL and its parameters with MARK for the
-    caseworker's id: a delivery the office gave them of a household that is not theirs), in the
-    caseworker's own village, and in the areas above each of these (a campaign or an emergency of
-    their township). Changes in the township's other villages do not concern them. The villages are
-    part of the answer, not only their sums: work taken away from the caseworker changes the set,
-    not the sum."""
-    from bangfu.households.models import Household
-
-    households = connection.ops.quote_name(Household._meta.db_table)
+def caseworker_version(caseworker_id: int, region_code: str, work: Sequence[tuple[str, Sequence]]) -> str:
+    """The changes that concern a caseworker's work: in the villages of their work (`work`: one or
+    more selects of one region-code column, as SQL and its parameters with MARK for the caseworker's id: their
+    households wherever they are, since a household can keep its caseworker when it moves, and a
+    delivery the office gave them of a household that is not theirs), in the caseworker's own
+    village, and in the areas above each of these (a campaign or an emergency of their township).
+    Changes in the township's other villages do not concern them. The villages are part of the
+    answer, not only their sums: work taken away from the caseworker changes the set, not the sum."""
     table = connection.ops.quote_name(AreaChange._meta.db_table)
-    selects = [f"SELECT region_code FROM {households} WHERE caseworker_id = %s"]
-    params: list = [caseworker_id]
-    for index, (sql, marked) in enumerate(others):
-        selects.append(f"SELECT * FROM ({sql}) AS other{index}")
+    selects = []
+    params: list = []
+    for index, (sql, marked) in enumerate(work):
+        selects.append(f"SELECT * FROM ({sql}) AS work{index}")
         params += [caseworker_id if value == MARK else value for value in marked]
     levels = " UNION ".join(f"SELECT substr(code, 1, {n}) FROM mine" for n in (AREA_DIGITS, *LEVELS))
     own = [region_code[:AREA_DIGITS], *_above(region_code[:AREA_DIGITS])] if region_code else [""]

@@ -8,7 +8,7 @@ from bangfu.history import queries
 from django.db.models import Sum
 
 from bangfu.history.models import Action, AreaChange
-from bangfu.history.services import area_changes_fold, areas_touch, change_record, changes_bulk_insert
+from bangfu.history.services import areas_touch, change_record, changes_bulk_insert
 from conftest import VILLAGE_A, VILLAGE_B
 
 TOWNSHIP = VILLAGE_A[:9]
@@ -75,46 +75,17 @@ def test_an_areas_version_moves_with_changes_under_it_and_above_it_only(regions)
     assert queries.area_version("") == sum(_versions().values())  # an administrator's: everything
 
 
-def test_a_caseworkers_version_follows_their_households_wherever_they_are(make_household, personas):
-    a = personas["caseworker_a"]
-    household = make_household(VILLAGE_A, caseworker=a)
-    first = queries.caseworker_version(a.pk, a.region_id)
-    areas_touch([OTHER_VILLAGE])
-    assert queries.caseworker_version(a.pk, a.region_id) == first
-    # A household of theirs outside their township (it kept its caseworker when it moved).
-    type(household).objects.filter(pk=household.pk).update(region_code=OTHER_VILLAGE)
-    moved = queries.caseworker_version(a.pk, a.region_id)
-    assert moved != first
-    areas_touch([OTHER_VILLAGE])
-    assert queries.caseworker_version(a.pk, a.region_id) != moved
-    # Taken away from them: the set of villages changes even though no count does.
-    touched = queries.caseworker_version(a.pk, a.region_id)
-    type(household).objects.filter(pk=household.pk).update(caseworker=None)
-    assert queries.caseworker_version(a.pk, a.region_id) != touched
-
-
-def test_a_caseworkers_version_leaves_the_townships_other_villages_but_not_the_township(make_household, personas):
-    a = personas["caseworker_a"]
-    make_household(VILLAGE_A, caseworker=a)
-    first = queries.caseworker_version(a.pk, a.region_id)
-    areas_touch([VILLAGE_B])  # a sibling village with none of their households
-    assert queries.caseworker_version(a.pk, a.region_id) == first
-    areas_touch([TOWNSHIP])  # the township's own records: a campaign, an emergency
-    assert queries.caseworker_version(a.pk, a.region_id) != first
-
-
 def test_a_caseworkers_version_follows_their_other_work_in_other_villages(make_household, personas):
-    from bangfu.casework.worklist import other_work_areas
+    from bangfu.casework.worklist import caseworker_version, other_work_areas
     from bangfu.emergency.models import Delivery, DeliveryKind
 
     a = personas["caseworker_a"]
     make_household(VILLAGE_A, caseworker=a)
     theirs = make_household(VILLAGE_B, caseworker=personas["caseworker_b"])
-    others = other_work_areas()
-    assert len(others) == 2  # open deliveries, needs recorded until confirmed
+    assert len(other_work_areas()) == 2  # open deliveries, needs recorded until confirmed
 
     def version():
-        return queries.caseworker_version(a.pk, a.region_id, others)
+        return caseworker_version(a.pk, a.region_id)
 
     first = version()
     areas_touch([VILLAGE_B])
@@ -133,21 +104,3 @@ def test_a_caseworkers_version_follows_their_other_work_in_other_villages(make_h
     done = version()
     areas_touch([VILLAGE_B])
     assert version() == done
-
-
-def test_folding_keeps_every_version_and_leaves_one_row_an_area(make_household, personas):
-    a = personas["caseworker_a"]
-    make_household(VILLAGE_A, caseworker=a)
-    for code in (VILLAGE_A, VILLAGE_A, VILLAGE_B, TOWNSHIP):
-        areas_touch([code])
-    versions = _versions()
-    seen = (queries.area_version(TOWNSHIP), queries.area_version(VILLAGE_A), queries.area_version(""),
-            queries.caseworker_version(a.pk, a.region_id))
-    removed = area_changes_fold()
-    assert removed > 0 and AreaChange.objects.count() == len(versions)
-    assert _versions() == versions
-    assert (queries.area_version(TOWNSHIP), queries.area_version(VILLAGE_A), queries.area_version(""),
-            queries.caseworker_version(a.pk, a.region_id)) == seen
-    assert area_changes_fold() == 0  # nothing left to fold
-    areas_touch([VILLAGE_A])
-    assert queries.area_version(VILLAGE_A) == seen[1] + 1
