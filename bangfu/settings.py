@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "bangfu.emergency",
     "bangfu.notify",
     "bangfu.needs",
+    "bangfu.ops",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import EDITORS, OFFICE_UP, STAFF, Role
+from bangfu.core.plugins import Step
 from bangfu.households.panels import PanelSource
 
 
@@ -40,8 +41,11 @@ class CaseworkConfig(AppConfig):
     )
     # Other apps' household pages: see bangfu.households.panels.
     household_panels = (PanelSource("bangfu.casework.panels.contacts_panel", order=10),)
+    # The demo (bangfu.ops.demo): 蓝村's phone campaign, home visits and today's follow-ups, first of the
+    # apps' parts, on the households and users the demo made.
+    demo_steps = (Step("bangfu.casework.demo.demo_casework", order=10),)
     # `bangfu synth`: a year of contacts and today's due follow-ups for the new households.
-    synth_steps = ("bangfu.casework.synthetic.synth_casework",)
+    synth_steps = (Step("bangfu.casework.synthetic.synth_casework"),)
     # A household that changes village or caseworker (bangfu.households.moves): its summary rows,
     # open follow-ups and campaign coverage follow it.
     household_moves = ("bangfu.casework.moves.households_moved",)

@@ -4,11 +4,21 @@ household panels, permissions, demo steps...), collected in one place for every 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class Step:
+    """An app's part in work that runs across apps (the demo's data, `bangfu synth`): a function by
+    dotted path, and its place among every app's steps (lower first)."""
+
+    function: str
+    order: int = 100
 
 
 @cache

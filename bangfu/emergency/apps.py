@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import ALL, EDITORS, OFFICE_UP, STAFF, Role
+from bangfu.core.plugins import Step
 
 
 class EmergencyConfig(AppConfig):
@@ -35,6 +36,9 @@ class EmergencyConfig(AppConfig):
     history_models = {"delivery": "emergency.Delivery", "emergency": "emergency.Emergency",
                       "healthcheck": "emergency.HealthCheck", "returnee": "emergency.Returnee",
                       "feveralert": "emergency.FeverAlert", "quarantine": "emergency.Quarantine"}
+    # The demo (bangfu.ops.demo): an epidemic with today's checks, a fever alert and returnees, last
+    # (its fever alert opens a need, and its summary counts the needs).
+    demo_steps = (Step("bangfu.emergency.demo.emergency_demo_load", order=40),)
     nav = (
         NavItem(_("Deliveries"), "emergency:deliveries", "delivery.view", order=50,
                 also_current=("emergency:*",)),

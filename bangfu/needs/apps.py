@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import OFFICE_UP, STAFF, Role
+from bangfu.core.plugins import Step
 from bangfu.households.panels import PanelSource
 
 
@@ -23,6 +24,8 @@ class NeedsConfig(AppConfig):
         "need.reopen": frozenset({Role.ADMIN, Role.VILLAGE, Role.CASEWORKER}),
         "need.settings": OFFICE_UP,
     }
+    # The demo (bangfu.ops.demo): needs in every state, some overdue and escalated.
+    demo_steps = (Step("bangfu.needs.demo.demo_needs", order=30),)
     nav = (
         NavItem(_("Needs"), "needs:board", "need.view", order=35, also_current=("needs:*",)),
     )

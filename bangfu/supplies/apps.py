@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import OFFICE_UP, Role
+from bangfu.core.plugins import Step
 
 
 class SuppliesConfig(AppConfig):
@@ -17,6 +18,8 @@ class SuppliesConfig(AppConfig):
         "distribution.plan": OFFICE_UP,
     }
     history_models = {"stockmove": "supplies.StockMove"}
+    # The demo (bangfu.ops.demo): 蓝村's stock, a rice hand-out, deliveries and errands.
+    demo_steps = (Step("bangfu.supplies.demo.supplies_demo_load", order=20),)
     nav = (
         NavItem(_("Supplies"), "supplies:stock", "supplies.view", order=60, also_current=("supplies:*",), more=True),
     )

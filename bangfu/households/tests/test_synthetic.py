@@ -1,15 +1,12 @@
-"""Synthetic people and `bangfu synth`: valid data, written the way the services would write it."""
+"""Synthetic people: valid data, written the way the services would write it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import TestCase
 
 from conftest import REGIONS
@@ -211,23 +208,3 @@ def test_worker_processes_make_the_same_data(regions, monkeypatch):
     result = synth_county(county_code="370215", households=120, seed=3, workers=2)
     assert result.workers == 2
     assert _snapshot() == alone
-
-
-def test_synth_command(regions):
-    out = StringIO()
-    call_command("synth", "--households", "30", "--county", "370215", "--workers", "1", stdout=out)
-    assert "30 households" in out.getvalue()
-    assert Household.objects.count() == 30
-
-
-@pytest.mark.parametrize("args", [["--households", "0"], ["--households", "5", "--county", "3702"]])
-def test_synth_command_refuses_bad_input(regions, args):
-    with pytest.raises(CommandError):
-        call_command("synth", *args, stdout=StringIO())
-    assert not Household.objects.exists()
-
-
-def test_synth_command_refuses_a_county_without_townships(regions):
-    Region.objects.create(code="370299", name="无乡镇县", level="county", parent_id="3702")
-    with pytest.raises(CommandError, match="370299"):
-        call_command("synth", "--households", "5", "--county", "370299", stdout=StringIO())
