@@ -14,13 +14,13 @@ import pytest
 
 from bangfu.accounts.models import Role
 from bangfu.accounts.services import user_add
-from bangfu.households import choices
-from bangfu.households.synthetic import make_id_number
-from bangfu.regions.models import Level, Region
 
 # Playwright fixtures, once for the whole suite: a second session-scoped browser would start a
 # second Playwright inside the first one's event loop.
 from bangfu.core.tests.browser import browser, phone_page  # noqa: E402, F401
+from bangfu.households import choices
+from bangfu.households.synthetic import make_id_number
+from bangfu.regions.models import Level, Region
 
 REGIONS = [
     ("37", "山东省", Level.PROVINCE, None),

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "bangfu.emergency",
     "bangfu.notify",
     "bangfu.needs",
+    "bangfu.ops",
 ]
 
 MIDDLEWARE = [

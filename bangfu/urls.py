@@ -4,10 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import include, path
 
-from bangfu.accounts.permissions import home_url_name
-
 from bangfu.api.urls import api
-
+from bangfu.core.permissions import home_url_name
 
 
 @login_required

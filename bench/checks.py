@@ -37,6 +37,7 @@ def prepare() -> str:
     """An emergency over the county with today's checks, about half done; reused when there."""
     import datetime as dt
 
+    from django.core.management import call_command
     from django.db.models import F
     from django.utils import timezone
 
@@ -44,8 +45,6 @@ def prepare() -> str:
     from bangfu.emergency.models import CheckStatus, Emergency, HealthCheck
     from bangfu.emergency.services import checks_generate, emergency_open, shanghai_today, summary_refresh
     from bangfu.regions.models import Region
-
-    from django.core.management import call_command
 
     call_command("migrate", verbosity=0)  # a database reused from before the latest migrations
     today = shanghai_today()

@@ -167,10 +167,9 @@ def queries_of(client, url: str, params: dict) -> int:
 
 
 def run(repeat: int) -> list[list[str]]:
+    from django.conf import settings
     from django.test import Client
     from django.test.utils import override_settings
-
-    from django.conf import settings
     from django.urls import reverse
 
     from bangfu.accounts.models import Role, User

@@ -702,9 +702,8 @@ def phases(user, path: Path) -> None:
 def memory_child(path: Path, reader: str) -> None:
     """Run in a fresh process: a dry run of `path`, then print time and peak memory."""
     user = prepare_regions_and_user()
-    from bangfu.imports.services import households_import
-
     from bangfu.imports import readers
+    from bangfu.imports.services import households_import
 
     before = peak_mb()
     if path.suffix == ".xlsx":  # which reader "auto" picks (the rule of readers._xlsx_sheets)

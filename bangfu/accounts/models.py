@@ -6,15 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    COUNTY = "county", _("County")
-    TOWNSHIP_OFFICE = "township_office", _("Township office")
-    VILLAGE = "village", _("Village cadre")
-    CASEWORKER = "caseworker", _("Caseworker")
-    # Helps with the daily checks of an emergency in their village, and with nothing else.
-    VOLUNTEER = "volunteer", _("Village volunteer")
+from bangfu.core.permissions import Role
 
 
 class User(AbstractUser):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.core.codes import TOWNSHIP_LENGTH, prefix_q, township_of
+from bangfu.core.permissions import Role
 
 
 def caseworkers_near(scope: str) -> QuerySet[User]:

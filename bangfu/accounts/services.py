@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import ApiToken, LoginFailure, Role, User
+from bangfu.accounts.models import ApiToken, LoginFailure, User
 from bangfu.core.codes import Level
+from bangfu.core.permissions import Role
 from bangfu.history.services import areas_touch
 from bangfu.regions.models import Region
 

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts import services
-from bangfu.accounts.permissions import home_url_name
+from bangfu.core.permissions import home_url_name
 
 
 def _client_address(request: HttpRequest) -> str | None:

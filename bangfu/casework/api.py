@@ -8,7 +8,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from bangfu.accounts.permissions import require
 from bangfu.casework import queries, services
 from bangfu.casework.models import Campaign, Contact
 from bangfu.casework.schemas import (
@@ -22,6 +21,7 @@ from bangfu.casework.schemas import (
 from bangfu.casework.worklist import worklist_for
 from bangfu.core.dates import local_today
 from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
+from bangfu.core.permissions import require
 from bangfu.households import queries as household_queries
 
 router = Router(tags=["casework"])

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
+from bangfu.core.permissions import EDITORS, OFFICE_UP, STAFF, Role
+from bangfu.core.plugins import Step
 from bangfu.households.panels import PanelSource
 
 
@@ -10,6 +12,17 @@ class CaseworkConfig(AppConfig):
     name = "bangfu.casework"
     label = "casework"
     verbose_name = _("Casework")
+    # A contact is logged by whoever made it; campaigns and schedules are the office's.
+    permissions = {
+        "contact.create": EDITORS | {Role.CASEWORKER},
+        "contact.view": STAFF,
+        "campaign.view": STAFF,
+        "campaign.manage": OFFICE_UP,
+        "schedule.manage": OFFICE_UP,
+        "worklist.view": frozenset({Role.CASEWORKER}),
+        "worklist.view_others": EDITORS | {Role.COUNTY},
+        "assessment.view": STAFF,
+    }
     nav = (
         NavItem(_("Today"), "casework:worklist", "worklist.view", order=5, also_current=("casework:contact_add",)),
         NavItem(_("Caseworkers' day"), "casework:worklists", "worklist.view_others", order=30,
@@ -28,8 +41,11 @@ class CaseworkConfig(AppConfig):
     )
     # Other apps' household pages: see bangfu.households.panels.
     household_panels = (PanelSource("bangfu.casework.panels.contacts_panel", order=10),)
+    # The demo (bangfu.ops.demo): 蓝村's phone campaign, home visits and today's follow-ups, first of the
+    # apps' parts, on the households and users the demo made.
+    demo_steps = (Step("bangfu.casework.demo.demo_casework", order=10),)
     # `bangfu synth`: a year of contacts and today's due follow-ups for the new households.
-    synth_steps = ("bangfu.casework.synthetic.synth_casework",)
+    synth_steps = (Step("bangfu.casework.synthetic.synth_casework"),)
     # A household that changes village or caseworker (bangfu.households.moves): its summary rows,
     # open follow-ups and campaign coverage follow it.
     household_moves = ("bangfu.casework.moves.households_moved",)

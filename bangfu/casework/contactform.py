@@ -28,14 +28,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.apps import apps
 from django.utils.module_loading import import_string
+
+from bangfu.core.plugins import declared
 
 
 @cache
 def _part_classes() -> list[type]:
-    paths = [path for config in apps.get_app_configs() for path in getattr(config, "contact_form_parts", ())]
-    classes = [import_string(path) for path in paths]
+    classes = [import_string(path) for path in declared("contact_form_parts")]
     return sorted(classes, key=lambda cls: getattr(cls, "order", 100))
 
 

@@ -1,4 +1,4 @@
-"""Casework of the demo (called by core.demo): the 蓝村 township's campaign 电话随访暖心 over its
+"""Casework of the demo (a demo step, see CaseworkConfig): the 蓝村 township's campaign 电话随访暖心 over its
 registered-poor households, in which every household was reached by phone and found with the four
 conditions met (as the township's report says), home visits of the weeks before it, and the due
 follow-ups of today, so that each caseworker (孙磊 among them) has a list. Through the services, with
@@ -28,7 +28,7 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(9 + rng.randrange(8), rng.randrange(60))))
 
 
-def demo_casework(*, township_code: str, office_username: str, seed: int = 2020,
+def demo_casework(*, township_code: str = "370215010", office_username: str = "lancun", seed: int = 2020,
                   today: dt.date | None = None) -> dict[str, int]:
     rng = random.Random(seed)
     today = today or local_today()

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.casework.forms import CONDITION_LABELS
 from bangfu.casework.models import (
     CONDITIONS,
@@ -25,8 +25,8 @@ from bangfu.casework.models import (
     FollowUpStatus,
     HouseholdCase,
 )
-from bangfu.core.codes import TOWNSHIP_LENGTH, VILLAGE_LENGTH, Level, ancestors, township_of
-from bangfu.core.codes import prefix_q
+from bangfu.core.codes import TOWNSHIP_LENGTH, VILLAGE_LENGTH, Level, ancestors, prefix_q, township_of
+from bangfu.core.permissions import Role
 from bangfu.households.models import Household, HouseholdCategory
 from bangfu.regions.models import Region
 from bangfu.regions.queries import region_names

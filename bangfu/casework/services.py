@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
-from bangfu.accounts.permissions import require
 from bangfu.casework.models import (
     CONDITIONS,
     TRIES_BEFORE_VISIT,
@@ -37,6 +36,7 @@ from bangfu.casework.models import (
 from bangfu.core.codes import parent_of, prefix_q, village_of
 from bangfu.core.dates import local_today
 from bangfu.core.idempotency import create_once
+from bangfu.core.permissions import require
 from bangfu.history.models import Action
 from bangfu.history.services import areas_touch, record
 from bangfu.households import choices as household_choices

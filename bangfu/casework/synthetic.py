@@ -147,7 +147,8 @@ def _campaign(county_code: str, *, seed: int, today: dt.date) -> tuple[int, int,
     (each reaching call with its four-condition assessment, as the contact form records it), some
     tried without success (a few three times), the rest not yet. Returns (households, contacts,
     assessments)."""
-    from bangfu.accounts.models import Role, User
+    from bangfu.accounts.models import User
+    from bangfu.core.permissions import Role
 
     office = (User.objects.filter(prefix_q("region_id", county_code), role=Role.TOWNSHIP_OFFICE)
               .order_by("region_id").first())

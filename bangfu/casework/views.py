@@ -14,8 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bangfu.accounts.models import Role, User
-from bangfu.accounts.permissions import can, require
+from bangfu.accounts.models import User
 from bangfu.accounts.queries import caseworkers_near
 from bangfu.casework import queries, services
 from bangfu.casework.contactform import contact_form_parts
@@ -25,6 +24,7 @@ from bangfu.casework.worklist import caseworker_version, worklist_for
 from bangfu.core.codes import TOWNSHIP_LENGTH, Level, level_of
 from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
+from bangfu.core.permissions import Role, can, require
 from bangfu.history import queries as history_queries
 from bangfu.history.pagecache import cached_page
 from bangfu.households import choices as household_choices

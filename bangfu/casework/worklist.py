@@ -35,13 +35,14 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.module_loading import import_string
 from django.utils import dateformat
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from bangfu.core.plugins import declared
 
 SECTION_LIMIT = 100
 PRINT = "casework/_section_followups_print.html"
@@ -69,8 +70,7 @@ class WorklistSection:
 
 @cache
 def _sources() -> list[tuple[int, Callable]]:
-    declared = [source for config in apps.get_app_configs() for source in getattr(config, "worklist_sections", ())]
-    return [(source.order, import_string(source.function)) for source in sorted(declared, key=lambda s: s.order)]
+    return [(source.order, import_string(source.function)) for source in declared("worklist_sections")]
 
 
 @cache
@@ -81,11 +81,9 @@ def work_areas() -> tuple[tuple[str, tuple], ...]:
     from bangfu.history.queries import MARK
     from bangfu.households.models import Household
 
-    declared = [source for config in apps.get_app_configs() for source in getattr(config, "worklist_sections", ())
-                if source.areas]
     compiled = []
     for areas in [Household.objects.filter(caseworker_id=MARK).values("region_code"),
-                  *(import_string(source.areas)(MARK) for source in declared)]:
+                  *(import_string(source.areas)(MARK) for source in declared("worklist_sections") if source.areas)]:
         sql, params = areas.order_by().query.sql_with_params()
         compiled.append((sql, tuple(params)))
     return tuple(compiled)

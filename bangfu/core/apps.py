@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "bangfu.core"
     label = "core"
     verbose_name = "bangfu"
+
+    def ready(self) -> None:
+        from bangfu.core.permissions import permission_table
+
+        # The apps' permission declarations merged now, so that an action two apps declare stops the start.
+        permission_table()

@@ -25,7 +25,6 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 
-
 class ConflictError(Exception):
     """An edit based on an old version of a record."""
 

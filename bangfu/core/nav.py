@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from django.apps import apps
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
+
+from bangfu.core.permissions import permission_table
+from bangfu.core.plugins import declared
 
 
 @dataclass(frozen=True)
@@ -50,19 +52,13 @@ class NavMenu:
         return any(link.current for link in self.more)
 
 
-def _declared() -> list[NavItem]:
-    items = [item for config in apps.get_app_configs() for item in getattr(config, "nav", ())]
-    return sorted(items, key=lambda item: item.order)
-
-
 @lru_cache(maxsize=256)
 def _links_for(role: str, view_name: str | None, language: str | None, urlconf,
                prefix: str) -> tuple[tuple[NavItem, NavLink], ...]:
     """The menu of a role on a view: the same for every user of that role, so built (permission
     checks, reversed URLs, translated labels) once per process rather than on every page."""
-    from bangfu.accounts.permissions import PERMISSIONS
-
-    items = [item for item in _declared() if role in PERMISSIONS[item.permission]]
+    table = permission_table()
+    items = [item for item in declared("nav") if role in table[item.permission]]
     current = next((item for item in items if item.url_name == view_name), None)
     if current is None and view_name:
         namespace = view_name.rpartition(":")[0]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from contextvars import ContextVar
 from collections.abc import Iterator
+from contextvars import ContextVar
 
 _request_id: ContextVar[uuid.UUID | None] = ContextVar("bangfu_request_id", default=None)
 

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from bangfu.accounts.models import User
-from bangfu.accounts.permissions import require
+from bangfu.core.codes import Level
 from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
+from bangfu.core.permissions import require
 from bangfu.deliveries import queries, services
 from bangfu.deliveries.models import Delivery, Distribution
 from bangfu.deliveries.schemas import (
@@ -30,7 +31,6 @@ from bangfu.deliveries.schemas import (
 from bangfu.households import queries as household_queries
 from bangfu.households.choices import Category
 from bangfu.households.schemas import MAX_ID
-from bangfu.core.codes import Level
 from bangfu.regions.models import Region
 from bangfu.supplies import queries as supply_queries
 from bangfu.supplies.api import item_in_township, item_out, same_township

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
+from bangfu.core.permissions import EDITORS, STAFF, Role
+from bangfu.core.plugins import Step
 from bangfu.history.tracked import Keys
 from bangfu.supplies.panels import ABOVE, BELOW, StockPanelSource
 
@@ -11,7 +13,20 @@ class DeliveriesConfig(AppConfig):
     name = "bangfu.deliveries"
     label = "deliveries"
     verbose_name = _("Deliveries")
+    permissions = {
+        # Deliveries and errands: anyone asks for one for a household they see; the office and village
+        # assign them; the caseworker it is assigned to (or the office, village) marks it done.
+        "delivery.view": STAFF,
+        "delivery.create": EDITORS | {Role.CASEWORKER},
+        "delivery.assign": EDITORS,
+        "delivery.complete": EDITORS | {Role.CASEWORKER},
+        # A failed delivery tried again: by whoever may assign it, or the caseworker it failed with.
+        "delivery.reopen": EDITORS | {Role.CASEWORKER},
+    }
     history_models = {"delivery": "deliveries.Delivery"}
+    # The demo (bangfu.ops.demo): a distribution with its deliveries, and errands, once the stock is
+    # there and before the needs.
+    demo_steps = (Step("bangfu.deliveries.demo.deliveries_demo_load", order=25),)
     # A delivery's cost reads as yuan on a timeline. It moves onto the model's
     # `history = Tracked(...)` (history.tracked) when it declares one.
     history_keys = Keys(money=frozenset({"cost"}))

@@ -16,6 +16,7 @@ from bangfu.households.models import Household, HouseholdCategory
 from bangfu.regions.models import Region
 from bangfu.supplies.queries import stock_balance, townships_for
 
+
 @dataclass
 class DeliveryFilter:
     status: str = "open"  # open, delivered, failed, all

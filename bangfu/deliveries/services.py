@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import Role, User
-from bangfu.accounts.permissions import PermissionDenied, can, require
+from bangfu.accounts.models import User
 from bangfu.core.idempotency import create_once
+from bangfu.core.permissions import PermissionDenied, Role, can, require
 from bangfu.deliveries.models import (
     OPEN_STATUSES,
     Delivery,

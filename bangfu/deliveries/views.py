@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bangfu.accounts import queries as account_queries
-from bangfu.accounts.models import Role
-from bangfu.accounts.permissions import can, require
+from bangfu.core.forms import attach_errors
+from bangfu.core.permissions import Role, can, require
 from bangfu.deliveries import queries, services
 from bangfu.deliveries.forms import (
     AssignForm,
@@ -30,7 +30,6 @@ from bangfu.deliveries.forms import (
 from bangfu.deliveries.models import DeliveryStatus
 from bangfu.households import queries as household_queries
 from bangfu.households.choices import Category
-from bangfu.core.forms import attach_errors
 from bangfu.households.services import caseworkers_for
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region

@@ -10,8 +10,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from bangfu.accounts.permissions import require
 from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
+from bangfu.core.permissions import require
 from bangfu.deliveries import queries as delivery_queries
 from bangfu.emergency import queries, services
 from bangfu.emergency.models import CheckSubmission, Emergency, HealthCheck, Returnee

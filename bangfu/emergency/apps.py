@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
+from bangfu.core.permissions import ALL, EDITORS, OFFICE_UP, STAFF, Role
+from bangfu.core.plugins import Step
 from bangfu.deliveries.priority import PrioritySource
 from bangfu.history.tracked import Keys
 
@@ -11,12 +13,29 @@ class EmergencyConfig(AppConfig):
     name = "bangfu.emergency"
     label = "emergency"
     verbose_name = _("Emergency work")
+    permissions = {
+        # Emergencies: the township office or the county opens, extends and closes one; caseworkers
+        # (and village cadres) do the daily checks and register returnees of their households.
+        "emergency.view": STAFF,
+        "emergency.manage": OFFICE_UP | {Role.COUNTY},
+        # The daily-check list and form: a village volunteer's whole job.
+        "check.view": ALL,
+        # A menu entry of its own only for those whose whole work is the checks; staff reach the board
+        # from the emergency and the caseworker's day.
+        "check.menu": frozenset({Role.VOLUNTEER}),
+        "check.submit": EDITORS | {Role.CASEWORKER, Role.VOLUNTEER},
+        "returnee.register": EDITORS | {Role.CASEWORKER},
+        "returnee.reveal_id": OFFICE_UP,
+    }
     history_models = {"emergency": "emergency.Emergency",
                       "healthcheck": "emergency.HealthCheck", "returnee": "emergency.Returnee",
                       "feveralert": "emergency.FeverAlert", "quarantine": "emergency.Quarantine"}
     # How their keys read on a timeline: the daily check's temperatures. It moves onto the model's
     # `history = Tracked(...)` (history.tracked) when it declares one.
     history_keys = Keys(labels={"temperatures": _("temperatures")})
+    # The demo (bangfu.ops.demo): an epidemic with today's checks, a fever alert and returnees, last
+    # (its fever alert opens a need, and its summary counts the needs).
+    demo_steps = (Step("bangfu.emergency.demo.emergency_demo_load", order=40),)
     nav = (
         NavItem(_("Emergencies"), "emergencies:list", "emergency.view", order=45,
                 also_current=("emergencies:*",), more=True),

@@ -37,8 +37,8 @@ class EmergencyQuerySet(models.QuerySet):
         """Emergencies over the user's area: opened for a region holding it, or within it."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        from bangfu.accounts.models import Role
         from bangfu.core.codes import prefix_q
+        from bangfu.core.permissions import Role
 
         if user.role == Role.ADMIN:
             return self

@@ -10,8 +10,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import Role
 from bangfu.core.codes import prefix_q
+from bangfu.core.permissions import Role
 from bangfu.emergency.models import (
     CheckStatus,
     Emergency,

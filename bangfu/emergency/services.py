@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import Role, User
-from bangfu.accounts.permissions import PermissionDenied, require
+from bangfu.accounts.models import User
 from bangfu.core import crypto
 from bangfu.core.idempotency import create_once
+from bangfu.core.permissions import PermissionDenied, Role, require
 from bangfu.deliveries.services import delivery_priority_refresh
 from bangfu.emergency.models import (
     CheckItem,

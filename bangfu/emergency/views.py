@@ -14,16 +14,15 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bangfu.accounts.models import Role
-from bangfu.accounts.permissions import can, require
+from bangfu.core.codes import Level
+from bangfu.core.forms import attach_errors
+from bangfu.core.permissions import Role, can, require
 from bangfu.deliveries import queries as delivery_queries
 from bangfu.emergency import queries, services
 from bangfu.emergency.forms import CheckForm, EmergencyForm, ExtendForm, ReturneeForm
 from bangfu.emergency.models import EmergencyStatus
 from bangfu.households import services as household_services
 from bangfu.households.models import Household
-from bangfu.core.forms import attach_errors
-from bangfu.core.codes import Level
 from bangfu.regions.models import Region
 from bangfu.supplies import queries as supply_queries
 

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from bangfu.accounts.permissions import require
 from bangfu.core.errors import (
     BODY_RESPONSES,
     COMMON_RESPONSES,
@@ -21,6 +20,7 @@ from bangfu.core.errors import (
     form_errors,
     merge_errors,
 )
+from bangfu.core.permissions import require
 from bangfu.households import identity, queries, services
 from bangfu.households.forms import MONEY_FIELDS, HouseholdForm, MemberForm, member_set_errors
 from bangfu.households.models import Household, Member

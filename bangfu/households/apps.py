@@ -2,12 +2,26 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.nav import NavItem
+from bangfu.core.permissions import EDITORS, OFFICE_UP, STAFF, Role
 
 
 class HouseholdsConfig(AppConfig):
     name = "bangfu.households"
     label = "households"
     verbose_name = _("Households")
+    permissions = {
+        "household.view": STAFF,
+        "household.create": EDITORS,
+        "household.change": EDITORS | {Role.CASEWORKER},
+        "household.delete": OFFICE_UP,
+        "household.assign": EDITORS,
+        # Importing a sheet creates and changes households in bulk: the office and village cadres.
+        "household.import": EDITORS,
+        "household.history": STAFF,
+        # A caseworker calls their households, so may see a phone number in full (and it is recorded).
+        "member.reveal_phone": OFFICE_UP | {Role.VILLAGE, Role.CASEWORKER},
+        "member.reveal_id": OFFICE_UP,
+    }
     nav = (
         NavItem(_("Households"), "households:list", "household.view", order=10,
                 also_current=("households:*",)),

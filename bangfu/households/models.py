@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.accounts.models import Role
 from bangfu.core import crypto
 from bangfu.core.codes import VILLAGE_LENGTH, prefix_q
+from bangfu.core.permissions import Role
 from bangfu.history.tracked import Keys, Tracked
 from bangfu.households import choices
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from django.apps import apps
 from django.utils.module_loading import import_string
 
+from bangfu.core.plugins import declared
 from bangfu.history.services import areas_touch
 
 
@@ -42,8 +42,7 @@ class HouseholdMove:
 
 @cache
 def _hooks():
-    return [import_string(path) for config in apps.get_app_configs()
-            for path in getattr(config, "household_moves", ())]
+    return [import_string(path) for path in declared("household_moves")]
 
 
 def households_moved(moves: list[HouseholdMove]) -> None:

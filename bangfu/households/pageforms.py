@@ -10,9 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.core.codes import Level, township_of
 from bangfu.core.dates import local_today
+from bangfu.core.permissions import Role
 from bangfu.households import choices, identity
 from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.households.queries import HouseholdFilter

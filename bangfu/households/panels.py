@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from django.apps import apps
 from django.utils.module_loading import import_string
+
+from bangfu.core.plugins import declared
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,7 @@ class PanelSource:
 
 @cache
 def _sources():
-    declared = [s for config in apps.get_app_configs() for s in getattr(config, "household_panels", ())]
-    return [import_string(s.function) for s in sorted(declared, key=lambda s: s.order)]
+    return [import_string(source.function) for source in declared("household_panels")]
 
 
 def household_panels(user, household) -> list:

@@ -12,12 +12,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import Role, User
-from bangfu.accounts.permissions import require
+from bangfu.accounts.models import User
 from bangfu.core import crypto
 from bangfu.core.codes import GROUP_LENGTH, TOWNSHIP_LENGTH, VILLAGE_LENGTH
 from bangfu.core.dates import local_today
 from bangfu.core.errors import ConflictError
+from bangfu.core.permissions import Role, require
 from bangfu.core.text import initials
 from bangfu.history.models import Action, Change
 from bangfu.history.services import changes_bulk_record, record

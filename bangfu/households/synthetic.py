@@ -816,10 +816,11 @@ def synth_county(
     from django.db import connections, router, transaction
     from django.utils import timezone
 
-    from bangfu.accounts.models import Role, User
+    from bangfu.accounts.models import User
     from bangfu.core import requestid
-    from bangfu.households.models import Household, Member
     from bangfu.core.codes import Level
+    from bangfu.core.permissions import Role
+    from bangfu.households.models import Household, Member
     from bangfu.regions.models import Region
 
     if households < 1:

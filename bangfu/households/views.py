@@ -15,16 +15,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bangfu.accounts import queries as account_queries
-from bangfu.accounts.models import Role
-from bangfu.accounts.permissions import require
 from bangfu.core.codes import township_of
 from bangfu.core.errors import ConflictError
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
+from bangfu.core.permissions import Role, require
 from bangfu.history.timeline import history_entries
 from bangfu.households import display, queries, services
 from bangfu.households.pageforms import (
-    AssignForm, HouseholdFilterForm, HouseholdPageForm, MakeHeadForm, MemberPageForm, ReasonForm, VersionForm,
+    AssignForm,
+    HouseholdFilterForm,
+    HouseholdPageForm,
+    MakeHeadForm,
+    MemberPageForm,
+    ReasonForm,
+    VersionForm,
 )
 from bangfu.households.panels import household_panels
 from bangfu.regions import queries as region_queries

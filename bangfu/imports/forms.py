@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.forms import Form, Widget
-from django.forms.widgets import ChoiceWidget
 from django.forms.utils import ErrorDict
+from django.forms.widgets import ChoiceWidget
 
 from bangfu.households.forms import HouseholdForm, MemberForm
 

@@ -26,8 +26,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
-from bangfu.accounts.permissions import PermissionDenied, require
 from bangfu.core import requestid
+from bangfu.core.permissions import PermissionDenied, require
 from bangfu.households.queries import HouseholdFilter
 from bangfu.households.services import region_in_scope
 from bangfu.imports.models import ImportJob, JobKind, JobStatus

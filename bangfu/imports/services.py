@@ -49,9 +49,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from bangfu.accounts.models import User
-from bangfu.accounts.permissions import can, require
 from bangfu.core import bulk, crypto, requestid
 from bangfu.core.codes import GROUP_LENGTH, VILLAGE_LENGTH, Level, ancestors, parent_of, township_of, village_of
+from bangfu.core.permissions import can, require
 from bangfu.core.text import clean_text, initials
 from bangfu.history.models import Action, Change
 from bangfu.history.services import changes_bulk_insert, changes_bulk_record, diff

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bangfu.accounts.permissions import require
 from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
+from bangfu.core.permissions import require
 from bangfu.households import choices
 from bangfu.households.queries import households_filtered
 from bangfu.imports import jobs, queries

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
 
-from bangfu.accounts.permissions import can, require
 from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut
+from bangfu.core.permissions import can, require
 from bangfu.households import queries as household_queries
 from bangfu.needs import queries, services, workflow
 from bangfu.needs.models import Need

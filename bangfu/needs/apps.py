@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
+from bangfu.core.permissions import OFFICE_UP, STAFF, Role
+from bangfu.core.plugins import Step
 from bangfu.households.panels import PanelSource
 
 
@@ -10,6 +12,20 @@ class NeedsConfig(AppConfig):
     name = "bangfu.needs"
     label = "needs"
     verbose_name = _("Needs")
+    # A caseworker (or village cadre) records, reports and confirms; the township office assigns and
+    # resolves, and may record (what it records is reported at once).
+    permissions = {
+        "need.view": STAFF,
+        "need.create": OFFICE_UP | {Role.VILLAGE, Role.CASEWORKER},
+        "need.report": frozenset({Role.ADMIN, Role.VILLAGE, Role.CASEWORKER}),
+        "need.assign": OFFICE_UP,
+        "need.resolve": OFFICE_UP,
+        "need.confirm": frozenset({Role.ADMIN, Role.VILLAGE, Role.CASEWORKER}),
+        "need.reopen": frozenset({Role.ADMIN, Role.VILLAGE, Role.CASEWORKER}),
+        "need.settings": OFFICE_UP,
+    }
+    # The demo (bangfu.ops.demo): needs in every state, some overdue and escalated.
+    demo_steps = (Step("bangfu.needs.demo.demo_needs", order=30),)
     nav = (
         NavItem(_("Needs"), "needs:board", "need.view", order=35, also_current=("needs:*",)),
     )

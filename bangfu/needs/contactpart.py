@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bangfu.accounts.permissions import can
+from bangfu.core.permissions import can
 from bangfu.needs import services
 from bangfu.needs.forms import NeedForm
 from bangfu.needs.models import Category

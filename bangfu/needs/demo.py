@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.core.dates import local_today
+from bangfu.core.permissions import Role
 from bangfu.households.models import Household
 from bangfu.needs import services
 from bangfu.needs.models import Category, MeasureType, Urgency

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from bangfu.accounts.permissions import can
+from bangfu.core.permissions import can
 from bangfu.history.models import Action, Change
 from bangfu.needs import workflow
 from bangfu.needs.models import Category, Need, Status, Urgency

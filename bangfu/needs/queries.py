@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.core.codes import prefix_q, township_of
+from bangfu.core.permissions import Role
 from bangfu.history.models import Change
 from bangfu.households.models import scope_q
 from bangfu.needs.models import OPEN, Need, Status, Summary

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import Role, User
-from bangfu.accounts.permissions import require
+from bangfu.accounts.models import User
 from bangfu.core.codes import township_of
 from bangfu.core.dates import SHANGHAI, local_today
 from bangfu.core.idempotency import create_once
+from bangfu.core.permissions import Role, require
 from bangfu.history.models import Action
 from bangfu.history.services import record
 from bangfu.households.models import Household

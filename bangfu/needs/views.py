@@ -15,11 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bangfu.accounts.models import Role
-from bangfu.accounts.permissions import can, require
 from bangfu.core.codes import township_of
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
+from bangfu.core.permissions import Role, can, require
 from bangfu.households import queries as household_queries
 from bangfu.needs import display, queries, services, workflow
 from bangfu.needs.forms import (

@@ -1,5 +1,5 @@
 """The needs' workflow: which action takes a need from which state to which. Who may do each
-action is in accounts/permissions.py (need.<action>)."""
+action is declared on NeedsConfig.permissions (need.<action>)."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 from ninja import Path, Query, Router, Schema
 
-from bangfu.accounts.permissions import require
 from bangfu.core.errors import COMMON_RESPONSES
+from bangfu.core.permissions import require
 from bangfu.notify import queries, services
 
 router = Router(tags=["notifications"])

@@ -2,12 +2,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.nav import NavItem
+from bangfu.core.permissions import STAFF
 
 
 class NotifyConfig(AppConfig):
     name = "bangfu.notify"
     label = "notify"
     verbose_name = _("Notifications")
+    permissions = {"notification.view": STAFF}
     nav = (
         NavItem(_("Notifications"), "notify:inbox", "notification.view", order=90,
                 badge="bangfu.notify.queries.unread_count"),

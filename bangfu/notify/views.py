@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from bangfu.accounts.permissions import require
+from bangfu.core.permissions import require
 from bangfu.notify import queries, services
 
 

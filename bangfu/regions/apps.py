@@ -1,11 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.permissions import EDITORS
+
 
 class RegionsConfig(AppConfig):
     name = "bangfu.regions"
     label = "regions"
     verbose_name = _("Regions")
+    permissions = {"region.add": EDITORS}
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

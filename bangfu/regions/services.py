@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.permissions import require
 from bangfu.core.codes import CHILD_LEVEL, CODE_LENGTHS, LEVEL_BY_LENGTH, Level
+from bangfu.core.permissions import require
 from bangfu.history.services import areas_touch
 from bangfu.regions.models import Region
 from bangfu.regions.queries import forget_region_names

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bangfu.accounts.permissions import can, require
 from bangfu.core.forms import attach_errors
+from bangfu.core.permissions import can, require
 from bangfu.regions import queries, services
 from bangfu.regions.forms import RegionAddForm
 

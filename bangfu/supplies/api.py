@@ -9,8 +9,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from bangfu.accounts.permissions import require
 from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
+from bangfu.core.permissions import require
 from bangfu.regions.models import Region
 from bangfu.supplies import queries, services
 from bangfu.supplies.models import Item, StockMove

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from bangfu.accounts.models import Role
-from bangfu.core.codes import prefix_q
-from bangfu.core.codes import Level
+from bangfu.core.codes import Level, prefix_q
+from bangfu.core.permissions import Role
 from bangfu.regions.models import Region
 from bangfu.supplies.models import Item, Stock, StockMove
-
 
 # --- townships ---------------------------------------------------------------------------------
 

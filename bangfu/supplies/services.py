@@ -10,12 +10,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import Role, User
-from bangfu.accounts.permissions import require
+from bangfu.accounts.models import User
+from bangfu.core.codes import Level
 from bangfu.core.idempotency import create_once
+from bangfu.core.permissions import Role, require
 from bangfu.history.models import Action
 from bangfu.history.services import change_record
-from bangfu.core.codes import Level
 from bangfu.regions.models import Region
 from bangfu.supplies.models import Item, ItemKind, MoveKind, Stock, StockMove
 

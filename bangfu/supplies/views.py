@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from bangfu.accounts.permissions import require
 from bangfu.core.forms import attach_errors
+from bangfu.core.permissions import require
 from bangfu.regions.models import Region
 from bangfu.supplies import queries, services
 from bangfu.supplies.forms import ItemForm, MoveForm

@@ -1,6 +1,6 @@
 """A household that changes village or caseworker: casework's summary rows (the villages' assessment
-tallies, the campaigns' coverage by village and caseworker), its open follow-ups, and the needs'
-numbers follow it, as a recount from scratch would find them."""
+tallies, the campaigns' coverage by village and caseworker) and its open follow-ups follow it, as a
+recount from scratch would find them."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import uuid
 
 import pytest
 
-from bangfu.accounts.models import Role
 from bangfu.casework import queries, services
 from bangfu.casework.models import AssessmentTally, CoverageTally, FollowUp, FollowUpStatus, HouseholdCase
 from bangfu.casework.tests.conftest import ALL_MET
 from bangfu.core.dates import local_today
+from bangfu.core.permissions import Role
 from bangfu.households import services as household_services
 from conftest import VILLAGE_A, VILLAGE_B, _user, household_data
 
@@ -110,24 +110,6 @@ def test_a_new_caseworker_takes_the_open_follow_ups(personas, casework):
     household_services.assignment_set(actor=personas["office"], households=[household], caseworker=colleague)
     assert set(FollowUp.objects.filter(household=household, status="due").values_list("caseworker_id", flat=True)) \
         == {colleague.pk}
-
-
-def test_needs_numbers_follow_a_household_to_its_new_village(personas, regions, casework):
-    from bangfu.needs.models import Summary
-    from bangfu.needs.services import need_create, summary_refresh
-
-    household = casework["poor_a"]
-    need, _created = need_create(household=household, category="medical", description="需要送医",
-                                 client_id=uuid.uuid4(), actor=personas["office"])
-    summary_refresh()
-    assert Summary.objects.get(region_code=VILLAGE_A, category="medical").open == 1
-
-    _move(personas, regions, household, VILLAGE_B)
-
-    need.refresh_from_db()
-    assert need.region_code == VILLAGE_B
-    assert Summary.objects.get(region_code=VILLAGE_A, category="medical").open == 0
-    assert Summary.objects.get(region_code=VILLAGE_B, category="medical").open == 1
 
 
 def test_a_reassignment_costs_the_same_queries_for_one_household_or_many(personas, casework, log, make_household):

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from bangfu.accounts.permissions import PermissionDenied
 from bangfu.casework import queries, services
 from bangfu.casework.models import (
     Assessment,
@@ -26,6 +25,7 @@ from bangfu.casework.models import (
 )
 from bangfu.casework.tests.conftest import ALL_MET
 from bangfu.core.dates import local_today
+from bangfu.core.permissions import PermissionDenied
 from bangfu.history.models import Change
 from conftest import VILLAGE_A, VILLAGE_B
 

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bangfu.accounts.models import Role
 from bangfu.casework import services
 from bangfu.core.dates import local_today
+from bangfu.core.permissions import Role
 from bangfu.history.models import Change
 from conftest import VILLAGE_A, VILLAGE_B, _user
 

@@ -1,20 +1,17 @@
-"""Template filters: permission checks, masking and money formatting (no logic in templates)."""
+"""Template tags every page may use (a builtin library): permission checks, the menu, languages, money and
+form fields (no logic in templates)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-
 from functools import lru_cache
 
 from django import template
 from django.conf import settings
 from django.utils.translation import get_language, get_language_info
-from django.utils.translation import gettext as _
 
-from bangfu.accounts.permissions import can as _can
 from bangfu.core.nav import NavLink, NavMenu, nav_links, nav_menu, nav_menu_html
-from bangfu.households import choices, identity
-from bangfu.regions.queries import region_name
+from bangfu.core.permissions import can as _can
 
 register = template.Library()
 
@@ -64,36 +61,11 @@ def _other_languages(current: str | None) -> list[dict[str, str]]:
 
 
 @register.filter
-def mask_id(value: str) -> str:
-    return identity.mask_id(value or "")
-
-
-@register.filter
-def mask_phone(value: str) -> str:
-    return identity.mask_phone(value or "")
-
-
-@register.filter
 def yuan(fen) -> str:
     """12345 fen -> "123.45"."""
     if fen is None or fen == "":
         return ""
     return f"{(Decimal(int(fen)) / 100).quantize(Decimal('0.01')):,}"
-
-
-@register.filter
-def area_name(user) -> str:
-    """The name of the area a user works in ("all areas" for an administrator)."""
-    if not getattr(user, "region_id", None):
-        return _("all areas")
-    return region_name(user.region_id)
-
-
-@register.filter
-def category_badges(household) -> list[tuple[str, str]]:
-    """(value, label) of a household's categories, in their declared order (uses the prefetch)."""
-    labels = dict(choices.Category.choices)
-    return [(value, labels[value]) for value in household.category_values()]
 
 
 @register.filter

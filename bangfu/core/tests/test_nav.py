@@ -66,37 +66,3 @@ def test_fewer_than_two_entries_for_more_stay_in_the_bar(monkeypatch):
     monkeypatch.setattr(nav, "nav_links", lambda user, view: links)
     menu = nav.nav_menu(None, None)
     assert menu.main == links and menu.more == []
-
-
-def test_the_unread_badge_follows_each_notification_at_once(client, personas):
-    from bangfu.notify import services
-
-    def badge() -> str | None:
-        html = client.get("/households/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        found = re.search(r'<span class="nav-badge">(\d+)</span>', html)
-        return found.group(1) if found else None
-
-    client.force_login(personas["caseworker_a"])
-    assert badge() is None
-    for n, key in enumerate(["event:1", "event:2"], start=1):
-        services.message_enqueue(kind="test", dedupe_key=key, subject="逾期诉求", user=personas["caseworker_a"],
-                                 role="", region_code="370215010001")
-        services.messages_deliver()
-        assert badge() == str(n)
-    services.notifications_read_all(actor=personas["caseworker_a"])
-    assert badge() is None
-
-
-def test_the_user_menu_names_the_area(client, personas):
-    from bangfu.regions.models import Region
-
-    client.force_login(personas["caseworker_a"])
-    html = client.get("/households/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "<small>Caseworker · 戴家庄村</small>" in html
-    village = Region.objects.get(code="370215010001")
-    village.name = "戴家庄"
-    village.save()
-    assert "<small>Caseworker · 戴家庄</small>" in client.get("/households/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    client.force_login(personas["admin"])
-    html = client.get("/households/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "<small>Administrator · all areas</small>" in html

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from bangfu.accounts.permissions import PermissionDenied
+from bangfu.core.permissions import PermissionDenied
 from bangfu.deliveries.models import Delivery, DeliveryKind, DeliveryStatus, GoodsSource
 from bangfu.deliveries.services import delivery_assign, delivery_complete, delivery_create, delivery_fail
 from bangfu.history.models import Change
@@ -179,7 +179,7 @@ def test_the_worklist_section_holds_the_caseworkers_open_ones_priority_first(mak
 
 
 def test_open_deliveries_follow_the_household_to_its_new_caseworker(rice_delivery, household_a, personas):
-    from bangfu.accounts.models import Role
+    from bangfu.core.permissions import Role
     from bangfu.households.services import assignment_set
     from conftest import _user
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from bangfu.accounts.permissions import PermissionDenied
+from bangfu.core.permissions import PermissionDenied
 from bangfu.deliveries.models import Delivery, DeliveryStatus, Distribution
 from bangfu.deliveries.queries import distribution_report, distribution_selection
 from bangfu.deliveries.services import DistributionPlan, delivery_complete, delivery_fail, distribution_create

@@ -18,8 +18,8 @@ TOWNSHIP = VILLAGE_A[:9]
 
 
 def test_an_errand_given_for_a_household_of_another_caseworker_shows_at_once(client, personas, casework, log):
-    from bangfu.accounts.models import Role
     from bangfu.accounts.services import user_add
+    from bangfu.core.permissions import Role
 
     # A caseworker of the whole township, with no household of their own in village B.
     township_caseworker, _password = user_add(username="caseworker_t", role=Role.CASEWORKER, region_code=TOWNSHIP,

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from bangfu.accounts.permissions import PermissionDenied
 from bangfu.accounts.testing import ApiClient
+from bangfu.core.permissions import PermissionDenied
 from bangfu.deliveries.models import Delivery, DeliveryKind, DeliveryStatus, GoodsSource
 from bangfu.deliveries.services import delivery_complete, delivery_create, delivery_fail, delivery_reopen
 from bangfu.history.models import Change

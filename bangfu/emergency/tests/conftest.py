@@ -6,7 +6,6 @@ import pytest
 
 from bangfu.supplies.tests.conftest import masks, rice, stocked, township  # noqa: F401 (fixtures)
 
-
 # --- emergencies and daily checks --------------------------------------------------------------
 
 @pytest.fixture

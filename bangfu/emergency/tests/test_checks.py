@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.http import Http404
 
-from bangfu.accounts.permissions import PermissionDenied
+from bangfu.core.permissions import PermissionDenied
 from bangfu.deliveries.models import Delivery
 from bangfu.deliveries.services import delivery_create
 from bangfu.emergency.models import (

@@ -140,7 +140,7 @@ def test_extending_a_lapsed_emergency_puts_todays_checks_on_the_lists(township, 
 def test_a_refused_close_writes_nothing(emergency, home, personas):
     checks_generate()
     before = (Change.objects.count(), HealthCheck.objects.count(), Summary.objects.count(), Delivery.objects.count())
-    from bangfu.accounts.permissions import PermissionDenied
+    from bangfu.core.permissions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         emergency_close(emergency=emergency, actor=personas["caseworker_a"])

@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from bangfu.accounts.permissions import PermissionDenied
 from bangfu.accounts.testing import ApiClient
+from bangfu.core.permissions import PermissionDenied
 from bangfu.emergency.models import HealthCheck, Quarantine, Returnee
 from bangfu.emergency.services import NewHousehold, check_people, checks_generate, returnee_register, shanghai_today
 from bangfu.history.models import Change

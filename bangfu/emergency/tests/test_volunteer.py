@@ -157,7 +157,7 @@ def test_the_volunteer_api_lists_and_records_checks_of_the_village(village, volu
 
 
 def test_the_volunteer_may_not_reveal_or_edit(volunteer_a, village):
-    from bangfu.accounts.permissions import PermissionDenied
+    from bangfu.core.permissions import PermissionDenied
     from bangfu.households.services import household_update, member_reveal
 
     member = village["home"].members.first()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Sum
 
 from bangfu.core.codes import township_of
 from bangfu.history import queries
-from django.db.models import Sum
-
 from bangfu.history.models import Action, AreaChange
 from bangfu.history.services import area_changes_fold, areas_touch, change_record, changes_bulk_insert
 from conftest import VILLAGE_A, VILLAGE_B

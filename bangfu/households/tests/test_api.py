@@ -20,7 +20,6 @@ from bangfu.households import choices
 from bangfu.households.models import Household, Member
 from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER, member_data, person_id
 
-
 ZH_CATALOGUE = Path(django_settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES" / "django.mo"
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from conftest import VILLAGE_A, person_id
 from bangfu.households.forms import HouseholdForm, MemberForm, member_set_errors
+from conftest import VILLAGE_A, person_id
 
 
 def member_post(**overrides):

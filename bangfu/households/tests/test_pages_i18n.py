@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from conftest import VILLAGE_A, member_data
 from bangfu.households import choices
+from conftest import VILLAGE_A, member_data
 
 # Words that are the same in both languages: the other language's own name, and the personas'
 # user names (they are their display names in the fixtures).

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import member_data
 from bangfu.households.queries import HouseholdFilter, households_filtered
+from conftest import member_data
 
 
 def found(user, q):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER
 from bangfu.households.models import Household
+from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER
 
 
 def test_each_role_sees_its_own_area(make_household, personas):

@@ -8,13 +8,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER, household_data, member_data, person_id
-from bangfu.accounts.permissions import PermissionDenied
 from bangfu.core import requestid
 from bangfu.core.errors import ConflictError
+from bangfu.core.permissions import PermissionDenied
 from bangfu.history.models import Change
 from bangfu.households import services
 from bangfu.households.models import Assignment, Household, Member
+from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER, household_data, member_data, person_id
 
 
 def changes(household, **filters):

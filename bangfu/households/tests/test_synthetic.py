@@ -1,20 +1,16 @@
-"""Synthetic people and `bangfu synth`: valid data, written the way the services would write it."""
+"""Synthetic people: valid data, written the way the services would write it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from collections import Counter
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import TestCase
 
-from conftest import REGIONS
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.core import crypto
+from bangfu.core.permissions import Role
 from bangfu.core.text import initials
 from bangfu.history.models import Change
 from bangfu.households import choices
@@ -22,10 +18,16 @@ from bangfu.households.forms import HouseholdForm, MemberForm, member_set_errors
 from bangfu.households.identity import check_char, parse_id_number
 from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
 from bangfu.households.synthetic import (
-    IDS_PER_BIRTH_DATE_AND_SEX, Families, NameInitials, make_id_number, pick_categories,
-    pick_status, synth_county,
+    IDS_PER_BIRTH_DATE_AND_SEX,
+    Families,
+    NameInitials,
+    make_id_number,
+    pick_categories,
+    pick_status,
+    synth_county,
 )
 from bangfu.regions.models import Region
+from conftest import REGIONS
 
 
 def form_data(values: dict) -> dict:
@@ -204,23 +206,3 @@ def test_worker_processes_make_the_same_data(regions, monkeypatch):
     result = synth_county(county_code="370215", households=120, seed=3, workers=2)
     assert result.workers == 2
     assert _snapshot() == alone
-
-
-def test_synth_command(regions):
-    out = StringIO()
-    call_command("synth", "--households", "30", "--county", "370215", "--workers", "1", stdout=out)
-    assert "30 households" in out.getvalue()
-    assert Household.objects.count() == 30
-
-
-@pytest.mark.parametrize("args", [["--households", "0"], ["--households", "5", "--county", "3702"]])
-def test_synth_command_refuses_bad_input(regions, args):
-    with pytest.raises(CommandError):
-        call_command("synth", *args, stdout=StringIO())
-    assert not Household.objects.exists()
-
-
-def test_synth_command_refuses_a_county_without_townships(regions):
-    Region.objects.create(code="370299", name="无乡镇县", level="county", parent_id="3702")
-    with pytest.raises(CommandError, match="370299"):
-        call_command("synth", "--households", "5", "--county", "370299", stdout=StringIO())

@@ -11,11 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import VILLAGE_A, VILLAGE_B, member_data
 from bangfu.core import requestid
 from bangfu.history.models import Change
 from bangfu.households import choices
 from bangfu.households.models import Assignment, Household, Member
+from conftest import VILLAGE_A, VILLAGE_B, member_data
 
 
 @dataclass

@@ -11,9 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER, member_data, person_id
-from bangfu.accounts.permissions import PermissionDenied
 from bangfu.core import requestid
+from bangfu.core.permissions import PermissionDenied
 from bangfu.history.models import Change
 from bangfu.households import choices
 from bangfu.households.identity import mask_id
@@ -28,6 +27,7 @@ from bangfu.imports.services import (
     import_template_write,
 )
 from bangfu.imports.tests.support import FILES, sheet_rows
+from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER, member_data, person_id
 
 HEADERS = tuple(column.header for column in cols.COLUMNS)
 INDEX = {header: i for i, header in enumerate(HEADERS)}

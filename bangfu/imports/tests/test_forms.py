@@ -12,11 +12,11 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import VILLAGE_A, VILLAGE_B
 from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.households.synthetic import make_id_number
 from bangfu.imports.forms import HouseholdImportForm, MemberImportForm, RowForm
 from bangfu.regions.models import Region
+from conftest import VILLAGE_A, VILLAGE_B
 
 ID_M = make_id_number("370215", dt.date(1980, 2, 29), 1, "M")
 ID_F = make_id_number("370215", dt.date(1999, 12, 31), 2, "F")

@@ -11,19 +11,19 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from conftest import VILLAGE_A, VILLAGE_B, member_data, person_id
-from bangfu.accounts.permissions import PermissionDenied
+from bangfu.core.permissions import PermissionDenied
 from bangfu.history.models import Change
 from bangfu.households.identity import mask_phone, parse_id_number
 from bangfu.households.models import Household, Member
-from bangfu.households.services import household_snapshot, member_snapshot
 from bangfu.households.queries import HouseholdFilter, households_filtered
+from bangfu.households.services import household_snapshot, member_snapshot
 from bangfu.households.synthetic import make_id_number
 from bangfu.imports.readers import FileError
 from bangfu.imports.services import Counts, RowError
 from bangfu.imports.tests.make_files import IDS
 from bangfu.imports.tests.support import FILES, TOWNSHIP, sheet_rows, write_xlsx
 from bangfu.regions.models import Region
+from conftest import VILLAGE_A, VILLAGE_B, member_data, person_id
 
 NATIONAL = FILES / "national.xlsx"
 SHORT_HEADERS = ["户编号", "村", "姓名", "证件号码", "与户主关系", "文化程度", "在校生状况"]

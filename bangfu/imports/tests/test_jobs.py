@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from conftest import VILLAGE_A, VILLAGE_B, member_data
-from bangfu.accounts.permissions import PermissionDenied
+from bangfu.core.permissions import PermissionDenied
 from bangfu.history.models import Change
 from bangfu.households.identity import mask_id
 from bangfu.households.models import Household, Member
@@ -20,6 +19,7 @@ from bangfu.households.queries import HouseholdFilter
 from bangfu.imports import jobs
 from bangfu.imports.models import ImportJob, JobKind, JobStatus
 from bangfu.imports.tests.support import FILES, TOWNSHIP, sheet_rows
+from conftest import VILLAGE_A, VILLAGE_B, member_data
 
 NATIONAL = FILES / "national.xlsx"
 

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import VILLAGE_A, VILLAGE_B, member_data
 from bangfu.history.models import Change
 from bangfu.households import choices
 from bangfu.households.identity import mask_id
@@ -23,6 +22,7 @@ from bangfu.imports import columns as cols
 from bangfu.imports.models import ImportJob, JobKind, JobStatus
 from bangfu.imports.services import NOTICE_HEADERS
 from bangfu.imports.tests.support import FILES, TOWNSHIP
+from conftest import VILLAGE_A, VILLAGE_B, member_data
 
 HEADERS = [column.header for column in cols.COLUMNS]
 UPLOAD = reverse("imports:upload")

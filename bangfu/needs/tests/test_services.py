@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from bangfu.accounts.permissions import PermissionDenied
 from bangfu.core.dates import SHANGHAI
+from bangfu.core.permissions import PermissionDenied
 from bangfu.history.models import Change
 from bangfu.needs import services
 from bangfu.needs.models import Measure, Need, Status, Summary, Urgency

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
-from bangfu.accounts.permissions import PermissionDenied
+from bangfu.core.permissions import PermissionDenied
 from bangfu.history.models import Change
 from bangfu.supplies.models import Item, MoveKind, Stock, StockMove
 from bangfu.supplies.services import (

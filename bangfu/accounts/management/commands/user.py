@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.accounts.services import user_add
+from bangfu.core.permissions import Role
 
 
 def validation_message(error: ValidationError) -> str:

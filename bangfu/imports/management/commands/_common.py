@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
+from bangfu.core.permissions import Role
 
 
 def acting_user(username: str | None) -> User:

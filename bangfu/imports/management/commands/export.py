@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bangfu.accounts.permissions import PermissionDenied
 from bangfu.core import requestid
+from bangfu.core.permissions import PermissionDenied
 from bangfu.households import choices
 from bangfu.households.queries import HouseholdFilter
 from bangfu.imports.management.commands._common import acting_user

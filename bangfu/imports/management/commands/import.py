@@ -12,10 +12,10 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from bangfu.accounts.permissions import PermissionDenied
+from bangfu.core.permissions import PermissionDenied
 from bangfu.imports.management.commands._common import acting_user
-from bangfu.imports.services import FileError, households_import, import_report_write
 from bangfu.imports.readers import open_table
+from bangfu.imports.services import FileError, households_import, import_report_write
 
 SHOWN_ERRORS = 20
 

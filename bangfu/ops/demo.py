@@ -7,8 +7,10 @@ synthetic (households.synthetic) apart from two names the 蓝村 report gives: �
 head in 戴家庄村, and 孙磊, the caseworker who looks after him.
 
 Households are created through households.services (so each has its history) by the township
-office, and assigned to caseworkers through assignment_set. Deterministic: the same seed gives
-the same data.
+office, and assigned to caseworkers through assignment_set. The other apps add their part of the
+demo (campaigns, supplies, needs, an emergency in 蓝村) as steps declared on their AppConfig
+(`demo_steps`), run in their order after the households. Deterministic: the same seed gives the
+same data.
 """
 
 from __future__ import annotations
@@ -22,21 +24,19 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hashers_by_algorithm, make_password
 from django.db import transaction
+from django.utils.module_loading import import_string
 from pypinyin import lazy_pinyin
 
-from bangfu.accounts.models import Role, User
-from bangfu.casework.demo import demo_casework
+from bangfu.accounts.models import User
 from bangfu.core import requestid
-from bangfu.deliveries.demo import deliveries_demo_load
-from bangfu.emergency.demo import emergency_demo_load
+from bangfu.core.codes import Level
+from bangfu.core.permissions import Role
+from bangfu.core.plugins import declared
 from bangfu.households import choices
 from bangfu.households.models import Household
 from bangfu.households.services import assignment_set, household_create
 from bangfu.households.synthetic import Families, Places, pick_status
-from bangfu.needs import demo as needs_demo
-from bangfu.core.codes import Level
 from bangfu.regions.models import Region
-from bangfu.supplies.demo import supplies_demo_load
 
 SEED = 2020
 # Ages are counted on this day, so that the same seed gives the same people whenever it runs.
@@ -177,11 +177,11 @@ def _username_for(name: str, taken: set[str]) -> str:
 
 
 @transaction.atomic
-def demo_load(*, seed: int = SEED) -> DemoResult:
+def demo_load() -> DemoResult:
     """Load the demo into a fresh, migrated database (the region tree is optional: the demo adds the
     regions it needs when it is not loaded)."""
     started = time.perf_counter()
-    rng = random.Random(seed)
+    rng = random.Random(SEED)
     result = DemoResult()
     # The quick PBKDF2 only where PBKDF2 is a configured hasher (the tests configure a faster one).
     hasher = _DemoHasher() if _DemoHasher.algorithm in get_hashers_by_algorithm() else "default"
@@ -219,11 +219,9 @@ def demo_load(*, seed: int = SEED) -> DemoResult:
     with requestid.bound(uuid.uuid4()):
         for plan in TOWNSHIPS:
             _load_township(plan, rng=rng, villages=villages, add_user=add_user, taken=taken_usernames, result=result)
-        demo_casework(township_code=LANCUN.code, office_username=LANCUN.office[0], seed=seed)
-        supplies_demo_load()
-        deliveries_demo_load()
-        needs_demo.demo_needs()
-        emergency_demo_load()
+        # Each app's part is about 蓝村街道 (LANCUN), its office and the caseworker of its report.
+        for step in declared("demo_steps"):
+            import_string(step.function)()
 
     result.logins = [
         DemoLogin(

@@ -11,10 +11,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
-from bangfu.core.demo import demo_load
 from bangfu.core.management.commands.serve import (
-    default_threads, port_free, serve, serving_banner, unapplied_migrations,
+    default_threads,
+    port_free,
+    serve,
+    serving_banner,
+    unapplied_migrations,
 )
+from bangfu.ops.demo import demo_load
 from bangfu.regions.services import regions_load
 
 DEMO_DATABASE_NAME = "demo.sqlite3"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from bangfu.core.codes import COUNTY_LENGTH, Level
+from bangfu.core.plugins import declared
 from bangfu.households.synthetic import synth_county
 from bangfu.regions.models import Region
 
@@ -55,13 +58,9 @@ class Command(BaseCommand):
         except (LookupError, ValueError) as error:
             raise CommandError(str(error)) from None
         # Other apps add their own data for the new households (casework: a year of contacts).
-        from django.apps import apps
-        from django.utils.module_loading import import_string
-
-        for config in apps.get_app_configs():
-            for path in getattr(config, "synth_steps", ()):
-                summary = import_string(path)(county_code=county, seed=seed)
-                self.stdout.write(f"synth: {config.label}: {summary}")
+        for step in declared("synth_steps"):
+            summary = import_string(step.function)(county_code=county, seed=seed)
+            self.stdout.write(f"synth: {apps.get_containing_app_config(step.function).label}: {summary}")
         # Written in bulk, without the services: pages kept for the county are out of date.
         from bangfu.history.services import areas_touch
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bangfu.accounts.models import User
-from bangfu.core.demo import demo_load
 from bangfu.needs import demo, queries
 from bangfu.needs.models import Need, Status, Summary
 from bangfu.notify.queries import unread_count
+from bangfu.ops.demo import demo_load
 
 
 @pytest.mark.django_db

@@ -11,14 +11,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, TestCase
 
-from bangfu.accounts.models import Role, User
+from bangfu.accounts.models import User
 from bangfu.accounts.services import ROLE_LEVELS
-from bangfu.core.demo import LANCUN, PZB, SONGZHUANG, demo_load, demo_password
+from bangfu.core.permissions import Role
 from bangfu.history.models import Change
 from bangfu.households import choices
 from bangfu.households.identity import parse_id_number
 from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
 from bangfu.households.queries import HouseholdFilter, households_filtered
+from bangfu.ops.demo import LANCUN, PZB, SONGZHUANG, demo_load, demo_password
 from bangfu.regions.models import Region
 
 DAIJIAZHUANG = LANCUN.code + "001"
@@ -151,7 +152,7 @@ class DemoDataTests(TestCase):
 # with rows written earlier in the same transaction).
 @pytest.mark.django_db(transaction=True)
 def test_demo_command_sets_up_everything_and_stops_with_no_serve(monkeypatch):
-    from bangfu.core.management.commands import demo as command
+    from bangfu.ops.management.commands import demo as command
 
     monkeypatch.setattr(command, "serve", lambda **kwargs: pytest.fail("--no-serve must not serve"))
     User.objects.create(username="leftover", role=Role.ADMIN)
