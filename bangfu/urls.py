@@ -1,4 +1,5 @@
-"""Top-level routes: pages per app, the API, and the language switch."""
+"""Top-level routes: the pages each app declares (`urls` on its AppConfig, a prefix and its URLconf),
+the API, and the language switch."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
@@ -6,6 +7,7 @@ from django.urls import include, path
 
 from bangfu.api.urls import api
 from bangfu.core.permissions import home_url_name
+from bangfu.core.plugins import declared_table
 
 
 @login_required
@@ -15,16 +17,7 @@ def home(request):
 
 urlpatterns = [
     path("", home, name="home"),
-    path("accounts/", include("bangfu.accounts.urls")),
-    path("households/", include("bangfu.households.urls")),
-    path("imports/", include("bangfu.imports.urls")),
-    path("casework/", include("bangfu.casework.urls")),
-    path("regions/", include("bangfu.regions.urls")),
-    path("supplies/", include("bangfu.supplies.urls")),
-    path("", include("bangfu.deliveries.urls")),  # /deliveries/ and /supplies/distributions/
-    path("emergencies/", include("bangfu.emergency.urls")),
-    path("needs/", include("bangfu.needs.urls")),
-    path("notifications/", include("bangfu.notify.urls")),
+    *(path(prefix, include(module)) for prefix, module in declared_table("urls").items()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     name = "bangfu.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+    # Pages (bangfu.urls) under this prefix.
+    urls = {"accounts/": "bangfu.accounts.urls"}
     permissions = {"user.manage": frozenset({Role.ADMIN})}

@@ -1,4 +1,5 @@
-"""The JSON API: one NinjaAPI mounting every app's router, with bearer-token and session auth."""
+"""The JSON API: one NinjaAPI mounting the routers every app declares (`api_routers` on its AppConfig,
+a path prefix and the dotted path of a ninja Router), with bearer-token and session auth."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ninja.parser import Parser
 
 from bangfu.api.auth import BearerToken, SessionAuth
 from bangfu.core import errors
+from bangfu.core.plugins import declared_table
 
 
 class QueryParser(Parser):
@@ -62,14 +64,5 @@ api = BangfuAPI(
 )
 errors.install(api)
 
-api.add_router("/households", "bangfu.households.api.router")
-api.add_router("/members", "bangfu.households.api.members_router")
-api.add_router("", "bangfu.casework.api.router")
-api.add_router("/deliveries", "bangfu.deliveries.api.router")
-api.add_router("/emergencies", "bangfu.emergency.api.emergencies")
-api.add_router("/checks", "bangfu.emergency.api.checks")
-api.add_router("/returnees", "bangfu.emergency.api.returnees")
-api.add_router("/stock", "bangfu.supplies.api.stock_router")
-api.add_router("/distributions", "bangfu.deliveries.api.distributions_router")
-api.add_router("/needs", "bangfu.needs.api.router")
-api.add_router("/notifications", "bangfu.notify.api.router")
+for prefix, router in declared_table("api_routers").items():
+    api.add_router(prefix, router)

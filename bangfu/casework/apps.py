@@ -12,6 +12,9 @@ class CaseworkConfig(AppConfig):
     name = "bangfu.casework"
     label = "casework"
     verbose_name = _("Casework")
+    # Pages (bangfu.urls) under this prefix, and API routers (bangfu.api.urls).
+    urls = {"casework/": "bangfu.casework.urls"}
+    api_routers = {"": "bangfu.casework.api.router"}
     # A contact is logged by whoever made it; campaigns and schedules are the office's.
     permissions = {
         "contact.create": EDITORS | {Role.CASEWORKER},

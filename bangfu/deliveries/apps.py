@@ -13,6 +13,13 @@ class DeliveriesConfig(AppConfig):
     name = "bangfu.deliveries"
     label = "deliveries"
     verbose_name = _("Deliveries")
+    # Pages (bangfu.urls): /deliveries/ and, beside the supplies' pages, /supplies/distributions/.
+    urls = {"": "bangfu.deliveries.urls"}
+    # API routers (bangfu.api.urls).
+    api_routers = {
+        "/deliveries": "bangfu.deliveries.api.router",
+        "/distributions": "bangfu.deliveries.api.distributions_router",
+    }
     permissions = {
         # Deliveries and errands: anyone asks for one for a household they see; the office and village
         # assign them; the caseworker it is assigned to (or the office, village) marks it done.

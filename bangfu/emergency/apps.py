@@ -13,6 +13,13 @@ class EmergencyConfig(AppConfig):
     name = "bangfu.emergency"
     label = "emergency"
     verbose_name = _("Emergency work")
+    # Pages (bangfu.urls) under this prefix, and API routers (bangfu.api.urls).
+    urls = {"emergencies/": "bangfu.emergency.urls"}
+    api_routers = {
+        "/emergencies": "bangfu.emergency.api.emergencies",
+        "/checks": "bangfu.emergency.api.checks",
+        "/returnees": "bangfu.emergency.api.returnees",
+    }
     permissions = {
         # Emergencies: the township office or the county opens, extends and closes one; caseworkers
         # (and village cadres) do the daily checks and register returnees of their households.

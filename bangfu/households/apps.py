@@ -9,6 +9,12 @@ class HouseholdsConfig(AppConfig):
     name = "bangfu.households"
     label = "households"
     verbose_name = _("Households")
+    # Pages (bangfu.urls) under this prefix, and API routers (bangfu.api.urls).
+    urls = {"households/": "bangfu.households.urls"}
+    api_routers = {
+        "/households": "bangfu.households.api.router",
+        "/members": "bangfu.households.api.members_router",
+    }
     permissions = {
         "household.view": STAFF,
         "household.create": EDITORS,

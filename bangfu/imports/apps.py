@@ -8,4 +8,6 @@ class ImportsConfig(AppConfig):
     name = "bangfu.imports"
     label = "imports"
     verbose_name = _("Import and export")
+    # Pages (bangfu.urls) under this prefix.
+    urls = {"imports/": "bangfu.imports.urls"}
     nav = (NavItem(_("Import"), "imports:upload", "household.import", order=90, also_current=("imports:*",), more=True),)

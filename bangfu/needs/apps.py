@@ -12,6 +12,9 @@ class NeedsConfig(AppConfig):
     name = "bangfu.needs"
     label = "needs"
     verbose_name = _("Needs")
+    # Pages (bangfu.urls) under this prefix, and API routers (bangfu.api.urls).
+    urls = {"needs/": "bangfu.needs.urls"}
+    api_routers = {"/needs": "bangfu.needs.api.router"}
     # A caseworker (or village cadre) records, reports and confirms; the township office assigns and
     # resolves, and may record (what it records is reported at once).
     permissions = {

@@ -9,6 +9,9 @@ class NotifyConfig(AppConfig):
     name = "bangfu.notify"
     label = "notify"
     verbose_name = _("Notifications")
+    # Pages (bangfu.urls) under this prefix, and API routers (bangfu.api.urls).
+    urls = {"notifications/": "bangfu.notify.urls"}
+    api_routers = {"/notifications": "bangfu.notify.api.router"}
     permissions = {"notification.view": STAFF}
     nav = (
         NavItem(_("Notifications"), "notify:inbox", "notification.view", order=90,

@@ -8,6 +8,8 @@ class RegionsConfig(AppConfig):
     name = "bangfu.regions"
     label = "regions"
     verbose_name = _("Regions")
+    # Pages (bangfu.urls) under this prefix.
+    urls = {"regions/": "bangfu.regions.urls"}
     permissions = {"region.add": EDITORS}
 
     def ready(self) -> None:

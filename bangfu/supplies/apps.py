@@ -10,6 +10,9 @@ class SuppliesConfig(AppConfig):
     name = "bangfu.supplies"
     label = "supplies"
     verbose_name = _("Supplies")
+    # Pages (bangfu.urls) under this prefix, and API routers (bangfu.api.urls).
+    urls = {"supplies/": "bangfu.supplies.urls"}
+    api_routers = {"/stock": "bangfu.supplies.api.stock_router"}
     # The township office keeps the stock and plans hand-outs; the county and village look.
     permissions = {
         "supplies.view": OFFICE_UP | {Role.COUNTY, Role.VILLAGE},
