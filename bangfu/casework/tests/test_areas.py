@@ -39,7 +39,6 @@ def test_a_caseworkers_version_leaves_the_townships_other_villages_but_not_the_t
     assert caseworker_version(a.pk, a.region_id) != first
 
 
-
 def test_folding_keeps_a_caseworkers_version(make_household, personas):
     a = personas["caseworker_a"]
     make_household(VILLAGE_A, caseworker=a)
