@@ -5,7 +5,6 @@ from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import EDITORS, STAFF, Role
 from bangfu.core.plugins import Step
-from bangfu.history.tracked import Keys
 from bangfu.supplies.panels import ABOVE, BELOW, StockPanelSource
 
 
@@ -30,13 +29,9 @@ class DeliveriesConfig(AppConfig):
         # A failed delivery tried again: by whoever may assign it, or the caseworker it failed with.
         "delivery.reopen": EDITORS | {Role.CASEWORKER},
     }
-    history_models = {"delivery": "deliveries.Delivery"}
     # The demo (bangfu.ops.demo): a distribution with its deliveries, and errands, once the stock is
     # there and before the needs.
     demo_steps = (Step("bangfu.deliveries.demo.deliveries_demo_load", order=25),)
-    # A delivery's cost reads as yuan on a timeline. It moves onto the model's
-    # `history = Tracked(...)` (history.tracked) when it declares one.
-    history_keys = Keys(money=frozenset({"cost"}))
     nav = (
         # The delivery pages; distributions (under the supplies' pages) count as the supplies' entry.
         NavItem(_("Deliveries"), "deliveries:deliveries", "delivery.view", order=50,

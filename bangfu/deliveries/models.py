@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.history.tracked import Keys, Tracked
 from bangfu.households.models import Household
 
 
@@ -96,6 +97,10 @@ class Delivery(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = DeliveryQuerySet.as_manager()
+    # Every step is on the household's timeline, even one no snapshot key shows (new priority
+    # reasons, the priority as it was); a delivery's cost reads as yuan.
+    history = Tracked(type="delivery", household="household_id", snapshot="bangfu.deliveries.services.snapshot",
+                      unchanged=True, keys=Keys(money=frozenset({"cost"})))
 
     class Meta:
         db_table = "emergency_delivery"  # where it was created, before deliveries were an app of their own
@@ -171,6 +176,8 @@ class Distribution(models.Model):
                                    verbose_name=_("planned by"))
     created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
     client_id = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    history = Tracked(type="distribution", region="township_id")
 
     class Meta:
         db_table = "supplies_distribution"  # where it was created, before deliveries were an app of their own

@@ -26,7 +26,7 @@ from bangfu.deliveries.models import (
 )
 from bangfu.deliveries.priority import declared_priorities
 from bangfu.history.models import Action
-from bangfu.history.services import change_record, diff
+from bangfu.history.services import record
 from bangfu.households.choices import SPECIAL_GROUPS
 from bangfu.households.models import Household
 from bangfu.households.services import caseworkers_for
@@ -56,16 +56,6 @@ def snapshot(delivery: Delivery) -> dict:
         "received_by": delivery.received_by, "failure_reason": delivery.failure_reason,
         "distribution": delivery.distribution.title if delivery.distribution_id else "",
     }
-
-
-def _record(actor, action, delivery: Delivery, *, before=None, after=None, message: str = "") -> None:
-    if action == Action.UPDATE:
-        before, after = diff(before, after)
-    change_record(
-        actor=actor, action=action, object_type="delivery", object_id=delivery.pk, object_repr=str(delivery),
-        household_id=delivery.household_id, region_code=delivery.region_code, before=before, after=after,
-        message=message,
-    )
 
 
 def _visible(actor: User, household: Household) -> None:
@@ -145,7 +135,7 @@ def delivery_create(
             requested_by=actor, requested_at=now, assigned_at=now if caseworker else None,
             client_id=client_id or None,
         )
-        _record(actor, Action.CREATE, delivery, after=snapshot(delivery))
+        record(actor, Action.CREATE, delivery)
         return delivery
 
     if client_id:
@@ -176,7 +166,7 @@ def _deliveries_for_distribution(*, distribution: Distribution, households: list
     created = Delivery.objects.filter(distribution=distribution).select_related("item").order_by("sequence")
     message = _("Planned in distribution %(title)s") % {"title": distribution.title}
     for delivery in created:
-        _record(actor, Action.CREATE, delivery, after=snapshot(delivery), message=message)
+        record(actor, Action.CREATE, delivery, message=message)
     return len(rows)
 
 
@@ -210,7 +200,7 @@ def delivery_assign(*, delivery: Delivery, caseworker: User, actor: User) -> Del
     delivery.assigned_at = timezone.now()
     delivery.version += 1
     delivery.save(update_fields=["caseworker", "status", "assigned_at", "version"])
-    _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery))
+    record(actor, Action.UPDATE, delivery, before=before)
     return delivery
 
 
@@ -245,8 +235,8 @@ def delivery_complete(*, delivery: Delivery, received_by: str, actor: User) -> D
     delivery.done_by = actor
     delivery.version += 1
     delivery.save(update_fields=["stock_move", "status", "received_by", "done_at", "done_by", "version"])
-    _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
-            message=_("Delivered %(what)s, received by %(who)s") % {"what": delivery.what, "who": received_by})
+    record(actor, Action.UPDATE, delivery, before=before,
+           message=_("Delivered %(what)s, received by %(who)s") % {"what": delivery.what, "who": received_by})
     return delivery
 
 
@@ -271,8 +261,8 @@ def delivery_fail(*, delivery: Delivery, reason: str, actor: User) -> Delivery:
     delivery.done_by = actor
     delivery.version += 1
     delivery.save(update_fields=["status", "failure_reason", "done_at", "done_by", "version"])
-    _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
-            message=_("Not delivered: %(reason)s") % {"reason": reason})
+    record(actor, Action.UPDATE, delivery, before=before,
+           message=_("Not delivered: %(reason)s") % {"reason": reason})
     return delivery
 
 
@@ -318,8 +308,8 @@ def delivery_reopen(*, delivery: Delivery, actor: User, caseworker: User | None 
     delivery.version += 1
     delivery.save(update_fields=["status", "caseworker", "assigned_at", "failure_reason", "done_at", "done_by",
                                  "priority", "priority_reasons", "reopened_by", "version"])
-    _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery),
-            message=_("Tried again after it failed: %(reason)s") % {"reason": failed_because})
+    record(actor, Action.UPDATE, delivery, before=before,
+           message=_("Tried again after it failed: %(reason)s") % {"reason": failed_because})
     return delivery
 
 
@@ -335,7 +325,7 @@ def delivery_priority_refresh(household: Household, *, actor: User) -> None:
         delivery.priority, delivery.priority_reasons = bool(reasons), reasons
         delivery.version += 1
         delivery.save(update_fields=["priority", "priority_reasons", "version"])
-        _record(actor, Action.UPDATE, delivery, before=before, after=snapshot(delivery))
+        record(actor, Action.UPDATE, delivery, before=before)
 
 
 # --- distributions ----------------------------------------------------------------------------
@@ -377,16 +367,12 @@ def distribution_create(*, plan: DistributionPlan, actor: User, client_id: str |
             supplies_short=plan.supplies_short,
             created_by=actor, client_id=client_id or None,
         )
-        change_record(
-            actor=actor, action=Action.CREATE, object_type="distribution", object_id=distribution.pk,
-            object_repr=str(distribution), household_id=None, region_code=plan.township.code, before=None,
-            after={
-                "title": distribution.title, "item": plan.item.name, "quantity": plan.quantity,
-                "villages": distribution.villages, "categories": distribution.categories,
-                "supplies_short": distribution.supplies_short,
-                "households": len(households),
-            }, message="",
-        )
+        record(actor, Action.CREATE, distribution, after={
+            "title": distribution.title, "item": plan.item.name, "quantity": plan.quantity,
+            "villages": distribution.villages, "categories": distribution.categories,
+            "supplies_short": distribution.supplies_short,
+            "households": len(households),
+        })
         _deliveries_for_distribution(distribution=distribution, households=households, actor=actor)
         return distribution
 

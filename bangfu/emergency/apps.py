@@ -6,7 +6,6 @@ from bangfu.core.nav import NavItem
 from bangfu.core.permissions import ALL, EDITORS, OFFICE_UP, STAFF, Role
 from bangfu.core.plugins import Step
 from bangfu.deliveries.priority import PrioritySource
-from bangfu.history.tracked import Keys
 
 
 class EmergencyConfig(AppConfig):
@@ -34,12 +33,6 @@ class EmergencyConfig(AppConfig):
         "returnee.register": EDITORS | {Role.CASEWORKER},
         "returnee.reveal_id": OFFICE_UP,
     }
-    history_models = {"emergency": "emergency.Emergency",
-                      "healthcheck": "emergency.HealthCheck", "returnee": "emergency.Returnee",
-                      "feveralert": "emergency.FeverAlert", "quarantine": "emergency.Quarantine"}
-    # How their keys read on a timeline: the daily check's temperatures. It moves onto the model's
-    # `history = Tracked(...)` (history.tracked) when it declares one.
-    history_keys = Keys(labels={"temperatures": _("temperatures")})
     # The demo (bangfu.ops.demo): an epidemic with today's checks, a fever alert and returnees, last
     # (its fever alert opens a need, and its summary counts the needs).
     demo_steps = (Step("bangfu.emergency.demo.emergency_demo_load", order=40),)

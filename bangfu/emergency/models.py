@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.history.tracked import Keys, Tracked
 from bangfu.households.models import Household
 
 
@@ -74,6 +75,8 @@ class Emergency(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = EmergencyQuerySet.as_manager()
+    # Every step is recorded, even an extension to the end it already had.
+    history = Tracked(type="emergency", snapshot="bangfu.emergency.services.emergency_snapshot", unchanged=True)
 
     class Meta:
         verbose_name = _("emergency")
@@ -111,6 +114,10 @@ class HealthCheck(models.Model):
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+", verbose_name=_("checked by"))
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    # A check's row holds the whole check: as it is when first done, as it was and is when corrected.
+    history = Tracked(type="healthcheck", household="household_id", snapshot="bangfu.emergency.services.check_snapshot",
+                      whole=True, keys=Keys(labels={"temperatures": _("temperatures")}))
 
     class Meta:
         verbose_name = _("daily check")
@@ -164,6 +171,8 @@ class FeverAlert(models.Model):
     need = models.ForeignKey("needs.Need", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField()
+
+    history = Tracked(type="feveralert", household="household_id", repr="name")
 
     class Meta:
         verbose_name = _("fever alert")
@@ -225,6 +234,9 @@ class Returnee(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReturneeQuerySet.as_manager()
+    # Every update is recorded, even one that changes nothing its snapshot shows.
+    history = Tracked(type="returnee", household="household_id", snapshot="bangfu.emergency.services.returnee_snapshot",
+                      unchanged=True)
 
     class Meta:
         verbose_name = _("returnee")
@@ -265,6 +277,9 @@ class Quarantine(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=QuarantineStatus.choices,
                               default=QuarantineStatus.ACTIVE)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    history = Tracked(type="quarantine", household="household_id", region="household.region_code",
+                      repr="returnee.name")
 
     class Meta:
         verbose_name = _("home quarantine")

@@ -43,7 +43,7 @@ from bangfu.emergency.models import (
     TransportMode,
 )
 from bangfu.history.models import Action
-from bangfu.history.services import areas_touch, change_record, diff
+from bangfu.history.services import areas_touch, record
 from bangfu.households import identity
 from bangfu.households.choices import Status as HouseholdStatus
 from bangfu.households.models import Household
@@ -65,14 +65,6 @@ def emergency_snapshot(emergency: Emergency) -> dict[str, Any]:
         "fever_threshold": str(emergency.fever_threshold), "quarantine_days": emergency.quarantine_days,
         "supplies_days": emergency.supplies_days,
     }
-
-
-def _record_emergency(actor, action, emergency: Emergency, *, before=None, after=None, message: str = "") -> None:
-    if action == Action.UPDATE:
-        before, after = diff(before, after)
-    change_record(actor=actor, action=action, object_type="emergency", object_id=emergency.pk,
-                  object_repr=str(emergency), region_code=emergency.region_code, before=before, after=after,
-                  message=message)
 
 
 def _emergency_in_scope(actor: User, region_code: str) -> None:
@@ -115,7 +107,7 @@ def emergency_open(
         check_items=items, fever_threshold=Decimal(fever_threshold), quarantine_days=quarantine_days,
         supplies_days=supplies_days, opened_by=actor, opened_at=timezone.now(),
     )
-    _record_emergency(actor, Action.CREATE, emergency, after=emergency_snapshot(emergency))
+    record(actor, Action.CREATE, emergency)
     return emergency
 
 
@@ -148,7 +140,7 @@ def emergency_extend(*, emergency: Emergency, end: dt.date | None, actor: User) 
         _drop_days_after(emergency, end)
     if emergency.start <= today:
         _checks_make(emergency, today)
-    _record_emergency(actor, Action.UPDATE, emergency, before=before, after=emergency_snapshot(emergency))
+    record(actor, Action.UPDATE, emergency, before=before)
     return emergency
 
 
@@ -169,19 +161,16 @@ def emergency_close(*, emergency: Emergency, actor: User) -> Emergency:
     emergency.version += 1
     emergency.save(update_fields=["status", "closed_at", "end", "version"])
     _drop_days_after(emergency, max(today, emergency.start))
-    _record_emergency(actor, Action.UPDATE, emergency, before=before, after=emergency_snapshot(emergency))
+    record(actor, Action.UPDATE, emergency, before=before)
     ended = Quarantine.objects.filter(returnee__emergency=emergency, status=QuarantineStatus.ACTIVE).select_related(
         "returnee", "household")
     households = {}
     for quarantine in ended:
         quarantine.status, quarantine.ended_on = QuarantineStatus.ENDED, today
         quarantine.save(update_fields=["status", "ended_on"])
-        change_record(actor=actor, action=Action.UPDATE, object_type="quarantine", object_id=quarantine.pk,
-                      object_repr=quarantine.returnee.name, household_id=quarantine.household_id,
-                      region_code=quarantine.household.region_code,
-                      before={"status": QuarantineStatus.ACTIVE.value},
-                      after={"status": QuarantineStatus.ENDED.value, "ended_on": today.isoformat()},
-                      message=_("Quarantine ended: the emergency %(title)s is closed") % {"title": emergency.title})
+        record(actor, Action.UPDATE, quarantine, before={"status": QuarantineStatus.ACTIVE.value},
+               after={"status": QuarantineStatus.ENDED.value, "ended_on": today.isoformat()},
+               message=_("Quarantine ended: the emergency %(title)s is closed") % {"title": emergency.title})
         households[quarantine.household_id] = quarantine.household
     for household in households.values():
         delivery_priority_refresh(household, actor=actor)
@@ -348,13 +337,9 @@ def check_submit(
     check.done_by = actor
     check.version += 1
     check.save()
-    change_record(
-        actor=actor, action=Action.UPDATE, object_type="healthcheck", object_id=check.pk,
-        object_repr=str(check), household_id=check.household_id, region_code=check.region_code,
-        before=None if first else before, after=check_snapshot(check),
-        message=(_("Daily check of %(day)s") if first else _("Daily check of %(day)s corrected")) % {
-            "day": check.day.isoformat()},
-    )
+    record(actor, Action.UPDATE, check, before=None if first else before,
+           message=(_("Daily check of %(day)s") if first else _("Daily check of %(day)s corrected")) % {
+               "day": check.day.isoformat()})
     for key, name, _person, degrees in readings:
         if degrees >= threshold:
             _fever_alert(check=check, key=key, name=name, degrees=degrees, actor=actor)
@@ -396,10 +381,8 @@ def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, a
             alert = create()
     except IntegrityError:
         return
-    change_record(actor=actor, action=Action.CREATE, object_type="feveralert", object_id=alert.pk,
-                  object_repr=name, household_id=household.pk, region_code=household.region_code,
-                  after={"name": name, "temperature": str(degrees), "day": check.day.isoformat()},
-                  message=description)
+    record(actor, Action.CREATE, alert, after={"name": name, "temperature": str(degrees), "day": check.day.isoformat()},
+           message=description)
     message_enqueue(
         kind="fever_alert", dedupe_key=f"fever:{emergency.pk}:{key}:{check.day.isoformat()}",
         subject=_("Fever: %(name)s, %(degrees)s °C, household %(number)s") % {
@@ -420,12 +403,10 @@ def _quarantines_review(*, check: HealthCheck, well: set[str], actor: User) -> N
         quarantine.status = QuarantineStatus.ENDED
         quarantine.ended_on = check.day
         quarantine.save(update_fields=["status", "ended_on"])
-        change_record(actor=actor, action=Action.UPDATE, object_type="quarantine", object_id=quarantine.pk,
-                      object_repr=quarantine.returnee.name, household_id=check.household_id,
-                      region_code=check.region_code, before={"status": QuarantineStatus.ACTIVE.value},
-                      after={"status": QuarantineStatus.ENDED.value, "ended_on": check.day.isoformat()},
-                      message=_("Quarantine ended: found well at the check of %(day)s") % {
-                          "day": check.day.isoformat()})
+        record(actor, Action.UPDATE, quarantine, before={"status": QuarantineStatus.ACTIVE.value},
+               after={"status": QuarantineStatus.ENDED.value, "ended_on": check.day.isoformat()},
+               message=_("Quarantine ended: found well at the check of %(day)s") % {"day": check.day.isoformat()},
+               region_code=check.region_code)
         delivery_priority_refresh(check.household, actor=actor)
 
 
@@ -439,14 +420,6 @@ def returnee_snapshot(returnee: Returnee) -> dict[str, Any]:
         "screening": returnee.screening, "home_supplies_ensured": returnee.home_supplies_ensured,
         "help_needed": returnee.help_needed, "help_note": returnee.help_note,
     }
-
-
-def _record_returnee(actor, action, returnee: Returnee, *, before=None, after=None, message: str = "") -> None:
-    if action == Action.UPDATE:
-        before, after = diff(before, after)
-    change_record(actor=actor, action=action, object_type="returnee", object_id=returnee.pk,
-                  object_repr=returnee.name, household_id=returnee.household_id,
-                  region_code=returnee.region_code, before=before, after=after, message=message)
 
 
 @dataclass(frozen=True)
@@ -600,16 +573,14 @@ def returnee_register(
             returnee.phone_hash = crypto.keyed_hash(crypto.phone_lookup_key(phone_clean))
             returnee.phone_tail = crypto.phone_lookup_key(phone_clean)[-4:]
         returnee.save()
-        _record_returnee(actor, Action.CREATE, returnee, after=returnee_snapshot(returnee),
-                         message=_("Registered with a new household %(number)s, as its head") % {
-                             "number": home.number} if new_household is not None else "")
+        record(actor, Action.CREATE, returnee,
+               message=_("Registered with a new household %(number)s, as its head") % {
+                   "number": home.number} if new_household is not None else "")
         if quarantine:
             q = Quarantine.objects.create(returnee=returnee, household=home, start=arrival,
                                           end=arrival + dt.timedelta(days=emergency.quarantine_days))
-            change_record(actor=actor, action=Action.CREATE, object_type="quarantine", object_id=q.pk,
-                          object_repr=returnee.name, household_id=home.pk, region_code=home.region_code,
-                          after={"start": q.start.isoformat(), "end": q.end.isoformat()},
-                          message=_("Home quarantine until %(end)s") % {"end": q.end.isoformat()})
+            record(actor, Action.CREATE, q, after={"start": q.start.isoformat(), "end": q.end.isoformat()},
+                   message=_("Home quarantine until %(end)s") % {"end": q.end.isoformat()})
             delivery_priority_refresh(home, actor=actor)
         if quarantine or new_household is not None:
             summary_refresh(emergency=emergency, day=shanghai_today(), region_code=home.region_code)
@@ -650,7 +621,7 @@ def returnee_update(*, returnee: Returnee, actor: User, screening: str | None = 
         returnee.help_note = help_note.strip()[:200]
     returnee.version += 1
     returnee.save()
-    _record_returnee(actor, Action.UPDATE, returnee, before=before, after=returnee_snapshot(returnee))
+    record(actor, Action.UPDATE, returnee, before=before)
     return returnee
 
 

@@ -56,46 +56,29 @@ def area_changes_fold() -> int:
 
 
 def record(actor, action: Action | str, obj, *, before: dict[str, Any] | None = None,
-           after: dict[str, Any] | None = None, message: str = "", region_code: str | None = None) -> Change | None:
+           after: dict[str, Any] | None = None, message: str = "", region_code: str | None = None,
+           household_id: int | None = None) -> Change | None:
     """Record a change of `obj`, a model that declares `history = Tracked(...)` (history.tracked):
     its type, id, name, household and region come from the declaration. Without `after` (a create
     or change) or `before` (a delete), the declared snapshot of obj stands in. A change records
-    only the keys that differ (and the declared `always` keys), and nothing when none does.
+    only the keys that differ (and the declared `always` keys), and nothing when none does (unless
+    the model declares `unchanged` or `whole`).
 
     `region_code`: for a record that has no region of its own (a schedule for the whole
-    deployment), the area it was changed for."""
+    deployment), the area it was changed for; or the area of the work that changed it, when that
+    is what its row has always said (a quarantine ended at a daily check: the check's village).
+    `household_id`: for a record that has no household of its own (stock issued for a delivery),
+    the household it was changed for."""
     tracked: Tracked = type(obj).history
     if after is None and action in (Action.CREATE, Action.UPDATE):
         after = tracked.snapshot_of(obj)
     if before is None and action == Action.DELETE:
         before = tracked.snapshot_of(obj)
-    if action == Action.UPDATE:
+    if action == Action.UPDATE and not tracked.whole:
         before, after = diff(before, after, keep=tracked.always)
-        if not before and not after:
+        if not before and not after and not tracked.unchanged:
             return None
-    return change_record(
-        actor=actor, action=action, object_type=tracked.type, object_id=obj.pk, object_repr=tracked.repr_of(obj),
-        household_id=tracked.household_of(obj),
-        region_code=tracked.region_of(obj) if region_code is None else region_code,
-        before=before, after=after, message=message,
-    )
-
-
-def change_record(
-    *,
-    actor,
-    action: Action | str,
-    object_type: str,
-    object_id: int | None,
-    object_repr: str = "",
-    household_id: int | None = None,
-    region_code: str = "",
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    message: str = "",
-) -> Change:
-    """One history row, every field given: what `record` writes for a declared model. Written
-    directly only by emergency and supplies until their models declare Tracked."""
+    region_code = tracked.region_of(obj) if region_code is None else region_code
     if action not in READ_ACTIONS:
         areas_touch([region_code])
     return Change.objects.create(
@@ -103,10 +86,10 @@ def change_record(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         request_id=requestid.current(),
         action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr[:200],
-        household_id=household_id,
+        object_type=tracked.type,
+        object_id=obj.pk,
+        object_repr=tracked.repr_of(obj)[:200],
+        household_id=tracked.household_of(obj) if household_id is None else household_id,
         region_code=region_code,
         before=before,
         after=after,

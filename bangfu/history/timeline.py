@@ -40,15 +40,6 @@ def registry() -> Registry:
             found[tracked.type] = model
             object_labels[tracked.type] = tracked.label or model._meta.verbose_name
             keys.append(tracked.keys)
-    # Pending: emergency and supplies declare on their AppConfig (`history_models`, `history_keys`)
-    # until their models declare Tracked.
-    for config in django_apps.get_app_configs():
-        for object_type, label in getattr(config, "history_models", {}).items():
-            model = django_apps.get_model(label)
-            found.setdefault(object_type, model)
-            object_labels.setdefault(object_type, model._meta.verbose_name)
-        if getattr(config, "history_keys", None) is not None:
-            keys.append(config.history_keys)
     return Registry(found, object_labels, Keys(
         labels={k: v for part in keys for k, v in part.labels.items()},
         hidden=frozenset().union(*(part.hidden for part in keys)),

@@ -61,6 +61,10 @@ class Tracked:
         create or change and the `before` of a delete when the caller gives none.
     always: keys a change records on both sides even when unchanged (a need's status: the step
         that leaves it as it was still says where the need stands).
+    unchanged: a change that leaves every key as it was is recorded too, with empty sides: the step
+        itself stays on the timeline (a delivery assigned again to the same caseworker).
+    whole: a change records both sides whole, as given, not only the keys that differ (a daily
+        check: the day's check as it was and as it is, or only as it is when first done).
     label: what a timeline calls it; by default the model's verbose name.
     keys: how its snapshots' keys read (Keys).
     """
@@ -71,6 +75,8 @@ class Tracked:
     repr: str = ""
     snapshot: str = ""
     always: tuple[str, ...] = ()
+    unchanged: bool = False
+    whole: bool = False
     label: Any = None
     keys: Keys = field(default_factory=Keys)
 

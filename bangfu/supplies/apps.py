@@ -20,7 +20,6 @@ class SuppliesConfig(AppConfig):
         "stock.move": OFFICE_UP,
         "distribution.plan": OFFICE_UP,
     }
-    history_models = {"stockmove": "supplies.StockMove"}
     # The demo (bangfu.ops.demo): 蓝村's stock, a rice hand-out, deliveries and errands.
     demo_steps = (Step("bangfu.supplies.demo.supplies_demo_load", order=20),)
     nav = (

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.history.tracked import Tracked
+
 
 class ItemKind(models.TextChoices):
     PROTECTIVE = "protective", _("Protective supplies")
@@ -35,6 +37,7 @@ class Item(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ItemQuerySet.as_manager()
+    history = Tracked(type="item", region="township_id")
 
     class Meta:
         verbose_name = _("item")
@@ -72,6 +75,9 @@ class StockMove(models.Model):
                               verbose_name=_("by"))
     at = models.DateTimeField(_("time"))
     client_id = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    # A move has no household; stock issued for a delivery is recorded on the delivery's household.
+    history = Tracked(type="stockmove", region="township_id", snapshot="bangfu.supplies.services.move_snapshot")
 
     class Meta:
         verbose_name = _("stock move")

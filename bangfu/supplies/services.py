@@ -15,7 +15,7 @@ from bangfu.core.codes import Level
 from bangfu.core.idempotency import create_once
 from bangfu.core.permissions import Role, require
 from bangfu.history.models import Action
-from bangfu.history.services import change_record
+from bangfu.history.services import record
 from bangfu.regions.models import Region
 from bangfu.supplies.models import Item, ItemKind, MoveKind, Stock, StockMove
 
@@ -47,14 +47,6 @@ def item_check(item: Item, township: Region) -> None:
         raise ValidationError({"item": _("This item belongs to another township.")})
 
 
-def _record(actor, action, obj, *, region_code: str, after=None, before=None, message: str = "",
-            household_id: int | None = None) -> None:
-    change_record(
-        actor=actor, action=action, object_type=obj._meta.model_name, object_id=obj.pk, object_repr=str(obj),
-        household_id=household_id, region_code=region_code, before=before, after=after, message=message,
-    )
-
-
 # --- items -------------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -72,8 +64,7 @@ def item_create(*, township: Region, name: str, kind: str, unit: str, actor: Use
     if Item.objects.for_township(township.code).filter(name=name).exists():
         raise ValidationError({"name": _("There is already an item called %(name)s.") % {"name": name}})
     item = Item.objects.create(township=township, name=name, kind=kind, unit=unit)
-    _record(actor, Action.CREATE, item, region_code=township.code,
-            after={"name": name, "kind": kind, "unit": unit, "township": township.code})
+    record(actor, Action.CREATE, item, after={"name": name, "kind": kind, "unit": unit, "township": township.code})
     return item
 
 
@@ -101,7 +92,7 @@ def _balance_take(township: Region, item: Item, quantity: int, *, field: str = "
 
 # --- moves -------------------------------------------------------------------------------------
 
-def _move_after(move: StockMove) -> dict:
+def move_snapshot(move: StockMove) -> dict:
     return {
         "kind": move.kind, "item": move.item.name, "quantity": move.quantity, "balance_after": move.balance_after,
         "source": move.source, "reason": move.reason, "note": move.note,
@@ -114,7 +105,7 @@ def _positive(quantity: int) -> None:
 
 
 def _write_move(*, township, item, kind, quantity, actor, client_id, source="", reason="", note="",
-                household_id=None, change=None) -> tuple[StockMove, bool]:
+                household_id=None) -> tuple[StockMove, bool]:
     """Change the balance and write the ledger line, once per client id."""
 
     def create() -> StockMove:
@@ -126,8 +117,7 @@ def _write_move(*, township, item, kind, quantity, actor, client_id, source="", 
             township=township, item=item, kind=kind, quantity=quantity, balance_after=balance, source=source,
             reason=reason, note=note, actor=actor, at=timezone.now(), client_id=client_id or None,
         )
-        _record(actor, Action.CREATE, move, region_code=township.code, after=_move_after(move),
-                household_id=household_id, message=change or "")
+        record(actor, Action.CREATE, move, household_id=household_id)
         return move
 
     if client_id:

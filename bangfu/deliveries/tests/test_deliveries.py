@@ -206,3 +206,9 @@ def test_open_deliveries_follow_the_household_to_its_new_caseworker(rice_deliver
     unassigned = Delivery.objects.get(pk=rice_delivery.pk)
     assert (unassigned.caseworker_id, unassigned.status, unassigned.assigned_at) == (
         None, DeliveryStatus.REQUESTED, None)
+
+
+def test_assigning_it_again_to_the_same_caseworker_is_still_a_step_on_the_timeline(rice_delivery, personas):
+    delivery_assign(delivery=rice_delivery, caseworker=personas["caseworker_a"], actor=personas["office"])
+    step = Change.objects.filter(object_type="delivery", object_id=rice_delivery.pk).latest("pk")
+    assert (step.action, step.before, step.after, step.actor) == ("update", {}, {}, personas["office"])

@@ -235,3 +235,17 @@ def test_extend_and_refusals_write_nothing(emergency, home, personas):
     emergency.refresh_from_db()
     assert emergency.end == end and emergency.version == 2
     assert checks_generate(day=end) == 1 and checks_generate(day=end + dt.timedelta(days=1)) == 0
+
+
+def test_a_check_records_the_whole_check_and_its_correction_both_sides_whole(emergency, home, personas):
+    checks_generate()
+    check = _check(home)
+    head = home.members.order_by("pk").first()
+    _submit(check, personas["caseworker_a"], {_key(head): "36.6"})
+    _submit(check, personas["caseworker_a"], {_key(head): "36.6"}, note="复测")
+    first, corrected = Change.objects.filter(object_type="healthcheck", object_id=check.pk).order_by("pk")
+    assert first.before is None and first.after["disinfection"] is True and first.after["note"] == ""
+    # Unchanged keys stay on both sides of a correction: it reads as the day's check, before and after.
+    assert corrected.before["disinfection"] is True and corrected.after["disinfection"] is True
+    assert corrected.before["temperatures"] == corrected.after["temperatures"]
+    assert (corrected.before["note"], corrected.after["note"]) == ("", "复测")

@@ -8,7 +8,7 @@ from django.db.models import Sum
 from bangfu.core.codes import township_of
 from bangfu.history import queries
 from bangfu.history.models import Action, AreaChange
-from bangfu.history.services import area_changes_fold, areas_touch, change_record, changes_bulk_insert
+from bangfu.history.services import area_changes_fold, areas_touch, changes_bulk_insert, record
 from conftest import VILLAGE_A, VILLAGE_B
 
 TOWNSHIP = township_of(VILLAGE_A)
@@ -24,20 +24,20 @@ def _counted(before: dict[str, int]) -> dict[str, int]:
     return {code: n - before.get(code, 0) for code, n in _versions().items() if n != before.get(code, 0)}
 
 
-def test_a_change_counts_in_its_village_and_a_village_group_counts_in_its_village(personas):
+def test_a_change_counts_in_its_village_and_a_village_group_counts_in_its_village(personas, make_household):
+    household = make_household(VILLAGE_A)
     before = _versions()
-    change_record(actor=personas["office"], action=Action.UPDATE, object_type="household", object_id=1,
-                  region_code=VILLAGE_A)
-    change_record(actor=personas["office"], action=Action.UPDATE, object_type="household", object_id=2,
-                  region_code=VILLAGE_A + "001")
+    record(personas["office"], Action.UPDATE, household, before={"address": "村东"}, after={"address": "村西"})
+    record(personas["office"], Action.UPDATE, household, before={"address": "村西"}, after={"address": "村北"},
+           region_code=VILLAGE_A + "001")
     assert _counted(before) == {VILLAGE_A: 2}
 
 
-def test_reading_counts_nothing(personas):
+def test_reading_counts_nothing(personas, make_household):
+    member = make_household(VILLAGE_A).members.get()
     before = _versions()
     for action in (Action.REVEAL, Action.EXPORT):
-        change_record(actor=personas["office"], action=action, object_type="member", object_id=1,
-                      region_code=VILLAGE_A)
+        record(personas["office"], action, member, message="id_number")
     changes_bulk_insert(actor=personas["office"], message="export", rows=[
         (Action.EXPORT, "household", 1, "H1", 1, VILLAGE_A, None, None)])
     assert _counted(before) == {}
