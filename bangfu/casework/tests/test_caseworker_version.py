@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.db.models import Sum
 
 from bangfu.casework.worklist import caseworker_version
+from bangfu.core.codes import township_of
 from bangfu.history import queries
 from bangfu.history.models import AreaChange
 from bangfu.history.services import area_changes_fold, areas_touch
 from conftest import VILLAGE_A, VILLAGE_B
 
-TOWNSHIP = VILLAGE_A[:9]
+TOWNSHIP = township_of(VILLAGE_A)
 OTHER_VILLAGE = "410308103001"
 
 
