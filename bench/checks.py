@@ -42,12 +42,13 @@ def prepare() -> str:
     from django.utils import timezone
 
     from bangfu.accounts.models import User
+    from bangfu.core.dates import local_today
     from bangfu.emergency.models import CheckStatus, Emergency, HealthCheck
-    from bangfu.emergency.services import checks_generate, emergency_open, shanghai_today, summary_refresh
+    from bangfu.emergency.services import checks_generate, emergency_open, summary_refresh
     from bangfu.regions.models import Region
 
     call_command("migrate", verbosity=0)  # a database reused from before the latest migrations
-    today = shanghai_today()
+    today = local_today()
     emergency = Emergency.objects.filter(title="bench 疫情防控", status="open").first()
     if emergency is None:
         county = User.objects.get(username=f"synth-{COUNTY}")
@@ -68,9 +69,9 @@ def run(repeat: int) -> list[list[str]]:
     from django.urls import reverse
 
     from bangfu.accounts.models import User
+    from bangfu.core.dates import local_today
     from bangfu.emergency import queries
     from bangfu.emergency.models import Emergency
-    from bangfu.emergency.services import shanghai_today
 
     emergency = Emergency.objects.get(title="bench 疫情防控", status="open")
     office = User.objects.get(username=f"synth-{TOWNSHIP}")
@@ -79,11 +80,11 @@ def run(repeat: int) -> list[list[str]]:
     rows = [["user", "case", "ms", "x trivial", "queries", "households counted", "ok"]]
     with override_settings(ROOT_URLCONF=base.bench_urls(), ALLOWED_HOSTS=["testserver"], DEBUG=False):
         for label, user in (("office", office), ("county", county)):
-            due = queries.checks_of_day(user, shanghai_today()).count()
-            counted = queries.check_board(user, shanghai_today(), page=None, group_page=2)
+            due = queries.checks_of_day(user, local_today()).count()
+            counted = queries.check_board(user, local_today(), page=None, group_page=2)
             village = next((g.key for g in counted.groups if len(g.key) == 12), "")
-            pages = queries.check_board(user, shanghai_today(), per_page=queries.BOARD_PAGE).page.paginator.num_pages
-            by_caseworker = queries.check_board(user, shanghai_today(), by="caseworker", page=None)
+            pages = queries.check_board(user, local_today(), per_page=queries.BOARD_PAGE).page.paginator.num_pages
+            by_caseworker = queries.check_board(user, local_today(), by="caseworker", page=None)
             group_pages = by_caseworker.group_page.paginator.num_pages
             cases = [
                 ("board, first page", board, {}),

@@ -348,7 +348,7 @@ def assessment_overview(user: User, area_code: str = "", category: str = "", aft
         area=Area(area, names.get(area, area)) if area else None,
         households=households.count(), total=total,
         by_village=sorted(by_part, key=lambda row: row.code),
-        not_met=not_met, not_met_count=not_met_count, by="township" if part == 9 else "village",
+        not_met=not_met, not_met_count=not_met_count, by="township" if part == TOWNSHIP_LENGTH else "village",
         not_met_next=f"{not_met[-1].region_code}:{not_met[-1].household_id}" if more else "",
     )
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from bangfu.accounts.models import User
-from bangfu.core.codes import Level
+from bangfu.core.codes import Level, township_of
 from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
 from bangfu.core.permissions import require
 from bangfu.deliveries import queries, services
@@ -104,7 +104,7 @@ def delivery_create(request, payload: DeliveryIn):
             return Status(200, delivery_out(queries.delivery_get(user, existing.pk)))
     item = None
     if payload.item is not None:
-        township = Region.objects.get(code=household.region_code[:9])
+        township = Region.objects.get(code=township_of(household.region_code))
         item = supply_queries.items_for(township).filter(pk=payload.item).first()
         if item is None:
             raise FieldErrors({"item": [_("No such item in this township.")]})

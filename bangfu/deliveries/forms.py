@@ -4,11 +4,11 @@ for planning a distribution."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.forms import YuanField
 from bangfu.deliveries.models import DeliveryKind, DeliveryStatus, GoodsSource
 from bangfu.households.choices import Category
 from bangfu.supplies.forms import ItemChoiceField
@@ -31,8 +31,7 @@ class DeliveryForm(forms.Form):
         label=_("what to do or buy"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For bought goods or an errand, e.g. 代购降压药一盒, 代缴电费."),
     )
-    cost = forms.DecimalField(label=_("cost (yuan)"), required=False, min_value=Decimal(0), decimal_places=2,
-                              max_digits=10)
+    cost = YuanField(label=_("cost (yuan)"), min_value=0, max_digits=10)
     caseworker = forms.ModelChoiceField(label=_("caseworker"), queryset=None, required=False,
                                         empty_label=_("The household's caseworker"))
     client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
@@ -50,10 +49,9 @@ class DeliveryForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         kind, source = WHAT[data["what"]]
-        cost = data.get("cost")
         return {
             "kind": kind, "source": source, "item": data.get("item"), "quantity": data.get("quantity"),
-            "description": data.get("description") or "", "cost": int(cost * 100) if cost is not None else None,
+            "description": data.get("description") or "", "cost": data.get("cost"),
             "caseworker": data.get("caseworker"), "client_id": data.get("client_id") or None,
         }
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.codes import township_of
 from bangfu.history.tracked import Keys, Tracked
 from bangfu.households.models import Household
 
@@ -153,7 +154,7 @@ class Delivery(models.Model):
 
     @property
     def township_code(self) -> str:
-        return self.region_code[:9]
+        return township_of(self.region_code)
 
 
 class Distribution(models.Model):

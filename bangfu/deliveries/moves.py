@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
+from bangfu.core.codes import township_of
 from bangfu.deliveries.models import OPEN_STATUSES, Delivery, DeliveryKind, DeliveryStatus, GoodsSource
 from bangfu.households.moves import HouseholdMove
 
@@ -62,7 +63,7 @@ def _deliveries_follow_the_household(moves: list[HouseholdMove]) -> None:
     for delivery in deliveries:
         new_code = moved[delivery.household_id].new_region_code
         if (delivery.kind == DeliveryKind.GOODS and delivery.source == GoodsSource.STOCK
-                and new_code[:9] != delivery.township_code):
+                and township_of(new_code) != delivery.township_code):
             delivery.status = DeliveryStatus.FAILED
             with translation.override(settings.LANGUAGE_CODE):  # stored text, as a user would type it
                 delivery.failure_reason = str(MOVED_AWAY)

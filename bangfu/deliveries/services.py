@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
+from bangfu.core.codes import township_of
 from bangfu.core.idempotency import create_once
 from bangfu.core.permissions import PermissionDenied, Role, can, require
 from bangfu.deliveries.models import (
@@ -101,7 +102,7 @@ def delivery_create(
         if source == GoodsSource.STOCK:
             if item is None:
                 errors["item"] = [_("Choose the item.")]
-            elif item.township_id not in (None, household.region_code[:9]):
+            elif item.township_id not in (None, township_of(household.region_code)):
                 errors["item"] = [_("This item belongs to another township.")]
             if not quantity or quantity <= 0:
                 errors["quantity"] = [_("Enter a whole number greater than zero.")]

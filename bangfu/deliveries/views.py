@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bangfu.accounts import queries as account_queries
+from bangfu.core.codes import township_of
 from bangfu.core.forms import attach_errors
+from bangfu.core.htmx import render_page
 from bangfu.core.permissions import Role, can, require
 from bangfu.deliveries import queries, services
 from bangfu.deliveries.forms import (
@@ -57,13 +59,10 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
         flt = queries.DeliveryFilter(status=data["status"] or "open", kind=data["kind"], village=data["village"],
                                      caseworker=data.get("caseworker"), priority=data["priority"])
     rows = list(queries.deliveries_filtered(user, flt)[: LIST_LIMIT + 1])
-    template = "deliveries/list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(request, template, {
+    return render_page(request, "deliveries/list.html", {
         "form": form, "rows": rows[:LIST_LIMIT], "more": len(rows) > LIST_LIMIT, "limit": LIST_LIMIT,
         "counts": queries.delivery_counts(user), "filtered": bool(request.GET),
-    })
+    }, partial="results")
 
 
 @login_required
@@ -71,7 +70,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
 def delivery_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "delivery.create")
     household = household_queries.household_get(request.user, _int(request.GET.get("household")))
-    township = Region.objects.get(code=household.region_code[:9])
+    township = Region.objects.get(code=township_of(household.region_code))
     caseworkers = None
     if can(request.user, "delivery.assign"):
         caseworkers = caseworkers_for(household.region_code).order_by("display_name", "username")

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
+from bangfu.core.dates import local_today
 from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
 from bangfu.core.permissions import require
 from bangfu.deliveries import queries as delivery_queries
@@ -44,7 +45,7 @@ DayParam = Query(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYY
 
 def _day(text: str | None) -> dt.date:
     if not text:
-        return services.shanghai_today()
+        return local_today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

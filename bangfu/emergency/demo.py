@@ -10,6 +10,7 @@ import random
 import uuid
 
 from bangfu.accounts.models import User
+from bangfu.core.dates import local_today
 from bangfu.emergency.models import CheckStatus, HealthCheck
 from bangfu.emergency.services import (
     check_people,
@@ -17,7 +18,6 @@ from bangfu.emergency.services import (
     checks_generate,
     emergency_open,
     returnee_register,
-    shanghai_today,
 )
 from bangfu.households.models import Household
 from bangfu.households.synthetic import make_id_number
@@ -33,7 +33,7 @@ def emergency_demo_load(*, township_code: str = "370215010", office_username: st
     township = Region.objects.get(code=township_code)
     office = User.objects.get(username=office_username)
     caseworker = User.objects.get(username=caseworker_username)
-    today = shanghai_today()
+    today = local_today()
     emergency = emergency_open(region=township, kind="epidemic", title="新冠肺炎疫情防控", actor=office,
                                start=today - dt.timedelta(days=20))
     # Yesterday's checks all done and well; today's partly.

@@ -38,7 +38,7 @@ class EmergencyQuerySet(models.QuerySet):
         """Emergencies over the user's area: opened for a region holding it, or within it."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        from bangfu.core.codes import prefix_q
+        from bangfu.core.codes import ancestors, prefix_q
         from bangfu.core.permissions import Role
 
         if user.role == Role.ADMIN:
@@ -46,8 +46,7 @@ class EmergencyQuerySet(models.QuerySet):
         code = user.region_id or ""
         if not code:
             return self.none()
-        ancestors = [code[:n] for n in (2, 4, 6, 9, 12, 15) if n <= len(code)]
-        return self.filter(prefix_q("region_code", code) | Q(region_code__in=ancestors))
+        return self.filter(prefix_q("region_code", code) | Q(region_code__in=ancestors(code)))
 
     def open_on(self, day) -> EmergencyQuerySet:
         return self.filter(status=EmergencyStatus.OPEN, start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))

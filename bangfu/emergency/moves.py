@@ -19,6 +19,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
+from bangfu.core.dates import local_today
 from bangfu.emergency.models import (
     CheckStatus,
     Emergency,
@@ -41,12 +42,10 @@ def households_moved(moves: list[HouseholdMove]) -> None:
 
 
 def _work_follows_the_household(moves: list[HouseholdMove]) -> None:
-    from bangfu.emergency.services import shanghai_today
-
     moved = {move.household_id: move for move in moves}
     if not moved:
         return
-    today = shanghai_today()
+    today = local_today()
     ids = sorted(moved)
     codes = {move.old_region_code for move in moved.values()} | {move.new_region_code for move in moved.values()}
     touched: set[tuple[int, object]] = set()  # (emergency id, day) whose rows of `codes` are recounted

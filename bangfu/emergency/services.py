@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
 from bangfu.core import crypto
+from bangfu.core.dates import local_today
 from bangfu.core.idempotency import create_once
 from bangfu.core.permissions import PermissionDenied, Role, require
 from bangfu.deliveries.services import delivery_priority_refresh
@@ -49,12 +49,7 @@ from bangfu.households.choices import Status as HouseholdStatus
 from bangfu.households.models import Household
 from bangfu.regions.models import Region
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 DEFAULT_CHECK_ITEMS = [item.value for item in CheckItem]
-
-
-def shanghai_today(now: dt.datetime | None = None) -> dt.date:
-    return timezone.localtime(now or timezone.now(), SHANGHAI).date()
 
 
 def emergency_snapshot(emergency: Emergency) -> dict[str, Any]:
@@ -127,7 +122,7 @@ def emergency_extend(*, emergency: Emergency, end: dt.date | None, actor: User) 
     emergency = _emergency_locked(actor, emergency)
     if emergency.status != EmergencyStatus.OPEN:
         raise ValidationError({"status": _("This emergency is closed.")})
-    today = shanghai_today()
+    today = local_today()
     if end is not None and end < emergency.start:
         raise ValidationError({"end": _("The end cannot be before the start.")})
     if end is not None and end < today:
@@ -153,7 +148,7 @@ def emergency_close(*, emergency: Emergency, actor: User) -> Emergency:
     if emergency.status != EmergencyStatus.OPEN:
         raise ValidationError({"status": _("This emergency is closed.")})
     before = emergency_snapshot(emergency)
-    today = shanghai_today()
+    today = local_today()
     emergency.status = EmergencyStatus.CLOSED
     emergency.closed_at = timezone.now()
     if emergency.end is None or emergency.end > today:
@@ -203,7 +198,7 @@ def checks_generate(*, day: dt.date | None = None) -> int:
     """The due checks of `day` (today in Shanghai by default): one per household of each emergency
     open that day. Idempotent: a second run, or a second worker, creates nothing new. Returns the
     number of rows created."""
-    day = day or shanghai_today()
+    day = day or local_today()
     return sum(_checks_make(emergency, day) for emergency in Emergency.objects.open_on(day))
 
 
@@ -285,7 +280,7 @@ def check_submit(
     check = HealthCheck.objects.select_for_update(of=("self",)).select_related("emergency", "household").get(
         pk=check.pk)
     emergency = check.emergency
-    today = shanghai_today()
+    today = local_today()
     if check.day > today:
         raise ValidationError({"day": _("This check is not due yet.")})
     people = check_people(check)
@@ -531,7 +526,7 @@ def returnee_register(
         errors["transport"] = [_("Select a valid choice.")]
     if screening not in Screening.values:
         errors["screening"] = [_("Select a valid choice.")]
-    if arrival > shanghai_today():
+    if arrival > local_today():
         errors["arrival"] = [_("The arrival date cannot be in the future.")]
     parsed = None
     try:
@@ -544,8 +539,8 @@ def returnee_register(
             phone_clean = identity.normalise_phone(phone)
         except identity.IdentityError as error:
             errors["phone"] = [str(error.message)]
-    if parsed is not None and Returnee.objects.filter(emergency=emergency,
-                                                      id_hash=crypto.keyed_hash(parsed.base)).exists():
+    id_hash = crypto.keyed_hash(parsed.base) if parsed is not None else ""
+    if parsed is not None and Returnee.objects.filter(emergency=emergency, id_hash=id_hash).exists():
         errors["id_number"] = [_("This person is already registered as a returnee of this emergency.")]
     if errors:
         raise ValidationError(errors)
@@ -559,19 +554,17 @@ def returnee_register(
             member = home.members.get()
             _due_check_today(emergency, home)
         else:
-            member = home.members.filter(id_hash=crypto.keyed_hash(parsed.base)).first()
+            member = home.members.filter(id_hash=id_hash).first()
         returnee = Returnee(
             emergency=emergency, household=home, region_code=home.region_code, member=member, name=name,
-            id_number_encrypted=crypto.encrypt(parsed.full), id_hash=crypto.keyed_hash(parsed.base),
-            id_tail_reversed=parsed.base[-6:][::-1], origin=origin, arrival=arrival, transport=transport,
+            origin=origin, arrival=arrival, transport=transport,
             screening=screening, home_supplies_ensured=home_supplies_ensured, help_needed=help_needed,
             help_note=help_note.strip()[:200], client_id=client_id or None, created_by=actor,
             created_at=timezone.now(),
         )
-        if phone_clean:
-            returnee.phone_encrypted = crypto.encrypt(phone_clean)
-            returnee.phone_hash = crypto.keyed_hash(crypto.phone_lookup_key(phone_clean))
-            returnee.phone_tail = crypto.phone_lookup_key(phone_clean)[-4:]
+        returnee.id_number_encrypted, returnee.id_hash, returnee.id_tail_reversed = crypto.seal_id_number(
+            parsed.full, parsed.base, hashed=id_hash)
+        returnee.phone_encrypted, returnee.phone_hash, returnee.phone_tail = crypto.seal_phone(phone_clean)
         returnee.save()
         record(actor, Action.CREATE, returnee,
                message=_("Registered with a new household %(number)s, as its head") % {
@@ -583,7 +576,7 @@ def returnee_register(
                    message=_("Home quarantine until %(end)s") % {"end": q.end.isoformat()})
             delivery_priority_refresh(home, actor=actor)
         if quarantine or new_household is not None:
-            summary_refresh(emergency=emergency, day=shanghai_today(), region_code=home.region_code)
+            summary_refresh(emergency=emergency, day=local_today(), region_code=home.region_code)
         return returnee
 
     if client_id:
@@ -594,7 +587,7 @@ def returnee_register(
 
 def _due_check_today(emergency: Emergency, household: Household) -> None:
     """A household registered during an open emergency is checked from today, like the others."""
-    today = shanghai_today()
+    today = local_today()
     if Emergency.objects.open_on(today).filter(pk=emergency.pk).exists():
         HealthCheck.objects.get_or_create(emergency=emergency, household=household, day=today,
                                           defaults={"region_code": household.region_code})

@@ -14,7 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bangfu.core.codes import Level
+from bangfu.core.codes import TOWNSHIP_LENGTH, Level, township_of
+from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
 from bangfu.core.permissions import Role, can, require
 from bangfu.deliveries import queries as delivery_queries
@@ -43,7 +44,7 @@ def emergency_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "emergency.view")
     rows = list(queries.emergencies_for(request.user)[:100])
     return render(request, "emergency/emergency_list.html", {
-        "rows": rows, "today": services.shanghai_today(), "may_open": can(request.user, "emergency.manage"),
+        "rows": rows, "today": local_today(), "may_open": can(request.user, "emergency.manage"),
     })
 
 
@@ -53,7 +54,7 @@ def emergency_open(request: HttpRequest) -> HttpResponse:
     require(request.user, "emergency.manage")
     regions = _regions_to_open(request.user)
     form = EmergencyForm(request.POST if request.method == "POST" else None, regions=regions,
-                         initial={"start": services.shanghai_today(),
+                         initial={"start": local_today(),
                                   "region": request.user.region_id or ""})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -79,10 +80,10 @@ def emergency_overview(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "emergency.view")
     user = request.user
     emergency = queries.emergency_get(user, pk)
-    today = services.shanghai_today()
+    today = local_today()
     township = None
-    if len(emergency.region_code) >= 9:
-        township = Region.objects.filter(code=emergency.region_code[:9]).first()
+    if len(emergency.region_code) >= TOWNSHIP_LENGTH:
+        township = Region.objects.filter(code=township_of(emergency.region_code)).first()
     stock = supply_queries.stock_lines(township) if township and can(user, "supplies.view") else []
     by = "caseworker" if request.GET.get("by") == "caseworker" else "village"
     board = queries.check_board(user, today, emergency=emergency, by=by, page=None)
@@ -136,7 +137,7 @@ def check_board(request: HttpRequest) -> HttpResponse:
     """Which households are not checked yet today, counted by village (or caseworker), and the
     list of them page by page, of one group or of all; of one emergency or of every open one."""
     require(request.user, "check.view")
-    today = services.shanghai_today()
+    today = local_today()
     by = "caseworker" if request.GET.get("by") == "caseworker" else "village"
     emergency = None
     if request.GET.get("emergency", "").isdigit():
@@ -198,7 +199,7 @@ def check_form(request: HttpRequest, pk: int) -> HttpResponse:
 def returnee_list(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "emergency.view")
     emergency = queries.emergency_get(request.user, pk)
-    today = services.shanghai_today()
+    today = local_today()
     return render(request, "emergency/returnee_list.html", {
         "emergency": emergency, "rows": queries.returnees_for(request.user, emergency), "today": today,
         "may_register": can(request.user, "returnee.register") and emergency.status == EmergencyStatus.OPEN,
@@ -210,7 +211,7 @@ def returnee_list(request: HttpRequest, pk: int) -> HttpResponse:
 def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "returnee.register")
     emergency = queries.emergency_get(request.user, pk)
-    initial = {"arrival": services.shanghai_today(), "quarantine": True}
+    initial = {"arrival": local_today(), "quarantine": True}
     household_id = request.GET.get("household", "")
     if household_id.isdigit():
         household = Household.objects.visible_to(request.user).filter(pk=int(household_id)).first()

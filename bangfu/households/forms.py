@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.codes import Level
+from bangfu.core.dates import local_today
 from bangfu.core.forms import YuanField
 from bangfu.core.text import clean_text
 from bangfu.households import choices, identity
@@ -123,7 +122,7 @@ class HouseholdForm(forms.ModelForm):
             self.add_error("dilapidation_level", _("Give the grade of the dilapidated housing."))
         if data.get("dilapidation_level") and data.get("dilapidated") is False:
             self.add_error("dilapidation_level", _("Only dilapidated housing has a grade."))
-        if data.get("risk_eliminated_on") and data["risk_eliminated_on"] > dt.date.today():
+        if data.get("risk_eliminated_on") and data["risk_eliminated_on"] > local_today():
             self.add_error("risk_eliminated_on", _("The date is in the future."))
         if bool(data.get("risk_elimination_method")) != bool(data.get("risk_eliminated_on")):
             field = "risk_eliminated_on" if data.get("risk_elimination_method") else "risk_elimination_method"

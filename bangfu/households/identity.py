@@ -14,6 +14,7 @@ from operator import mul
 
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.dates import local_today
 from bangfu.core.text import clean_text
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -62,7 +63,7 @@ class IdNumber:
 
 def parse_id_number(value: object, *, allow_disability: bool = True, today: dt.date | None = None) -> IdNumber:
     """Normalise and check an ID number; raise IdentityError with the reason."""
-    return _parse_id_number(clean_text(value).upper(), allow_disability, today or dt.date.today())
+    return _parse_id_number(clean_text(value).upper(), allow_disability, today or local_today())
 
 
 # An import checks each number when it reads the row, then in the form field and in the form's

@@ -29,7 +29,7 @@ from pypinyin import lazy_pinyin
 
 from bangfu.accounts.models import User
 from bangfu.core import requestid
-from bangfu.core.codes import Level
+from bangfu.core.codes import COUNTY_LENGTH, Level, city_of
 from bangfu.core.permissions import Role
 from bangfu.core.plugins import declared
 from bangfu.households import choices
@@ -67,7 +67,7 @@ class TownshipPlan:
 
     @property
     def county_code(self) -> str:
-        return self.code[:6]
+        return self.code[:COUNTY_LENGTH]
 
 
 LANCUN = TownshipPlan(
@@ -239,7 +239,7 @@ def demo_load() -> DemoResult:
 def _load_township(plan: TownshipPlan, *, rng, villages, add_user, taken, result: DemoResult) -> None:
     township = Region.objects.get(code=plan.code)
     county = Region.objects.get(code=plan.county_code)
-    city = Region.objects.get(code=plan.code[:4])
+    city = Region.objects.get(code=city_of(plan.code))
     office = add_user(plan.office[0], Role.TOWNSHIP_OFFICE, township, plan.office[1], organisation=plan.office[1])
     families = Families(
         rng, area=plan.county_code, today=REFERENCE_DATE,

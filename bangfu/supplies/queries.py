@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from bangfu.core.codes import Level, prefix_q
+from bangfu.core.codes import TOWNSHIP_LENGTH, Level, prefix_q, township_of
 from bangfu.core.permissions import Role
 from bangfu.regions.models import Region
 from bangfu.supplies.models import Item, Stock, StockMove
@@ -25,8 +25,8 @@ def townships_for(user) -> QuerySet[Region]:
     scope = user.scope
     if not scope:
         return townships.none()
-    if len(scope) >= 9:
-        return townships.filter(code=scope[:9])
+    if len(scope) >= TOWNSHIP_LENGTH:
+        return townships.filter(code=township_of(scope))
     return townships.filter(prefix_q("code", scope))
 
 

@@ -4,10 +4,11 @@ in the villages of their work, their own village and the areas above."""
 from __future__ import annotations
 
 from bangfu.casework.worklist import caseworker_version
+from bangfu.core.codes import township_of
 from bangfu.history.services import area_changes_fold, areas_touch
 from conftest import VILLAGE_A, VILLAGE_B
 
-TOWNSHIP = VILLAGE_A[:9]
+TOWNSHIP = township_of(VILLAGE_A)
 OTHER_VILLAGE = "410308103001"
 
 

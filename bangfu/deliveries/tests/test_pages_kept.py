@@ -9,12 +9,13 @@ from django.urls import reverse
 from bangfu.casework.tests.conftest import casework, log  # noqa: F401 (fixtures)
 from bangfu.casework.tests.test_pagecache import KEPT, _get
 from bangfu.casework.worklist import caseworker_version, work_areas
+from bangfu.core.codes import township_of
 from bangfu.deliveries.models import Delivery, DeliveryKind
 from bangfu.deliveries.services import delivery_complete, delivery_create
 from bangfu.history.services import areas_touch
 from conftest import VILLAGE_A, VILLAGE_B
 
-TOWNSHIP = VILLAGE_A[:9]
+TOWNSHIP = township_of(VILLAGE_A)
 
 
 def test_an_errand_given_for_a_household_of_another_caseworker_shows_at_once(client, personas, casework, log):

@@ -12,7 +12,8 @@ from bangfu.supplies.tests.conftest import masks, rice, stocked, township  # noq
 def emergency(township, personas):
     import datetime as dt
 
-    from bangfu.emergency.services import emergency_open, shanghai_today
+    from bangfu.core.dates import local_today
+    from bangfu.emergency.services import emergency_open
 
     return emergency_open(region=township, kind="epidemic", title="新冠疫情防控", actor=personas["office"],
-                          start=shanghai_today() - dt.timedelta(days=3))
+                          start=local_today() - dt.timedelta(days=3))

@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bangfu.core.dates import local_today
 from bangfu.emergency import queries
 from bangfu.emergency.models import HealthCheck
-from bangfu.emergency.services import check_submit, checks_generate, shanghai_today
+from bangfu.emergency.services import check_submit, checks_generate
 from conftest import VILLAGE_A, VILLAGE_B
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def many(emergency, make_household, personas):
 
 
 def test_counts_cover_everything_and_pages_cover_the_rest_once(many, personas):
-    office, today = personas["office"], shanghai_today()
+    office, today = personas["office"], local_today()
     board = queries.check_board(office, today, per_page=4)
     assert [(g.key, g.due, g.done) for g in board.groups] == [(VILLAGE_A, 7, 1), (VILLAGE_B, 3, 0)]
     assert board.page.paginator.num_pages == 3 and board.page.paginator.count == 9
@@ -46,16 +47,16 @@ def test_counts_cover_everything_and_pages_cover_the_rest_once(many, personas):
 
 
 def test_one_group_at_a_time(many, personas):
-    board = queries.check_board(personas["office"], shanghai_today(), group=VILLAGE_B)
+    board = queries.check_board(personas["office"], local_today(), group=VILLAGE_B)
     assert board.group.label == "北郝家庄村"
     assert {c.household.region_code for c in board.page} == {VILLAGE_B} and len(board.page) == 3
 
 
 def test_by_caseworker_with_the_unassigned_apart(many, personas):
-    board = queries.check_board(personas["office"], shanghai_today(), by="caseworker")
+    board = queries.check_board(personas["office"], local_today(), by="caseworker")
     assert {g.key: (g.due, g.done) for g in board.groups} == {
         str(personas["caseworker_a"].pk): (6, 1), str(personas["caseworker_b"].pk): (3, 0), "none": (1, 0)}
-    unassigned = queries.check_board(personas["office"], shanghai_today(), by="caseworker", group="none")
+    unassigned = queries.check_board(personas["office"], local_today(), by="caseworker", group="none")
     assert [c.household_id for c in unassigned.page] == [many[6].pk]
 
 
@@ -89,7 +90,7 @@ def test_the_board_costs_the_same_queries_whatever_the_size(client, emergency, m
 
 def test_scope_of_the_board(client, many, personas):
     client.force_login(personas["caseworker_b"])
-    board = queries.check_board(personas["caseworker_b"], shanghai_today())
+    board = queries.check_board(personas["caseworker_b"], local_today())
     assert [g.key for g in board.groups] == [VILLAGE_B]
     client.force_login(personas["outsider_office"])
     html = client.get(reverse("emergencies:checks")).content.decode()
@@ -106,7 +107,7 @@ def test_the_groups_come_a_page_at_a_time(emergency, make_household, personas, r
         for _ in range(n + 1):
             make_household(caseworker=worker)
     checks_generate()
-    office, today = personas["office"], shanghai_today()
+    office, today = personas["office"], local_today()
     pages = [queries.check_board(office, today, by="caseworker", group_page=number, groups_per_page=2, page=None)
              for number in (1, 2, 3)]
     assert [len(p.groups) for p in pages] == [2, 2, 1]

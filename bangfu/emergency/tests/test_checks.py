@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.http import Http404
 
+from bangfu.core.dates import local_today
 from bangfu.core.permissions import PermissionDenied
 from bangfu.deliveries.models import Delivery
 from bangfu.deliveries.services import delivery_create
@@ -30,7 +31,6 @@ from bangfu.emergency.services import (
     emergency_close,
     emergency_open,
     returnee_register,
-    shanghai_today,
 )
 from bangfu.history.models import Change
 from bangfu.needs.models import Category, Need, Urgency
@@ -46,7 +46,7 @@ def home(make_household, personas):
 
 
 def _check(household, day=None):
-    return HealthCheck.objects.get(household=household, day=day or shanghai_today())
+    return HealthCheck.objects.get(household=household, day=day or local_today())
 
 
 def _key(member):
@@ -59,7 +59,7 @@ def test_generation_is_idempotent(emergency, home, make_household, personas):
     assert checks_generate() == 2
     assert checks_generate() == 0
     call_command("checks")
-    today = shanghai_today()
+    today = local_today()
     assert set(HealthCheck.objects.filter(day=today).values_list("household_id", flat=True)) == {
         home.pk, other_village.pk}
     assert not HealthCheck.objects.filter(household=outside).exists()
@@ -69,17 +69,17 @@ def test_generation_is_idempotent(emergency, home, make_household, personas):
 
 def test_no_checks_once_closed(emergency, home, personas):
     emergency_close(emergency=emergency, actor=personas["office"])
-    assert checks_generate(day=shanghai_today() + dt.timedelta(days=1)) == 0
+    assert checks_generate(day=local_today() + dt.timedelta(days=1)) == 0
     assert Change.objects.filter(object_type="emergency", object_id=emergency.pk).count() == 2
 
 
 def test_only_office_or_county_opens_one(township, personas):
     before = Emergency.objects.count()
     with pytest.raises(PermissionDenied):
-        emergency_open(region=township, kind="flood", title="汛期", start=shanghai_today(),
+        emergency_open(region=township, kind="flood", title="汛期", start=local_today(),
                        actor=personas["caseworker_a"])
     with pytest.raises(ValidationError):  # another township's office
-        emergency_open(region=township, kind="flood", title="汛期", start=shanghai_today(),
+        emergency_open(region=township, kind="flood", title="汛期", start=local_today(),
                        actor=personas["outsider_office"])
     assert Emergency.objects.count() == before
 
@@ -104,7 +104,7 @@ def test_submission_is_idempotent_by_client_id(emergency, home, personas):
     assert row.status == CheckStatus.DONE and not row.fever
     assert row.readings.get().temperature == Decimal("36.6")
     assert Change.objects.filter(object_type="healthcheck").count() == changes
-    summary = Summary.objects.get(emergency=emergency, region_code=home.region_code, day=shanghai_today())
+    summary = Summary.objects.get(emergency=emergency, region_code=home.region_code, day=local_today())
     assert (summary.due, summary.done) == (1, 1)
 
 
@@ -126,7 +126,7 @@ def test_fever_alerts_once_per_person_per_day(emergency, home, personas):
     _submit(check, personas["caseworker_a"], {_key(head): "38.0", _key(spouse): "38.2"})
     assert FeverAlert.objects.count() == 2 and Need.objects.count() == 2
     assert Summary.objects.get(emergency=emergency, region_code=home.region_code,
-                               day=shanghai_today()).fever_alerts == 2
+                               day=local_today()).fever_alerts == 2
 
 
 def test_below_threshold_is_no_alert(emergency, home, personas):
@@ -165,7 +165,7 @@ def _returnee(emergency, home, personas, arrival):
 
 
 def test_quarantine_extended_until_a_well_check_after_its_end(emergency, home, personas):
-    today = shanghai_today()
+    today = local_today()
     returnee = _returnee(emergency, home, personas, today - dt.timedelta(days=14))
     quarantine = returnee.quarantine
     assert quarantine.end == today and quarantine.status == QuarantineStatus.ACTIVE
@@ -188,7 +188,7 @@ def test_quarantine_extended_until_a_well_check_after_its_end(emergency, home, p
 
 
 def test_missed_day_does_not_end_quarantine(emergency, home, personas):
-    today = shanghai_today()
+    today = local_today()
     returnee = _returnee(emergency, home, personas, today - dt.timedelta(days=20))
     checks_generate()
     assert Quarantine.objects.get(returnee=returnee).status == QuarantineStatus.ACTIVE
@@ -200,7 +200,7 @@ def test_missed_day_does_not_end_quarantine(emergency, home, personas):
 def test_quarantine_makes_deliveries_priority(emergency, home, personas):
     delivery = delivery_create(household=home, kind="errand", description="买药", actor=personas["caseworker_a"])
     assert not delivery.priority
-    returnee = _returnee(emergency, home, personas, shanghai_today())
+    returnee = _returnee(emergency, home, personas, local_today())
     delivery.refresh_from_db()
     assert delivery.priority and "quarantine" in delivery.priority_reasons
     later = delivery_create(household=home, kind="errand", description="送菜", actor=personas["caseworker_a"])
@@ -212,12 +212,12 @@ def test_quarantine_makes_deliveries_priority(emergency, home, personas):
 def test_returnee_id_encrypted_and_once_per_emergency(emergency, home, personas):
     id_number = person_id()
     returnee = returnee_register(emergency=emergency, household=home, name="王返", id_number=id_number,
-                                 origin="上海", arrival=shanghai_today(), transport="car",
+                                 origin="上海", arrival=local_today(), transport="car",
                                  actor=personas["caseworker_a"])
     assert id_number not in returnee.id_number_encrypted and returnee.id_number == id_number
     with pytest.raises(ValidationError):
         returnee_register(emergency=emergency, household=home, name="王返", id_number=id_number, origin="上海",
-                          arrival=shanghai_today(), transport="car", actor=personas["caseworker_a"])
+                          arrival=local_today(), transport="car", actor=personas["caseworker_a"])
     assert Returnee.objects.count() == 1
     change = Change.objects.get(object_type="returnee")
     assert id_number not in str(change.after)
@@ -226,7 +226,7 @@ def test_returnee_id_encrypted_and_once_per_emergency(emergency, home, personas)
 def test_extend_and_refusals_write_nothing(emergency, home, personas):
     from bangfu.emergency.services import emergency_extend
 
-    end = shanghai_today() + dt.timedelta(days=10)
+    end = local_today() + dt.timedelta(days=10)
     with pytest.raises(PermissionDenied):
         emergency_extend(emergency=emergency, end=end, actor=personas["caseworker_a"])
     emergency.refresh_from_db()

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from bangfu.core.dates import local_today
 from bangfu.deliveries.models import Delivery
 from bangfu.deliveries.services import delivery_create
 from bangfu.emergency import queries
@@ -25,7 +26,6 @@ from bangfu.emergency.services import (
     emergency_extend,
     emergency_open,
     returnee_register,
-    shanghai_today,
     summary_refresh,
 )
 from bangfu.history.models import Change
@@ -33,7 +33,7 @@ from conftest import VILLAGE_B, person_id
 
 pytestmark = pytest.mark.django_db
 
-TODAY = shanghai_today
+TODAY = local_today
 DAY = dt.timedelta(days=1)
 
 

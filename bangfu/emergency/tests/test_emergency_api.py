@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bangfu.accounts.testing import ApiClient
+from bangfu.core.dates import local_today
 from bangfu.emergency.models import CheckStatus, Emergency, FeverAlert, HealthCheck, Returnee
-from bangfu.emergency.services import checks_generate, shanghai_today
+from bangfu.emergency.services import checks_generate
 from bangfu.needs.models import Need
 from conftest import VILLAGE_B, person_id
 
@@ -22,13 +23,13 @@ def home(make_household, personas):
 def test_office_opens_and_the_numbers_follow(personas, township, home):
     api = ApiClient(personas["office"])
     response = api.post("/api/emergencies", {"title": "疫情防控", "kind": "epidemic", "region": township.code,
-                                             "start": shanghai_today().isoformat()})
+                                             "start": local_today().isoformat()})
     assert response.status_code == 201
     emergency = response.json()["id"]
     numbers = api.get(f"/api/emergencies/{emergency}/numbers").json()
     assert (numbers["due"], numbers["done"]) == (1, 0)
     denied = ApiClient(personas["caseworker_a"]).post("/api/emergencies", {
-        "title": "x", "kind": "flood", "region": township.code, "start": shanghai_today().isoformat()})
+        "title": "x", "kind": "flood", "region": township.code, "start": local_today().isoformat()})
     assert denied.status_code == 403 and Emergency.objects.count() == 1
     assert ApiClient(personas["outsider_office"]).get(f"/api/emergencies/{emergency}").status_code == 404
 
@@ -67,7 +68,7 @@ def test_returnee_registered_once_and_masked(personas, emergency, home):
     api = ApiClient(personas["caseworker_a"])
     id_number = person_id()
     body = {"emergency": emergency.pk, "household": home.pk, "name": "赵归", "id_number": id_number,
-            "phone": "13700001234", "origin": "上海", "arrival": shanghai_today().isoformat(), "transport": "bus",
+            "phone": "13700001234", "origin": "上海", "arrival": local_today().isoformat(), "transport": "bus",
             "client_id": "ret-1"}
     first, again = api.post("/api/returnees", body), api.post("/api/returnees", body)
     assert (first.status_code, again.status_code) == (201, 200) and Returnee.objects.count() == 1

@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bangfu.core.dates import local_today
 from bangfu.emergency.models import CheckStatus, FeverAlert, HealthCheck, Returnee
-from bangfu.emergency.services import checks_generate, returnee_register, shanghai_today
+from bangfu.emergency.services import checks_generate, returnee_register
 from conftest import VILLAGE_B, person_id
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_returnee_register_page_masks_the_id(client, emergency, home, personas):
     id_number = person_id()
     response = client.post(reverse("emergencies:returnee_register", args=[emergency.pk]), {
         "household": home.number, "name": "张归", "id_number": id_number, "phone": "13900001111",
-        "origin": "湖北省武汉市", "arrival": shanghai_today().isoformat(), "transport": "train",
+        "origin": "湖北省武汉市", "arrival": local_today().isoformat(), "transport": "train",
         "screening": "normal", "quarantine": "on", "client_id": str(uuid.uuid4())})
     assert response.status_code == 302
     assert Returnee.objects.get().quarantine.status == "active"
@@ -102,7 +103,7 @@ def test_caseworker_cannot_open_an_emergency(client, personas, township):
 def test_office_opens_one(client, personas, township, home):
     client.force_login(personas["office"])
     response = client.post(reverse("emergencies:open"), {
-        "title": "汛期", "kind": "flood", "region": township.code, "start": shanghai_today().isoformat(),
+        "title": "汛期", "kind": "flood", "region": township.code, "start": local_today().isoformat(),
         "end": "", "check_items": ["help", "supplies"], "fever_threshold": "37.3", "quarantine_days": "14",
         "supplies_days": "7"})
     assert response.status_code == 302
@@ -111,7 +112,7 @@ def test_office_opens_one(client, personas, township, home):
 
 def test_returnee_helper(emergency, home, personas):
     returnee_register(emergency=emergency, household=home, name="李", id_number=person_id(), origin="上海",
-                      arrival=shanghai_today(), transport="car", actor=personas["caseworker_a"])
+                      arrival=local_today(), transport="car", actor=personas["caseworker_a"])
     assert Returnee.objects.count() == 1
 
 
@@ -119,7 +120,7 @@ def test_every_emergency_page_reads_in_chinese(client, emergency, home, personas
     from bangfu.households.tests.test_pages_i18n import english_words
 
     returnee_register(emergency=emergency, household=home, name="李归", id_number=person_id(), origin="上海",
-                      arrival=shanghai_today(), transport="car", actor=personas["caseworker_a"])
+                      arrival=local_today(), transport="car", actor=personas["caseworker_a"])
     checks_generate()
     check = HealthCheck.objects.get(household=home)
     head = home.members.first()

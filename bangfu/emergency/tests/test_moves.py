@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bangfu.core.dates import local_today
 from bangfu.deliveries.models import Delivery
 from bangfu.deliveries.services import delivery_create
 from bangfu.emergency.models import CheckStatus, HealthCheck, Returnee, Summary
@@ -19,7 +20,6 @@ from bangfu.emergency.services import (
     check_submit,
     checks_generate,
     returnee_register,
-    shanghai_today,
     summary_refresh,
 )
 from bangfu.households import services as household_services
@@ -38,7 +38,7 @@ def _kept(emergency) -> dict:
 def _as_recounted(emergency) -> dict:
     """The summary rows kept on write equal those counted again from the checks, alerts and quarantines."""
     kept = _kept(emergency)
-    for day in {day for day, _code in kept} | {shanghai_today()}:
+    for day in {day for day, _code in kept} | {local_today()}:
         summary_refresh(emergency=emergency, day=day)
     assert kept == _kept(emergency)
     return kept
@@ -58,7 +58,7 @@ def county(emergency, make_household, personas):
     other = make_household(VILLAGE_B, caseworker=personas["caseworker_b"])
     checks_generate()
     returnee = returnee_register(emergency=emergency, household=quarantined, name="李归", id_number=person_id(),
-                                 origin="武汉", arrival=shanghai_today(), transport="train",
+                                 origin="武汉", arrival=local_today(), transport="train",
                                  actor=personas["caseworker_a"])
     delivery = delivery_create(household=quarantined, kind="errand", description="买药", actor=personas["office"])
     return {"quarantined": quarantined, "neighbour": neighbour, "other": other, "returnee": returnee,
@@ -66,7 +66,7 @@ def county(emergency, make_household, personas):
 
 
 def test_todays_check_and_the_numbers_follow_a_household_to_its_new_village(emergency, county, personas, regions):
-    today = shanghai_today()
+    today = local_today()
     assert _kept(emergency)[(today, VILLAGE_A)] == (2, 0, 0, 1)
 
     _move(personas["office"], regions, county["quarantined"], VILLAGE_B)
@@ -92,7 +92,7 @@ def test_todays_check_and_the_numbers_follow_a_household_to_its_new_village(emer
 
 
 def test_a_check_done_today_stays_where_it_was_done(emergency, county, personas, regions):
-    today = shanghai_today()
+    today = local_today()
     neighbour = county["neighbour"]
     check_submit(check=HealthCheck.objects.get(household=neighbour, day=today), actor=personas["caseworker_a"],
                  client_id=str(uuid.uuid4()), temperatures={f"m{neighbour.members.get().pk}": "36.5"})
@@ -111,7 +111,7 @@ def test_a_check_done_today_stays_where_it_was_done(emergency, county, personas,
 
 def test_leaving_the_emergencys_area_drops_the_checks_still_to_do_and_arriving_adds_todays(
         emergency, county, personas, regions, make_household):
-    today = shanghai_today()
+    today = local_today()
     _move(personas["admin"], regions, county["other"], VILLAGE_OTHER)
     assert not HealthCheck.objects.filter(household=county["other"]).exists()
     assert (today, VILLAGE_B) not in _as_recounted(emergency)
@@ -130,7 +130,7 @@ def test_the_same_queries_for_one_household_or_many(emergency, county, personas,
     checks_generate()
     for household in more[:2]:
         returnee_register(emergency=emergency, household=household, name="张返", id_number=person_id(),
-                          origin="上海", arrival=shanghai_today(), transport="car", actor=personas["office"])
+                          origin="上海", arrival=local_today(), transport="car", actor=personas["office"])
         delivery_create(household=household, kind="errand", description="买菜", actor=personas["office"])
     counts = []
     for households, village in (([county["quarantined"]], VILLAGE_B), ([county["neighbour"], *more], VILLAGE_B)):
@@ -144,8 +144,8 @@ def test_the_same_queries_for_one_household_or_many(emergency, county, personas,
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
     kept = _as_recounted(emergency)
-    assert (shanghai_today(), VILLAGE_A) not in kept
-    assert kept[(shanghai_today(), VILLAGE_B)] == (7, 0, 0, 3)
+    assert (local_today(), VILLAGE_A) not in kept
+    assert kept[(local_today(), VILLAGE_B)] == (7, 0, 0, 3)
 
 
 def test_goods_from_the_townships_stock_do_not_follow_a_household_to_another_township(

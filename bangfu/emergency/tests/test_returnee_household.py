@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from bangfu.accounts.testing import ApiClient
+from bangfu.core.dates import local_today
 from bangfu.core.permissions import PermissionDenied
 from bangfu.emergency.models import HealthCheck, Quarantine, Returnee
-from bangfu.emergency.services import NewHousehold, check_people, checks_generate, returnee_register, shanghai_today
+from bangfu.emergency.services import NewHousehold, check_people, checks_generate, returnee_register
 from bangfu.history.models import Change
 from bangfu.households.models import Household, Member
 from conftest import VILLAGE_A, VILLAGE_B, member_data, person_id
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def _register(emergency, actor, *, new=None, household=None, id_number=None, client_id=None, **overrides):
     kwargs = {"name": "刘返乡", "id_number": id_number or person_id(), "phone": "13912345678", "origin": "湖北省武汉市",
-              "arrival": shanghai_today() - dt.timedelta(days=1), "transport": "train"}
+              "arrival": local_today() - dt.timedelta(days=1), "transport": "train"}
     kwargs.update(overrides)
     return returnee_register(emergency=emergency, household=household, new_household=new, actor=actor,
                              client_id=client_id, **kwargs)
@@ -49,7 +50,7 @@ def test_a_new_household_is_registered_with_the_returnee_as_head(emergency, pers
     kinds = set(Change.objects.filter(household_id=household.pk).values_list("object_type", "action"))
     assert {("household", "create"), ("member", "create"), ("returnee", "create"), ("quarantine", "create")} <= kinds
     # Checked from today, the returnee measured once (as the returnee, whose reading ends quarantine).
-    check = HealthCheck.objects.get(emergency=emergency, household=household, day=shanghai_today())
+    check = HealthCheck.objects.get(emergency=emergency, household=household, day=local_today())
     assert [key for key, _name, _p in check_people(check)] == [f"r{returnee.pk}"]
 
 
@@ -104,7 +105,7 @@ def test_a_member_coming_home_is_measured_once(emergency, personas, make_househo
                          name="逄外出")
     assert returnee.member.name == "逄外出"
     checks_generate()
-    check = HealthCheck.objects.get(household=home, day=shanghai_today())
+    check = HealthCheck.objects.get(household=home, day=local_today())
     names = [name for _key, name, _p in check_people(check)]
     assert names.count("逄外出") == 1 and len(names) == 2
 
@@ -115,7 +116,7 @@ def test_the_page_registers_one_and_shows_errors(client, emergency, personas, ma
     html = client.get(url).content.decode()
     assert 'name="household_kind"' in html and "戴家庄村" in html
     data = {"household_kind": "new", "village": "", "name": "刘返乡", "id_number": person_id(),
-            "origin": "武汉", "arrival": shanghai_today().isoformat(), "transport": "train", "screening": "pending",
+            "origin": "武汉", "arrival": local_today().isoformat(), "transport": "train", "screening": "pending",
             "quarantine": "on", "education": "初中", "client_id": str(uuid.uuid4())}
     response = client.post(url, data)
     assert response.status_code == 200 and Household.objects.count() == 0
@@ -142,7 +143,7 @@ def test_a_caseworkers_page_offers_existing_households_only(client, emergency, p
 
 def test_the_api_registers_a_new_household_once(emergency, personas):
     body = {"emergency": emergency.pk, "name": "刘返乡", "id_number": person_id(), "origin": "武汉",
-            "arrival": shanghai_today().isoformat(), "transport": "car", "client_id": str(uuid.uuid4()),
+            "arrival": local_today().isoformat(), "transport": "car", "client_id": str(uuid.uuid4()),
             "new_household": {"village": VILLAGE_A, "address": "3组", "education": "高中"}}
     api = ApiClient(personas["office"])
     first = api.post("/api/returnees", body)

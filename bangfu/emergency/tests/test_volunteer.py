@@ -10,10 +10,11 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from bangfu.accounts.testing import ApiClient
+from bangfu.core.dates import local_today
 from bangfu.deliveries.models import Delivery
 from bangfu.deliveries.services import delivery_create
 from bangfu.emergency.models import CheckStatus, FeverAlert, HealthCheck
-from bangfu.emergency.services import checks_generate, returnee_register, shanghai_today
+from bangfu.emergency.services import checks_generate, returnee_register
 from bangfu.history.models import Change
 from bangfu.needs.models import Need
 from bangfu.needs.services import need_create
@@ -31,7 +32,7 @@ def village(make_household, personas, emergency, rice, stocked):
     home = make_household(caseworker=personas["caseworker_a"])
     other = make_household(VILLAGE_B, caseworker=personas["caseworker_b"])
     returnee_register(emergency=emergency, household=home, name="返乡甲", id_number=person_id(), origin="武汉",
-                      arrival=shanghai_today(), transport="train", actor=personas["office"])
+                      arrival=local_today(), transport="train", actor=personas["office"])
     delivery_create(household=home, kind="errand", description="买药", actor=personas["office"])
     need_create(household=home, category="medical", description="需要轮椅", client_id=uuid.uuid4(),
                 actor=personas["caseworker_a"])

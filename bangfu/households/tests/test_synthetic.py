@@ -10,6 +10,7 @@ from django.test import TestCase
 
 from bangfu.accounts.models import User
 from bangfu.core import crypto
+from bangfu.core.codes import VILLAGE_LENGTH
 from bangfu.core.permissions import Role
 from bangfu.core.text import initials
 from bangfu.history.models import Change
@@ -145,7 +146,7 @@ class SynthCountyTests(TestCase):
     def test_households(self):
         numbers = set()
         for household in Household.objects.prefetch_related("categories"):
-            assert household.region_code == household.region_id and len(household.region_code) == 12
+            assert household.region_code == household.region_id and len(household.region_code) == VILLAGE_LENGTH
             assert household.number.startswith(household.region_code) and household.number not in numbers
             numbers.add(household.number)
             categories = household.category_values()
