@@ -102,19 +102,12 @@ def _household_out(household: Household) -> dict[str, Any]:
     # An empty choice ("") is read as null by the schema.
     return {
         **{name: _out_value(getattr(household, name)) for name in services.HOUSEHOLD_FIELDS},
-        "id": household.pk,
-        "number": household.number,
-        "region": _region(household),
-        "head_name": household.head_name,
-        "phone": identity.mask_phone(household.phone),
-        "categories": household.category_values(),
+        **_household_item(household),
         "net_income": net,
         "net_income_per_person": round(net / len(members)) if net is not None and members else None,
-        "caseworker": _user_ref(household.caseworker),
         "assignment": _assignment_out(current) if current else None,
         "assignments": [_assignment_out(a) for a in assignments],
         "members": [_member_out(m) for m in members],
-        "version": household.version,
         "created_at": household.created_at,
         "updated_at": household.updated_at,
     }
