@@ -67,7 +67,8 @@ def _caseworker(pk: int | None) -> User | None:
         return None
     user = User.objects.filter(pk=pk).first()
     if user is None:
-        raise FieldErrors({"caseworker": [_("No such caseworker.")]})
+        # The same words as a user who is not a caseworker here: which ids exist is not the caller's.
+        raise FieldErrors({"caseworker": [_("Not a caseworker of this village.")]})
     return user
 
 

@@ -71,7 +71,8 @@ def _delivery_visible(actor: User, delivery: Delivery) -> None:
 
 def _check_caseworker(household: Household, caseworker: User | None) -> None:
     if caseworker is not None and not caseworkers_for(household.region_code).filter(pk=caseworker.pk).exists():
-        raise ValidationError({"caseworker": _("%(name)s is not a caseworker of this village.") % {"name": caseworker}})
+        # Any user's id may be sent: the refusal names nobody the caller may not see.
+        raise ValidationError({"caseworker": _("Not a caseworker of this village.")})
 
 
 def _locked(delivery: Delivery) -> Delivery:

@@ -77,7 +77,7 @@ def moves(request, params: Query[MoveListParams]):
     """Stock moves, newest first."""
     require(request.auth, "supplies.view")
     rows = queries.moves_for(request.auth, township=params.township, item=params.item).select_related("delivery")
-    return [_move_out(move) for move in rows[: params.limit]]
+    return [_move_out(move) for move in queries.moves_as_seen(request.auth, list(rows[: params.limit]))]
 
 
 @stock_router.post("/moves", response={201: MoveOut, 200: MoveOut, 403: ErrorOut, **BODY_RESPONSES},

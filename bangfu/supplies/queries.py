@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from bangfu.core.codes import TOWNSHIP_LENGTH, Level, prefix_q, township_of
 from bangfu.core.permissions import Role
+from bangfu.households.models import Household
 from bangfu.regions.models import Region
 from bangfu.supplies.models import Item, Stock, StockMove
 
@@ -103,3 +106,24 @@ def moves_for(user, *, township: str = "", item: int | None = None) -> QuerySet[
     if item:
         qs = qs.filter(item_id=item)
     return qs.order_by("-at", "-id")
+
+
+def _household_of(move: StockMove) -> int | None:
+    try:
+        return move.delivery.household_id
+    except ObjectDoesNotExist:
+        return None
+
+
+def moves_as_seen(user, moves: list[StockMove]) -> list[StockMove]:
+    """The moves as the user may read them. A township's ledger is seen by every village of it, but
+    an issue for a delivery names its household (the note carries the household's number): for a
+    household outside the user's scope the move stays, naming nobody (`household_shown` false)."""
+    household_ids = {pk for pk in map(_household_of, moves) if pk is not None}
+    visible = set(Household.objects.visible_to(user).filter(pk__in=household_ids).values_list("pk", flat=True))
+    for move in moves:
+        household_id = _household_of(move)
+        move.household_shown = household_id is None or household_id in visible
+        if not move.household_shown:
+            move.note = _("Delivered to a household of another area")
+    return moves

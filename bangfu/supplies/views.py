@@ -55,7 +55,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "supplies.view")
     township = _township(request)
     item = queries.item_get(township, pk)
-    moves = list(queries.ledger(township, item)[:LEDGER_LIMIT])
+    moves = queries.moves_as_seen(request.user, list(queries.ledger(township, item)[:LEDGER_LIMIT]))
     return render(request, "supplies/ledger.html", {
         "township": township, "item": item, "moves": moves, "limit": LEDGER_LIMIT,
         "balance": queries.stock_balance(township, item),
