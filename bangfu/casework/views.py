@@ -31,6 +31,7 @@ from bangfu.households import choices as household_choices
 from bangfu.households import queries as household_queries
 from bangfu.households import services as household_services
 from bangfu.households.identity import mask_phone
+from bangfu.households.schemas import MAX_ID
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
 
@@ -48,6 +49,8 @@ def _caseworker_for(request: HttpRequest, user_id: int | None) -> User:
         require(user, "worklist.view")
         return user
     require(user, "worklist.view_others")
+    if user_id > MAX_ID:
+        raise Http404("no such caseworker")
     caseworker = User.objects.filter(pk=user_id, role=Role.CASEWORKER, is_active=True).first()
     if caseworker is None or not (user.role == Role.ADMIN or (caseworker.region_id or "").startswith(user.scope)):
         raise Http404("no such caseworker")
@@ -69,6 +72,8 @@ def _worklist_area(request: HttpRequest, user_id: int | None = None) -> str:
     """The version of a caseworker's day: one's own, or (for the office) that caseworker's."""
     if user_id is None or user_id == request.user.pk:
         return users_area(request)
+    if user_id > MAX_ID:
+        return ""  # no such user; the view refuses (403 or 404) before anything is kept
     region = User.objects.filter(pk=user_id).values_list("region_id", flat=True).first()
     return caseworker_version(user_id, region or "")
 
@@ -294,6 +299,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 @cached_page(users_area)
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "campaign.view")
     campaign = queries.campaign_get(request.user, pk)
     all_caseworkers = request.GET.get("caseworkers") == "all"
     coverage = queries.campaign_coverage(request.user, campaign,
