@@ -150,7 +150,7 @@ def emergency_close(request, id: int = _id("The emergency's id.")):
 
 @checks.get("", response={200: list[CheckOut], **COMMON_RESPONSES}, summary="Daily checks of a day")
 def check_list(request, day: str | None = DayParam, emergency: int | None = Query(None, ge=1, le=MAX_ID),
-               due_only: bool = False, limit: int = Query(200, ge=1, le=500), offset: int = Query(0, ge=0)):
+               due_only: bool = False, limit: int = Query(200, ge=1, le=500), offset: int = Query(0, ge=0, le=100_000)):
     """The checks of the households the caller sees (today by default), not-done first."""
     require(request.auth, "check.view")
     e = queries.emergency_get(request.auth, emergency) if emergency else None

@@ -238,7 +238,10 @@ def _parse_temperature(value) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value).strip()).quantize(Decimal("0.1"))
+        number = Decimal(str(value).strip())
+        if not number.is_finite():  # NaN passes quantize and every comparison would be wrong
+            raise InvalidOperation
+        number = number.quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
         raise ValidationError(_("Enter a temperature such as 36.5.")) from None
     if not Decimal("34.0") <= number <= Decimal("43.0"):
