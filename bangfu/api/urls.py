@@ -14,6 +14,7 @@ from ninja.parser import Parser
 from bangfu.api.auth import BearerToken, SessionAuth
 from bangfu.core import errors
 from bangfu.core.plugins import declared_table
+from bangfu.core.text import lone_surrogates
 
 
 class QueryParser(Parser):
@@ -28,6 +29,16 @@ class QueryParser(Parser):
                 raise ValidationError([{"type": "multiple_values", "loc": ("query", key), "msg": "repeated"}
                                        for key in repeated])
         return super().parse_querydict(data, list_fields, request)
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        """As ninja's, but text no database can store (a lone surrogate, which only JSON's escapes
+        can carry) is refused on its field, whatever the field: one rule for every body."""
+        data = super().parse_body(request)
+        broken = lone_surrogates(data)
+        if broken:
+            raise ValidationError([{"type": "surrogate_characters", "loc": ("body", "payload", *where), "msg": "surrogate"}
+                                   for where in broken])
+        return data
 
 
 class BangfuAPI(NinjaAPI):

@@ -134,6 +134,8 @@ def _type_message(error: dict[str, Any]) -> str:
         return _("Enter a valid JSON.")
     if kind == "null_characters":
         return _("Null characters are not allowed.")
+    if kind == "surrogate_characters":
+        return _("This text holds a broken character (half of a UTF-16 pair); type or paste it again.")
     if kind == "extra_forbidden":
         return _("Unknown field.")
     return _("Enter a valid value.")
@@ -180,6 +182,9 @@ def install(api) -> None:
         )
 
     def on_http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, NinjaValidationError):
+            # The body's parser refused what it read (ninja reports any error there as a 400).
+            return on_request_invalid(request, exc.__cause__)
         message = exc.message
         if exc.status_code == 401 and message == "Unauthorized":
             message = _("Sign in, or send an API token: Authorization: Bearer <token>.")

@@ -28,6 +28,27 @@ def clean_text(value: object) -> str:
     return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
 
 
+def lone_surrogates(value: object, path: tuple = ()) -> list[tuple]:
+    """Where, in decoded JSON (dicts, lists, strings), a string holds half of a UTF-16 pair
+    ("\\ud800"): no database can store it (PostgreSQL refuses it, SQLite's encoder raises), and a
+    form never gives one (its bytes are decoded with replacement), so only JSON can carry it."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return [path]
+        return []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            # A broken key is reported on the object that holds it: the key itself cannot be echoed.
+            found.extend([path] if lone_surrogates(key) else lone_surrogates(item, (*path, key)))
+        return found
+    if isinstance(value, list):
+        return [where for index, item in enumerate(value) for where in lone_surrogates(item, (*path, index))]
+    return []
+
+
 def _letters(parts: list[str]) -> str:
     return "".join(ch for part in parts for ch in part.lower() if "a" <= ch <= "z")
 
