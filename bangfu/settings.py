@@ -171,9 +171,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: this many failures for one username (or one address) within the window lock it.
+# Login throttling: this many failures for one username from one address within the window refuse
+# that pair until the window has passed; four times as many from one address, whatever the usernames,
+# refuse that address. Other addresses are never refused for them.
 LOGIN_MAX_FAILURES = env_int("BANGFU_LOGIN_MAX_FAILURES", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("BANGFU_LOGIN_FAILURE_WINDOW", 15 * 60)
+# How many reverse proxies (nginx) stand in front of the server, each appending the address it saw to
+# X-Forwarded-For: the client's address is that many entries from the right. 0: the header is ignored.
+TRUSTED_PROXIES = env_int("BANGFU_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ValueError(f"BANGFU_TRUSTED_PROXIES must be 0 or more, got {TRUSTED_PROXIES}")
 
 # Whether a caseworker also sees every household of their own village (not only those assigned).
 CASEWORKER_SEES_VILLAGE = env_bool("BANGFU_CASEWORKER_SEES_VILLAGE", False)
