@@ -174,3 +174,22 @@ def test_shared_strings_over_their_limit_are_refused(tmp_path, settings):
         '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + strings + "</sst>").encode()})
     with translation.override("en"):
         assert "xl/sharedStrings.xml unpacks to 1 MB, more than the 1 MB allowed" in refusal(path)
+
+
+@pytest.mark.parametrize("part, data", [
+    ("xl/workbook.xml", XXE.encode()),
+    ("xl/sharedStrings.xml", BILLION_LAUGHS.encode()),
+    ("xl/_rels/workbook.xml.rels", b"<Relationships"),
+], ids=["xxe", "laughs", "rels"])
+def test_an_upload_fails_with_the_message_not_an_unexpected_error(personas, tmp_path, part, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bangfu.imports import jobs
+    from bangfu.imports.models import JobStatus
+
+    path = altered(tmp_path / "upload.xlsx", {part: data})
+    job = jobs.import_job_create(actor=personas["office"], upload=SimpleUploadedFile("upload.xlsx", path.read_bytes()),
+                                 region_code=TOWNSHIP, language="zh-hans")
+    assert job.status == JobStatus.FAILED and job.message.startswith(REFUSED), job.message
+    assert part in job.message
+    assert nothing_written()
