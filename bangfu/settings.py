@@ -281,5 +281,14 @@ JOB_STALE_SECONDS = env_int("BANGFU_JOB_STALE_SECONDS", 6 * 3600)
 IMPORT_CHECK_INLINE_BYTES = env_int("BANGFU_IMPORT_CHECK_INLINE_BYTES", 512 * 1024)
 # The largest upload accepted.
 IMPORT_MAX_BYTES = env_int("BANGFU_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# An .xlsx is a zip: one that would unpack to more than this in all, or with a part (over 1 MB)
+# unpacking to more than this many times its packed size, is refused before it is read. Ordinary
+# sheets pack 5 to 20 times; a zip bomb of whitespace 1,000 times. The 1,000,000-row national
+# sheet unpacks to about 1.5 GB (streamed: memory holds one row and the shared strings).
+IMPORT_MAX_UNPACKED_BYTES = env_int("BANGFU_IMPORT_MAX_UNPACKED_BYTES", 3 * 1024 * 1024 * 1024)
+IMPORT_MAX_PACK_RATIO = env_int("BANGFU_IMPORT_MAX_PACK_RATIO", 100)
+# The shared strings of an .xlsx are held in memory while it is read (the 1,000,000-row sheet's
+# are about 100 MB unpacked): a file whose shared strings unpack to more is refused.
+IMPORT_MAX_STRINGS_BYTES = env_int("BANGFU_IMPORT_MAX_STRINGS_BYTES", 512 * 1024 * 1024)
 # An export of up to this many households downloads at once; a bigger one is a background job.
 EXPORT_INLINE_HOUSEHOLDS = env_int("BANGFU_EXPORT_INLINE_HOUSEHOLDS", 2000)
