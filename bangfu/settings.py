@@ -220,8 +220,11 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "bangfu.core.logfilters.RefusalFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # A refused request (401, 403, 404) as one line; a server error keeps its traceback.
+    "loggers": {"django.request": {"filters": ["refusals"]}},
 }
 
 # Lists show this many rows a page, and count exactly only up to COUNT_LIMIT ("1000+" beyond).
