@@ -199,6 +199,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("BANGFU_SESSION_AGE", 12 * 3600)
 SESSION_COOKIE_SECURE = env_bool("BANGFU_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS only: browsers told to use HTTPS for this many seconds (0: not told), and plain HTTP
+# redirected to HTTPS. Behind nginx, which speaks HTTP to bangfu, the redirect needs nginx to send
+# `X-Forwarded-Proto` and BANGFU_TRUST_FORWARDED_PROTO to believe it (or it redirects forever).
+SECURE_HSTS_SECONDS = env_int("BANGFU_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("BANGFU_SSL_REDIRECT", False)
+if env_bool("BANGFU_TRUST_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
