@@ -49,8 +49,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-DATA_DIR = Path(env_str("BANGFU_DATA_DIR", str(Path.cwd() / "data"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+def owner_only(folder: Path) -> Path:
+    """Make `folder` (if missing) and make it readable by this process's user alone (0700).
+
+    Everything in the data folder holds personal data or keys. The umask set below makes each file
+    and folder bangfu creates owner-only (0600, 0700: the SQLite database and its -wal and -shm,
+    huey's queue, the keys, every job file); this closes a folder made before it, by an older version
+    or by hand, so that nothing already inside stays readable by others."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix" and folder.stat().st_mode & 0o077:
+        try:
+            folder.chmod(0o700)
+        except PermissionError:  # a folder owned by another user (the operator's choice): files are still 0600
+            pass
+    return folder
+
+
+# Set once, here, since every process (the web server, the task consumer, every command) loads the
+# settings before it writes anything: files 0600, folders 0700.
+os.umask(0o077)
+
+DATA_DIR = owner_only(Path(env_str("BANGFU_DATA_DIR", str(Path.cwd() / "data"))).resolve())
 
 
 def _secret_from_data_dir(file_name: str, make) -> str:
@@ -187,6 +206,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Whatever is ever saved through Django's file storage is owner-only too (its default is 0644).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -274,7 +296,7 @@ else:
 
 # Files of import and export jobs (uploads, error reports, exports): personal data, so kept in the
 # data folder, served only to the job's owner, and deleted after this many days.
-JOB_FILES_DIR = Path(env_str("BANGFU_JOB_FILES_DIR", str(DATA_DIR / "jobs"))).resolve()
+JOB_FILES_DIR = owner_only(Path(env_str("BANGFU_JOB_FILES_DIR", str(DATA_DIR / "jobs"))).resolve())
 JOB_FILES_DAYS = env_int("BANGFU_JOB_FILES_DAYS", 7)
 # A job still running this long after it started is taken as stopped (its worker was killed or
 # restarted) and marked failed when a page or the next job looks at it. A 1,000,000-row import
