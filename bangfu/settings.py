@@ -49,8 +49,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-DATA_DIR = Path(env_str("BANGFU_DATA_DIR", str(Path.cwd() / "data"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+def owner_only(folder: Path) -> Path:
+    """Make `folder` (if missing) and make it readable by this process's user alone (0700).
+
+    Everything in the data folder holds personal data or keys. The umask set below makes each file
+    and folder bangfu creates owner-only (0600, 0700: the SQLite database and its -wal and -shm,
+    huey's queue, the keys, every job file); this closes a folder made before it, by an older version
+    or by hand, so that nothing already inside stays readable by others."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix" and folder.stat().st_mode & 0o077:
+        try:
+            folder.chmod(0o700)
+        except PermissionError:  # a folder owned by another user (the operator's choice): files are still 0600
+            pass
+    return folder
+
+
+# Set once, here, since every process (the web server, the task consumer, every command) loads the
+# settings before it writes anything: files 0600, folders 0700.
+os.umask(0o077)
+
+DATA_DIR = owner_only(Path(env_str("BANGFU_DATA_DIR", str(Path.cwd() / "data"))).resolve())
 
 
 def _secret_from_data_dir(file_name: str, make) -> str:
@@ -194,6 +213,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Whatever is ever saved through Django's file storage is owner-only too (its default is 0644).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -206,6 +228,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("BANGFU_SESSION_AGE", 12 * 3600)
 SESSION_COOKIE_SECURE = env_bool("BANGFU_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS only: browsers told to use HTTPS for this many seconds (0: not told), and plain HTTP
+# redirected to HTTPS. Behind nginx, which speaks HTTP to bangfu, the redirect needs nginx to send
+# `X-Forwarded-Proto` and BANGFU_TRUST_FORWARDED_PROTO to believe it (or it redirects forever).
+SECURE_HSTS_SECONDS = env_int("BANGFU_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("BANGFU_SSL_REDIRECT", False)
+if env_bool("BANGFU_TRUST_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -227,8 +256,11 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "bangfu.core.logfilters.RefusalFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # A refused request (401, 403, 404) as one line; a server error keeps its traceback.
+    "loggers": {"django.request": {"filters": ["refusals"]}},
 }
 
 # Lists show this many rows a page, and count exactly only up to COUNT_LIMIT ("1000+" beyond).
@@ -271,7 +303,7 @@ else:
 
 # Files of import and export jobs (uploads, error reports, exports): personal data, so kept in the
 # data folder, served only to the job's owner, and deleted after this many days.
-JOB_FILES_DIR = Path(env_str("BANGFU_JOB_FILES_DIR", str(DATA_DIR / "jobs"))).resolve()
+JOB_FILES_DIR = owner_only(Path(env_str("BANGFU_JOB_FILES_DIR", str(DATA_DIR / "jobs"))).resolve())
 JOB_FILES_DAYS = env_int("BANGFU_JOB_FILES_DAYS", 7)
 # A job still running this long after it started is taken as stopped (its worker was killed or
 # restarted) and marked failed when a page or the next job looks at it. A 1,000,000-row import
