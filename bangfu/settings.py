@@ -49,8 +49,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-DATA_DIR = Path(env_str("BANGFU_DATA_DIR", str(Path.cwd() / "data"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+def owner_only(folder: Path) -> Path:
+    """Make `folder` (if missing) and make it readable by this process's user alone (0700).
+
+    Everything in the data folder holds personal data or keys. The umask set below makes each file
+    and folder bangfu creates owner-only (0600, 0700: the SQLite database and its -wal and -shm,
+    huey's queue, the keys, every job file); this closes a folder made before it, by an older version
+    or by hand, so that nothing already inside stays readable by others."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix" and folder.stat().st_mode & 0o077:
+        try:
+            folder.chmod(0o700)
+        except PermissionError:  # a folder owned by another user (the operator's choice): files are still 0600
+            pass
+    return folder
+
+
+# Set once, here, since every process (the web server, the task consumer, every command) loads the
+# settings before it writes anything: files 0600, folders 0700.
+os.umask(0o077)
+
+DATA_DIR = owner_only(Path(env_str("BANGFU_DATA_DIR", str(Path.cwd() / "data"))).resolve())
 
 
 def _secret_from_data_dir(file_name: str, make) -> str:
@@ -171,9 +190,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: this many failures for one username (or one address) within the window lock it.
+# Login throttling: this many failures for one username from one address within the window refuse
+# that pair until the window has passed; four times as many from one address, whatever the usernames,
+# refuse that address. Other addresses are never refused for them.
 LOGIN_MAX_FAILURES = env_int("BANGFU_LOGIN_MAX_FAILURES", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("BANGFU_LOGIN_FAILURE_WINDOW", 15 * 60)
+# How many reverse proxies (nginx) stand in front of the server, each appending the address it saw to
+# X-Forwarded-For: the client's address is that many entries from the right. 0: the header is ignored.
+TRUSTED_PROXIES = env_int("BANGFU_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ValueError(f"BANGFU_TRUSTED_PROXIES must be 0 or more, got {TRUSTED_PROXIES}")
 
 # Whether a caseworker also sees every household of their own village (not only those assigned).
 CASEWORKER_SEES_VILLAGE = env_bool("BANGFU_CASEWORKER_SEES_VILLAGE", False)
@@ -187,6 +213,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Whatever is ever saved through Django's file storage is owner-only too (its default is 0644).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -199,6 +228,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("BANGFU_SESSION_AGE", 12 * 3600)
 SESSION_COOKIE_SECURE = env_bool("BANGFU_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS only: browsers told to use HTTPS for this many seconds (0: not told), and plain HTTP
+# redirected to HTTPS. Behind nginx, which speaks HTTP to bangfu, the redirect needs nginx to send
+# `X-Forwarded-Proto` and BANGFU_TRUST_FORWARDED_PROTO to believe it (or it redirects forever).
+SECURE_HSTS_SECONDS = env_int("BANGFU_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("BANGFU_SSL_REDIRECT", False)
+if env_bool("BANGFU_TRUST_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -220,8 +256,11 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "bangfu.core.logfilters.RefusalFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # A refused request (401, 403, 404) as one line; a server error keeps its traceback.
+    "loggers": {"django.request": {"filters": ["refusals"]}},
 }
 
 # Lists show this many rows a page, and count exactly only up to COUNT_LIMIT ("1000+" beyond).
@@ -264,7 +303,7 @@ else:
 
 # Files of import and export jobs (uploads, error reports, exports): personal data, so kept in the
 # data folder, served only to the job's owner, and deleted after this many days.
-JOB_FILES_DIR = Path(env_str("BANGFU_JOB_FILES_DIR", str(DATA_DIR / "jobs"))).resolve()
+JOB_FILES_DIR = owner_only(Path(env_str("BANGFU_JOB_FILES_DIR", str(DATA_DIR / "jobs"))).resolve())
 JOB_FILES_DAYS = env_int("BANGFU_JOB_FILES_DAYS", 7)
 # A job still running this long after it started is taken as stopped (its worker was killed or
 # restarted) and marked failed when a page or the next job looks at it. A 1,000,000-row import
@@ -274,5 +313,14 @@ JOB_STALE_SECONDS = env_int("BANGFU_JOB_STALE_SECONDS", 6 * 3600)
 IMPORT_CHECK_INLINE_BYTES = env_int("BANGFU_IMPORT_CHECK_INLINE_BYTES", 512 * 1024)
 # The largest upload accepted.
 IMPORT_MAX_BYTES = env_int("BANGFU_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# An .xlsx is a zip: one that would unpack to more than this in all, or with a part (over 1 MB)
+# unpacking to more than this many times its packed size, is refused before it is read. Ordinary
+# sheets pack 5 to 20 times; a zip bomb of whitespace 1,000 times. The 1,000,000-row national
+# sheet unpacks to about 1.5 GB (streamed: memory holds one row and the shared strings).
+IMPORT_MAX_UNPACKED_BYTES = env_int("BANGFU_IMPORT_MAX_UNPACKED_BYTES", 3 * 1024 * 1024 * 1024)
+IMPORT_MAX_PACK_RATIO = env_int("BANGFU_IMPORT_MAX_PACK_RATIO", 100)
+# The shared strings of an .xlsx are held in memory while it is read (the 1,000,000-row sheet's
+# are about 100 MB unpacked): a file whose shared strings unpack to more is refused.
+IMPORT_MAX_STRINGS_BYTES = env_int("BANGFU_IMPORT_MAX_STRINGS_BYTES", 512 * 1024 * 1024)
 # An export of up to this many households downloads at once; a bigger one is a background job.
 EXPORT_INLINE_HOUSEHOLDS = env_int("BANGFU_EXPORT_INLINE_HOUSEHOLDS", 2000)

@@ -61,16 +61,16 @@ def run(repeat: int) -> list[list[str]]:
     from django.test import Client
     from django.test.utils import override_settings
     from django.urls import reverse
-    from django.utils import timezone
 
     from bangfu.accounts.models import User
     from bangfu.casework.models import Campaign, Contact, FollowUp
+    from bangfu.core.dates import local_today
     from bangfu.history.models import AreaChange
     from bangfu.history.services import areas_touch
     from bangfu.households.models import Household
     from bangfu.regions.models import Region
 
-    day = timezone.localdate()
+    day = local_today()
     campaign = Campaign.objects.filter(name="电话随访暖心").order_by("-pk").first()
     office = campaign.created_by  # the office of the township synth ran the campaign in
     township = office.region_id

@@ -58,11 +58,11 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login; recent rows for a username or an address lock further attempts."""
+    """One failed login; recent rows for a username from an address, or for an address, slow further attempts."""
 
     username = models.CharField(max_length=150)
     address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["address", "at"])]
+        indexes = [models.Index(fields=["username", "address", "at"]), models.Index(fields=["address", "at"])]

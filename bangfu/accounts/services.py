@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,20 +112,41 @@ def token_user(secret: str) -> User | None:
     return token.user
 
 
-def login_locked(*, username: str, address: str | None) -> bool:
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    if recent.filter(username=username.lower()).count() >= settings.LOGIN_MAX_FAILURES:
-        return True
-    # An address gets more room than a name: a township office may share one public address.
-    if address and recent.filter(address=address).count() >= settings.LOGIN_MAX_FAILURES * 4:
-        return True
-    return False
+def _login_name(username: str) -> str:
+    # No username is longer than the field; a longer one is kept cut, never refused with an error.
+    return username.lower()[: LoginFailure._meta.get_field("username").max_length]
+
+
+def _free_at(failures: QuerySet[LoginFailure], limit: int, window: timedelta) -> datetime | None:
+    """When fewer than `limit` of these failures will be left in the window, or None if that is already so."""
+    times = list(failures.order_by("-at").values_list("at", flat=True)[limit - 1 : limit])
+    return times[0] + window if times else None
+
+
+def login_locked(*, username: str, address: str | None) -> datetime | None:
+    """When a login for `username` from `address` may be tried again, or None if it may be now.
+
+    Failures count by account and address together, so guessing from one address never refuses the
+    right password from another; an address failing across many accounts is refused too, for itself only.
+    """
+    window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginFailure.objects.filter(at__gte=timezone.now() - window, address=address)
+    limit = settings.LOGIN_MAX_FAILURES
+    free_at = [
+        _free_at(recent.filter(username=_login_name(username)), limit, window),
+        # An address gets more room than a pair: a township office may share one public address.
+        _free_at(recent, limit * 4, window) if address else None,
+    ]
+    return max((at for at in free_at if at is not None), default=None)
 
 
 def login_failed(*, username: str, address: str | None) -> None:
-    LoginFailure.objects.create(username=username.lower(), address=address, at=timezone.now())
+    now = timezone.now()
+    # Rows past the window count for nothing; dropping them here keeps the table as small as an attack.
+    LoginFailure.objects.filter(at__lt=now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)).delete()
+    LoginFailure.objects.create(username=_login_name(username), address=address, at=now)
 
 
-def login_succeeded(*, username: str) -> None:
-    LoginFailure.objects.filter(username=username.lower()).delete()
+def login_succeeded(*, username: str, address: str | None) -> None:
+    """Forget this address's failures for the account; another address's failures still count."""
+    LoginFailure.objects.filter(username=_login_name(username), address=address).delete()

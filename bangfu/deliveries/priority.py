@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from django.apps import apps
 from django.utils.module_loading import import_string
+
+from bangfu.core.plugins import declared
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,7 @@ class PrioritySource:
 
 @cache
 def _sources() -> tuple[tuple[str, object], ...]:
-    declared = [s for config in apps.get_app_configs() for s in getattr(config, "delivery_priorities", ())]
-    return tuple((s.reason, import_string(s.households)) for s in declared)
+    return tuple((s.reason, import_string(s.households)) for s in declared("delivery_priorities"))
 
 
 def declared_priorities(household_ids) -> dict[str, set[int]]:
@@ -38,6 +38,4 @@ def declared_priorities(household_ids) -> dict[str, set[int]]:
 def priority_labels() -> dict[str, str]:
     from bangfu.deliveries.models import PriorityReason
 
-    declared = {s.reason: s.label for config in apps.get_app_configs()
-                for s in getattr(config, "delivery_priorities", ())}
-    return {**dict(PriorityReason.choices), **declared}
+    return {**dict(PriorityReason.choices), **{s.reason: s.label for s in declared("delivery_priorities")}}

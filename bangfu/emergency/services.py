@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
@@ -361,8 +362,12 @@ def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, a
     emergency, household = check.emergency, check.household
     if FeverAlert.objects.filter(emergency=emergency, person_key=key, day=check.day).exists():
         return
-    description = _("Fever %(degrees)s °C at the daily check of %(day)s: %(name)s. Arrange a doctor.") % {
-        "degrees": degrees, "day": check.day.isoformat(), "name": name}
+    # Read by the township office, whatever the language of whoever submitted the check.
+    with translation.override(settings.LANGUAGE_CODE):
+        description = _("Fever %(degrees)s °C at the daily check of %(day)s: %(name)s. Arrange a doctor.") % {
+            "degrees": degrees, "day": check.day.isoformat(), "name": name}
+        subject = _("Fever: %(name)s, %(degrees)s °C, household %(number)s") % {
+            "name": name, "degrees": degrees, "number": household.number}
     need, _created = need_create(
         household=household, category=NeedCategory.MEDICAL, urgency=Urgency.URGENT, description=description,
         client_id=fever_need_client_id(emergency, key, check.day), actor=actor, permission="check.submit",
@@ -383,9 +388,7 @@ def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, a
            message=description)
     message_enqueue(
         kind="fever_alert", dedupe_key=f"fever:{emergency.pk}:{key}:{check.day.isoformat()}",
-        subject=_("Fever: %(name)s, %(degrees)s °C, household %(number)s") % {
-            "name": name, "degrees": degrees, "number": household.number},
-        body=description, link=reverse("emergencies:overview", args=[emergency.pk]),
+        subject=subject, body=description, link=reverse("emergencies:overview", args=[emergency.pk]),
         role=Role.TOWNSHIP_OFFICE, region_code=household.region_code,
     )
 

@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import zipfile
+import zlib
 from abc import ABC, abstractmethod
 from array import array
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.imports import columns as cols
@@ -57,6 +59,13 @@ def _unreadable(error: Exception) -> FileError:
     logger.info("file not readable as a spreadsheet: %s", error)
     return FileError(_("The file cannot be read as a spreadsheet: it is damaged, or not an Excel (.xlsx, .xls) "
                        "or CSV file. Open it in Excel, save it again as .xlsx and upload that."))
+
+
+def _refused(problem) -> FileError:
+    """The one refusal of an .xlsx that is damaged or built to exhaust memory, naming what is wrong."""
+    logger.info("xlsx refused: %s", problem)
+    return FileError(_("The file is damaged or too large: %(problem)s. Open it in Excel, save it again as .xlsx "
+                       "and upload that.") % {"problem": problem})
 
 
 def _rewind(source: Source) -> Source:
@@ -208,18 +217,102 @@ def _column_index(ref: str) -> int:
     return index - 1
 
 
-def _xml_attributes(data: bytes, tag: str) -> list[dict[str, str]]:
-    """Attributes of every `tag` element in a small XML part (workbook, rels, styles)."""
+# A part smaller than this unpacks to little whatever its ratio (a tiny styles.xml packs 30 to 1).
+RATIO_JUDGED_ABOVE = 1024 * 1024
+# Parts read whole into memory, or into as many objects as they have elements: kilobytes in any
+# workbook. (The shared strings are held too, their limit a setting; a sheet is streamed.)
+SMALL_PARTS = frozenset(["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                         "xl/styles.xml"])
+SMALL_PART_BYTES = 16 * 1024 * 1024
+PART_CHUNK = 1 << 16
+
+
+class _RootReached(Exception):
+    pass
+
+
+def _parser(part: str, **options) -> expat.XMLParserType:
+    """An expat parser that refuses any DOCTYPE: a workbook has none, and one is how entity bombs
+    (billion laughs) and external entities come in. Refused at the declaration, before anything in
+    it is expanded."""
+    parser = expat.ParserCreate(**options)
+
+    def doctype(*_args):
+        raise _refused(_("its part %(part)s declares a DTD (entities), which a workbook never does")
+                       % {"part": part})
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    return parser
+
+
+def _parse_part(archive: zipfile.ZipFile, part: str, parser: expat.XMLParserType) -> None:
+    """Feed a part to `parser` as it is unpacked: memory stays at one chunk however big the part.
+    zipfile never unpacks more than the size the part declares, which _check_archive has bounded."""
+    try:
+        with archive.open(part) as handle:
+            while chunk := handle.read(PART_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        logger.info("xlsx part %s: %s", part, error)
+        raise _refused(_("its part %(part)s is not well-formed") % {"part": part}) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
+        logger.info("xlsx part %s: %s", part, error)
+        raise _refused(_("its part %(part)s cannot be unpacked") % {"part": part}) from None
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    """Before any reader touches an .xlsx: what it unpacks to in all, how much each part swells,
+    and no DTD in any XML part (each read only up to its root element)."""
+    limit, ratio_limit = settings.IMPORT_MAX_UNPACKED_BYTES, settings.IMPORT_MAX_PACK_RATIO
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if total > limit:
+            raise _refused(_("unpacked it would take more than %(limit)d MB") % {"limit": limit // (1024 * 1024)})
+        if info.file_size > RATIO_JUDGED_ABOVE and info.file_size > ratio_limit * max(info.compress_size, 1):
+            raise _refused(_("its part %(part)s unpacks to %(ratio)d times its packed size, more than the "
+                             "%(limit)d times allowed") % {"part": info.filename, "limit": ratio_limit,
+                                                          "ratio": info.file_size // max(info.compress_size, 1)})
+        held = settings.IMPORT_MAX_STRINGS_BYTES if info.filename == "xl/sharedStrings.xml" else (
+            SMALL_PART_BYTES if info.filename in SMALL_PARTS else None)
+        if held is not None and info.file_size > held:
+            raise _refused(_("its part %(part)s unpacks to %(size)d MB, more than the %(limit)d MB allowed")
+                           % {"part": info.filename, "size": info.file_size // (1024 * 1024),
+                              "limit": held // (1024 * 1024)})
+    for info in archive.infolist():
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        parser = _parser(info.filename)
+
+        def root(*_args):
+            raise _RootReached
+
+        parser.StartElementHandler = root
+        try:
+            _parse_part(archive, info.filename, parser)
+        except _RootReached:
+            pass
+
+
+def _xml_attributes(archive: zipfile.ZipFile, part: str, tag: str) -> list[dict[str, str]]:
+    """Attributes of every `tag` element in a part (workbook, rels), read as a stream."""
     found: list[dict[str, str]] = []
-    parser = expat.ParserCreate(namespace_separator=" ")
+    parser = _parser(part, namespace_separator=" ")
 
     def start(name, attrs):
         if name.rsplit(" ", 1)[-1] == tag:
             found.append({key.rsplit(" ", 1)[-1]: value for key, value in attrs.items()})
 
     parser.StartElementHandler = start
-    parser.Parse(data, True)
+    _parse_part(archive, part, parser)
     return found
+
+
+def _number(text: str) -> int:
+    """A format id as styles.xml writes it; anything else is no format (so no date)."""
+    return int(text) if text.isdigit() else -1
 
 
 _ROW_NUMBER_RE = re.compile(rb'\br="(\d+)"')
@@ -278,16 +371,29 @@ class XlsxStreamSheet(Sheet):
     def _read_styles(archive: zipfile.ZipFile, names: set[str]) -> set[int]:
         if "xl/styles.xml" not in names:
             return set()
-        data = archive.read("xl/styles.xml")
-        custom = {int(a["numFmtId"]): a.get("formatCode", "") for a in _xml_attributes(data, "numFmt")}
-        # cellXfs come after cellStyleXfs; both hold xf elements, so keep only the cellXfs section.
-        section = data.split(b"<cellXfs", 1)[-1].split(b"</cellXfs>", 1)[0] if b"<cellXfs" in data else b""
-        styles = set()
-        for index, attrs in enumerate(_xml_attributes(b"<cellXfs" + section + b"</cellXfs>", "xf")):
-            format_id = int(attrs.get("numFmtId", "0"))
-            if format_id in DATE_FORMAT_IDS or (format_id in custom and _is_date_format(custom[format_id])):
-                styles.add(index)
-        return styles
+        custom: dict[int, str] = {}
+        cell_formats: list[int] = []  # the format of each cell style, in order
+        inside = [False]  # in cellXfs (cellStyleXfs holds xf elements too, not the cells' own)
+        parser = _parser("xl/styles.xml", namespace_separator=" ")
+
+        def start(name, attrs):
+            local = name.rsplit(" ", 1)[-1]
+            if local == "numFmt" and "numFmtId" in attrs:
+                custom[_number(attrs["numFmtId"])] = attrs.get("formatCode", "")
+            elif local == "cellXfs":
+                inside[0] = True
+            elif local == "xf" and inside[0]:
+                cell_formats.append(_number(attrs.get("numFmtId", "0")))
+
+        def end(name):
+            if name.rsplit(" ", 1)[-1] == "cellXfs":
+                inside[0] = False
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        _parse_part(archive, "xl/styles.xml", parser)
+        return {index for index, format_id in enumerate(cell_formats)
+                if format_id in DATE_FORMAT_IDS or (format_id in custom and _is_date_format(custom[format_id]))}
 
     @staticmethod
     def _read_strings(archive: zipfile.ZipFile, names: set[str]) -> _PackedStrings:
@@ -295,7 +401,7 @@ class XlsxStreamSheet(Sheet):
         if "xl/sharedStrings.xml" not in names:
             strings.finish()
             return strings
-        parser = expat.ParserCreate()
+        parser = _parser("xl/sharedStrings.xml")
         parser.buffer_text = True
         pieces: list[str] = []
         state = {"text": False, "phonetic": 0}
@@ -325,8 +431,7 @@ class XlsxStreamSheet(Sheet):
         parser.StartElementHandler = start
         parser.EndElementHandler = end
         parser.CharacterDataHandler = chars
-        with archive.open("xl/sharedStrings.xml") as handle:
-            parser.ParseFile(handle)
+        _parse_part(archive, "xl/sharedStrings.xml", parser)
         strings.finish()
         return strings
 
@@ -480,7 +585,7 @@ class XlsxStreamSheet(Sheet):
             if grab:
                 text.append(data)
 
-        parser = expat.ParserCreate()
+        parser = _parser(self._part)
         parser.buffer_text = True
         parser.buffer_size = 1 << 16
         parser.StartElementHandler = start
@@ -507,11 +612,20 @@ def _xlsx_parts(source: Source) -> list[tuple[str, str, int]]:
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:
             raise FileError(_("The file is a zip archive but not an Excel workbook."))
-        rels = {
-            a["Id"]: a["Target"] for a in _xml_attributes(archive.read("xl/_rels/workbook.xml.rels"), "Relationship")
-        }
+        _check_archive(archive)
+
+        def broken() -> FileError:
+            return _refused(_("the workbook's relationships (xl/_rels/workbook.xml.rels) are missing or broken"))
+
+        if "xl/_rels/workbook.xml.rels" not in names:
+            raise broken()
+        rels = {}
+        for a in _xml_attributes(archive, "xl/_rels/workbook.xml.rels", "Relationship"):
+            if not a.get("Id") or not a.get("Target"):
+                raise broken()
+            rels[a["Id"]] = a["Target"]
         parts = []
-        for attrs in _xml_attributes(archive.read("xl/workbook.xml"), "sheet"):
+        for attrs in _xml_attributes(archive, "xl/workbook.xml", "sheet"):
             if attrs.get("state", "visible") != "visible":
                 continue
             target = rels.get(attrs.get("id", ""), "")

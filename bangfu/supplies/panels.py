@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from django.apps import apps
 from django.utils.module_loading import import_string
+
+from bangfu.core.plugins import declared
 
 ABOVE, BELOW = "above", "below"
 
@@ -30,14 +31,12 @@ class StockPanelSource:
 
 @cache
 def promised_sources() -> tuple:
-    return tuple(import_string(path) for config in apps.get_app_configs()
-                 for path in getattr(config, "stock_promised", ()))
+    return tuple(import_string(path) for path in declared("stock_promised"))
 
 
 @cache
 def _panel_sources() -> tuple[tuple[str, object], ...]:
-    declared = [s for config in apps.get_app_configs() for s in getattr(config, "stock_panels", ())]
-    return tuple((s.place, import_string(s.function)) for s in sorted(declared, key=lambda s: s.order))
+    return tuple((s.place, import_string(s.function)) for s in declared("stock_panels"))
 
 
 def stock_panels(user, township, *, may_move: bool) -> dict[str, list]:

@@ -78,3 +78,24 @@ def test_returnee_registered_once_and_masked(personas, emergency, home):
     assert [r["name"] for r in listed] == ["赵归"]
     outsider = ApiClient(personas["caseworker_b"]).post("/api/returnees", {**body, "client_id": "ret-2"})
     assert outsider.status_code == 404 and Returnee.objects.count() == 1
+
+
+def test_fever_alert_is_written_in_the_deployments_language_not_the_submitters(personas, emergency, home):
+    from bangfu.history.models import Change
+    from bangfu.notify.models import Message
+
+    checks_generate()
+    api = ApiClient(personas["caseworker_a"], language="en")
+    row = api.get("/api/checks").json()[0]
+    response = api.post(f"/api/checks/{row['id']}", {
+        "client_id": "phone-en", "temperatures": {row["people"][0]["key"]: 38.4}, "disinfection": True,
+        "symptoms": False, "supplies_enough": True, "help_needed": False})
+    assert response.status_code == 201
+    assert response.json()["fever"]
+
+    need = Need.objects.get()
+    message = Message.objects.get(kind="fever_alert")
+    alert_change = Change.objects.get(object_type="feveralert")
+    assert "每日排查发现发热" in need.description and "Fever" not in need.description
+    assert message.subject.startswith("发热") and message.body == need.description
+    assert alert_change.message == need.description

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -278,3 +279,28 @@ def test_old_job_files_are_deleted(personas):
     assert jobs.job_file(new, new.upload_path) is not None
     with translation.override("en"):
         assert jobs.job_files_purge(days=7) == 0
+
+
+def _modes(folder) -> dict[str, int]:
+    return {path.relative_to(folder).as_posix(): path.stat().st_mode & 0o777 for path in [folder, *folder.rglob("*")]}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_job_files_are_readable_by_their_owner_alone(personas, make_household, django_capture_on_commit_callbacks):
+    """Uploads, error reports and exports hold ID numbers in plain text: files 0600 in 0700 folders."""
+    imported = create(personas, FILES / "bad_rows.xlsx")
+    make_household(VILLAGE_A)
+    with django_capture_on_commit_callbacks(execute=True):
+        exported = jobs.export_job_create(actor=personas["village_a"], kind=JobKind.EXPORT,
+                                          filters=HouseholdFilter(village=VILLAGE_A), total=1)
+    exported.refresh_from_db()
+    files = [jobs.job_file(imported, imported.upload_path), jobs.job_file(imported, imported.report_path),
+             jobs.job_file(exported, exported.report_path)]
+    assert all(path is not None for path in files)
+
+    root = jobs.job_dir(imported).parent
+    modes = _modes(root)
+    for path in files:
+        assert modes[path.relative_to(root).as_posix()] == 0o600, path.name
+    assert {name: mode for name, mode in modes.items() if mode not in (0o600, 0o700)} == {}
+    assert modes[jobs.job_dir(imported).name] == modes[jobs.job_dir(exported).name] == 0o700
