@@ -22,6 +22,13 @@ CONDITION_LABELS = {
     "living_ok": _("Living conditions good"),
 }
 REACHED = "reached"
+YES_NO = [("true", _("Yes")), ("false", _("No"))]
+
+
+def yes_no_field(label, *, required: bool = False) -> forms.NullBooleanField:
+    """A yes/no question that starts unanswered: two radio buttons, neither ticked, so an untouched
+    answer is None, never a silent yes (or no)."""
+    return forms.NullBooleanField(label=label, required=required, widget=forms.RadioSelect(choices=YES_NO))
 
 
 class ContactForm(forms.Form):
@@ -31,7 +38,10 @@ class ContactForm(forms.Form):
     # Made when the form is rendered: a double submit or a retry of this form is stored once.
     client_id = forms.UUIDField(widget=forms.HiddenInput)
     followup = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    channel = forms.ChoiceField(label=_("How"), choices=Channel.choices, widget=forms.RadioSelect)
+    # No channel is preselected: a call saved as a home visit because the follow-up asked for one
+    # would cover a visit that never happened.
+    channel = forms.ChoiceField(label=_("How"), choices=Channel.choices, widget=forms.RadioSelect,
+                                error_messages={"required": _("How was the household contacted? Choose one.")})
     campaign = forms.TypedChoiceField(label=_("Campaign"), required=False, coerce=int, empty_value=None)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000,
                             widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("What you learned")}))
@@ -40,17 +50,18 @@ class ContactForm(forms.Form):
                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                              help_text=_("Leave as it is for a contact just now."))
 
-    def __init__(self, data=None, *, campaigns: list[Campaign], initial_channel: str = Channel.PHONE,
-                 campaign: Campaign | None = None, followup_id: int | None = None):
-        initial = {"client_id": uuid.uuid4(), "channel": initial_channel, "followup": followup_id,
-                   "campaign": campaign.pk if campaign else None}
+    def __init__(self, data=None, *, campaigns: list[Campaign], campaign: Campaign | None = None,
+                 followup_id: int | None = None):
+        initial = {"client_id": uuid.uuid4(), "followup": followup_id, "campaign": campaign.pk if campaign else None}
         super().__init__(data, initial=initial)
         self.campaigns = {c.pk: c for c in campaigns}
         self.fields["campaign"].choices = [("", _("None")), *((c.pk, c.name) for c in campaigns)]
         if not campaigns:
             self.fields["campaign"].widget = forms.HiddenInput()
         for name in CONDITIONS:
-            self.fields[name] = forms.BooleanField(label=CONDITION_LABELS[name], required=False, initial=True)
+            # Required when the household was reached (see clean): checked there, not here, because
+            # "not reached" buttons submit the same form with the conditions left unanswered.
+            self.fields[name] = yes_no_field(CONDITION_LABELS[name])
             self.fields[f"{name}_note"] = forms.CharField(
                 label=_("What is wrong"), required=False, max_length=500,
                 widget=forms.TextInput(attrs={"placeholder": _("If not: what is wrong")}))
@@ -61,8 +72,7 @@ class ContactForm(forms.Form):
             name = f"answer_{question['key']}"
             kind = question["kind"]
             if kind == "yesno":
-                field = forms.NullBooleanField(label=question["label"], required=False, widget=forms.RadioSelect(
-                    choices=[("true", _("Yes")), ("false", _("No"))]))
+                field = yes_no_field(question["label"])
             elif kind == "choice":
                 field = forms.ChoiceField(label=question["label"], required=False, widget=forms.RadioSelect,
                                           choices=[(c, c) for c in question["choices"]])
@@ -98,6 +108,21 @@ class ContactForm(forms.Form):
     def clean_outcome(self):
         return self.cleaned_data.get("outcome") or REACHED
 
+    def clean(self):
+        data = super().clean()
+        if (data.get("outcome") or REACHED) != REACHED:
+            return data
+        chosen = self.campaigns.get(data.get("campaign")) if data.get("campaign") else None
+        answered = [name for name in CONDITIONS if data.get(name) is not None]
+        # A campaign that does not ask the four conditions may leave them all unanswered (then no
+        # assessment is stored); otherwise each one is answered, yes or no, by the caseworker.
+        if chosen is not None and not chosen.assess and not answered:
+            return data
+        for name in CONDITIONS:
+            if data.get(name) is None and name not in self.errors:
+                self.add_error(name, _("%(condition)s: answer yes or no.") % {"condition": CONDITION_LABELS[name]})
+        return data
+
     def clean_at(self):
         value = self.cleaned_data.get("at")
         if value is not None and value > timezone.now() + dt.timedelta(minutes=10):
@@ -108,10 +133,10 @@ class ContactForm(forms.Form):
         data = self.cleaned_data
         reached = data["outcome"] == REACHED
         assessment = None
-        if reached:
+        if reached and any(data.get(name) is not None for name in CONDITIONS):
             assessment = {}
             for name in CONDITIONS:
-                assessment[name] = bool(data.get(name))
+                assessment[name] = data.get(name)
                 assessment[f"{name}_note"] = data.get(f"{name}_note") or ""
         answers = {}
         for key, name in self.questions:

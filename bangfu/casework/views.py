@@ -232,10 +232,10 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         followup = FollowUp.objects.filter(pk=int(followup_id), household_id=household.pk).select_related("campaign").first()
     campaign = followup.campaign if followup and followup.campaign in campaigns else (
         campaigns[0] if len(campaigns) == 1 else None)
-    channel = (followup.channel if followup else campaign.channel if campaign else Channel.PHONE)
+    # What the follow-up or campaign asks for is said next to the channel, never preselected.
+    asked_channel = followup.channel if followup else campaign.channel if campaign else ""
     data = request.POST if request.method == "POST" else None
-    form = ContactForm(data, campaigns=campaigns, initial_channel=channel, campaign=campaign,
-                       followup_id=followup.pk if followup else None)
+    form = ContactForm(data, campaigns=campaigns, campaign=campaign, followup_id=followup.pk if followup else None)
     parts = contact_form_parts(data, household=household, user=request.user)
     back = _next_url(request, reverse("casework:worklist") if request.user.role == Role.CASEWORKER
                      else reverse("households:detail", args=[household.pk]))
@@ -255,6 +255,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(back)
     return render(request, "casework/contact_form.html", {
         "household": household, "form": form, "parts": parts, "followup": followup, "next": back,
+        "asked_channel": Channel(asked_channel).label if asked_channel else "",
         "recent": queries.contacts_of(household, limit=3), "reasons": NotReachedReason.choices,
     })
 

@@ -46,7 +46,10 @@ class CheckForm(forms.Form):
 
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, emergency, people, **kwargs):
+    def __init__(self, *args, emergency, people, check=None, **kwargs):
+        """`check`: a check already done, whose answers and readings the form opens with (to correct)."""
+        if check is not None and check.status == "done":
+            kwargs.setdefault("initial", {}).update(self.earlier_answers(check))
         super().__init__(*args, **kwargs)
         self.people = people
         self.fields["client_id"].initial = str(uuid.uuid4())
@@ -56,7 +59,10 @@ class CheckForm(forms.Form):
                 self.fields[f"t_{key}"] = forms.DecimalField(
                     label=label, required=False, min_value=Decimal("34.0"), max_value=Decimal("43.0"),
                     max_digits=3, decimal_places=1,
-                    widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal", "placeholder": "36.5"}))
+                    widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+                    # A grey "36.5" in the box reads as a reading already taken: the hint says
+                    # it is an example, under the box, not inside it.
+                    help_text=_("e.g. 36.5"))
         labels = {
             CheckItem.DISINFECTION: _("Disinfection done today?"),
             CheckItem.SYMPTOMS: _("Anyone with cough, sore throat or shortness of breath?"),
@@ -65,9 +71,25 @@ class CheckForm(forms.Form):
         }
         for item, label in labels.items():
             if emergency.asks(item):
-                self.fields[item.value] = forms.ChoiceField(label=label, choices=YES_NO, widget=forms.RadioSelect)
+                self.fields[item.value] = forms.ChoiceField(
+                    label=label, choices=YES_NO, widget=forms.RadioSelect,
+                    error_messages={"required": _("%(question)s Answer yes or no.") % {"question": label}})
         self.fields["note"] = forms.CharField(label=_("note"), max_length=300, required=False,
                                               widget=forms.Textarea(attrs={"rows": 2}))
+
+    @staticmethod
+    def earlier_answers(check) -> dict:
+        def answer(value):
+            return None if value is None else ("yes" if value else "no")
+
+        initial = {f"t_m{r.member_id}" if r.member_id else f"t_r{r.returnee_id}": r.temperature
+                   for r in check.readings.all()}
+        initial.update({
+            CheckItem.DISINFECTION.value: answer(check.disinfection), CheckItem.SYMPTOMS.value: answer(check.symptoms),
+            CheckItem.SUPPLIES.value: answer(check.supplies_enough), CheckItem.HELP.value: answer(check.help_needed),
+            "note": check.note,
+        })
+        return {name: value for name, value in initial.items() if value not in (None, "")}
 
     def temperature_fields(self):
         return [self[name] for name in self.fields if name.startswith("t_")]

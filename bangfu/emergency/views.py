@@ -172,7 +172,7 @@ def check_form(request: HttpRequest, pk: int) -> HttpResponse:
     may_submit = can(request.user, "check.submit")
     people = services.check_people(check)
     form = CheckForm(request.POST if request.method == "POST" and may_submit else None,
-                     emergency=check.emergency, people=people)
+                     emergency=check.emergency, people=people, check=check)
     if request.method == "POST":
         require(request.user, "check.submit")
         if form.is_valid():

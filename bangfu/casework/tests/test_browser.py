@@ -42,9 +42,20 @@ def test_caseworker_logs_a_phone_contact_from_the_worklist(phone_page, live_serv
     # Tap 1: open the form; type; tap 2: reached, save.
     first.get_by_role("button", name="记录随访").click()
     page.wait_for_url(f"{live_server.url}/casework/households/{household.pk}/contact/**")
-    assert page.locator("input[name=channel][value=phone]").is_checked()
+    # Nothing is answered for the caseworker: no channel, none of the four conditions.
+    assert page.locator("input[name=channel]:checked").count() == 0
+    assert page.locator(".conditions input[type=radio]:checked").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.fill("textarea[name=notes]", "老人身体好，米面充足")
+    page.get_by_role("button", name="已联系上 · 保存").click()
+    # Saving untouched answers is refused, each one named.
+    page.wait_for_load_state()
+    assert page.locator(".form-errors").is_visible()
+    assert page.get_by_text("生活储备充足：请回答是或否。").is_visible()
+    assert not Contact.objects.exists()
+    page.locator("input[name=channel][value=phone]").check()
+    for name in ("supplies_ok", "prevention_ok", "medical_access_ok", "living_ok"):
+        page.locator(f"input[name={name}][value=true]").check()
     page.get_by_role("button", name="已联系上 · 保存").click()
     page.wait_for_url(f"{live_server.url}/casework/today/")
     assert page.get_by_text("已保存对").is_visible()

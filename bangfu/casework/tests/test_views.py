@@ -33,7 +33,7 @@ def _campaign(personas):
 
 def _contact_post(**overrides):
     data = {"client_id": str(uuid.uuid4()), "channel": "phone", "notes": "身体好", "outcome": "reached",
-            **{name: "on" for name in ALL_MET}}
+            **{name: "true" for name in ALL_MET}}
     data.update(overrides)
     return data
 
@@ -84,7 +84,7 @@ def test_contact_form_saves_once_for_a_double_submit(client, personas, casework)
     url = reverse("casework:contact_add", args=[household.pk])
     page = client.get(url)
     assert page.status_code == 200 and 'name="client_id"' in page.content.decode()
-    data = _contact_post(supplies_ok="", supplies_ok_note="缺米")
+    data = _contact_post(supplies_ok="false", supplies_ok_note="缺米")
     first = client.post(url, data)
     second = client.post(url, data)
     assert first.status_code == second.status_code == 302
@@ -110,7 +110,7 @@ def test_contact_form_not_reached_is_one_button(client, personas, casework):
 def test_contact_form_shows_errors_and_writes_nothing(client, personas, casework):
     client.force_login(personas["caseworker_a"])
     url = reverse("casework:contact_add", args=[casework["poor_a"].pk])
-    response = client.post(url, _contact_post(living_ok=""))  # not met, and no note
+    response = client.post(url, _contact_post(living_ok="false"))  # not met, and no note
     assert response.status_code == 200
     assert "field-error" in response.content.decode()
     assert not Contact.objects.exists()

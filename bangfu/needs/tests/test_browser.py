@@ -24,6 +24,9 @@ def test_caseworker_records_office_resolves_caseworker_confirms(phone_page, brow
     page.goto(f"{base}/households/{household_a.pk}/")
     page.get_by_role("button", name="记录随访").click()
     page.wait_for_url(f"{base}/casework/households/{household_a.pk}/contact/**")
+    page.locator("input[name=channel][value=phone]").check()
+    for name in ("supplies_ok", "prevention_ok", "medical_access_ok", "living_ok"):
+        page.locator(f"input[name={name}][value=true]").check()
     page.get_by_text("本次随访了解到困难诉求？在这里记录").click()
     page.select_option("select[name=need-category]", "medical")
     page.locator("input[name=need-urgency][value=urgent]").check()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from bangfu.casework.models import Contact
 from bangfu.needs.models import Need, Status
 
-ALL_MET = {"supplies_ok": "on", "prevention_ok": "on", "medical_access_ok": "on", "living_ok": "on"}
+ALL_MET = {"supplies_ok": "true", "prevention_ok": "true", "medical_access_ok": "true", "living_ok": "true"}
 
 
 def contact_post(**overrides) -> dict:
