@@ -47,6 +47,8 @@ class EmergencyConfig(AppConfig):
     # A household that changes village (bangfu.households.moves): its checks still to do, returnees
     # and the summary rows of both villages follow it.
     household_moves = ("bangfu.emergency.moves.households_moved",)
+    # The households search (bangfu.households.queries) finds a household by its returnees too.
+    household_search = ("bangfu.emergency.queries.returnee_household_ids",)
     # A household with someone in home quarantine is supplied at the door first (bangfu.deliveries).
     delivery_priorities = (
         PrioritySource("quarantine", _("Quarantine"), "bangfu.emergency.queries.households_in_quarantine"),

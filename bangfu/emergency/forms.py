@@ -121,8 +121,11 @@ class ReturneeForm(forms.Form):
     household_kind = forms.ChoiceField(
         label=_("the household they join"), widget=forms.RadioSelect, initial=EXISTING,
         choices=[(EXISTING, _("An existing household")), (NEW, _("A new household, the returnee as its head"))])
-    household = forms.CharField(label=_("household number"), max_length=40, required=False,
-                                help_text=_("The household they live in now."))
+    household = forms.CharField(label=_("household"), max_length=40, required=False,
+                                help_text=_("The household they live in now: its number, the name of someone "
+                                            "in it, or an ID number (in full or its last 4-6 characters)."))
+    # Chosen among the households that match what was typed, when more than one does.
+    household_pick = forms.IntegerField(required=False, widget=forms.HiddenInput)
     village = forms.ChoiceField(label=_("village of the new household"), required=False)
     address = forms.CharField(label=_("address of the new household"), max_length=200, required=False)
     education = forms.ChoiceField(label=_("education"), required=False,
@@ -138,9 +141,14 @@ class ReturneeForm(forms.Form):
     arrival = forms.DateField(label=_("arrival date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     transport = forms.ChoiceField(label=_("transport"), choices=TransportMode.choices)
     screening = forms.ChoiceField(label=_("screening result"), choices=Screening.choices, initial=Screening.PENDING)
-    quarantine = forms.BooleanField(label=_("home quarantine"), required=False, initial=True)
-    home_supplies_ensured = forms.BooleanField(label=_("home supplies ensured"), required=False)
-    help_needed = forms.BooleanField(label=_("help needed"), required=False)
+    # Yes/no answers start unanswered: an untouched one is an error, not a silent yes or no.
+    quarantine = forms.ChoiceField(label=_("home quarantine"), choices=YES_NO, widget=forms.RadioSelect,
+                                   error_messages={"required": _("Home quarantine: answer yes or no.")})
+    home_supplies_ensured = forms.ChoiceField(
+        label=_("home supplies ensured"), choices=YES_NO, widget=forms.RadioSelect,
+        error_messages={"required": _("Home supplies ensured: answer yes or no.")})
+    help_needed = forms.ChoiceField(label=_("help needed"), choices=YES_NO, widget=forms.RadioSelect,
+                                    error_messages={"required": _("Help needed: answer yes or no.")})
     help_note = forms.CharField(label=_("what help"), max_length=200, required=False)
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
@@ -170,7 +178,7 @@ class ReturneeForm(forms.Form):
         return [self[name] for name in self.NEW_HOUSEHOLD_FIELDS if name in self.fields]
 
     def person_fields(self):
-        skip = {"household_kind", "household", "client_id", *self.NEW_HOUSEHOLD_FIELDS}
+        skip = {"household_kind", "household", "household_pick", "client_id", *self.NEW_HOUSEHOLD_FIELDS}
         return [self[name] for name in self.fields if name not in skip]
 
     def joins_new_household(self) -> bool:
@@ -181,6 +189,11 @@ class ReturneeForm(forms.Form):
         if self.may_add_household and data.get("household_kind") == self.NEW:
             if not data.get("village"):
                 self.add_error("village", _("Choose the village of the new household."))
-        elif not (data.get("household") or "").strip():
-            self.add_error("household", _("Enter the number of the household they join."))
+        elif not (data.get("household") or "").strip() and not data.get("household_pick"):
+            self.add_error("household", _("Enter the household they join: its number, the name of someone in "
+                                          "it, or an ID number."))
         return data
+
+    def answers(self) -> dict[str, bool]:
+        return {name: self.cleaned_data.get(name) == "yes"
+                for name in ("quarantine", "home_supplies_ensured", "help_needed")}

@@ -3,6 +3,7 @@ the caseworker's worklist. Every read of households starts at Household.objects.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -10,7 +11,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from bangfu.core.codes import prefix_q
+from bangfu.core import crypto
+from bangfu.core.codes import prefix_q, text_prefix_q
 from bangfu.core.permissions import Role
 from bangfu.emergency.models import (
     CheckStatus,
@@ -23,7 +25,10 @@ from bangfu.emergency.models import (
     Returnee,
     Summary,
 )
-from bangfu.households.models import Household, scope_q
+from bangfu.core.text import clean_text
+from bangfu.households import identity
+from bangfu.households.models import Household, Member, scope_q
+from bangfu.households.queries import search_q
 from bangfu.regions.models import Region
 
 
@@ -167,6 +172,80 @@ def fever_alerts(user, emergency: Emergency, day, *, limit: int = 100) -> list[F
 def returnees_for(user, emergency: Emergency, *, limit: int = 300) -> list[Returnee]:
     return list(Returnee.objects.visible_to(user).filter(emergency=emergency)
                 .select_related("household", "household__region", "quarantine").order_by("-arrival", "-pk")[:limit])
+
+
+def _id_hash(text: str) -> str:
+    """The lookup hash of a full, valid ID number; empty for anything else."""
+    if len(text) < 15:
+        return ""
+    try:
+        return crypto.keyed_hash(identity.parse_id_number(text, allow_disability=False).base)
+    except identity.IdentityError:
+        return ""
+
+
+def returnee_household_ids(text: str) -> QuerySet:
+    """The households search's part from this app (declared as `household_search`): households with
+    a returnee of this name (its first characters), ID number, or last 4-6 characters of it."""
+    text = clean_text(text)
+    hashed = _id_hash(text)
+    if hashed:
+        condition = Q(id_hash=hashed)
+    elif re.fullmatch(r"[0-9]{3,5}[0-9xX]", text):
+        condition = prefix_q("id_tail_reversed", text.upper()[::-1])
+    elif text and not re.fullmatch(r"[0-9a-zA-Z]+", text):
+        condition = text_prefix_q("name", text)
+    else:
+        return Returnee.objects.none().values("household_id")
+    return Returnee.objects.filter(condition).values("household_id")
+
+
+RETURNEE_HOUSEHOLD_CHOICES = 20
+
+
+def households_for_returnee(user, text: str) -> list[Household]:
+    """The household a returnee joins, as the user typed it: its number, the name of someone in it
+    (a member or a returnee), or an ID number in full or its last 4-6 characters. One row is the
+    household; several are for the user to choose from (at most RETURNEE_HOUSEHOLD_CHOICES)."""
+    text = clean_text(text)
+    if not text:
+        return []
+    visible = Household.objects.visible_to(user).select_related("region")
+    exact = visible.filter(number=text).first()
+    if exact is not None:
+        return [exact]
+    hashed = _id_hash(text)
+    if hashed:
+        condition = Q(pk__in=Member.objects.filter(id_hash=hashed).values("household_id"))
+    else:
+        condition = search_q(text)
+    condition |= Q(pk__in=returnee_household_ids(text))
+    return list(visible.filter(condition).order_by("region_code", "number")[:RETURNEE_HOUSEHOLD_CHOICES])
+
+
+def returnee_registered(user, *, client_id: str) -> bool:
+    """Whether this submission (its client id) registered a returnee the user may see already."""
+    return Returnee.objects.visible_to(user).filter(client_id=client_id).exists()
+
+
+def returnee_input_errors(*, emergency: Emergency, id_number: str, phone: str) -> dict[str, list[str]]:
+    """What returnee_register refuses of the person's ID number and phone, read without writing, so
+    that a page shows them with its form's own errors in one round."""
+    errors: dict[str, list[str]] = {}
+    if id_number:
+        try:
+            parsed = identity.parse_id_number(id_number, allow_disability=False)
+        except identity.IdentityError as error:
+            errors["id_number"] = [str(error.message)]
+        else:
+            if Returnee.objects.filter(emergency=emergency, id_hash=crypto.keyed_hash(parsed.base)).exists():
+                errors["id_number"] = [_("This person is already registered as a returnee of this emergency.")]
+    if phone:
+        try:
+            identity.normalise_phone(phone)
+        except identity.IdentityError as error:
+            errors["phone"] = [str(error.message)]
+    return errors
 
 
 def worklist_checks(user, day, *, limit: int = 100) -> tuple[list[HealthCheck], int]:

@@ -206,12 +206,36 @@ def returnee_list(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _returnee_household(request: HttpRequest, form: ReturneeForm) -> tuple[Household | None, list[Household]]:
+    """The household typed on the form (number, name or ID number), or the one picked among several
+    matches: (household, []) when found, (None, the matches to choose from) otherwise, with the
+    form's error saying which."""
+    pick = form.cleaned_data.get("household_pick")
+    if pick:
+        household = Household.objects.visible_to(request.user).select_related("region").filter(pk=pick).first()
+        if household is not None:
+            return household, []
+    text = (form.cleaned_data.get("household") or "").strip()
+    if not text:
+        return None, []
+    found = queries.households_for_returnee(request.user, text)
+    if len(found) == 1:
+        return found[0], []
+    if not found:
+        form.add_error("household", _("No household in your area matches “%(text)s”: enter its number, the name "
+                                      "of someone in it, or an ID number.") % {"text": text})
+        return None, []
+    form.add_error("household", _("%(n)d households match “%(text)s”: choose one below.") % {
+        "n": len(found), "text": text})
+    return None, found
+
+
 @login_required
 @GET_POST
 def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "returnee.register")
     emergency = queries.emergency_get(request.user, pk)
-    initial = {"arrival": local_today(), "quarantine": True}
+    initial = {"arrival": local_today()}
     household_id = request.GET.get("household", "")
     if household_id.isdigit():
         household = Household.objects.visible_to(request.user).filter(pk=int(household_id)).first()
@@ -220,25 +244,42 @@ def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
     villages = (list(services.new_household_villages(request.user, emergency).order_by("code")[:300])
                 if can(request.user, "household.create") else None)
     form = ReturneeForm(request.POST if request.method == "POST" else None, initial=initial, villages=villages)
-    if request.method == "POST" and form.is_valid():
+    candidates: list[Household] = []
+    if request.method == "POST":
+        # Every error in one round: the form's own, the household typed, and what the service would
+        # refuse of the ID number and phone.
+        form.is_valid()
         data = form.cleaned_data
+        if data.get("client_id") and queries.returnee_registered(request.user, client_id=data["client_id"]):
+            # A double tap or a retry: registered by the first submission, nothing to check again.
+            messages.info(request, _("The returnee is registered."))
+            return redirect("emergencies:returnees", emergency.pk)
         household, new_household = None, None
         if form.joins_new_household():
-            new_household = services.NewHousehold(village=data["village"], address=data["address"],
-                                                  education=data["education"], school_status=data["school_status"])
-        else:
-            household = Household.objects.visible_to(request.user).filter(number=data["household"].strip()).first()
-            if household is None:
-                form.add_error("household", _("No household with this number in your area."))
+            if data.get("village"):
+                new_household = services.NewHousehold(village=data["village"], address=data.get("address", ""),
+                                                      education=data.get("education", ""),
+                                                      school_status=data.get("school_status", ""))
+            errors = household_services.registry_errors(actor=request.user, members=[data]) \
+                if data.get("id_number") else {}
+            if errors:
+                attach_errors(ValidationError(errors), form, members=[form])
+        elif "household" not in form.errors:
+            household, candidates = _returnee_household(request, form)
+        checked = queries.returnee_input_errors(emergency=emergency, id_number=data.get("id_number", ""),
+                                                phone=data.get("phone", ""))
+        for name, messages_ in checked.items():
+            if name not in form.errors:
+                for message in messages_:
+                    form.add_error(name, message)
         if not form.errors:
             try:
                 services.returnee_register(
                     emergency=emergency, household=household, new_household=new_household, name=data["name"],
                     id_number=data["id_number"], phone=data["phone"], origin=data["origin"],
                     arrival=data["arrival"], transport=data["transport"], screening=data["screening"],
-                    quarantine=data["quarantine"], home_supplies_ensured=data["home_supplies_ensured"],
-                    help_needed=data["help_needed"], help_note=data["help_note"],
-                    client_id=data["client_id"] or None, actor=request.user)
+                    help_note=data["help_note"], client_id=data["client_id"] or None, actor=request.user,
+                    **form.answers())
             except ValidationError as error:
                 attach_errors(error, form)
             except Http404:
@@ -246,9 +287,5 @@ def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The returnee is registered."))
                 return redirect("emergencies:returnees", emergency.pk)
-    elif request.method == "POST" and form.joins_new_household():
-        # The registry's refusal of the ID number too, so that every error shows in one round.
-        errors = household_services.registry_errors(actor=request.user, members=[form.cleaned_data])
-        if errors:
-            attach_errors(ValidationError(errors), form, members=[form])
-    return render(request, "emergency/returnee_form.html", {"emergency": emergency, "form": form})
+    return render(request, "emergency/returnee_form.html", {
+        "emergency": emergency, "form": form, "candidates": candidates})

@@ -6,12 +6,15 @@ import base64
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.module_loading import import_string
 
 from bangfu.core.codes import prefix_q, text_prefix_q
+from bangfu.core.plugins import declared
 from bangfu.core.text import clean_text
 from bangfu.history.models import Change
 from bangfu.households.models import Household, HouseholdCategory, Member
@@ -56,6 +59,22 @@ def search_q(text: str) -> Q:
     return condition
 
 
+@cache
+def _search_parts() -> tuple:
+    return tuple(import_string(path) for path in declared("household_search"))
+
+
+def plugged_search_q(text: str) -> Q:
+    """What other apps find a household by: each app's `household_search` (on its AppConfig) names a
+    function text -> a queryset of `household_id` values (a returnee of that name, for instance)."""
+    condition = Q()
+    text = clean_text(text)
+    if text:
+        for part in _search_parts():
+            condition |= Q(pk__in=part(text))
+    return condition
+
+
 def households_filtered(user, flt: HouseholdFilter) -> QuerySet[Household]:
     qs = Household.objects.visible_to(user)
     if flt.village:
@@ -69,7 +88,7 @@ def households_filtered(user, flt: HouseholdFilter) -> QuerySet[Household]:
     if flt.request_id:
         qs = qs.filter(pk__in=Change.objects.filter(request_id=flt.request_id).values("household_id"))
     if flt.q:
-        qs = qs.filter(search_q(flt.q))
+        qs = qs.filter(search_q(flt.q) | plugged_search_q(flt.q))
     return qs
 
 
