@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -359,9 +360,29 @@ VILLAGE_PRINT_LIMIT = 1000
 
 
 @dataclass
+class HouseholdRow:
+    """One household on the printed list, once, with everything due for it."""
+    household: Household
+    followups: list[FollowUp]
+    cells: list[str] = field(default_factory=list)  # other apps' columns (casework.printcolumns)
+
+    @property
+    def special(self) -> bool:
+        return any(f.priority == 0 for f in self.followups)
+
+
+@dataclass
 class CaseworkerRows:
     caseworker: User | None
     rows: list[FollowUp]
+
+    @cached_property
+    def households(self) -> list[HouseholdRow]:
+        """The rows by household, in the order of their first row (special groups first)."""
+        by_household: dict[int, HouseholdRow] = {}
+        for row in self.rows:
+            by_household.setdefault(row.household_id, HouseholdRow(row.household, [])).followups.append(row)
+        return list(by_household.values())
 
 
 @dataclass

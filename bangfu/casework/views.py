@@ -18,8 +18,9 @@ from bangfu.accounts.models import User
 from bangfu.accounts.queries import caseworkers_near
 from bangfu.casework import queries, services
 from bangfu.casework.contactform import contact_form_parts
-from bangfu.casework.forms import CampaignForm, ContactForm, ExtendForm, ScheduleForm
-from bangfu.casework.models import Channel, FollowUp, FollowUpStatus, NotReachedReason
+from bangfu.casework.forms import CONDITION_LABELS, CampaignForm, ContactForm, ExtendForm, ScheduleForm
+from bangfu.casework.models import CONDITIONS, Channel, FollowUp, FollowUpStatus, NotReachedReason
+from bangfu.casework.printcolumns import print_columns
 from bangfu.casework.worklist import caseworker_version, worklist_for
 from bangfu.core.codes import TOWNSHIP_LENGTH, Level, level_of
 from bangfu.core.dates import local_today
@@ -155,13 +156,19 @@ def village_print(request: HttpRequest, code: str) -> HttpResponse:
     listing = queries.village_day(request.user, village, day)
     may_reveal = can(request.user, "member.reveal_phone")
     full = may_reveal and request.GET.get("phones") == "full"
-    households = list({row.household_id: row.household for group in listing.groups for row in group.rows}.values())
+    households = [entry.household for group in listing.groups for entry in group.households]
     phones = (household_services.households_reveal_phones(actor=request.user, households=households,
                                                           message="phone: village daily list") if full else {})
     for household in households:
         household.phone_shown = phones.get(household.pk) or (mask_phone(household.phone) if household.phone_encrypted else "")
+    # Other apps' columns (the day's daily check, deliveries), one cell per household.
+    columns = print_columns([h.pk for h in households], day)
+    for group in listing.groups:
+        for entry in group.households:
+            entry.cells = [cells.get(entry.household.pk, "") for _label, cells in columns]
     response = render(request, "casework/village_print.html", {
         "village": village, "day": day, "listing": listing, "may_reveal": may_reveal, "full": full,
+        "columns": [label for label, _cells in columns], "conditions": [CONDITION_LABELS[n] for n in CONDITIONS],
     })
     if full:
         response["Cache-Control"] = "no-store"

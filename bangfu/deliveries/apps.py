@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.casework.printcolumns import PrintColumn
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import EDITORS, STAFF, Role
@@ -43,6 +44,8 @@ class DeliveriesConfig(AppConfig):
         WorklistSource("bangfu.deliveries.worklist.deliveries_section", order=50,
                        areas="bangfu.deliveries.worklist.deliveries_areas"),
     )
+    # The village's printed daily list (casework.printcolumns): deliveries to do and done today.
+    village_print_columns = (PrintColumn(_("Deliveries"), "bangfu.deliveries.queries.print_deliveries", order=20),)
     # A household that changes village or caseworker (bangfu.households.moves): its open deliveries
     # follow it.
     household_moves = ("bangfu.deliveries.moves.households_moved",)

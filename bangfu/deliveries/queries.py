@@ -4,12 +4,15 @@ households a distribution serves at Household.objects.visible_to."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from bangfu.core.codes import prefix_q
+from bangfu.core.dates import SHANGHAI
 from bangfu.deliveries.models import OPEN_STATUSES, Delivery, DeliveryStatus, Distribution, GoodsSource
 from bangfu.households.choices import Category, Status
 from bangfu.households.models import Household, HouseholdCategory
@@ -234,3 +237,19 @@ def distribution_report(user, distribution: Distribution) -> DistributionReport:
         .select_related("household", "household__region", "caseworker", "item").order_by("sequence")
     )
     return report
+
+
+def print_deliveries(household_ids: list[int], day: dt.date) -> dict[int, str]:
+    """The village's printed list (casework.printcolumns): each household's deliveries and errands
+    still to do, and those delivered on `day`. One query."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
+    rows = (Delivery.objects.filter(household_id__in=household_ids)
+            .filter(Q(status__in=OPEN_STATUSES)
+                    | Q(status=DeliveryStatus.DELIVERED, done_at__gte=start, done_at__lt=start + dt.timedelta(days=1)))
+            .select_related("item").order_by("household_id", "requested_at", "pk"))
+    cells: dict[int, list[str]] = {}
+    for delivery in rows:
+        label = _("Delivered") if delivery.status == DeliveryStatus.DELIVERED else _("To deliver")
+        cells.setdefault(delivery.household_id, []).append(
+            _("%(state)s: %(what)s") % {"state": label, "what": delivery.what})
+    return {household_id: "; ".join(texts) for household_id, texts in cells.items()}

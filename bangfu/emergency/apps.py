@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.casework.printcolumns import PrintColumn
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import ALL, EDITORS, OFFICE_UP, STAFF, Role
@@ -47,6 +48,8 @@ class EmergencyConfig(AppConfig):
     # A household that changes village (bangfu.households.moves): its checks still to do, returnees
     # and the summary rows of both villages follow it.
     household_moves = ("bangfu.emergency.moves.households_moved",)
+    # The village's printed daily list (casework.printcolumns): the day's daily check of each household.
+    village_print_columns = (PrintColumn(_("Daily check today"), "bangfu.emergency.queries.print_checks", order=10),)
     # The households search (bangfu.households.queries) finds a household by its returnees too.
     household_search = ("bangfu.emergency.queries.returnee_household_ids",)
     # A household with someone in home quarantine is supplied at the door first (bangfu.deliveries).

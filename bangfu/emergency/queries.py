@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.core import crypto
 from bangfu.core.codes import prefix_q, text_prefix_q
+from bangfu.core.dates import SHANGHAI
 from bangfu.core.permissions import Role
+from bangfu.core.text import clean_text
 from bangfu.emergency.models import (
     CheckStatus,
     Emergency,
@@ -25,7 +28,6 @@ from bangfu.emergency.models import (
     Returnee,
     Summary,
 )
-from bangfu.core.text import clean_text
 from bangfu.households import identity
 from bangfu.households.models import Household, Member, scope_q
 from bangfu.households.queries import search_q
@@ -270,3 +272,20 @@ WORKLIST_CHECK_COLUMNS = (
     "household__id", "household__number", "household__head_name", "household__region_id",
     "household__region__code", "household__region__name", "emergency__id", "emergency__title",
 )
+
+
+def print_checks(household_ids: list[int], day) -> dict[int, str]:
+    """The village's printed list (casework.printcolumns): each household's daily check of the day
+    in open emergencies, as found (fever, checked at, not checked yet). One query."""
+    cells: dict[int, list[str]] = {}
+    rows = (HealthCheck.objects.filter(household_id__in=household_ids, day=day, emergency__status=EmergencyStatus.OPEN)
+            .order_by("emergency_id").values_list("household_id", "status", "done_at", "fever"))
+    for household_id, status, done_at, fever in rows:
+        if status == CheckStatus.DONE:
+            text = _("Checked %(time)s") % {"time": timezone.localtime(done_at, SHANGHAI).strftime("%H:%M")}
+            if fever:
+                text = f"{text} · {_('Fever')}"
+        else:
+            text = _("Not checked yet")
+        cells.setdefault(household_id, []).append(text)
+    return {household_id: "; ".join(texts) for household_id, texts in cells.items()}
