@@ -44,7 +44,7 @@ class ContactForm(forms.Form):
                                 error_messages={"required": _("How was the household contacted? Choose one.")})
     campaign = forms.TypedChoiceField(label=_("Campaign"), required=False, coerce=int, empty_value=None)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000,
-                            widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("What you learned")}))
+                            widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Write here what you learned")}))
     outcome = forms.ChoiceField(choices=[(REACHED, _("Reached")), *NotReachedReason.choices], required=False)
     at = forms.DateTimeField(label=_("When"), required=False,
                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

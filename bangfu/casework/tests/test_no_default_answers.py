@@ -36,6 +36,10 @@ def test_an_overdue_visit_follow_up_opens_with_no_channel_and_no_condition_answe
     assert response.status_code == 200
     assert _checked_radios(html) == []
     assert "本次随访要求：入户走访" in html  # said, not selected
+    # Placeholders read as hints, not as values already written.
+    placeholders = re.findall(r'placeholder="([^"]*)"', html)
+    assert placeholders and not [p for p in placeholders if re.fullmatch(r"[\d.\s]+", p)]
+    assert "在此填写了解到的情况" in placeholders
 
 
 def test_a_reached_contact_with_untouched_answers_is_refused_by_name(client, personas, casework):
