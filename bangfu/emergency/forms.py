@@ -162,7 +162,8 @@ class ReturneeForm(forms.Form):
             for name in ("household_kind", *self.NEW_HOUSEHOLD_FIELDS):
                 del self.fields[name]
             self.fields["household"].required = True
-            self.fields["household"].help_text = _("The household they live in now. For a new household, ask "
+            self.fields["household"].help_text = _("The household they live in now: its number, the name of "
+                                                   "someone in it, or an ID number. For a new household, ask "
                                                    "the village or township office to register it.")
         else:
             self.fields["village"].choices = [("", "—"), *((r.code, r.name) for r in villages)]
