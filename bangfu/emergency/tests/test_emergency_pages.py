@@ -88,7 +88,8 @@ def test_returnee_register_page_masks_the_id(client, emergency, home, personas):
     response = client.post(reverse("emergencies:returnee_register", args=[emergency.pk]), {
         "household": home.number, "name": "张归", "id_number": id_number, "phone": "13900001111",
         "origin": "湖北省武汉市", "arrival": local_today().isoformat(), "transport": "train",
-        "screening": "normal", "quarantine": "yes", "home_supplies_ensured": "yes", "help_needed": "no", "client_id": str(uuid.uuid4())})
+        "screening": "normal", "quarantine": "yes", "home_supplies_ensured": "yes", "help_needed": "no",
+        "client_id": str(uuid.uuid4())})
     assert response.status_code == 302
     assert Returnee.objects.get().quarantine.status == "active"
     html = client.get(reverse("emergencies:returnees", args=[emergency.pk])).content.decode()

@@ -117,7 +117,8 @@ def test_the_page_registers_one_and_shows_errors(client, emergency, personas, ma
     assert 'name="household_kind"' in html and "戴家庄村" in html
     data = {"household_kind": "new", "village": "", "name": "刘返乡", "id_number": person_id(),
             "origin": "武汉", "arrival": local_today().isoformat(), "transport": "train", "screening": "pending",
-            "quarantine": "yes", "home_supplies_ensured": "yes", "help_needed": "no", "education": "初中", "client_id": str(uuid.uuid4())}
+            "quarantine": "yes", "home_supplies_ensured": "yes", "help_needed": "no", "education": "初中",
+            "client_id": str(uuid.uuid4())}
     response = client.post(url, data)
     assert response.status_code == 200 and Household.objects.count() == 0
     assert "has-error" in response.content.decode()
