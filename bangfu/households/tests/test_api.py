@@ -231,7 +231,9 @@ def test_detail_has_members_masked_and_derived_income(api, make_household, perso
     assert body["assignment"]["end"] is None
     assert [m["name"] for m in body["members"]] == ["逄珍波", "王芳"]
     first, second = body["members"]
-    assert first["id_number"] == head["id_number"][:4] + "*" * 10 + head["id_number"][-4:]
+    assert first["id_number"] == head["id_number"][:4] + "*" * 12 + head["id_number"][-2:]
+    # A caseworker may not reveal ID numbers: the year of birth, not the date.
+    assert first["birth_date"] is None and first["born"] == head["id_number"][6:10]
     assert second["phone"] == "137****2222"
     text = response.content.decode()
     for secret in (head["id_number"], spouse["id_number"], "13711112222", "13812345678"):
