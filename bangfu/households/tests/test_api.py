@@ -475,6 +475,29 @@ def test_history_shows_create_and_change(api, regions, personas):
     assert "*" in created_member["after"]["id_number"]  # history never holds the full number
 
 
+def test_history_shows_the_birth_date_and_4_characters_only_to_roles_that_may_reveal(api, regions, personas):
+    created = api("office").post("/api/households", household_body())
+    household_id = created.json()["id"]
+    member = Member.objects.get(household_id=household_id)
+    number, born = member.id_number, member.birth_date.isoformat()
+    # A row written while the mask showed the last 4 characters.
+    older = Change.objects.filter(object_type="member").get()
+    older.after = {**older.after, "id_number": number[:4] + "*" * 10 + number[-4:]}
+    older.save(update_fields=["after"])
+
+    def member_row(persona: str) -> dict:
+        entries = api(persona).get(f"/api/households/{household_id}/history").json()
+        return next(e for e in entries if e["object_type"] == "member")["after"]
+
+    office = member_row("office")
+    assert office["birth_date"] == born and office["id_number"].endswith(number[-4:])
+    for persona in ("county", "village_a"):
+        after = member_row(persona)
+        assert "birth_date" not in after and after["name"] == member.name
+        assert after["id_number"] == number[:4] + "*" * 12 + number[-2:]
+        assert born not in json.dumps(after)
+
+
 # --- reveal ----------------------------------------------------------------------------------
 
 def test_reveal_gives_the_full_value_and_records_it(api, make_household, personas):
