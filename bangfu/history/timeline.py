@@ -14,6 +14,7 @@ from django.apps import apps as django_apps
 from django.db import models
 from django.utils.translation import gettext as _
 
+from bangfu.core.permissions import can
 from bangfu.history.models import Action, Change
 from bangfu.history.tracked import Keys, Tracked, function
 
@@ -47,7 +48,28 @@ def registry() -> Registry:
         lists={k: v for part in keys for k, v in part.lists.items()},
         money=frozenset().union(*(part.money for part in keys)),
         names={k: v for part in keys for k, v in part.names.items()},
+        guarded={k: v for part in keys for k, v in part.guarded.items()},
     ))
+
+
+def guarded(snapshot: dict[str, Any] | None, viewer) -> dict[str, Any] | None:
+    """A stored snapshot as `viewer` may read it (Keys.guarded): the guarded keys whose permission
+    the viewer lacks are read through their function, or left out. Without a viewer, as a role
+    with no permission at all."""
+    if not snapshot:
+        return snapshot
+    rules = registry().keys.guarded
+    if not rules.keys() & snapshot.keys():
+        return snapshot
+    shown = dict(snapshot)
+    for key, (permission, shown_as) in rules.items():
+        if key not in shown or can(viewer, permission):
+            continue
+        if shown_as and shown[key] not in (None, ""):
+            shown[key] = function(shown_as)(shown[key])
+        elif not shown_as:
+            del shown[key]
+    return shown
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -167,14 +189,15 @@ def _names(changes: list[Change]) -> dict[str, dict[Any, str]]:
     return {key: function(registry().keys.names[key])(values) for key, values in wanted.items() if values}
 
 
-def history_entries(changes: list[Change]) -> list[HistoryEntry]:
-    """Changes as a timeline: labelled fields, before → after, names for people and places."""
+def history_entries(changes: list[Change], *, viewer=None) -> list[HistoryEntry]:
+    """Changes as a timeline: labelled fields, before → after, names for people and places; the
+    guarded keys as `viewer` may read them (guarded)."""
     names = _names(changes)
     found = registry()
     entries = []
     for change in changes:
         model = found.models.get(change.object_type)
-        before, after = change.before or {}, change.after or {}
+        before, after = guarded(change.before, viewer) or {}, guarded(change.after, viewer) or {}
         entry = HistoryEntry(
             change=change,
             action=change.get_action_display(),
@@ -186,6 +209,8 @@ def history_entries(changes: list[Change]) -> list[HistoryEntry]:
         else:
             entry.summary = change.message
             for key in _visible_keys(change, model):
+                if key in found.keys.guarded and key not in before and key not in after:
+                    continue
                 entry.fields.append(FieldChange(
                     field_label(model, key),
                     value_text(model, key, before.get(key), names=names) if key in before else EMPTY,

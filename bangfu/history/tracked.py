@@ -39,6 +39,10 @@ class Keys:
     money: keys holding fen, shown in yuan.
     names: keys holding ids of something named elsewhere (a caseworker, a village): the dotted
         path of a function taking the set of values and giving {value: name} for each of them.
+    guarded: keys that only the roles with a permission read as stored, {key: (permission, the
+        dotted path of a function giving what the others read from the stored value, or "" to
+        leave the key out for them)}: a member's birth date, which with the masked ID number would
+        give the number away, is shown to the roles that may reveal ID numbers alone.
     """
 
     labels: Mapping[str, Any] = field(default_factory=dict)
@@ -47,6 +51,7 @@ class Keys:
     lists: Mapping[str, Any] = field(default_factory=dict)
     money: frozenset[str] = frozenset()
     names: Mapping[str, str] = field(default_factory=dict)
+    guarded: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,7 +20,8 @@ from bangfu.core.errors import (
     form_errors,
     merge_errors,
 )
-from bangfu.core.permissions import require
+from bangfu.core.permissions import can, require
+from bangfu.history.timeline import guarded
 from bangfu.households import identity, queries, services
 from bangfu.households.forms import MONEY_FIELDS, HouseholdForm, MemberForm, member_set_errors
 from bangfu.households.models import Household, Member
@@ -70,10 +71,14 @@ def _household_item(household: Household) -> dict[str, Any]:
     }
 
 
-def _member_out(member: Member) -> dict[str, Any]:
-    # An empty choice ("") is read as null by the schema.
+def _member_out(member: Member, *, may_reveal: bool) -> dict[str, Any]:
+    # An empty choice ("") is read as null by the schema. The full birth date with the ID's
+    # masked tail would give the ID number away (identity.birth_years): only for the roles that
+    # may reveal it.
     return {
         **{name: getattr(member, name) for name in services.MEMBER_FIELDS},
+        "birth_date": member.birth_date if may_reveal else None,
+        "born": member.birth_shown,
         "id": member.pk,
         "id_number": identity.mask_id(member.id_number),
         "phone": identity.mask_phone(member.phone),
@@ -94,7 +99,7 @@ def _out_value(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def _household_out(household: Household) -> dict[str, Any]:
+def _household_out(household: Household, user) -> dict[str, Any]:
     members = queries.members_of(household)
     assignments = list(queries.assignments_of(household))
     current = next((a for a in assignments if a.end is None), None)
@@ -107,7 +112,7 @@ def _household_out(household: Household) -> dict[str, Any]:
         "net_income_per_person": round(net / len(members)) if net is not None and members else None,
         "assignment": _assignment_out(current) if current else None,
         "assignments": [_assignment_out(a) for a in assignments],
-        "members": [_member_out(m) for m in members],
+        "members": [_member_out(m, may_reveal=can(user, "member.reveal_id")) for m in members],
         "created_at": household.created_at,
         "updated_at": household.updated_at,
     }
@@ -198,13 +203,13 @@ def household_create(request, payload: HouseholdIn):
     household = services.household_create(
         actor=user, data=form.cleaned_data, members=[f.cleaned_data for f in member_forms]
     )
-    return Status(201, _household_out(queries.household_get(user, household.pk)))
+    return Status(201, _household_out(queries.household_get(user, household.pk), user))
 
 
 @router.get("/{id}", response={200: HouseholdOut, **COMMON_RESPONSES}, summary="A household")
 def household_detail(request, id: int = _id_param("The household's id.")):
     require(request.auth, "household.view")
-    return _household_out(queries.household_get(request.auth, id))
+    return _household_out(queries.household_get(request.auth, id), request.auth)
 
 
 @router.patch(
@@ -229,7 +234,7 @@ def household_update(request, payload: HouseholdPatch, id: int = _id_param("The 
     if not form.is_valid():
         raise FieldErrors(form_errors(form))
     services.household_update(actor=user, household=household, version=version, data=form.cleaned_data)
-    return _household_out(queries.household_get(user, id))
+    return _household_out(queries.household_get(user, id), user)
 
 
 @router.get("/{id}/history", response={200: list[ChangeOut], **COMMON_RESPONSES}, summary="A household's history")
@@ -250,8 +255,8 @@ def household_history(
             "object_type": change.object_type,
             "object_id": change.object_id,
             "object_repr": change.object_repr,
-            "before": change.before,
-            "after": change.after,
+            "before": guarded(change.before, request.auth),
+            "after": guarded(change.after, request.auth),
             "request_id": change.request_id,
             "message": change.message,
         }

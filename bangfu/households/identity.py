@@ -102,13 +102,61 @@ def _parse_id_number(text: str, allow_disability: bool, today: dt.date) -> IdNum
     return IdNumber(full=text + suffix, base=text)
 
 
+# What a role without the reveal permission ("member.reveal_id") sees of an ID number and a birth
+# date, and why that cannot be narrowed to fewer than 1,000 numbers. A resident ID number is
+#
+#     area (6 digits) + birth date (8) + sequence (3, the last one odd for a man) + check char (1)
+#
+# Such a role may know the area (the village's code gives the county), sees the sex and the birth
+# year, and sees the last ID_TAIL_SHOWN = 2 characters: the sequence's last digit and the check
+# character. Left open are the day of birth within the year (365, or 366) and the sequence's first
+# two digits (100); the check character is a function of the other 17 (check_char), so about one
+# in 11 of those 17-character choices has the one shown:
+#
+#     365 days x 100 sequences / 11 check characters ~= 3,318 candidates (never fewer than ~3,000)
+#
+# A third visible character (the sequence's middle digit) would leave 365 x 10 / 11 ~= 332, and
+# the full birth date with the last 4 (as shown before) 1 x 1 x 1 = 1: the number itself. Hiding
+# the check character alone would change nothing (it is computed). The tail search (4 to 6 typed
+# characters) still finds a member, but no page echoes more than mask_id shows.
+#
+# The birth year is not enough when the record was made early in the year of birth: the history
+# shows the day a member was recorded (`recorded`), and nobody is born after it, so a child born
+# in January and recorded on 20 January would have 20 days open (20 x 100 / 11 = 182). So a
+# member recorded in the first BIRTH_YEAR_MIN_DAYS days of a year and born that year or the year
+# before shows both years ("2025–2026"), whichever it was: [1 January of the year before, the day
+# recorded] is at least 365 days. Recorded later in the year of birth, at least 120 days are
+# open: 120 x 100 / 11 ~= 1,090.
+ID_TAIL_SHOWN = 2
+BIRTH_YEAR_MIN_DAYS = 120
+
+
 def mask_id(value: str) -> str:
-    """3702**********1234: first 4 and last 4 shown."""
+    """3702************1X: the first 4 and the last 2 characters shown (see above)."""
     if not value:
         return ""
-    if len(value) <= 8:
+    if len(value) <= 6:
         return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return value[:4] + "*" * (len(value) - 4 - ID_TAIL_SHOWN) + value[-ID_TAIL_SHOWN:]
+
+
+def birth_years(birth_date: dt.date, recorded: dt.date | None) -> tuple[int, int]:
+    """The years of birth a role without the reveal permission is shown: (first, last), equal but
+    for a member recorded early in the year of birth or the year after it (see above). The
+    answer depends on the birth year and the day recorded alone, never on the day of birth."""
+    year = birth_date.year
+    if recorded is not None and (recorded - dt.date(recorded.year, 1, 1)).days < BIRTH_YEAR_MIN_DAYS \
+            and year in (recorded.year - 1, recorded.year):
+        return recorded.year - 1, recorded.year
+    return year, year
+
+
+def birth_shown(birth_date: dt.date | None, recorded: dt.date | None) -> str:
+    """birth_years as text: "1965", or "2025–2026"."""
+    if birth_date is None:
+        return ""
+    first, last = birth_years(birth_date, recorded)
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def normalise_phone(value: object) -> str:

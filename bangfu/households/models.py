@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core import crypto
 from bangfu.core.codes import VILLAGE_LENGTH, prefix_q
 from bangfu.core.permissions import Role
 from bangfu.history.tracked import Keys, Tracked
-from bangfu.households import choices
+from bangfu.households import choices, identity
 
 
 def scope_q(user, path: str = "") -> models.Q | None:
@@ -206,7 +207,11 @@ class Member(models.Model):
         snapshot="bangfu.households.services.member_snapshot",
         keys=Keys(labels={"phone": _("phone"), "id_number": _("ID number")},
                   stands_for={"phone": "phone_encrypted", "id_number": "id_number_encrypted"},
-                  lists={"health": choices.Health}),
+                  lists={"health": choices.Health},
+                  # With the masked ID number, the full birth date gives the number away
+                  # (identity.birth_years); rows written before the tail shown was 2 are masked again.
+                  guarded={"birth_date": ("member.reveal_id", ""),
+                           "id_number": ("member.reveal_id", "bangfu.households.identity.mask_id")}),
     )
 
     class Meta:
@@ -237,6 +242,13 @@ class Member(models.Model):
     @property
     def phone(self) -> str:
         return crypto.decrypt(self.phone_encrypted)
+
+    @property
+    def birth_shown(self) -> str:
+        """The year of birth, as a role that may not reveal the ID number sees it
+        (identity.birth_years says why a year, and why sometimes two)."""
+        recorded = timezone.localdate(self.created_at) if self.created_at else None
+        return identity.birth_shown(self.birth_date, recorded)
 
     @property
     def is_head(self) -> bool:

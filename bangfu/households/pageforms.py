@@ -144,8 +144,14 @@ def _region_choice_label(region: Region) -> str:
 class MemberPageForm(_PageForm, MemberForm):
     phone_clear = forms.BooleanField(label=_("Remove the phone number"), required=False)
 
-    def __init__(self, *args, head: bool = False, household_has_head: bool = True, **kwargs):
+    def __init__(self, *args, head: bool = False, household_has_head: bool = True, birth_date_shown: bool = True,
+                 **kwargs):
+        """`birth_date_shown` False (a role that may not reveal the ID number, editing a member):
+        no birth date field, neither its value nor a check against the kept ID number (which
+        names the right date, or tells a guess from it); the date is taken from the ID number."""
         super().__init__(*args, **kwargs)
+        if self.instance.pk and not birth_date_shown:
+            del self.fields["birth_date"]
         self._dash_for_empty_choice()
         relation = self.fields["relation"]
         if head or (self.instance.pk and self.instance.is_head):

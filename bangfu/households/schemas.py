@@ -123,9 +123,14 @@ class MemberOut(Schema):
     name: str
     relation: Relation
     id_type: IdType
-    id_number: str = Field(description="Masked, e.g. 3702**********1234.")
+    id_number: str = Field(description="Masked: the first 4 and the last 2 characters, e.g. 3702************1X.")
     sex: Sex
-    birth_date: dt.date
+    birth_date: dt.date | None = Field(description=(
+        "Only for the roles that may reveal ID numbers (null for the others): with the masked ID "
+        "number it would narrow the number to a few candidates."))
+    born: str = Field(description=(
+        "The year of birth, e.g. 1965; two years (2025–2026) for a member recorded early in the "
+        "year of birth or the year after it."))
     ethnicity: str
     phone: str = Field(description="Masked.")
     education: Annotated[Education | None, Blank]

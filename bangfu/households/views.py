@@ -19,7 +19,7 @@ from bangfu.core.codes import township_of
 from bangfu.core.errors import ConflictError
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
-from bangfu.core.permissions import Role, require
+from bangfu.core.permissions import Role, can, require
 from bangfu.history.timeline import history_entries
 from bangfu.households import display, queries, services
 from bangfu.households.pageforms import (
@@ -98,7 +98,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "member_count": len(members),
         "sections": display.household_sections(household, members),
         "assignments": list(queries.assignments_of(household)),
-        "history": history_entries(changes),
+        "history": history_entries(changes, viewer=request.user),
         "panels": household_panels(request.user, household),
     })
 
@@ -316,7 +316,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = member.household
     require(request.user, "household.change")
     data = _form_data(request)
-    form = MemberPageForm(data, instance=member)
+    form = MemberPageForm(data, instance=member, birth_date_shown=can(request.user, "member.reveal_id"))
     saved, version_form, conflict, status = _save_versioned(
         data, form, version=member.version,
         save=lambda version, cleaned: services.member_update(

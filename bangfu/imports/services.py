@@ -20,8 +20,9 @@ Decisions worth knowing:
 - a member already registered in another household is an error naming where (moving people
   between households is done in the app, where it is one deliberate act).
 
-Export (households_export): the same columns, ID numbers and phones as text and masked unless
-the user may reveal them and asks (a full export is recorded in each household's history);
+Export (households_export): the same columns, ID numbers and phones as text and masked (and the
+birth date as its year) unless the user may reveal them and asks (a full export is recorded in
+each household's history);
 text that a spreadsheet would run as a formula is neutralised; rows are streamed.
 """
 
@@ -1157,6 +1158,9 @@ class _Cells:
         if key == "member_phone":
             phone = member.phone if member.phone_encrypted else ""
             return phone if self.full else identity.mask_phone(phone)
+        if key == "birth_date" and not self.full:
+            # Beside the masked ID number, the year (identity.birth_years), never the date.
+            return member.birth_shown
         return self.value(column, getattr(member, key))
 
     @staticmethod

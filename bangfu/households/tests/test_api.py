@@ -231,7 +231,9 @@ def test_detail_has_members_masked_and_derived_income(api, make_household, perso
     assert body["assignment"]["end"] is None
     assert [m["name"] for m in body["members"]] == ["逄珍波", "王芳"]
     first, second = body["members"]
-    assert first["id_number"] == head["id_number"][:4] + "*" * 10 + head["id_number"][-4:]
+    assert first["id_number"] == head["id_number"][:4] + "*" * 12 + head["id_number"][-2:]
+    # A caseworker may not reveal ID numbers: the year of birth, not the date.
+    assert first["birth_date"] is None and first["born"] == head["id_number"][6:10]
     assert second["phone"] == "137****2222"
     text = response.content.decode()
     for secret in (head["id_number"], spouse["id_number"], "13711112222", "13812345678"):
@@ -471,6 +473,29 @@ def test_history_shows_create_and_change(api, regions, personas):
                            "before", "after", "request_id", "message"}
     created_member = next(e for e in entries if e["object_type"] == "member")
     assert "*" in created_member["after"]["id_number"]  # history never holds the full number
+
+
+def test_history_shows_the_birth_date_and_4_characters_only_to_roles_that_may_reveal(api, regions, personas):
+    created = api("office").post("/api/households", household_body())
+    household_id = created.json()["id"]
+    member = Member.objects.get(household_id=household_id)
+    number, born = member.id_number, member.birth_date.isoformat()
+    # A row written while the mask showed the last 4 characters.
+    older = Change.objects.filter(object_type="member").get()
+    older.after = {**older.after, "id_number": number[:4] + "*" * 10 + number[-4:]}
+    older.save(update_fields=["after"])
+
+    def member_row(persona: str) -> dict:
+        entries = api(persona).get(f"/api/households/{household_id}/history").json()
+        return next(e for e in entries if e["object_type"] == "member")["after"]
+
+    office = member_row("office")
+    assert office["birth_date"] == born and office["id_number"].endswith(number[-4:])
+    for persona in ("county", "village_a"):
+        after = member_row(persona)
+        assert "birth_date" not in after and after["name"] == member.name
+        assert after["id_number"] == number[:4] + "*" * 12 + number[-2:]
+        assert born not in json.dumps(after)
 
 
 # --- reveal ----------------------------------------------------------------------------------

@@ -125,7 +125,9 @@ def test_disability_suffix_not_accepted_where_only_an_id_is():
 
 
 def test_masks():
-    assert identity.mask_id("370215197005170013") == "3702**********0013"
+    assert identity.mask_id("370215197005170013") == "3702************13"
+    assert identity.mask_id("37021519700517001312") == "3702**************12"  # a disability number
+    assert identity.mask_id("3702**********0013") == "3702************13"  # a row of older history
     assert identity.mask_phone("13812345678") == "138****5678"
     assert identity.mask_phone("0532-88881234") == "0532-****1234"
     assert identity.mask_id("") == ""

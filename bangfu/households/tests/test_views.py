@@ -465,9 +465,21 @@ def test_detail_shows_the_household_but_never_full_personal_data(client, world, 
     assert "138****5678" in html and "139****4321" in html
     for secret in [HEAD_PHONE, SPOUSE_PHONE, world.head_a.id_number, world.spouse_a.id_number]:
         assert secret not in html
-    assert world.head_a.id_number[:4] + "**********" + world.head_a.id_number[-4:] in html
+    assert world.head_a.id_number[:4] + "*" * 12 + world.head_a.id_number[-2:] in html
     assert "caseworker_a" in html  # the caseworker and the assignment history
     assert "变更记录" in html
+
+
+def test_the_birth_date_is_shown_to_roles_that_may_reveal_the_id_number_and_the_year_to_the_others(
+        client, world, personas):
+    born = world.head_a.birth_date
+    url = reverse("households:detail", args=[world.a.pk])
+    login(client, personas["office"])
+    assert born.isoformat() in client.get(url).content.decode()
+    for persona in ("county", "village_a", "caseworker_a"):
+        login(client, personas[persona])
+        html = client.get(url).content.decode()
+        assert f"{born.year}年生" in html and born.isoformat() not in html, persona
 
 
 def test_edit_forms_never_show_full_personal_data(client, world, personas):
