@@ -53,9 +53,15 @@ def phone_page(browser, live_server):
     context.close()
 
 
-def log_in(page, base_url: str, username: str, password: str, *, lands_on: str = "/households/") -> None:
-    page.goto(f"{base_url}/accounts/login/")
+def log_in(page, base_url: str, username: str, password: str, *, lands_on: str | None = "/households/") -> str:
+    """Log in through the form and wait for the page it leads to: `lands_on`, asked for as the
+    login's next page; or, with lands_on=None, the role's own first page. Returns the page's path."""
+    page.goto(f"{base_url}/accounts/login/" + (f"?next={lands_on}" if lands_on else ""))
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit].full")
-    page.wait_for_url(f"{base_url}{lands_on}")
+    if lands_on:
+        page.wait_for_url(f"{base_url}{lands_on}")
+    else:
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    return page.url.removeprefix(base_url)
