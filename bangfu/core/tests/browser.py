@@ -121,3 +121,14 @@ def measure(page) -> dict:
     elements that stick out of the viewport sideways (outside a sideways-scrolling box), and the
     page's scroll width."""
     return page.evaluate(_MEASURE, TAP)
+
+
+def menu_go(page, name: str) -> None:
+    """Follow the main menu's entry `name`: on a phone the menu is one button, opened first."""
+    phone_menu = page.locator("details.phonemenu")
+    if phone_menu.is_visible():
+        if phone_menu.get_attribute("open") is None:
+            phone_menu.locator("summary").click()
+        page.locator(".phonemenu-panel").get_by_role("link", name=name, exact=True).click()
+    else:
+        page.locator("nav.mainnav").get_by_role("link", name=name, exact=True).click()
