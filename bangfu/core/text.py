@@ -65,6 +65,7 @@ def _character_letters(character: str) -> str:
     return _letters(lazy_pinyin(character, style=Style.FIRST_LETTER, errors="default", strict=False))
 
 
+@lru_cache(maxsize=65536)
 def _holds_phrase(name: str) -> bool:
     """Whether some run of two or more characters is in pypinyin's phrase dictionary, where a
     character may be read otherwise than on its own (长 in 长大 and 长江)."""
