@@ -51,6 +51,16 @@ class NavMenu:
     def more_current(self) -> bool:
         return any(link.current for link in self.more)
 
+    @property
+    def current(self) -> NavLink | None:
+        """The entry of the page shown (named on the phone's menu button)."""
+        return next((link for link in [*self.main, *self.more] if link.current), None)
+
+    @property
+    def badge_total(self) -> int:
+        """Every count on the menu, so that a closed phone menu does not hide one."""
+        return sum(link.badge for link in [*self.main, *self.more])
+
 
 @lru_cache(maxsize=256)
 def _links_for(role: str, view_name: str | None, language: str | None, urlconf,

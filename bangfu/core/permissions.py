@@ -35,11 +35,14 @@ def permission_table() -> dict[str, frozenset[str]]:
     return declared_table("permissions")
 
 
+DEFAULT_HOME = "households:list"
+
+
 def home_url_name(user) -> str:
-    """Where a user lands after logging in: the registry, or for a volunteer the daily checks."""
-    if getattr(user, "role", None) == Role.VOLUNTEER:
-        return "emergencies:checks"
-    return "households:list"
+    """Where a user lands after logging in (or on "/"): their role's first page, which the app that
+    owns it declares (`home_pages = {Role.CASEWORKER: "casework:worklist"}` on its AppConfig), or
+    the registry."""
+    return declared_table("home_pages").get(getattr(user, "role", None), DEFAULT_HOME)
 
 
 def can(user, action: str) -> bool:

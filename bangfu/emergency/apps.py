@@ -37,6 +37,8 @@ class EmergencyConfig(AppConfig):
     # The demo (bangfu.ops.demo): an epidemic with today's checks, a fever alert and returnees, last
     # (its fever alert opens a need, and its summary counts the needs).
     demo_steps = (Step("bangfu.emergency.demo.emergency_demo_load", order=40),)
+    # A volunteer lands on the day's checks.
+    home_pages = {Role.VOLUNTEER: "emergencies:checks"}
     nav = (
         NavItem(_("Emergencies"), "emergencies:list", "emergency.view", order=45,
                 also_current=("emergencies:*",), more=True),

@@ -28,6 +28,8 @@ class HouseholdsConfig(AppConfig):
         "member.reveal_phone": OFFICE_UP | {Role.VILLAGE, Role.CASEWORKER},
         "member.reveal_id": OFFICE_UP,
     }
+    # An administrator lands on the registry (also where a role no app claims lands).
+    home_pages = {Role.ADMIN: "households:list"}
     nav = (
         NavItem(_("Households"), "households:list", "household.view", order=10,
                 also_current=("households:*",)),

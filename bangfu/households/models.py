@@ -124,6 +124,7 @@ class Household(models.Model):
             models.Index(fields=["region_code", "number"], name="household_region_number"),
             models.Index(fields=["caseworker", "region_code", "number"], name="household_caseworker"),
             models.Index(fields=["status", "region_code"], name="household_status"),
+            models.Index(fields=["phone_tail"], name="household_phone_tail"),
         ]
 
     def __str__(self) -> str:
@@ -163,6 +164,8 @@ class Member(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     name_initials = models.CharField(max_length=50, editable=False)
+    # The name in full pinyin (庞振波 -> pangzhenbo), written with the name, for search.
+    name_pinyin = models.CharField(max_length=200, blank=True, default="", editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=choices.Sex.choices)
     birth_date = models.DateField(_("date of birth"))
     id_type = models.CharField(_("ID type"), max_length=10, choices=choices.IdType.choices, default=choices.IdType.RESIDENT_ID)
@@ -229,6 +232,8 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["name"], name="member_name"),
             models.Index(fields=["name_initials"], name="member_initials"),
+            models.Index(fields=["name_pinyin"], name="member_pinyin"),
+            models.Index(fields=["phone_tail"], name="member_phone_tail"),
             models.Index(fields=["id_tail_reversed"], name="member_id_tail"),
         ]
 

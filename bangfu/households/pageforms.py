@@ -28,7 +28,7 @@ class HouseholdFilterForm(forms.Form):
         label=_("Search"), required=False, max_length=50,
         widget=forms.TextInput(attrs={
             "type": "search", "autocomplete": "off", "enterkeyhint": "search",
-            "placeholder": _("Name, initials, ID tail or number"),
+            "placeholder": _("Name, pinyin, tail digits or number"),
         }),
     )
     village = forms.ChoiceField(label=_("village"), required=False)

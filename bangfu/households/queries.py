@@ -12,10 +12,12 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
+from bangfu.core import crypto
 from bangfu.core.codes import prefix_q, text_prefix_q
 from bangfu.core.plugins import declared
-from bangfu.core.text import clean_text
+from bangfu.core.text import clean_text, pinyin_query
 from bangfu.history.models import Change
 from bangfu.households.models import Household, HouseholdCategory, Member
 
@@ -37,25 +39,104 @@ class HouseholdFilter:
         return {k: v for k, v in params.items() if v}
 
 
+class MatchedBy:
+    """How a search found a household (the words a result row shows)."""
+
+    NAME = "name"
+    PINYIN = "pinyin"
+    INITIALS = "initials"
+    PHONE_TAIL = "phone_tail"
+    PHONE = "phone"
+    ID_TAIL = "id_tail"
+    NUMBER = "number"
+
+
+MATCH_LABELS = {
+    MatchedBy.NAME: _("name"),
+    MatchedBy.PINYIN: _("name in pinyin"),
+    MatchedBy.INITIALS: _("pinyin initials"),
+    MatchedBy.PHONE_TAIL: _("last 4 digits of the phone"),
+    MatchedBy.PHONE: _("phone"),
+    MatchedBy.ID_TAIL: _("end of the ID number"),
+    MatchedBy.NUMBER: _("household number"),
+}
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """One search box's text, read once: which kinds of value it can be."""
+
+    text: str = ""
+    id_tail: str = ""        # reversed, upper case: 4-6 characters, the last maybe X
+    phone_tail: str = ""     # exactly 4 digits
+    phone_key: str = ""      # 7 or more digits: a whole phone (or a household number)
+    number_prefix: str = ""  # 7 or more digits
+    letters: str = ""        # pinyin, full or initials
+    name: str = ""           # anything else: the start of a name
+
+    @classmethod
+    def read(cls, raw: str) -> SearchTerms:
+        text = clean_text(raw)
+        if not text:
+            return cls()
+        if re.fullmatch(r"[0-9]{3,5}[0-9xX]", text):
+            return cls(text=text, id_tail=text.upper()[::-1],
+                       phone_tail=text if re.fullmatch(r"[0-9]{4}", text) else "")
+        if re.fullmatch(r"[0-9]{7,}", text):
+            return cls(text=text, number_prefix=text, phone_key=crypto.phone_lookup_key(text))
+        if re.fullmatch(r"[a-zA-Z:üÜ]+", text):
+            return cls(text=text, letters=pinyin_query(text))
+        return cls(text=text, name=text)
+
+    def member_q(self) -> Q | None:
+        """The members this text finds (None: it finds households by their own fields only)."""
+        condition = None
+        for part in (
+            prefix_q("id_tail_reversed", self.id_tail) if self.id_tail else None,
+            Q(phone_tail=self.phone_tail) if self.phone_tail else None,
+            Q(phone_hash=crypto.keyed_hash(self.phone_key)) if self.phone_key else None,
+            (prefix_q("name_initials", self.letters) | prefix_q("name_pinyin", self.letters)) if self.letters else None,
+            text_prefix_q("name", self.name) if self.name else None,
+        ):
+            if part is not None:
+                condition = part if condition is None else condition | part
+        return condition
+
+    def how(self, member: Member) -> list[str]:
+        """Which of this text's kinds a member's stored values answer (MatchedBy values)."""
+        found = []
+        if self.name and member.name.startswith(self.name):
+            found.append(MatchedBy.NAME)
+        if self.letters and member.name_pinyin.startswith(self.letters):
+            found.append(MatchedBy.PINYIN)
+        elif self.letters and member.name_initials.startswith(self.letters):
+            found.append(MatchedBy.INITIALS)
+        if self.id_tail and member.id_tail_reversed.startswith(self.id_tail):
+            found.append(MatchedBy.ID_TAIL)
+        if self.phone_tail and member.phone_tail == self.phone_tail:
+            found.append(MatchedBy.PHONE_TAIL)
+        if self.phone_key and member.phone_hash == crypto.keyed_hash(self.phone_key):
+            found.append(MatchedBy.PHONE)
+        return found
+
+
 def search_q(text: str) -> Q:
-    """What one search box means: a name, pinyin initials (逄珍波 -> pzb), the last 4-6 characters
-    of an ID number, or a household number."""
-    text = clean_text(text)
-    if not text:
+    """What one search box means: a name; pinyin, in full (庞振波 -> pangzhenbo) or initials
+    (逄珍波 -> pzb), or their start; the last 4-6 characters of an ID number; the last 4 digits of a
+    phone, or a whole phone; or a household number."""
+    terms = SearchTerms.read(text)
+    if not terms.text:
         return Q()
-    condition = Q(number=text)
-    if re.fullmatch(r"[0-9]{3,5}[0-9xX]", text):
-        tail = text.upper()[::-1]
-        members = Member.objects.filter(prefix_q("id_tail_reversed", tail))
-        condition |= Q(pk__in=members.values("household_id"))
-    elif re.fullmatch(r"[0-9]{7,}", text):
-        condition |= prefix_q("number", text)
-    elif re.fullmatch(r"[a-zA-Z]+", text):
-        members = Member.objects.filter(prefix_q("name_initials", text.lower()))
-        condition |= Q(pk__in=members.values("household_id"))
-    else:
-        members = Member.objects.filter(text_prefix_q("name", text))
-        condition |= Q(pk__in=members.values("household_id"))
+    condition = Q(number=terms.text)
+    if terms.number_prefix:
+        condition |= prefix_q("number", terms.number_prefix)
+    if terms.phone_tail:
+        condition |= Q(phone_tail=terms.phone_tail)
+    if terms.phone_key:
+        condition |= Q(phone_hash=crypto.keyed_hash(terms.phone_key))
+    member_q = terms.member_q()
+    if member_q is not None:
+        condition |= Q(pk__in=Member.objects.filter(member_q).values("household_id"))
     return condition
 
 
@@ -73,6 +154,46 @@ def plugged_search_q(text: str) -> Q:
         for part in _search_parts():
             condition |= Q(pk__in=part(text))
     return condition
+@dataclass(frozen=True)
+class SearchMatch:
+    """One reason a household is in the results: a member (None for the household's own number or
+    phone) and how the text matched it."""
+
+    how: str
+    member: Member | None = None
+
+    @property
+    def label(self) -> str:
+        return str(MATCH_LABELS[self.how])
+
+
+def search_matches(households: list[Household], text: str) -> dict[int, list[SearchMatch]]:
+    """For the households of one page of results, which member matched the search and how, so that
+    a row found by an ID's or a phone's tail says whose it is. One query, whatever the page size."""
+    terms = SearchTerms.read(text)
+    if not terms.text or not households:
+        return {}
+    found: dict[int, list[SearchMatch]] = {h.pk: [] for h in households}
+    for household in households:
+        if household.number == terms.text or (terms.number_prefix and household.number.startswith(terms.number_prefix)):
+            found[household.pk].append(SearchMatch(MatchedBy.NUMBER))
+    member_q = terms.member_q()
+    if member_q is not None:
+        members = (Member.objects.filter(member_q, household_id__in=list(found))
+                   .only("id", "household_id", "name", "name_initials", "name_pinyin", "relation",
+                         "id_tail_reversed", "id_number_encrypted", "phone_tail", "phone_hash")
+                   .order_by("household_id", "id"))
+        for member in members:
+            found[member.household_id].extend(SearchMatch(how, member) for how in terms.how(member))
+    for household in households:
+        if found[household.pk]:
+            continue
+        # The household's own phone (a landline nobody in it is recorded with).
+        if terms.phone_tail and household.phone_tail == terms.phone_tail:
+            found[household.pk].append(SearchMatch(MatchedBy.PHONE_TAIL))
+        elif terms.phone_key and household.phone_hash == crypto.keyed_hash(terms.phone_key):
+            found[household.pk].append(SearchMatch(MatchedBy.PHONE))
+    return {pk: matches for pk, matches in found.items() if matches}
 
 
 def households_filtered(user, flt: HouseholdFilter) -> QuerySet[Household]:

@@ -234,7 +234,9 @@ class StrictSchema(Schema):
 
 
 class HouseholdListParams(Schema):
-    q: Text = Field("", description="A name, pinyin initials, the last 4–6 characters of an ID number, or a household number.")
+    q: Text = Field("", description=(
+        "A name; its pinyin in full (pangzhenbo) or initials (pzb), or their start; the last 4–6 characters "
+        "of an ID number; the last 4 digits of a phone, or a whole phone; or a household number."))
     village: Text = Field("", pattern=r"^([0-9]{2,15})?$", description="A region code (prefix): its households and those below it.")
     category: Annotated[Category | None, Blank] = None
     caseworker: int | None = Field(None, ge=1, le=MAX_ID, description="A caseworker's user id.")

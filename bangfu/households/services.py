@@ -18,7 +18,7 @@ from bangfu.core.codes import GROUP_LENGTH, TOWNSHIP_LENGTH, VILLAGE_LENGTH
 from bangfu.core.dates import local_today
 from bangfu.core.errors import ConflictError
 from bangfu.core.permissions import Role, require
-from bangfu.core.text import initials
+from bangfu.core.text import initials, pinyin
 from bangfu.history.models import Action, Change
 from bangfu.history.services import changes_bulk_record, record
 from bangfu.households import choices, identity
@@ -210,6 +210,7 @@ def _new_member(household: Household, data: dict) -> Member:
 def _apply_member(member: Member, data: dict) -> None:
     _assign(member, MEMBER_FIELDS, data)
     member.name_initials = initials(member.name)
+    member.name_pinyin = pinyin(member.name)
     if "id_number" in data:
         _set_id_number(member, data["id_number"])
     if "phone" in data:

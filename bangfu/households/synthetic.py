@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from bangfu.core import bulk, crypto
 from bangfu.core.codes import COUNTY_LENGTH, city_of
+from bangfu.core.text import pinyin
 from bangfu.households import choices
 from bangfu.households.identity import CHECK_CHARS, WEIGHTS
 
@@ -772,7 +773,7 @@ def _make_chunk(chunk: _Chunk) -> _ChunkRows:
             # A synthetic ID number has no disability suffix: its full value is its base.
             id_encrypted, id_hash, id_tail = crypto.seal_id_number(id_number, id_number)
             person.update(
-                household_id=pk, name_initials=name_initials(person["name"]),
+                household_id=pk, name_initials=name_initials(person["name"]), name_pinyin=pinyin(person["name"]),
                 id_number_encrypted=id_encrypted, id_hash=id_hash, id_tail_reversed=id_tail,
                 created_at=now, updated_at=now,
             )

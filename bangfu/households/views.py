@@ -72,9 +72,11 @@ def household_list(request: HttpRequest) -> HttpResponse:
     flt = form.household_filter()
     page = queries.household_page(request.user, flt, cursor=request.GET.get("cursor", ""))
     params = flt.as_params()
+    matches = queries.search_matches(page.rows, flt.q) if flt.q else {}
     context = {
         "form": form,
         "page": page,
+        "rows": [(h, matches.get(h.pk, [])) for h in page.rows],
         "next_url": f"?{urlencode({**params, 'cursor': page.next_cursor})}" if page.next_cursor else "",
         "first_url": f"?{urlencode(params)}" if request.GET.get("cursor") else "",
         "has_filters": bool(params),

@@ -53,7 +53,7 @@ from bangfu.accounts.models import User
 from bangfu.core import bulk, crypto, requestid
 from bangfu.core.codes import GROUP_LENGTH, VILLAGE_LENGTH, Level, ancestors, parent_of, township_of, village_of
 from bangfu.core.permissions import can, require
-from bangfu.core.text import clean_text, initials
+from bangfu.core.text import clean_text, initials, pinyin
 from bangfu.history.models import Action, Change
 from bangfu.history.services import changes_bulk_insert, changes_bulk_record, diff
 from bangfu.households import choices, identity
@@ -827,7 +827,7 @@ class _Import:
         self.result.members.created += len(rows)
         bulk.insert_rows(Member, self.member_names, rows)
         Member.objects.bulk_update([m for m, _h, _b, _p in changed_members],
-                                   ["version", "updated_at", "name_initials", "id_number_encrypted", "id_hash",
+                                   ["version", "updated_at", "name_initials", "name_pinyin", "id_number_encrypted", "id_hash",
                                     "id_tail_reversed", "phone_encrypted", "phone_hash", "phone_tail", *MEMBER_FIELDS],
                                    batch_size=500)
         for member, household, before, (id_number, phone) in changed_members:
@@ -895,6 +895,7 @@ class _Import:
             values = {name: "" if value is None and name in char_fields else value
                       for name, value in ((name, cleaned[name]) for name in MEMBER_FIELDS)}
             values["name_initials"] = initials(values["name"])
+            values["name_pinyin"] = pinyin(values["name"])
             # The keyed hash of parsed.base was made when the row was read.
             values["id_number_encrypted"], values["id_hash"], values["id_tail_reversed"] = crypto.seal_id_number(
                 parsed.full, parsed.base, hashed=row.id_hash)
@@ -924,6 +925,7 @@ class _Import:
         if phone_changed:
             self.set_phone(member, new_phone)
         member.name_initials = initials(member.name)
+        member.name_pinyin = pinyin(member.name)
         member.version += 1
         member.updated_at = self.now
         if old_relation in (choices.Relation.HEAD, choices.Relation.SPOUSE) and member.relation != old_relation:

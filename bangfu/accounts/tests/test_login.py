@@ -21,7 +21,7 @@ def test_login_page_is_chinese_by_default(client, db):
 
 def test_login_and_go_where_asked(client, personas):
     response = client.post(LOGIN, {"username": "caseworker_a", "password": "pw-caseworker_a"})
-    assert response.status_code == 302 and response["Location"] == reverse("households:list")
+    assert response.status_code == 302 and response["Location"] == reverse("casework:worklist")
     assert logged_in(client)
     client.logout()
     response = client.post(LOGIN, {"username": "caseworker_a", "password": "pw-caseworker_a", "next": "/households/1/"})
@@ -29,7 +29,29 @@ def test_login_and_go_where_asked(client, personas):
     client.logout()
     response = client.post(LOGIN, {"username": "caseworker_a", "password": "pw-caseworker_a",
                                    "next": "https://evil.example/"})
-    assert response["Location"] == reverse("households:list")
+    assert response["Location"] == reverse("casework:worklist")
+
+
+LANDINGS = {
+    "caseworker_a": "casework:worklist",     # 今日待办
+    "office": "needs:board",                 # the needs waiting for the office
+    "village_a": "casework:worklists",       # the village's caseworkers' days
+    "county": "needs:numbers",               # the needs' numbers
+    "volunteer_a": "emergencies:checks",     # the day's checks
+    "admin": "households:list",
+}
+
+
+def test_each_role_lands_on_its_own_first_page_which_it_may_open(client, personas, volunteer_a):
+    for username, url_name in LANDINGS.items():
+        response = client.post(LOGIN, {"username": username, "password": f"pw-{username}"})
+        assert response.status_code == 302 and response["Location"] == reverse(url_name), username
+        assert client.get(response["Location"]).status_code == 200, username
+        # "/" sends the same user to the same page; an explicit next still wins.
+        assert client.get("/")["Location"] == reverse(url_name), username
+        client.logout()
+    response = client.post(LOGIN, {"username": "office", "password": "pw-office", "next": "/households/"})
+    assert response["Location"] == "/households/"
 
 
 def test_wrong_password_is_refused_with_a_message(client, personas):

@@ -10,7 +10,7 @@ import pytest
 from bangfu.casework import services
 from bangfu.casework.models import Contact, FollowUp
 from bangfu.core.dates import local_today
-from bangfu.core.tests.browser import log_in
+from bangfu.core.tests.browser import log_in, menu_go
 from bangfu.history.models import Change
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ def test_caseworker_logs_a_phone_contact_from_the_worklist(phone_page, live_serv
                                         start=today, end=today + dt.timedelta(days=6))
     page = phone_page
     log_in(page, live_server.url, "caseworker_a", "pw-caseworker_a")
-    page.get_by_role("link", name="今日待办", exact=True).click()
+    menu_go(page, "今日待办")
     page.wait_for_url(f"{live_server.url}/casework/today/")
     assert page.locator("h1").inner_text() == "今日待办"
     items = page.locator("#section-campaign .work-item")

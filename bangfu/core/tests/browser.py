@@ -53,9 +53,82 @@ def phone_page(browser, live_server):
     context.close()
 
 
-def log_in(page, base_url: str, username: str, password: str, *, lands_on: str = "/households/") -> None:
-    page.goto(f"{base_url}/accounts/login/")
+def log_in(page, base_url: str, username: str, password: str, *, lands_on: str | None = "/households/") -> str:
+    """Log in through the form and wait for the page it leads to: `lands_on`, asked for as the
+    login's next page; or, with lands_on=None, the role's own first page. Returns the page's path."""
+    page.goto(f"{base_url}/accounts/login/" + (f"?next={lands_on}" if lands_on else ""))
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit].full")
-    page.wait_for_url(f"{base_url}{lands_on}")
+    if lands_on:
+        page.wait_for_url(f"{base_url}{lands_on}")
+    else:
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    return page.url.removeprefix(base_url)
+
+
+# The smallest box a finger hits reliably (Apple's HIG and Android's Material both ask 44-48 px).
+TAP = 44
+
+_MEASURE = """(tap) => {
+  const vw = document.documentElement.clientWidth;
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) return false;
+    for (let e = el; e; e = e.parentElement) {
+      // The content of a closed disclosure is not shown, whatever box it keeps.
+      if (e.tagName === "DETAILS" && !e.open && !el.closest("summary")?.parentElement?.isSameNode(e)) return false;
+      const s = getComputedStyle(e);
+      if (s.visibility === "hidden" || s.display === "none" || s.clip === "rect(0px, 0px, 0px, 0px)") return false;
+    }
+    return true;
+  };
+  const describe = (el, r) => {
+    const text = (el.innerText || el.value || el.getAttribute("aria-label") || el.name || "").trim().slice(0, 30);
+    return `${el.tagName.toLowerCase()}${el.type ? "[" + el.type + "]" : ""} "${text}" ${Math.round(r.width)}x${Math.round(r.height)}`;
+  };
+  const small = [];
+  const selector = "a[href], button, select, summary, input[type=radio], input[type=checkbox]";
+  for (const el of document.querySelectorAll(selector)) {
+    let target = el;
+    if (el.matches("input[type=radio], input[type=checkbox]")) {
+      // A choice is hit through its label: the label's box is the target.
+      target = el.closest("label") || (el.id && document.querySelector(`label[for="${el.id}"]`)) || el;
+    }
+    if (!shown(el) && !(target !== el && shown(target))) continue;
+    const r = target.getBoundingClientRect();
+    if (r.width < tap - 0.5 || r.height < tap - 0.5) small.push(describe(el, r));
+  }
+  const scrolls = (el) => {
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+      const x = getComputedStyle(e).overflowX;
+      if (x === "auto" || x === "scroll" || x === "hidden" || x === "clip") return true;
+    }
+    return false;
+  };
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (!shown(el) || scrolls(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.right > vw + 0.5 || r.left < -0.5) wide.push(describe(el, r) + ` right=${Math.round(r.right)}`);
+  }
+  return {small, wide, scrollWidth: document.documentElement.scrollWidth, width: vw};
+}"""
+
+
+def measure(page) -> dict:
+    """The visible tap targets smaller than TAP px either way (a choice measured by its label), the
+    elements that stick out of the viewport sideways (outside a sideways-scrolling box), and the
+    page's scroll width."""
+    return page.evaluate(_MEASURE, TAP)
+
+
+def menu_go(page, name: str) -> None:
+    """Follow the main menu's entry `name`: on a phone the menu is one button, opened first."""
+    phone_menu = page.locator("details.phonemenu")
+    if phone_menu.is_visible():
+        if phone_menu.get_attribute("open") is None:
+            phone_menu.locator("summary").click()
+        page.locator(".phonemenu-panel").get_by_role("link", name=name, exact=True).click()
+    else:
+        page.locator("nav.mainnav").get_by_role("link", name=name, exact=True).click()

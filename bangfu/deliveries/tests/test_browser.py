@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bangfu.core.tests.browser import log_in
+from bangfu.core.tests.browser import log_in, menu_go
 from bangfu.deliveries.models import DeliveryKind, DeliveryStatus, GoodsSource
 from bangfu.deliveries.services import delivery_create
 from bangfu.households.choices import Category
@@ -25,7 +25,7 @@ def test_a_caseworker_marks_a_delivery_delivered_and_the_stock_goes_down(
                                     item=rice, quantity=10, actor=personas["office"])
 
     log_in(page, live_server.url, "caseworker_a", "pw-caseworker_a")
-    page.get_by_role("link", name="送货代办", exact=True).click()
+    menu_go(page, "送货代办")
     page.wait_for_url(f"{live_server.url}/deliveries/")
     cards = page.locator(".delivery-card")
     assert cards.count() == 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bangfu.core.tests.browser import PHONE, log_in
+from bangfu.core.tests.browser import PHONE, log_in, menu_go
 from bangfu.needs.models import Need, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,7 +52,7 @@ def test_caseworker_records_office_resolves_caseworker_confirms(phone_page, brow
     office = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True).new_page()
     office.set_default_timeout(10_000)
     log_in(office, base, "office", "pw-office")
-    office.get_by_role("link", name="困难诉求").first.click()
+    menu_go(office, "困难诉求")
     office.get_by_role("link", name="老人发烧，需要送街道卫生院").click()
     office.wait_for_url(f"{base}/needs/{need.pk}/")
     office.get_by_role("button", name="分派").click()
@@ -75,7 +75,7 @@ def test_caseworker_records_office_resolves_caseworker_confirms(phone_page, brow
     office.context.close()
 
     # Back to the caseworker: the need waits for the call back, in today's list.
-    page.get_by_role("link", name="今日待办", exact=True).click()
+    menu_go(page, "今日待办")
     page.get_by_text("老人发烧，需要送街道卫生院").click()
     page.get_by_role("button", name="回访确认").click()
     page.wait_for_url(f"{base}/needs/{need.pk}/confirm/")

@@ -101,14 +101,14 @@
 
     // Close the user menu when tapping elsewhere.
     document.addEventListener("click", function (event) {
-      document.querySelectorAll("details.usermenu[open], details.navmore[open]").forEach(function (menu) {
+      document.querySelectorAll("details.usermenu[open], details.navmore[open], details.phonemenu[open]").forEach(function (menu) {
         if (!menu.contains(event.target)) menu.removeAttribute("open");
       });
     });
     // Escape closes an open menu and gives the focus back to its toggle.
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") return;
-      document.querySelectorAll("details.usermenu[open], details.navmore[open]").forEach(function (menu) {
+      document.querySelectorAll("details.usermenu[open], details.navmore[open], details.phonemenu[open]").forEach(function (menu) {
         menu.removeAttribute("open");
         var summary = menu.querySelector("summary");
         if (summary && menu.contains(document.activeElement)) summary.focus();
