@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from bangfu.core.permissions import can
 from bangfu.history.models import Action, Change
 from bangfu.needs import workflow
 from bangfu.needs.models import Category, Need, Status, Urgency
@@ -81,6 +80,5 @@ def actions_for(user, need: Need) -> list[Act]:
     """The transitions this user may take on this need now (the form pages re-check both)."""
     return [
         Act(action, str(workflow.ACTIONS[action]), primary=action != "reopen")
-        for action in workflow.actions_from(need.status)
-        if can(user, f"need.{action}")
+        for action in workflow.actions_for(user, need)
     ]
