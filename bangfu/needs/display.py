@@ -41,7 +41,9 @@ def timeline_entries(changes: list[Change]) -> list[Step]:
     for change in changes:
         after = change.after or {}
         if change.action == Action.CREATE:
-            step = Step(change, _("Recorded"), status=after.get("status", ""))
+            # A need that went to the office as it was recorded says so on its first step.
+            step = Step(change, _("Recorded and reported") if after.get("status") == Status.REPORTED
+                        else _("Recorded"), status=after.get("status", ""))
             step.facts = [
                 (pgettext("need", "category"), str(Category(after["category"]).label)) if after.get("category") else None,
                 (_("urgency"), str(Urgency(after["urgency"]).label)) if after.get("urgency") else None,
