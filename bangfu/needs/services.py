@@ -8,12 +8,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
@@ -177,10 +178,11 @@ def need_create(
         if reported:
             _tell_office(need, event="reported")
         if household.caseworker_id and not by_caseworker:
-            _tell(need, user=household.caseworker, kind="need.raised", event="raised",
-                  subject=_("A need was raised for your household: %(household)s, %(category)s"),
-                  body=_("Recorded by %(actor)s and reported to the township office: %(description)s") % {
-                      "actor": actor, "description": need.description[:200]})
+            with translation.override(settings.LANGUAGE_CODE):
+                _tell(need, user=household.caseworker, kind="need.raised", event="raised",
+                      subject=_("A need was raised for your household: %(household)s, %(category)s"),
+                      body=_("Recorded by %(actor)s and reported to the township office: %(description)s") % {
+                          "actor": actor, "description": need.description[:200]})
         return need
 
     return create_once(Need, client_id=client_id, create=create)
@@ -203,11 +205,12 @@ def _tell(need: Need, *, user: User, kind: str, event: str, subject: str, body: 
 
 def _tell_office(need: Need, *, event: str) -> None:
     """The township office acts next (a need reported to it, or open again): its message, once
-    per step."""
-    subject = (_("Need to assign: %(household)s, %(category)s") if event == "reported"
-               else _("Open again, to assign: %(household)s, %(category)s")) % _names(need)
-    if need.urgency == Urgency.URGENT:
-        subject = _("Urgent: %(subject)s") % {"subject": subject}
+    per step, in the deployment's language whatever the language of whoever took the step."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = (_("Need to assign: %(household)s, %(category)s") if event == "reported"
+                   else _("Open again, to assign: %(household)s, %(category)s")) % _names(need)
+        if need.urgency == Urgency.URGENT:
+            subject = _("Urgent: %(subject)s") % {"subject": subject}
     message_enqueue(
         kind=f"need.{event}", dedupe_key=f"need-{event}:{need.pk}:{need.version}",
         subject=subject, body=need.description[:200], link=reverse("needs:detail", args=[need.pk]),
@@ -298,10 +301,11 @@ def need_assign(*, need: Need, actor: User, measure_type: str | None, plan: str,
     Measure.objects.create(need=current, type=measure_type, plan=plan, owner=owner, due_on=due_on,
                            assigned_by=actor, assigned_at=timezone.now())
     if owner.pk != actor.pk:
-        _tell(current, user=owner, kind="need.assigned", event="assigned",
-              subject=_("Assigned to you: %(household)s, %(category)s"),
-              body=_("%(measure)s: %(plan)s. Due %(due)s.") % {
-                  "measure": MeasureType(measure_type).label, "plan": plan[:200], "due": due_on.isoformat()})
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell(current, user=owner, kind="need.assigned", event="assigned",
+                  subject=_("Assigned to you: %(household)s, %(category)s"),
+                  body=_("%(measure)s: %(plan)s. Due %(due)s.") % {
+                      "measure": MeasureType(measure_type).label, "plan": plan[:200], "due": due_on.isoformat()})
     return current
 
 

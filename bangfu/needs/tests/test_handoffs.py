@@ -232,3 +232,15 @@ def test_a_refused_step_tells_no_one(action, make_need, personas):
     with pytest.raises(services.TransitionNotAllowed):
         services.TRANSITION_SERVICES[action](need=need, actor=actor, **action_args(action, personas))
     assert Message.objects.count() == count
+
+
+def test_the_messages_are_in_the_deployments_language_whoever_took_the_step(household_a, personas):
+    from django.utils import translation
+
+    with translation.override("en"):
+        need = _create(household_a, personas["village_a"], urgency="urgent")
+        services.need_assign(need=need, actor=personas["office"], **assign_args(personas))
+    subjects = dict(Message.objects.values_list("kind", "subject"))
+    assert subjects["need.reported"].startswith("紧急｜待分派诉求：") and "就医" in subjects["need.reported"]
+    assert subjects["need.raised"].startswith("您包保的农户有新诉求")
+    assert subjects["need.assigned"].startswith("分派给您：")
