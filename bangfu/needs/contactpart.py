@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bangfu.core.permissions import can
+from bangfu.core.permissions import OFFICE_UP, can
 from bangfu.needs import services
 from bangfu.needs.forms import NeedForm
 from bangfu.needs.models import Category, Status
@@ -61,6 +61,8 @@ class NeedPart:
         self.enabled = can(user, "need.create")
         self.bound = data is not None
         self.form = ContactNeedForm(data, prefix="need")
+        if user.role in OFFICE_UP:  # what the office records is with the office already
+            del self.form.fields["solve_myself"]
         self.outcome = ""
 
     @property
@@ -75,7 +77,7 @@ class NeedPart:
         if not self.enabled or not self.bound or not self.form.has_need:
             return
         data = self.form.cleaned_data
-        keep = bool(data.get("solve_myself"))
+        keep = bool(data.get("solve_myself")) and self.user.role not in OFFICE_UP
         description = data["description"].strip()
         if keep:
             description = f"{description}\n{_('Kept by the caseworker to solve themselves; not reported.')}"

@@ -244,3 +244,13 @@ def test_the_messages_are_in_the_deployments_language_whoever_took_the_step(hous
     assert subjects["need.reported"].startswith("紧急｜待分派诉求：") and "就医" in subjects["need.reported"]
     assert subjects["need.raised"].startswith("您包保的农户有新诉求")
     assert subjects["need.assigned"].startswith("分派给您：")
+
+
+def test_the_office_is_not_offered_to_keep_a_need_it_records_on_a_call(client, household_a, personas):
+    client.force_login(personas["office"])
+    url = reverse("casework:contact_add", args=[household_a.pk])
+    assert 'name="need-solve_myself"' not in client.get(url).content.decode()
+    client.post(url, contact_post(**{"need-category": "other", "need-description": "问低保政策",
+                                     "need-solve_myself": "on"}))
+    need = Need.objects.get()
+    assert need.status == Status.REPORTED and "自行解决" not in need.description
