@@ -22,7 +22,9 @@ class CaseworkConfig(AppConfig):
         "campaign.view": STAFF,
         "campaign.manage": OFFICE_UP,
         "schedule.manage": OFFICE_UP,
-        "worklist.view": frozenset({Role.CASEWORKER}),
+        # One's own day: a caseworker's calls and checks; the office's and a village cadre's needs
+        # to assign and measures to carry out (the needs' sections).
+        "worklist.view": EDITORS | {Role.CASEWORKER},
         "worklist.view_others": EDITORS | {Role.COUNTY},
         "assessment.view": STAFF,
     }

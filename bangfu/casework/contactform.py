@@ -20,6 +20,8 @@ Protocol:
     submission). It calls its own app's service; a ValidationError it raises rolls the contact back
     and is shown on the form.
   - an optional ``order`` (lower first).
+  - an optional ``outcome``: after ``save``, a sentence saying what became of what the part
+    saved (a need reported to the office), added to the page's "saved" message.
 
 A caller outside the pages (the API, an import) passes its own ``then`` steps to contact_create.
 """

@@ -83,7 +83,7 @@ def _worklist_area(request: HttpRequest, user_id: int | None = None) -> str:
 @require_http_methods(["GET"])
 @cached_page(_worklist_area)
 def worklist(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
-    if user_id is None and request.user.role != Role.CASEWORKER and can(request.user, "worklist.view_others"):
+    if user_id is None and not can(request.user, "worklist.view") and can(request.user, "worklist.view_others"):
         return redirect("casework:worklists")
     caseworker = _caseworker_for(request, user_id)
     day = local_today()
@@ -96,6 +96,7 @@ def worklist(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     return render(request, "casework/worklist.html", {
         "caseworker": caseworker, "own": caseworker.pk == request.user.pk, "day": day, "sections": sections,
         "total": sum(section.count for section in sections), "show_all": show_all,
+        "may_view_others": can(request.user, "worklist.view_others"),
     })
 
 
@@ -255,8 +256,11 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             name = household.head_name or household.number
             if created:
-                messages.success(request, _("Contact with %(name)s saved.") % {"name": name} if contact.reached
-                                 else _("Attempt to reach %(name)s saved.") % {"name": name})
+                saved = (_("Contact with %(name)s saved.") % {"name": name} if contact.reached
+                         else _("Attempt to reach %(name)s saved.") % {"name": name})
+                # What each part did with what it saved (a need reported, kept to solve).
+                outcomes = [str(part.outcome) for part in parts if getattr(part, "outcome", "")]
+                messages.success(request, " ".join([saved, *outcomes]))
             else:
                 messages.info(request, _("This contact was already saved."))
             return redirect(back)

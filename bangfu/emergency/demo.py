@@ -67,12 +67,15 @@ def emergency_demo_load(*, township_code: str = "370215010", office_username: st
                      for key, _name, _person in check_people(check)}
             # The extended quarantine: yesterday's check (on the planned end) found a cough in the house.
             symptoms = day == yesterday and check.household == mine[-1]
-            if day == today and not fever and check.household not in mine and temps:
+            # Today's fever: reported to the office at once, with the check's answers and note.
+            feverish = bool(day == today and not fever and check.household not in mine and temps)
+            if feverish:
                 temps[next(iter(temps))] = "38.2"
                 fever += 1
             check_submit(check=check, actor=actor, client_id=f"demo-check-{uuid.uuid4()}", temperatures=temps,
-                         disinfection=True, symptoms=symptoms, supplies_enough=True, help_needed=False,
-                         note="家中有人轻微咳嗽，继续观察" if symptoms else "")
+                         disinfection=True, symptoms=symptoms or feverish, supplies_enough=True,
+                         help_needed=feverish,
+                         note="户主发热伴咳嗽" if feverish else "家中有人轻微咳嗽，继续观察" if symptoms else "")
             done += 1
     # The needs' numbers count the fever's urgent medical need at once (their refresh otherwise
     # waits for the demo's transaction to commit).

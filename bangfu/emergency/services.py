@@ -339,9 +339,13 @@ def check_submit(
     record(actor, Action.UPDATE, check, before=None if first else before,
            message=(_("Daily check of %(day)s") if first else _("Daily check of %(day)s corrected")) % {
                "day": check.day.isoformat()})
+    fevers = 0
     for key, name, _person, degrees in readings:
         if degrees >= threshold:
             _fever_alert(check=check, key=key, name=name, degrees=degrees, actor=actor)
+            fevers += 1
+    if check.help_needed and not fevers:
+        _help_need(check=check, actor=actor)
     well = {key for key, _name, _p, degrees in readings if degrees < threshold} if not check.symptoms else set()
     _quarantines_review(check=check, well=well, actor=actor)
     summary_refresh(emergency=emergency, day=check.day, region_code=check.region_code)
@@ -350,6 +354,41 @@ def check_submit(
 
 def fever_need_client_id(emergency: Emergency, key: str, day: dt.date) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"bangfu:fever:{emergency.pk}:{key}:{day.isoformat()}")
+
+
+def _check_answers(check: HealthCheck) -> str:
+    """The check's answers and note, as a line of the need it raises (read by the office and the
+    caseworker, who were not there)."""
+    answers = [
+        _("%(item)s: %(answer)s") % {"item": item.label, "answer": _("Yes") if value else _("No")}
+        for item, value in ((CheckItem.SYMPTOMS, check.symptoms), (CheckItem.SUPPLIES, check.supplies_enough),
+                            (CheckItem.HELP, check.help_needed), (CheckItem.DISINFECTION, check.disinfection))
+        if value is not None
+    ]
+    if check.note:
+        answers.append(_("note: %(note)s") % {"note": check.note})
+    return _("At the check: %(answers)s.") % {"answers": "; ".join(answers)} if answers else ""
+
+
+def help_need_client_id(emergency: Emergency, household_id: int, day: dt.date) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"bangfu:help:{emergency.pk}:{household_id}:{day.isoformat()}")
+
+
+def _help_need(*, check: HealthCheck, actor: User) -> None:
+    """A household that needs help (and has no fever, whose need says so already): a need reported
+    to the office at once, once per household per day, with the check's answers and note."""
+    from bangfu.needs.models import Category as NeedCategory
+    from bangfu.needs.services import need_create
+
+    with translation.override(settings.LANGUAGE_CODE):
+        description = "\n".join(filter(None, [
+            _("Help needed, said at the daily check of %(day)s.") % {"day": check.day.isoformat()},
+            _check_answers(check)]))
+    need_create(
+        household=check.household, category=NeedCategory.OTHER, description=description,
+        client_id=help_need_client_id(check.emergency, check.household_id, check.day), actor=actor,
+        permission="check.submit", report=True,
+    )
 
 
 def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, actor: User) -> None:
@@ -366,11 +405,15 @@ def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, a
     with translation.override(settings.LANGUAGE_CODE):
         description = _("Fever %(degrees)s °C at the daily check of %(day)s: %(name)s. Arrange a doctor.") % {
             "degrees": degrees, "day": check.day.isoformat(), "name": name}
+        description = "\n".join(filter(None, [description, _check_answers(check)]))
         subject = _("Fever: %(name)s, %(degrees)s °C, household %(number)s") % {
             "name": name, "degrees": degrees, "number": household.number}
+    # Straight to the office, whoever checked: a fever waits for no one.
     need, _created = need_create(
-        household=household, category=NeedCategory.MEDICAL, urgency=Urgency.URGENT, description=description,
+        household=household, category=NeedCategory.MEDICAL, urgency=Urgency.URGENT,
+        description=description,
         client_id=fever_need_client_id(emergency, key, check.day), actor=actor, permission="check.submit",
+        report=True,
     )
 
     def create() -> FeverAlert:

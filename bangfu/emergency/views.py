@@ -161,7 +161,7 @@ def _after_check(request: HttpRequest) -> str:
     following = request.POST.get("next") or ""
     if following and url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()}):
         return following
-    return reverse("casework:worklist") if can(request.user, "worklist.view") else reverse("emergencies:checks")
+    return reverse("casework:worklist") if request.user.role == Role.CASEWORKER else reverse("emergencies:checks")
 
 
 @login_required

@@ -32,7 +32,7 @@ def _need_out(need: Need, user) -> dict[str, Any]:
         "reported_at": need.reported_at, "owner": _user_ref(need.owner), "due_on": need.due_on,
         "resolved_at": need.resolved_at, "confirmed_at": need.confirmed_at, "escalated_at": need.escalated_at,
         "version": need.version,
-        "actions": [a for a in workflow.actions_from(need.status) if can(user, f"need.{a}")],
+        "actions": workflow.actions_for(user, need),
     }
 
 

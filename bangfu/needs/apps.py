@@ -22,7 +22,9 @@ class NeedsConfig(AppConfig):
         "need.create": OFFICE_UP | {Role.VILLAGE, Role.CASEWORKER},
         "need.report": frozenset({Role.ADMIN, Role.VILLAGE, Role.CASEWORKER}),
         "need.assign": OFFICE_UP,
-        "need.resolve": OFFICE_UP,
+        # The office resolves; the owner of a measure and a caseworker who solves a need themselves
+        # resolve theirs (workflow.may).
+        "need.resolve": OFFICE_UP | {Role.VILLAGE, Role.CASEWORKER},
         "need.confirm": frozenset({Role.ADMIN, Role.VILLAGE, Role.CASEWORKER}),
         "need.reopen": frozenset({Role.ADMIN, Role.VILLAGE, Role.CASEWORKER}),
         "need.settings": OFFICE_UP,
@@ -36,9 +38,16 @@ class NeedsConfig(AppConfig):
     )
     # The household's page shows its open needs (households.panels), before its contacts.
     household_panels = (PanelSource("bangfu.needs.panels.needs_panel", order=5),)
-    # The caseworker's day: resolved needs to call back and confirm (casework.worklist).
-    worklist_sections = (WorklistSource("bangfu.needs.worklist.to_confirm_section", order=15,
-                                        areas="bangfu.needs.worklist.to_confirm_areas"),)
+    # Each person's day (casework.worklist): needs to assign (the office), measures assigned to
+    # them, resolved needs to call back and confirm, needs recorded and not reported.
+    worklist_sections = (
+        WorklistSource("bangfu.needs.worklist.to_assign_section", order=12),
+        WorklistSource("bangfu.needs.worklist.assigned_section", order=14,
+                       areas="bangfu.needs.worklist.assigned_areas"),
+        WorklistSource("bangfu.needs.worklist.to_confirm_section", order=15,
+                       areas="bangfu.needs.worklist.to_confirm_areas"),
+        WorklistSource("bangfu.needs.worklist.not_reported_section", order=16),
+    )
     # A need heard on a call or visit, recorded on the contact form (casework.contactform).
     contact_form_parts = ("bangfu.needs.contactpart.NeedPart",)
     # A household that changes village (bangfu.households.moves): its needs and the numbers follow.

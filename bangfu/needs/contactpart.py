@@ -1,5 +1,6 @@
 """The needs' part of the contact form (casework.contactform): a need heard on this call or visit,
-recorded on the same screen and in the same transaction as the contact, linked to it."""
+recorded on the same screen and in the same transaction as the contact, linked to it, and reported
+to the township office with it unless the caseworker keeps it to solve themselves."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bangfu.core.permissions import can
+from bangfu.core.permissions import OFFICE_UP, can
 from bangfu.needs import services
 from bangfu.needs.forms import NeedForm
-from bangfu.needs.models import Category
+from bangfu.needs.models import Category, Status
 
 
 class ContactNeedForm(NeedForm):
@@ -26,6 +27,10 @@ class ContactNeedForm(NeedForm):
         label=_("description"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What does the household need? Who, what, since when.")}),
     )
+
+    # Ticked, the need stays with whoever recorded it instead of going to the office.
+    solve_myself = forms.BooleanField(
+        label=_("I solve it myself (do not report it to the township office)"), required=False)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -56,6 +61,9 @@ class NeedPart:
         self.enabled = can(user, "need.create")
         self.bound = data is not None
         self.form = ContactNeedForm(data, prefix="need")
+        if user.role in OFFICE_UP:  # what the office records is with the office already
+            del self.form.fields["solve_myself"]
+        self.outcome = ""
 
     @property
     def open(self) -> bool:
@@ -69,9 +77,16 @@ class NeedPart:
         if not self.enabled or not self.bound or not self.form.has_need:
             return
         data = self.form.cleaned_data
-        services.need_create(
-            household=self.household, category=data["category"], description=data["description"],
+        keep = bool(data.get("solve_myself")) and self.user.role not in OFFICE_UP
+        description = data["description"].strip()
+        if keep:
+            description = f"{description}\n{_('Kept by the caseworker to solve themselves; not reported.')}"
+        need, _created = services.need_create(
+            household=self.household, category=data["category"], description=description,
             urgency=data.get("urgency") or "normal", client_id=data["client_id"] or uuid.uuid4(), actor=self.user,
             contact=contact,
             recorded_at=contact.at,
+            report=not keep,
         )
+        self.outcome = (_("The need is reported to the township office.") if need.status != Status.RECORDED
+                        else _("The need stays with you to solve; resolve it on its page when done."))

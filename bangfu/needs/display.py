@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from bangfu.core.permissions import can
 from bangfu.history.models import Action, Change
 from bangfu.needs import workflow
 from bangfu.needs.models import Category, Need, Status, Urgency
@@ -42,7 +41,9 @@ def timeline_entries(changes: list[Change]) -> list[Step]:
     for change in changes:
         after = change.after or {}
         if change.action == Action.CREATE:
-            step = Step(change, _("Recorded"), status=after.get("status", ""))
+            # A need that went to the office as it was recorded says so on its first step.
+            step = Step(change, _("Recorded and reported") if after.get("status") == Status.REPORTED
+                        else _("Recorded"), status=after.get("status", ""))
             step.facts = [
                 (pgettext("need", "category"), str(Category(after["category"]).label)) if after.get("category") else None,
                 (_("urgency"), str(Urgency(after["urgency"]).label)) if after.get("urgency") else None,
@@ -81,6 +82,5 @@ def actions_for(user, need: Need) -> list[Act]:
     """The transitions this user may take on this need now (the form pages re-check both)."""
     return [
         Act(action, str(workflow.ACTIONS[action]), primary=action != "reopen")
-        for action in workflow.actions_from(need.status)
-        if can(user, f"need.{action}")
+        for action in workflow.actions_for(user, need)
     ]

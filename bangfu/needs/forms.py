@@ -39,11 +39,16 @@ class NoteForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    measure_type = forms.ChoiceField(label=_("measure"), choices=MeasureType.choices)
+    # No measure is chosen for the office: a default would be saved unread.
+    measure_type = forms.ChoiceField(label=_("measure"), choices=[("", "---------"), *MeasureType.choices],
+                                     error_messages={"required": _("Choose a measure.")})
     plan = forms.CharField(label=_("planned measure"), max_length=500,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.ModelChoiceField(label=_("owner"), queryset=None)
-    due_on = forms.DateField(label=_("due date"), widget=forms.DateInput(attrs={"type": "date"}))
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": _("Say what will be done.")})
+    owner = forms.ModelChoiceField(label=_("owner"), queryset=None,
+                                   error_messages={"required": _("Choose who carries it out.")})
+    due_on = forms.DateField(label=_("due date"), widget=forms.DateInput(attrs={"type": "date"}),
+                             error_messages={"required": _("Give a due date.")})
 
     def __init__(self, data=None, *, owners, **kwargs):
         super().__init__(data, **kwargs)

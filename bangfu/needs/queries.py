@@ -117,6 +117,35 @@ def worklist_to_confirm(user, *, limit: int) -> tuple[list[Need], int]:
     return rows[:limit], count
 
 
+def _worklist_rows(user, condition: Q, *, order: tuple[str, ...], limit: int) -> tuple[list[Need], int]:
+    scope = scope_q(user, "household__")
+    if scope is None:
+        return [], 0
+    qs = Need.objects.filter(scope).filter(condition)
+    rows = list(qs.select_related("household", "household__region", "owner").only(*WORKLIST_NEED_COLUMNS)
+                .order_by(*order)[: limit + 1])
+    count = len(rows) if len(rows) <= limit else qs.count()
+    return rows[:limit], count
+
+
+def worklist_to_assign(user, *, limit: int) -> tuple[list[Need], int]:
+    """Needs waiting for the office in the user's area: reported, or open again; nearest deadline first."""
+    return _worklist_rows(user, Q(status__in=(Status.REPORTED, Status.REOPENED)),
+                          order=("deadline_at", "pk"), limit=limit)
+
+
+def worklist_assigned(user, *, limit: int) -> tuple[list[Need], int]:
+    """Measures assigned to the user, not resolved yet; the earliest due first."""
+    return _worklist_rows(user, Q(status=Status.ASSIGNED, owner=user), order=("due_on", "deadline_at", "pk"),
+                          limit=limit)
+
+
+def worklist_not_reported(user, *, limit: int) -> tuple[list[Need], int]:
+    """Needs still with the caseworker (recorded by them, or of their households), not reported."""
+    return _worklist_rows(user, Q(status=Status.RECORDED) & (Q(recorded_by=user) | Q(household__caseworker=user)),
+                          order=("deadline_at", "pk"), limit=limit)
+
+
 # All of a need, and what the worklist's section (needs/_need_item.html) shows of its household and owner.
 WORKLIST_NEED_COLUMNS = (
     *(field.name for field in Need._meta.concrete_fields),
@@ -176,3 +205,13 @@ def numbers(user) -> dict:
     categories = [row(r["category"], str(labels.get(r["category"], r["category"])), r) for r in by_category]
     total = Row("", "", *(sum(getattr(v, k) for v in villages) for k in ("open", "overdue", "resolved", "resolved_in_time")))
     return {"villages": villages, "categories": categories, "total": total, "computed_at": computed}
+
+
+def default_owner(needs: list[Need], owners: QuerySet[User]) -> int | None:
+    """Who the assign form proposes: the households' caseworker, when the needs share one and they
+    may carry it out; otherwise no one (the office chooses)."""
+    caseworkers = {need.household.caseworker_id for need in needs}
+    if len(caseworkers) != 1 or None in caseworkers:
+        return None
+    caseworker = caseworkers.pop()
+    return caseworker if owners.filter(pk=caseworker).exists() else None

@@ -8,19 +8,20 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
 from bangfu.core.codes import township_of
 from bangfu.core.dates import SHANGHAI, local_today
 from bangfu.core.idempotency import create_once
-from bangfu.core.permissions import Role, require
+from bangfu.core.permissions import PermissionDenied, Role, require
 from bangfu.history.models import Action
 from bangfu.history.services import record
 from bangfu.households.models import Household
@@ -127,9 +128,16 @@ def need_create(
     contact=None,
     recorded_at: dt.datetime | None = None,
     permission: str = "need.create",
+    report: bool | None = None,
 ) -> tuple[Need, bool]:
-    """Record a need, once per client id: (need, created). A need the township office records
-    goes to the office at once (reported); a caseworker's waits for the caseworker to report it.
+    """Record a need, once per client id: (need, created).
+
+    Where it goes: a need recorded by anyone but the household's caseworker (the office, a village
+    cadre, a volunteer at a daily check) goes to the office at once (reported), and the caseworker
+    is told. The caseworker's own need is reported at once when `report` is true (a need heard on
+    their call, saved with the call), and otherwise waits with them (`report` false: they solve it
+    themselves, or report it later). `report` true also sends another recorder's need up at once,
+    whoever they are (a need raised by a daily check); the office's is always reported.
 
     `recorded_at`: when the need was heard, if earlier than now (written on paper during a visit,
     typed in later); its deadline counts from then.
@@ -147,22 +155,67 @@ def need_create(
     if recorded_at is not None and recorded_at > now:
         raise ValidationError({"recorded_at": _("A need cannot be recorded in the future.")})
 
+    by_caseworker = household.caseworker_id == actor.pk
+    if actor.role in (Role.TOWNSHIP_OFFICE, Role.ADMIN):
+        reported = True
+    elif report is None:
+        reported = not by_caseworker
+    else:
+        reported = report
+
     def create() -> Need:
         heard = recorded_at or now
-        by_office = actor.role in (Role.TOWNSHIP_OFFICE, Role.ADMIN)
         need = Need.objects.create(
             client_id=client_id, household=household, region_code=household.region_code,
             category=category, description=description, urgency=urgency,
-            status=Status.REPORTED if by_office else Status.RECORDED,
+            status=Status.REPORTED if reported else Status.RECORDED,
             deadline_at=_deadline_for(household.region_code, urgency, heard),
-            recorded_by=actor, recorded_at=heard, reported_at=now if by_office else None,
+            recorded_by=actor, recorded_at=heard, reported_at=now if reported else None,
             **({"contact": contact} if contact is not None else {}),
         )
         record(actor, Action.CREATE, need)
         _summary_after_commit(need)
+        if reported:
+            _tell_office(need, event="reported")
+        if household.caseworker_id and not by_caseworker:
+            with translation.override(settings.LANGUAGE_CODE):
+                _tell(need, user=household.caseworker, kind="need.raised", event="raised",
+                      subject=_("A need was raised for your household: %(household)s, %(category)s"),
+                      body=_("Recorded by %(actor)s and reported to the township office: %(description)s") % {
+                          "actor": actor, "description": need.description[:200]})
         return need
 
     return create_once(Need, client_id=client_id, create=create)
+
+
+# --- who is told -------------------------------------------------------------------------------
+
+def _names(need: Need) -> dict[str, str]:
+    return {"household": need.household.head_name or need.household.number,
+            "category": need.get_category_display()}
+
+
+def _tell(need: Need, *, user: User, kind: str, event: str, subject: str, body: str) -> None:
+    """One message to one person about a step of a need, once per step (its version)."""
+    message_enqueue(
+        kind=kind, dedupe_key=f"need-{event}:{need.pk}:{need.version}:{user.pk}",
+        subject=subject % _names(need), body=body, link=reverse("needs:detail", args=[need.pk]), user=user,
+    )
+
+
+def _tell_office(need: Need, *, event: str) -> None:
+    """The township office acts next (a need reported to it, or open again): its message, once
+    per step, in the deployment's language whatever the language of whoever took the step."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = (_("Need to assign: %(household)s, %(category)s") if event == "reported"
+                   else _("Open again, to assign: %(household)s, %(category)s")) % _names(need)
+        if need.urgency == Urgency.URGENT:
+            subject = _("Urgent: %(subject)s") % {"subject": subject}
+    message_enqueue(
+        kind=f"need.{event}", dedupe_key=f"need-{event}:{need.pk}:{need.version}",
+        subject=subject, body=need.description[:200], link=reverse("needs:detail", args=[need.pk]),
+        role=Role.TOWNSHIP_OFFICE, region_code=need.region_code,
+    )
 
 
 # --- transitions -------------------------------------------------------------------------------
@@ -196,9 +249,11 @@ def _transition(*, need: Need, actor: User, action: str, changes: dict[str, Any]
 
 @transaction.atomic
 def need_report(*, need: Need, actor: User, note: str = "") -> Need:
-    """The caseworker passes the need to the township office."""
-    return _transition(need=need, actor=actor, action="report", changes={"reported_at": timezone.now()},
-                       message=note.strip())
+    """The caseworker passes the need to the township office, which is told."""
+    current = _transition(need=need, actor=actor, action="report", changes={"reported_at": timezone.now()},
+                          message=note.strip())
+    _tell_office(current, event="reported")
+    return current
 
 
 def _check_owner(owner: User, need: Need) -> None:
@@ -208,6 +263,10 @@ def _check_owner(owner: User, need: Need) -> None:
     )
     if not owner.is_active or owner.role in (Role.ADMIN, Role.COUNTY) or not in_township:
         raise ValidationError({"owner": _("%(name)s does not work in this township.") % {"name": owner}})
+    # The owner opens the need from their day and resolves it: they must see its household.
+    if not _in_scope(owner, need.household):
+        raise ValidationError({"owner": _("%(name)s cannot see this household; choose someone who can.") % {
+            "name": owner}})
 
 
 @transaction.atomic
@@ -241,6 +300,12 @@ def need_assign(*, need: Need, actor: User, measure_type: str | None, plan: str,
     Measure.objects.filter(need=current, done_at__isnull=True).delete()  # a new plan replaces an open one
     Measure.objects.create(need=current, type=measure_type, plan=plan, owner=owner, due_on=due_on,
                            assigned_by=actor, assigned_at=timezone.now())
+    if owner.pk != actor.pk:
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell(current, user=owner, kind="need.assigned", event="assigned",
+                  subject=_("Assigned to you: %(household)s, %(category)s"),
+                  body=_("%(measure)s: %(plan)s. Due %(due)s.") % {
+                      "measure": MeasureType(measure_type).label, "plan": plan[:200], "due": due_on.isoformat()})
     return current
 
 
@@ -258,7 +323,9 @@ def need_resolve(*, need: Need, actor: User, result: str, cost_fen: int | None =
     """The office records what was done (and what it cost), closing the need."""
     result = (result or "").strip()
 
-    def check(_current: Need) -> None:
+    def check(current: Need) -> None:
+        if not workflow.may(actor, current, "resolve"):
+            raise PermissionDenied("need.resolve")
         if not result:
             raise ValidationError({"result": _("Say what was done.")})
         if cost_fen is not None and cost_fen < 0:
@@ -271,19 +338,18 @@ def need_resolve(*, need: Need, actor: User, result: str, cost_fen: int | None =
     Measure.objects.filter(need=current, done_at__isnull=True).update(
         result=result, cost_fen=cost_fen, done_at=now, done_by=actor,
     )
-    # The caseworker calls the household back: tell them (once per resolution).
+    # The caseworker calls the household back: tell them (once per resolution), unless they
+    # resolved it themselves.
     caseworker = current.household.caseworker or current.recorded_by
-    message_enqueue(
-        kind="need.resolved",
-        dedupe_key=f"need-resolved:{current.pk}:{current.version}",
-        subject=_("Resolved, call back: %(household)s, %(category)s") % {
-            "household": current.household.head_name or current.household.number,
-            "category": current.get_category_display(),
-        },
-        body=result[:200],
-        link=reverse("needs:detail", args=[current.pk]),
-        user=caseworker,
-    )
+    if caseworker.pk != actor.pk:
+        message_enqueue(
+            kind="need.resolved",
+            dedupe_key=f"need-resolved:{current.pk}:{current.version}",
+            subject=_("Resolved, call back: %(household)s, %(category)s") % _names(current),
+            body=result[:200],
+            link=reverse("needs:detail", args=[current.pk]),
+            user=caseworker,
+        )
     return current
 
 
@@ -305,9 +371,11 @@ def need_reopen(*, need: Need, actor: User, reason: str) -> Need:
             raise ValidationError({"reason": _("Say why the need is not met.")})
 
     deadline = _deadline_for(need.region_code, need.urgency, timezone.now())
-    return _transition(need=need, actor=actor, action="reopen",
-                       changes={"resolved_at": None, "deadline_at": deadline, "escalated_at": None},
-                       message=reason, check=check)
+    current = _transition(need=need, actor=actor, action="reopen",
+                          changes={"resolved_at": None, "deadline_at": deadline, "escalated_at": None},
+                          message=reason, check=check)
+    _tell_office(current, event="reopened")
+    return current
 
 
 TRANSITION_SERVICES = {

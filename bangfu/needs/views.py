@@ -87,18 +87,23 @@ def need_board(request: HttpRequest) -> HttpResponse:
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "need.view")
     need = queries.need_get(request.user, pk)
+    actions = display.actions_for(request.user, need)
+    # The next step the viewer may take, as a form on this page: no other page to open first.
+    first = actions[0] if actions and actions[0].primary else None
     return render(request, "needs/detail.html", {
         "need": need,
         "measures": list(need.measures.select_related("owner", "done_by")),
         "timeline": display.timeline_entries(queries.need_timeline(need)),
-        "actions": display.actions_for(request.user, need),
+        "actions": actions[1:] if first else actions,
+        "next_action": first, "next_form": _action_form(first.action, need, None) if first else None,
     })
 
 
 def _action_form(action: str, need, data):
     if action == "assign":
-        return AssignForm(data, owners=queries.owner_choices(need.region_code),
-                          initial={"owner": need.owner_id, "due_on": need.due_on})
+        owners = queries.owner_choices(need.region_code)
+        return AssignForm(data, owners=owners, initial={
+            "owner": need.owner_id or queries.default_owner([need], owners), "due_on": need.due_on})
     if action == "resolve":
         return ResolveForm(data)
     if action == "reopen":
@@ -166,10 +171,14 @@ def _selected(request: HttpRequest) -> list[int]:
 @GET_POST
 def needs_assign_bulk(request: HttpRequest) -> HttpResponse:
     require(request.user, "need.assign")
-    needs = queries.needs_get_many(request.user, _selected(request))
+    selected = queries.needs_get_many(request.user, _selected(request))
+    # Only needs the office may assign now are taken; the others are named, never refused at the end.
+    needs = [n for n in selected if workflow.next_state(n.status, "assign") is not None]
+    left_out = [n for n in selected if workflow.next_state(n.status, "assign") is None]
     townships = {township_of(n.region_code) for n in needs}
     owners = queries.owner_choices(next(iter(townships))) if len(townships) == 1 else None
-    form = AssignForm(_form_data(request), owners=owners if owners is not None else queries.owner_choices("x").none())
+    form = AssignForm(_form_data(request), owners=owners if owners is not None else queries.owner_choices("x").none(),
+                      initial={"owner": queries.default_owner(needs, owners) if owners is not None else None})
     refused, status = None, 200
     if len(townships) > 1:
         refused = _("The selected needs are in different townships; assign them one township at a time.")
@@ -186,7 +195,7 @@ def needs_assign_bulk(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(count)d needs are assigned.") % {"count": count})
             return redirect("needs:board")
     return render(request, "needs/assign_bulk.html", {
-        "needs": needs, "form": form, "refused": refused, "cancel_url": reverse("needs:board"),
+        "needs": needs, "left_out": left_out, "form": form, "refused": refused, "cancel_url": reverse("needs:board"),
     }, status=status)
 
 

@@ -45,7 +45,8 @@ def test_a_caseworkers_version_follows_their_other_work_in_other_villages(make_h
     a = personas["caseworker_a"]
     make_household(VILLAGE_A, caseworker=a)
     theirs = make_household(VILLAGE_B, caseworker=personas["caseworker_b"])
-    assert len(work_areas()) == 3  # their households, open deliveries, needs recorded until confirmed
+    # their households, open deliveries, needs recorded until confirmed, measures assigned to them
+    assert len(work_areas()) == 4
 
     def version():
         return caseworker_version(a.pk, a.region_id)

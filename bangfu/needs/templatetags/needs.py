@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from bangfu.needs import display
+from bangfu.needs import display, workflow
 
 register = template.Library()
 
@@ -18,3 +18,9 @@ def deadline(need) -> str:
 @register.filter
 def overdue(need) -> bool:
     return need.is_overdue(timezone.now())
+
+
+@register.filter
+def assignable(need) -> bool:
+    """Whether the need's state lets the office assign it (the board offers only those)."""
+    return workflow.next_state(need.status, "assign") is not None

@@ -66,8 +66,10 @@ def make_need(personas, household_a):
         for action, persona in PATHS[status]:
             # The caseworker's steps are taken by the household's own caseworker.
             actor = need.household.caseworker if persona == "caseworker_a" else personas[persona]
-            need = services.TRANSITION_SERVICES[action](need=need, actor=actor,
-                                                        **action_args(action, personas))
+            args = action_args(action, personas)
+            if action == "assign":  # to the household's caseworker, who sees it
+                args["owner"] = need.household.caseworker
+            need = services.TRANSITION_SERVICES[action](need=need, actor=actor, **args)
         assert need.status == status
         return need
 

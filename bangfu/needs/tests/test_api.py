@@ -25,7 +25,7 @@ def test_create_is_idempotent_by_client_id(household_a, personas):
     first = api.post("/api/needs", payload)
     assert first.status_code == 201, first.content
     data = first.json()
-    assert data["status"] == "recorded" and data["actions"] == ["report"] and data["timeline"][0]["action"] == "recorded"
+    assert data["status"] == "recorded" and data["actions"] == ["report", "resolve"] and data["timeline"][0]["action"] == "recorded"
     again = api.post("/api/needs", payload | {"description": "changed on retry"})
     assert again.status_code == 200 and again.json()["id"] == data["id"]
     assert Need.objects.get().description == "老人需要陪同就医"
@@ -84,10 +84,13 @@ def test_transition_refusals(make_need, personas):
     before = snapshot()
     # Role: the office may not report (403), even with a body that is otherwise fine.
     assert ApiClient(personas["office"]).post(url, {"action": "report"}).status_code == 403
-    # State: the office may resolve, but not a need still "recorded" (409, with its status).
-    response = ApiClient(personas["office"]).post(url, {"action": "resolve", "result": "done"})
+    # Part: the office resolves what was reported and assigned, not a need the caseworker keeps (403).
+    assert ApiClient(personas["office"]).post(url, {"action": "resolve", "result": "done"}).status_code == 403
+    # State: the caseworker may confirm, but not a need still "recorded" (409, with its status).
+    response = ApiClient(personas["caseworker_a"]).post(url, {"action": "confirm"})
     assert response.status_code == 409 and response.json()["status"] == "recorded"
-    assert "已记录" in ApiClient(personas["office"], language="zh-hans").post(url, {"action": "resolve"}).json()["detail"]
+    assert "已记录" in ApiClient(personas["caseworker_a"], language="zh-hans").post(
+        url, {"action": "confirm"}).json()["detail"]
     # Scope: 404.
     assert ApiClient(personas["caseworker_b"]).post(url, {"action": "report"}).status_code == 404
     # Bad input.

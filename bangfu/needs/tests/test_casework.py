@@ -65,7 +65,11 @@ def test_worklist_lists_needs_to_confirm(client, make_need, personas, household_
     with CaptureQueriesContext(connection) as one:
         html = client.get(reverse("casework:worklist")).content.decode()
     assert "屋顶漏雨已修" in html and reverse("needs:detail", args=[resolved.pk]) in html
-    assert "还在办的事" not in html and "别人的事" not in html
+    assert "别人的事" not in html
+    # The assigned one (to caseworker_a) is theirs to carry out, not to confirm.
+    confirm = html.split('id="section-needs_to_confirm"')[1].split("</section>")[0]
+    assert "屋顶漏雨已修" in confirm and "还在办的事" not in confirm
+    assert "还在办的事" in html.split('id="section-needs_assigned"')[1].split("</section>")[0]
     for _ in range(3):
         make_need(Status.RESOLVED)
     with CaptureQueriesContext(connection) as four:

@@ -197,10 +197,10 @@ def test_escalation_reaches_the_office_inbox(client, make_need, personas):
     messages_deliver()
     login(client, personas["office"])
     board = client.get(reverse("needs:board")).content.decode()
-    assert 'class="nav-badge">1<' in board
+    assert 'class="nav-badge">2<' in board  # reported to it, then overdue
     inbox = client.get(reverse("notify:inbox"))
     assert "逾期" in inbox.content.decode()
-    notification = Notification.objects.get(user=personas["office"])
+    notification = Notification.objects.get(user=personas["office"], message__kind="need.overdue")
     response = client.post(reverse("notify:open", args=[notification.pk]))
     assert response["Location"] == reverse("needs:detail", args=[need.pk])
     notification.refresh_from_db()

@@ -132,6 +132,13 @@ class DemoDataTests(TestCase):
         assert Change.objects.values("request_id").distinct().count() == 1
 
 
+    def test_the_fever_found_at_todays_check_is_with_the_office(self):
+        from bangfu.needs.models import Need, Status
+
+        need = Need.objects.get(category="medical", urgency="urgent", description__contains="38.2")
+        assert need.status == Status.REPORTED and need.reported_at is not None
+        assert "户主发热伴咳嗽" in need.description
+
     def test_the_demo_loads_without_the_region_tree(self):
         assert Region.objects.filter(code__in=["37", "3702", "370215", LANCUN.code, "41", "4103", "410308",
                                                SONGZHUANG.code]).count() == 8

@@ -8,6 +8,7 @@ import pytest
 from bangfu.accounts.models import User
 from bangfu.needs import demo, queries
 from bangfu.needs.models import Need, Status, Summary
+from bangfu.notify.models import Notification
 from bangfu.notify.queries import unread_count
 from bangfu.ops.demo import demo_load
 
@@ -22,7 +23,11 @@ def test_demo_needs():
     escalated = Need.objects.exclude(escalated_at=None)
     assert escalated.count() >= 3
     office = User.objects.get(username="lancun")
-    assert unread_count(office) == escalated.count()
+    # Told of each overdue need, besides the needs reported to it.
+    overdue = Notification.objects.filter(user=office, message__kind="need.overdue", read_at=None)
+    assert overdue.count() == escalated.count()
+    assert unread_count(office) > escalated.count()
+    assert Notification.objects.filter(user=office, message__kind="need.reported").exists()
     sunlei = User.objects.get(username="sunlei")
     assert [n.status for n in queries.needs_awaiting_confirmation(sunlei)] == [Status.RESOLVED]
     assert queries.numbers(office)["total"].open == Need.objects.filter(status__in=["recorded", "reported", "assigned", "reopened"]).count()
