@@ -30,7 +30,7 @@ from bangfu.accounts.services import token_create, user_add
 from bangfu.api.tests.access_table import API, LOGGED_IN, PAGES, PUBLIC, Route, Rule
 from bangfu.core.dates import local_today
 from bangfu.core.permissions import can
-from conftest import VILLAGE_A, VILLAGE_OTHER
+from conftest import VILLAGE_A, VILLAGE_OTHER, member_data
 
 TOWNSHIP_A, TOWNSHIP_OTHER = "370215010", "410308103"
 MISSING_ID = 987_654_321
@@ -42,6 +42,8 @@ TOWNSHIP_BOUND = frozenset({"item"})
 # One user of every role; the objects out of scope are in another province, where none of them works
 # (the administrator excepted).
 CALLERS = ("admin", "county", "office", "village_a", "caseworker_a", "volunteer_a")
+# Names found only out of every caller's scope (the administrator's excepted): no answer may show them.
+OUT_HEAD, OUT_CASEWORKER = "柯远山", "外省帮扶干部"
 # How long the whole sweep may take on SQLite (it takes about a fifth of that on a quiet machine).
 BUDGET_SECONDS = 120
 
@@ -123,6 +125,7 @@ def test_every_action_in_the_table_is_declared():
 class World:
     objects: dict[str, dict[str, object]]  # kind -> "in" / "out" -> object
     owned: dict[str, dict[int, object]]  # kind -> user id -> that user's own object
+    markers: list[str]  # what only the objects out of scope carry
 
 
 def _value(obj) -> str:
@@ -146,7 +149,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         return user_add(username=name, role=role, region_code=region, password="pw-" + name, display_name=name,
                         check_password=False)[0]
 
-    caseworker_other = user("caseworker_other", Role.CASEWORKER, VILLAGE_OTHER)
+    caseworker_other = user_add(username="caseworker_other", role=Role.CASEWORKER, region_code=VILLAGE_OTHER,
+                                password="pw-caseworker_other", display_name=OUT_CASEWORKER, check_password=False)[0]
     colleague = user("caseworker_a2", Role.CASEWORKER, VILLAGE_A)
     today = local_today()
     objects: dict[str, dict[str, object]] = {}
@@ -154,7 +158,9 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
              ("out", VILLAGE_OTHER, TOWNSHIP_OTHER, caseworker_other, personas["outsider_office"]))
     for side, village, township_code, caseworker, office in sides:
         township = regions[township_code]
-        household = make_household(village, caseworker=caseworker)
+        # The household out of scope has a head whose name is found nowhere else, to look for it in every answer.
+        household = make_household(village, caseworker=caseworker,
+                                   members=[member_data(name=OUT_HEAD if side == "out" else "逄珍波")])
         need, _created = need_create(household=household, category="living_supplies", description="米面油不够了",
                                      client_id=uuid.uuid4(), actor=caseworker)
         campaign = campaign_create(actor=office, name="电话随访暖心", region_codes=[village], start=today,
@@ -196,9 +202,10 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
                                          created_at=job.created_at)
         owned["notification"][owner.pk] = Notification.objects.create(user=owner, message=message,
                                                                        created_at=job.created_at)
+    markers = [OUT_HEAD, OUT_CASEWORKER, objects["household"]["out"].number]
     objects["job"] = {"out": owned["job"][personas["outsider_office"].pk]}
     objects["notification"] = {"out": owned["notification"][personas["outsider_office"].pk]}
-    return World(objects, owned)
+    return World(objects, owned, markers)
 
 
 def _in_scope(user, kind: str, side: str) -> bool:
@@ -310,6 +317,8 @@ def test_every_route_answers_every_role_as_the_table_says(world, personas, volun
     patterns = url_patterns()
     wrong: list[str] = []
     count = 0
+    seen_in_scope: set[str] = set()  # the markers the administrator was shown: the search can find them
+    timing: dict[str, float] = {}
     for user in users:
         client = Client(raise_request_exception=False)
         page_headers = {"Accept-Language": "en"}
@@ -326,9 +335,10 @@ def test_every_route_answers_every_role_as_the_table_says(world, personas, volun
             for side in sides:
                 value = _object_value(world, kind, side, user) if kind else None
                 for method, rule in route.rules.items():
-                    # The login and language pages get a client of their own: a logout must not end the
-                    # session of the requests that follow.
-                    sender = Client(raise_request_exception=False) if rule.action == PUBLIC else client
+                    if rule.action == PUBLIC and user is not None:
+                        continue  # the same for everyone: asked once, anonymously
+                    sender = client
+                    tick = time.monotonic()
                     if api:
                         _method, url = _api_url(name, route, value)
                         response, written = _send(sender, method, url, api=True, headers=api_headers,
@@ -337,6 +347,7 @@ def test_every_route_answers_every_role_as_the_table_says(world, personas, volun
                         url = _page_url(name, patterns[name], route, value)
                         response, written = _send(sender, method, url, api=False, headers=page_headers)
                     count += 1
+                    timing[name] = timing.get(name, 0) + time.monotonic() - tick
                     want = expected(rule, user, kind, side or "in", api=api, hidden=route.hidden)
                     got = response.status_code
                     if got not in want:
@@ -354,13 +365,25 @@ def test_every_route_answers_every_role_as_the_table_says(world, personas, volun
                         if missing.json()["detail"] != response.json()["detail"]:
                             wrong.append(f"{who:15} {method:5} {name}: out of scope says "
                                          f"{response.json()['detail']!r}, missing says {missing.json()['detail']!r}")
+                    elif got == 200 and user is not None and not response.streaming:
+                        text = response.content.decode(errors="replace")
+                        text = json.dumps(response.json(), ensure_ascii=False) if api else text
+                        shown = [marker for marker in world.markers if marker in text]
+                        if user.role == Role.ADMIN:
+                            seen_in_scope.update(shown)
+                        elif shown:
+                            wrong.append(f"{who:15} {method:5} {name} [{side or '-'}] {url}: shows {shown}, "
+                                         "which is out of the caller's scope")
                     elif user is None and not api and got == 302 and rule.action != PUBLIC:
                         if not response["Location"].startswith(reverse("accounts:login")):
                             wrong.append(f"anonymous {method} {url}: redirected to {response['Location']}, "
                                          "not to the login")
     elapsed = time.monotonic() - started
-    print(f"\n{count} requests in {elapsed:.1f} s")
+    slowest = sorted(timing.items(), key=lambda item: -item[1])[:5]
+    print(f"\n{count} requests in {elapsed:.1f} s; slowest routes: "
+          + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest))
     assert not wrong, f"{len(wrong)} of {count} answers differ from the access table:\n" + "\n".join(wrong)
+    assert seen_in_scope == set(world.markers)
     assert elapsed < BUDGET_SECONDS
 
 
