@@ -7,7 +7,8 @@ expected answer follows from core.permissions.can(role, action) and the object's
 
 - anonymous: a page redirects to the login page, the API answers 401;
 - a role without the action checked before the lookup (`gate`): 403, whatever the object;
-- an object out of the caller's scope, or missing: 404 (never 403: no oracle of existence);
+- an object out of the caller's scope (of the neighbouring village, or of another province), or
+  missing: 404 (never 403: no oracle of existence);
 - a role without the action checked after the lookup (`action`): 403 (the object is known to be
   in scope, so nothing is told);
 - otherwise the route answers: `ok` (a GET 200; a write sent with an empty body is refused on its
