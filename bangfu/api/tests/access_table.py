@@ -66,8 +66,11 @@ class Route:
     rules: dict[str, Rule]
     # The kind of object the path's parameter (or `query_object`) names; see test_access.WORLD.
     obj: str | None = None
-    # The object given as a query parameter rather than in the path.
+    # The object given as a query parameter rather than in the path (named as its kind, or
+    # `query_param`); the route is also asked without it (the caller's own area by default).
     query_object: str | None = None
+    query_param: str | None = None
+    query_required: bool = False
     # Other path arguments, and query parameters sent with every request.
     args: dict[str, str] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
@@ -79,7 +82,8 @@ class Route:
     body_object: str | None = None
     # The answer for an object out of scope or missing. A 404 (the default) tells nothing of what
     # exists; an area named in a body is a field of the form and refused as one (422): the division
-    # codes are public.
+    # codes are public; a filter outside the caller's area finds nothing (200), or falls back to the
+    # caller's own area. Whatever it is, no answer shows what is out of scope (test_access checks).
     hidden: int = 404
 
 
@@ -141,7 +145,8 @@ PAGES: dict[str, Route] = {
     "casework:worklist": get(read("worklist.view|worklist.view_others", ok=ANY_REDIRECT)),
     "casework:worklist_print": get(read("worklist.view")),
     "casework:worklists": get(read("worklist.view_others")),
-    "casework:village_print_pick": get(read("worklist.view_others", ok=ANY_REDIRECT)),
+    "casework:village_print_pick": get(read("worklist.view_others", ok=ANY_REDIRECT), query_object="village",
+                                       query_param="area"),
     "casework:village_print": get(read("worklist.view_others"), obj="village"),
     "casework:worklist_of": get(read("worklist.view_others"), obj="caseworker"),
     "casework:worklist_print_of": get(read("worklist.view_others"), obj="caseworker"),
@@ -152,23 +157,24 @@ PAGES: dict[str, Route] = {
     "casework:campaign_detail": get(read("campaign.view"), obj="campaign"),
     "casework:campaign_close": post(scope_first("campaign.manage"), obj="campaign"),
     "casework:campaign_extend": post(scope_first("campaign.manage"), obj="campaign"),
-    "casework:assessments": get(read("assessment.view")),
+    # An area outside the caller's is not refused: the overview falls back to the caller's own area.
+    "casework:assessments": get(read("assessment.view"), query_object="village", query_param="area", hidden=200),
     "casework:schedules": form("schedule.manage"),
     # supplies
-    "supplies:stock": get(read("supplies.view")),
+    "supplies:stock": get(read("supplies.view"), query_object="township"),
     "supplies:item_create": form("supplies.manage"),
     "supplies:ledger": get(read("supplies.view"), obj="item"),
-    "supplies:move": form("stock.move", args={"kind": "receive"}),
+    "supplies:move": form("stock.move", args={"kind": "receive"}, query_object="township"),
     # deliveries
     "deliveries:deliveries": get(read("delivery.view")),
-    "deliveries:create": form("delivery.create", query_object="household"),
+    "deliveries:create": form("delivery.create", query_object="household", query_required=True),
     "deliveries:detail": get(read("delivery.view"), obj="delivery"),
     "deliveries:complete": post(write("delivery.complete", gate="delivery.view"), obj="delivery"),
     "deliveries:fail": post(write("delivery.complete", gate="delivery.view"), obj="delivery"),
     "deliveries:assign": post(write("delivery.assign"), obj="delivery"),
     "deliveries:reopen": post(write("delivery.reopen"), obj="delivery"),
-    "deliveries:distributions": get(read("supplies.view")),
-    "deliveries:distribution_plan": form("distribution.plan"),
+    "deliveries:distributions": get(read("supplies.view"), query_object="township"),
+    "deliveries:distribution_plan": form("distribution.plan", query_object="township"),
     "deliveries:distribution": get(read("supplies.view"), obj="distribution"),
     # emergencies
     "emergencies:list": get(read("emergency.view")),
@@ -176,7 +182,7 @@ PAGES: dict[str, Route] = {
     "emergencies:overview": get(read("emergency.view"), obj="emergency"),
     "emergencies:extend": post(scope_first("emergency.manage"), obj="emergency"),
     "emergencies:close": post(scope_first("emergency.manage"), obj="emergency"),
-    "emergencies:checks": get(read("check.view")),
+    "emergencies:checks": get(read("check.view"), query_object="emergency"),
     "emergencies:check": Route({"GET": read("check.view"), "POST": write("check.submit", gate="check.view")},
                                obj="check"),
     "emergencies:returnees": get(read("emergency.view"), obj="emergency"),
@@ -241,8 +247,9 @@ API: dict[str, Route] = {
     "GET /api/campaigns/{id}/coverage": get(read("campaign.view"), obj="campaign"),
     "GET /api/households/{id}/contacts": get(read("contact.view"), obj="household"),
     # supplies
-    "GET /api/stock/balances": get(read("supplies.view")),
-    "GET /api/stock/moves": get(read("supplies.view")),
+    # A filter within the caller's townships: another township gives an empty list.
+    "GET /api/stock/balances": get(read("supplies.view"), query_object="township", hidden=200),
+    "GET /api/stock/moves": get(read("supplies.view"), query_object="township", hidden=200),
     # A township the caller cannot see is a 404 here, as a household is.
     "POST /api/stock/moves": api_write("stock.move", {"client_id": "<uuid>", "township": "<obj>", "kind": "receive",
                                                       "item": "<shared_item>", "quantity": 1, "source": "爱心捐赠"},
@@ -261,7 +268,7 @@ API: dict[str, Route] = {
     # The delivery is open: nothing to reopen.
     "POST /api/deliveries/{id}/reopen": api_scope_first("delivery.reopen", {}, obj="delivery",
                                                         ok=frozenset({409, 422})),
-    "GET /api/distributions": get(read("supplies.view"), query_object="township"),
+    "GET /api/distributions": get(read("supplies.view"), query_object="township", query_required=True),
     "POST /api/distributions": api_write("distribution.plan", {"township": "<obj>", "title": "慰问", "quantity": 1,
                                                                "item": "<shared_item>"}, body_object="township"),
     "GET /api/distributions/{id}": get(read("supplies.view"), obj="distribution"),
@@ -274,10 +281,10 @@ API: dict[str, Route] = {
     "GET /api/emergencies/{id}/numbers": get(read("emergency.view"), obj="emergency"),
     "POST /api/emergencies/{id}/end": api_scope_first("emergency.manage", {}, obj="emergency"),
     "POST /api/emergencies/{id}/close": api_scope_first("emergency.manage", {}, obj="emergency"),
-    "GET /api/checks": get(read("check.view")),
+    "GET /api/checks": get(read("check.view"), query_object="emergency"),
     "POST /api/checks/{id}": api_write("check.submit", {"client_id": "<uuid>", "temperatures": {"<member_key>": 36.5}},
                                        obj="check"),
-    "GET /api/returnees": get(read("emergency.view"), query_object="emergency"),
+    "GET /api/returnees": get(read("emergency.view"), query_object="emergency", query_required=True),
     "POST /api/returnees": api_write("returnee.register", {
         "client_id": "<uuid>", "emergency": "<obj>", "name": "王五", "id_number": "<id_number>", "origin": "武汉",
         "arrival": "<today>", "transport": "train", "household": "<household>"}, body_object="emergency"),
