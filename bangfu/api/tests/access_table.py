@@ -67,7 +67,8 @@ class Route:
     # The kind of object the path's parameter (or `query_object`) names; see test_access.WORLD.
     obj: str | None = None
     # The object given as a query parameter rather than in the path (named as its kind, or
-    # `query_param`); the route is also asked without it (the caller's own area by default).
+    # `query_param`; a page's POST carries it in its form too); the route is also asked without it
+    # (the caller's own area by default) unless `query_required`.
     query_object: str | None = None
     query_param: str | None = None
     query_required: bool = False
@@ -112,7 +113,8 @@ PAGES: dict[str, Route] = {
     # households
     "households:list": get(read("household.view")),
     "households:create": form("household.create"),
-    "households:assign_bulk": form("household.assign"),
+    # The households chosen are named in the query (GET) or the form (POST).
+    "households:assign_bulk": form("household.assign", query_object="household"),
     "households:detail": get(read("household.view"), obj="household"),
     "households:edit": Route({"GET": scope_first("household.change", ok=READ_OK),
                               "POST": scope_first("household.change")}, obj="household"),
@@ -197,7 +199,7 @@ PAGES: dict[str, Route] = {
     # The deadlines of the user's township: an administrator has none (404).
     "needs:settings": Route({"GET": Rule("need.settings", "", READ_OK, (("admin", frozenset({404})),)),
                              "POST": Rule("need.settings", "", PAGE_WRITE_OK, (("admin", frozenset({404})),))}),
-    "needs:assign_bulk": form("need.assign"),
+    "needs:assign_bulk": form("need.assign", query_object="need"),
     "needs:create": Route({"GET": scope_first("need.create", ok=READ_OK), "POST": scope_first("need.create")},
                           obj="household"),
     "needs:detail": get(read("need.view"), obj="need"),

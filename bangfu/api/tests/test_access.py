@@ -325,7 +325,7 @@ def _send(client: Client, method: str, url: str, *, api: bool, headers: dict[str
         elif api:
             response = client.generic(method, url, body or "{}", content_type="application/json", headers=headers)
         else:
-            response = client.generic(method, url, "", content_type="application/x-www-form-urlencoded",
+            response = client.generic(method, url, body, content_type="application/x-www-form-urlencoded",
                                       headers=headers)
         written = Change.objects.count() - before
         transaction.set_rollback(True)
@@ -369,7 +369,9 @@ def test_every_route_answers_every_role_as_the_table_says(world, personas, volun
                                                   body=_body(route, world, side or "in", value))
                     else:
                         url = _page_url(name, patterns[name], route, value)
-                        response, written = _send(sender, method, url, api=False, headers=page_headers)
+                        form = urlencode({route.query_param or route.query_object: value}) \
+                            if route.query_object and value is not None else ""
+                        response, written = _send(sender, method, url, api=False, headers=page_headers, body=form)
                     count += 1
                     timing[name] = timing.get(name, 0) + time.monotonic() - tick
                     want = expected(rule, user, kind if side else None, side or "in", api=api, hidden=route.hidden)
