@@ -166,7 +166,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
                                      client_id=uuid.uuid4(), actor=caseworker)
         campaign = campaign_create(actor=office, name="电话随访暖心", region_codes=[village], start=today,
                                    end=today + dt.timedelta(days=7))
-        item = item_create(township=township, name="挂面" if side == "in" else "外省挂面", kind=ItemKind.LIVING, unit="kg", actor=office)
+        item = item_create(township=township, name="挂面" if side == "in" else "外省挂面", kind=ItemKind.LIVING,
+                           unit="kg", actor=office)
         stock_receive(township=township, item=item, quantity=100, source="区民政局调拨", actor=office)
         delivery = delivery_create(household=household, kind=DeliveryKind.ERRAND, description="代缴电费", actor=office,
                                    caseworker=caseworker)
@@ -293,7 +294,8 @@ def _body(route: Route, world: World, side: str, value: str | None) -> str:
     same = "in" if side == "missing" else side
     codes = (route.body_object or route.obj) in MISSING_CODE  # a region code, not an id
     values = {
-        "<obj>": value if codes or value is None else int(value), "<uuid>": str(uuid.uuid4()), "<today>": local_today().isoformat(), "<id_number>": person_id(),
+        "<obj>": value if codes or value is None else int(value), "<uuid>": str(uuid.uuid4()),
+        "<today>": local_today().isoformat(), "<id_number>": person_id(),
         "<shared_item>": Item.objects.filter(township=None).order_by("pk").first().pk,
         "<household>": world.objects["household"][same].pk,
         "<caseworker>": world.objects["household"][same].caseworker_id,
