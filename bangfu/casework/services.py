@@ -42,6 +42,7 @@ from bangfu.history.services import areas_touch, record
 from bangfu.households import choices as household_choices
 from bangfu.households.models import Household, HouseholdCategory
 from bangfu.households.services import region_in_scope
+from bangfu.regions.models import Region
 
 Category = household_choices.Category
 
@@ -500,6 +501,12 @@ def campaign_create(
         errors["region_codes"] = _("Choose the township or the villages it covers.")
     elif any(not region_in_scope(actor, code) for code in region_codes):
         errors["region_codes"] = _("An area is outside your own.")
+    else:
+        # A code that is no region would make a campaign of nobody, counted as covered.
+        known = set(Region.objects.filter(code__in=region_codes).values_list("code", flat=True))
+        unknown = [code for code in region_codes if code not in known]
+        if unknown:
+            errors["region_codes"] = _("There is no region %(code)s in your area.") % {"code": unknown[0]}
     if end < start:
         errors["end"] = _("The end is before the start.")
     if channel not in Channel.values:

@@ -336,6 +336,8 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_extend(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = queries.campaign_get(request.user, pk)
+    # Before the form is read: a role that may not extend it is told so (403), not that a date is missing.
+    require(request.user, "campaign.manage")
     form = ExtendForm(request.POST)
     try:
         if not form.is_valid():

@@ -18,7 +18,7 @@ from bangfu.accounts import queries as account_queries
 from bangfu.core.codes import township_of
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
-from bangfu.core.permissions import Role, can, require
+from bangfu.core.permissions import PermissionDenied, Role, can, require
 from bangfu.deliveries import queries, services
 from bangfu.deliveries.forms import (
     AssignForm,
@@ -133,6 +133,13 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deliveries/detail.html", _detail_context(request, delivery))
 
 
+def _may_complete(user, delivery) -> None:
+    """Who may not mark it done is refused before the form is read: a 403 tells them so, not the
+    form's errors."""
+    if not services.may_complete(user, delivery):
+        raise PermissionDenied("delivery.complete")
+
+
 def _step(request: HttpRequest, delivery, name: str, form, apply) -> HttpResponse:
     """One step of a delivery from its page: `apply(cleaned_data)` calls the service and returns the
     message to show. A refused step shows the page again with the form's errors (422)."""
@@ -153,6 +160,7 @@ def _step(request: HttpRequest, delivery, name: str, form, apply) -> HttpRespons
 def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "delivery.view")
     delivery = queries.delivery_get(request.user, pk)
+    _may_complete(request.user, delivery)
 
     def apply(data):
         services.delivery_complete(delivery=delivery, received_by=data["received_by"], actor=request.user)
@@ -166,6 +174,7 @@ def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
 def delivery_fail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "delivery.view")
     delivery = queries.delivery_get(request.user, pk)
+    _may_complete(request.user, delivery)
 
     def apply(data):
         services.delivery_fail(delivery=delivery, reason=data["failure_reason"], actor=request.user)

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
@@ -312,7 +313,12 @@ def household_delete(*, actor: User, household: Household, reason: str = "") -> 
     for member in household.members.all():
         record(actor, Action.DELETE, member)
     record(actor, Action.DELETE, household, message=reason)
-    household.delete()
+    try:
+        household.delete()
+    except ProtectedError:
+        # Its needs (and the like) are kept for good, and they name the household: it stays.
+        raise ValidationError(_("This household has needs or other records that are kept, so it cannot be "
+                                "deleted.")) from None
 
 
 # --- members ---------------------------------------------------------------------------------

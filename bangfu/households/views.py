@@ -265,11 +265,17 @@ def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
     household = queries.household_get(request.user, pk)
     require(request.user, "household.delete")
     form = ReasonForm(_form_data(request))
+    status = 200
     if request.method == "POST" and form.is_valid():
         number = household.number
-        services.household_delete(actor=request.user, household=household, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Household %(number)s is deleted.") % {"number": number})
-        return redirect("households:list")
+        try:
+            services.household_delete(actor=request.user, household=household, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            attach_errors(error, form)
+            status = 409
+        else:
+            messages.success(request, _("Household %(number)s is deleted.") % {"number": number})
+            return redirect("households:list")
     return render(request, "households/confirm.html", {
         "title": _("Delete household %(number)s") % {"number": household.number},
         "question": _("Delete the household of %(name)s with all its members? Its history is kept.")
@@ -279,7 +285,7 @@ def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
         "submit": _("Delete"),
         "danger": True,
         "cancel_url": reverse("households:detail", args=[household.pk]),
-    })
+    }, status=status)
 
 
 # --- members -----------------------------------------------------------------------------------

@@ -1,0 +1,302 @@
+"""Who may reach which route: one entry per page (URL name) and per API operation ("METHOD /api/path"),
+from which test_access.py derives the expected answer for every role and object.
+
+An entry names the object its path (or a query parameter) refers to, and per method a Rule: the
+permission action (declared on the apps' AppConfig.permissions) and where it is checked. The
+expected answer follows from core.permissions.can(role, action) and the object's scope:
+
+- anonymous: a page redirects to the login page, the API answers 401;
+- a role without the action checked before the lookup (`gate`): 403, whatever the object;
+- an object out of the caller's scope (of the neighbouring village, or of another province), or
+  missing: 404 (never 403: no oracle of existence);
+- a role without the action checked after the lookup (`action`): 403 (the object is known to be
+  in scope, so nothing is told);
+- otherwise the route answers: `ok` (a GET 200; a page's write sent with an empty form is refused
+  on its fields: the form again (200), a message and a redirect (302), or 400/409/422; an API
+  write, sent with a body valid by its schema, is done (200/201) and rolled back).
+
+Two orders exist and each route states its own: the role checked first (the default: a 403 before
+anything is read) or the object looked up first (`scope_first`: a 404 for an object the caller
+cannot see, a 403 only for one they can). A route missing from these tables fails the test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# An action anyone may take, logged in or not (the login page).
+PUBLIC = "public"
+# Any logged-in user.
+LOGGED_IN = "logged-in"
+
+READ_OK = frozenset({200})
+# A write with an empty body: refused on its fields (the form again, or a message and a redirect).
+PAGE_WRITE_OK = frozenset({200, 302, 400, 409, 422})
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: str
+    # The action checked before the object is looked up; by default the same action (role first).
+    gate: str | None = ""
+    ok: frozenset[int] = READ_OK
+    # A role allowed the action that the route still answers otherwise, on purpose (and why, beside it).
+    role_ok: tuple[tuple[str, frozenset[int]], ...] = ()
+
+    @property
+    def before(self) -> str | None:
+        return self.action if self.gate == "" else self.gate
+
+
+def read(action: str, *, ok: frozenset[int] = READ_OK, gate: str | None = "") -> Rule:
+    return Rule(action, gate, ok)
+
+
+def write(action: str, *, ok: frozenset[int] = PAGE_WRITE_OK, gate: str | None = "") -> Rule:
+    return Rule(action, gate, ok)
+
+
+def scope_first(action: str, *, ok: frozenset[int] = PAGE_WRITE_OK) -> Rule:
+    """The object is looked up (404 out of scope) before the role is checked (403)."""
+    return Rule(action, None, ok)
+
+
+@dataclass(frozen=True)
+class Route:
+    rules: dict[str, Rule]
+    # The kind of object the path's parameter (or `query_object`) names; see test_access.world.
+    obj: str | None = None
+    # The object given as a query parameter rather than in the path (named as its kind, or
+    # `query_param`; a page's POST carries it in its form too); the route is also asked without it
+    # (the caller's own area by default) unless `query_required`.
+    query_object: str | None = None
+    query_param: str | None = None
+    query_required: bool = False
+    # Other path arguments, and query parameters sent with every request.
+    args: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    # An API write's JSON body, valid by its schema (ninja checks the schema before the handler runs,
+    # so an empty body would never reach the permission check). Placeholders: "<obj>" the object
+    # (when the body, not the path, names it: `body_object`), "<uuid>", "<today>", "<id_number>",
+    # "<shared_item>", "<household>" and "<caseworker>" (of the same side as the object: in scope or out).
+    body: dict | None = None
+    body_object: str | None = None
+    # The answer for an object out of scope or missing. A 404 (the default) tells nothing of what
+    # exists; an area named in a body is a field of the form and refused as one (422): the division
+    # codes are public; a filter outside the caller's area finds nothing (200), or falls back to the
+    # caller's own area. Whatever it is, no answer shows what is out of scope (test_access checks).
+    hidden: int = 404
+
+
+def get(rule: Rule, **kwargs) -> Route:
+    return Route({"GET": rule}, **kwargs)
+
+
+def post(rule: Rule, **kwargs) -> Route:
+    return Route({"POST": rule}, **kwargs)
+
+
+def form(action: str, *, gate: str | None = "", **kwargs) -> Route:
+    """A page with a form: GET shows it, POST (empty) shows it again with the fields' errors."""
+    return Route({"GET": Rule(action, gate), "POST": Rule(action, gate, PAGE_WRITE_OK)}, **kwargs)
+
+
+ANY_REDIRECT = frozenset({200, 302})
+
+PAGES: dict[str, Route] = {
+    "home": get(read(LOGGED_IN, ok=frozenset({302}))),
+    "accounts:login": Route({"GET": read(PUBLIC, ok=ANY_REDIRECT), "POST": write(PUBLIC, ok=frozenset({200, 400}))}),
+    "accounts:logout": post(write(PUBLIC, ok=frozenset({302}))),
+    "set_language": post(write(PUBLIC, ok=frozenset({302}))),
+    # regions
+    "regions:villages": Route({"GET": read("household.view"), "POST": write("region.add")}),
+    # households
+    "households:list": get(read("household.view")),
+    "households:create": form("household.create"),
+    # The households chosen are named in the query (GET) or the form (POST).
+    "households:assign_bulk": form("household.assign", query_object="household"),
+    "households:detail": get(read("household.view"), obj="household"),
+    "households:edit": Route({"GET": scope_first("household.change", ok=READ_OK),
+                              "POST": scope_first("household.change")}, obj="household"),
+    "households:delete": Route({"GET": scope_first("household.delete", ok=READ_OK),
+                                "POST": scope_first("household.delete")}, obj="household"),
+    "households:assign": Route({"GET": scope_first("household.assign", ok=READ_OK),
+                                "POST": scope_first("household.assign")}, obj="household"),
+    "households:reveal_phone": post(scope_first("member.reveal_phone", ok=frozenset({200})), obj="household"),
+    "households:member_add": Route({"GET": scope_first("household.change", ok=READ_OK),
+                                    "POST": scope_first("household.change")}, obj="household"),
+    "households:member_edit": Route({"GET": scope_first("household.change", ok=READ_OK),
+                                     "POST": scope_first("household.change")}, obj="member"),
+    "households:member_remove": Route({"GET": scope_first("household.change", ok=READ_OK),
+                                       "POST": scope_first("household.change")}, obj="member"),
+    # The member is the head already: the page says so and goes back to the household.
+    "households:member_make_head": Route({"GET": scope_first("household.change", ok=ANY_REDIRECT),
+                                          "POST": scope_first("household.change")}, obj="member"),
+    "households:member_reveal": post(scope_first("member.reveal_id", ok=frozenset({200})), obj="member",
+                                     args={"field": "id_number"}),
+    # imports
+    "imports:upload": form("household.import"),
+    "imports:template": get(read("household.view")),
+    "imports:export": post(write("household.view")),
+    "imports:jobs": get(read("household.view")),
+    "imports:job": get(read("household.view"), obj="job"),
+    "imports:confirm": post(write("household.import"), obj="job"),
+    "imports:download": get(read("household.view"), obj="job"),
+    # casework
+    # A caseworker's own day; anyone who may see others' is sent to the list of them.
+    "casework:worklist": get(read("worklist.view|worklist.view_others", ok=ANY_REDIRECT)),
+    "casework:worklist_print": get(read("worklist.view")),
+    "casework:worklists": get(read("worklist.view_others")),
+    "casework:village_print_pick": get(read("worklist.view_others", ok=ANY_REDIRECT), query_object="village",
+                                       query_param="area"),
+    "casework:village_print": get(read("worklist.view_others"), obj="village"),
+    "casework:worklist_of": get(read("worklist.view_others"), obj="caseworker"),
+    "casework:worklist_print_of": get(read("worklist.view_others"), obj="caseworker"),
+    "casework:call": post(scope_first("member.reveal_phone", ok=frozenset({200})), obj="household"),
+    "casework:contact_add": form("contact.create", obj="household"),
+    "casework:campaigns": get(read("campaign.view")),
+    "casework:campaign_create": form("campaign.manage"),
+    "casework:campaign_detail": get(read("campaign.view"), obj="campaign"),
+    "casework:campaign_close": post(scope_first("campaign.manage"), obj="campaign"),
+    "casework:campaign_extend": post(scope_first("campaign.manage"), obj="campaign"),
+    # An area outside the caller's is not refused: the overview falls back to the caller's own area.
+    "casework:assessments": get(read("assessment.view"), query_object="village", query_param="area", hidden=200),
+    "casework:schedules": form("schedule.manage"),
+    # supplies
+    "supplies:stock": get(read("supplies.view"), query_object="township"),
+    "supplies:item_create": form("supplies.manage"),
+    "supplies:ledger": get(read("supplies.view"), obj="item"),
+    "supplies:move": form("stock.move", args={"kind": "receive"}, query_object="township"),
+    # deliveries
+    "deliveries:deliveries": get(read("delivery.view")),
+    "deliveries:create": form("delivery.create", query_object="household", query_required=True),
+    "deliveries:detail": get(read("delivery.view"), obj="delivery"),
+    "deliveries:complete": post(write("delivery.complete", gate="delivery.view"), obj="delivery"),
+    "deliveries:fail": post(write("delivery.complete", gate="delivery.view"), obj="delivery"),
+    "deliveries:assign": post(write("delivery.assign"), obj="delivery"),
+    "deliveries:reopen": post(write("delivery.reopen"), obj="delivery"),
+    "deliveries:distributions": get(read("supplies.view"), query_object="township"),
+    "deliveries:distribution_plan": form("distribution.plan", query_object="township"),
+    "deliveries:distribution": get(read("supplies.view"), obj="distribution"),
+    # emergencies
+    "emergencies:list": get(read("emergency.view")),
+    "emergencies:open": form("emergency.manage"),
+    "emergencies:overview": get(read("emergency.view"), obj="emergency"),
+    "emergencies:extend": post(scope_first("emergency.manage"), obj="emergency"),
+    "emergencies:close": post(scope_first("emergency.manage"), obj="emergency"),
+    "emergencies:checks": get(read("check.view"), query_object="emergency"),
+    "emergencies:check": Route({"GET": read("check.view"), "POST": write("check.submit", gate="check.view")},
+                               obj="check"),
+    "emergencies:returnees": get(read("emergency.view"), obj="emergency"),
+    "emergencies:returnee_register": form("returnee.register", obj="emergency"),
+    # notifications
+    "notify:inbox": get(read("notification.view")),
+    "notify:open": post(write("notification.view"), obj="notification"),
+    "notify:read_all": post(write("notification.view")),
+    # needs
+    "needs:board": get(read("need.view")),
+    "needs:numbers": get(read("need.view")),
+    # The deadlines of the user's township: an administrator has none (404).
+    "needs:settings": Route({"GET": Rule("need.settings", "", READ_OK, (("admin", frozenset({404})),)),
+                             "POST": Rule("need.settings", "", PAGE_WRITE_OK, (("admin", frozenset({404})),))}),
+    "needs:assign_bulk": form("need.assign", query_object="need"),
+    "needs:create": Route({"GET": scope_first("need.create", ok=READ_OK), "POST": scope_first("need.create")},
+                          obj="household"),
+    "needs:detail": get(read("need.view"), obj="need"),
+    "needs:act": Route({"GET": scope_first("need.report", ok=READ_OK), "POST": scope_first("need.report")},
+                       obj="need", args={"action": "report"}),
+    # the API's own pages (its operations are in API below)
+    "api:openapi-json": get(read(PUBLIC)),
+    "api:openapi-view": get(read(PUBLIC)),
+}
+
+CREATED = frozenset({200, 201})
+DONE = frozenset({200})
+
+
+def api_write(action: str, body: dict, *, ok: frozenset[int] = CREATED, gate: str | None = "",
+              obj: str | None = None, body_object: str | None = None, method: str = "POST",
+              hidden: int = 404) -> Route:
+    return Route({method: Rule(action, gate, ok)}, obj=obj, body=body, body_object=body_object, hidden=hidden)
+
+
+def api_scope_first(action: str, body: dict, *, ok: frozenset[int] = DONE, obj: str, method: str = "POST") -> Route:
+    """An API write on an object that is looked up first (404 out of scope), then the role (403)."""
+    return api_write(action, body, ok=ok, gate=None, obj=obj, method=method)
+
+
+API: dict[str, Route] = {
+    # households
+    "GET /api/households": get(read("household.view")),
+    "POST /api/households": api_write("household.create", {"region": "<obj>", "members": [
+        {"name": "张三", "relation": "户主", "id_number": "<id_number>", "education": "初中"}]}, body_object="village",
+        hidden=422),
+    "GET /api/households/{id}": get(read("household.view"), obj="household"),
+    "PATCH /api/households/{id}": api_scope_first("household.change", {"version": 1, "address": "新地址"},
+                                                  obj="household", method="PATCH", ok=frozenset({200, 409})),
+    "GET /api/households/{id}/history": get(read("household.history"), obj="household"),
+    "POST /api/households/{id}/reveal": api_scope_first("member.reveal_phone", {"field": "phone"}, obj="household"),
+    "POST /api/members/{id}/reveal": api_scope_first("member.reveal_id", {"field": "id_number"}, obj="member"),
+    # casework
+    "POST /api/contacts": api_write("contact.create", {
+        "client_id": "<uuid>", "household": "<obj>", "channel": "phone", "reached": False,
+        "not_reached_reason": "no_answer"}, body_object="household"),
+    "GET /api/worklist": get(read("worklist.view")),
+    "GET /api/campaigns": get(read("campaign.view")),
+    "POST /api/campaigns": api_write("campaign.manage", {"name": "电话随访", "region_codes": ["<obj>"], "start": "<today>",
+                                                         "end": "<today>"}, body_object="village", hidden=422),
+    "GET /api/campaigns/{id}/coverage": get(read("campaign.view"), obj="campaign"),
+    "GET /api/households/{id}/contacts": get(read("contact.view"), obj="household"),
+    # supplies
+    # A filter within the caller's townships: another township gives an empty list.
+    "GET /api/stock/balances": get(read("supplies.view"), query_object="township", hidden=200),
+    "GET /api/stock/moves": get(read("supplies.view"), query_object="township", hidden=200),
+    # A township the caller cannot see is a 404 here, as a household is.
+    "POST /api/stock/moves": api_write("stock.move", {"client_id": "<uuid>", "township": "<obj>", "kind": "receive",
+                                                      "item": "<shared_item>", "quantity": 1, "source": "爱心捐赠"},
+                                       body_object="township"),
+    # deliveries
+    "GET /api/deliveries": get(read("delivery.view")),
+    "POST /api/deliveries": api_write("delivery.create", {"household": "<obj>", "kind": "errand",
+                                                          "description": "代缴电费"}, body_object="household"),
+    "GET /api/deliveries/counts": get(read("delivery.view")),
+    "GET /api/deliveries/{id}": get(read("delivery.view"), obj="delivery"),
+    "POST /api/deliveries/{id}/assign": api_scope_first("delivery.assign", {"caseworker": "<caseworker>"},
+                                                        obj="delivery"),
+    "POST /api/deliveries/{id}/complete": api_scope_first("delivery.complete", {"received_by": "户主本人"},
+                                                          obj="delivery"),
+    "POST /api/deliveries/{id}/fail": api_scope_first("delivery.complete", {"reason": "家中无人"}, obj="delivery"),
+    # The delivery is open: nothing to reopen.
+    "POST /api/deliveries/{id}/reopen": api_scope_first("delivery.reopen", {}, obj="delivery",
+                                                        ok=frozenset({409, 422})),
+    "GET /api/distributions": get(read("supplies.view"), query_object="township", query_required=True),
+    "POST /api/distributions": api_write("distribution.plan", {"township": "<obj>", "title": "慰问", "quantity": 1,
+                                                               "item": "<shared_item>"}, body_object="township"),
+    "GET /api/distributions/{id}": get(read("supplies.view"), obj="distribution"),
+    # emergencies
+    "GET /api/emergencies": get(read("emergency.view")),
+    "POST /api/emergencies": api_write("emergency.manage", {"title": "汛期", "kind": "flood", "region": "<obj>",
+                                                            "start": "<today>"}, body_object="township",
+                                       hidden=422),
+    "GET /api/emergencies/{id}": get(read("emergency.view"), obj="emergency"),
+    "GET /api/emergencies/{id}/numbers": get(read("emergency.view"), obj="emergency"),
+    "POST /api/emergencies/{id}/end": api_scope_first("emergency.manage", {}, obj="emergency"),
+    "POST /api/emergencies/{id}/close": api_scope_first("emergency.manage", {}, obj="emergency"),
+    "GET /api/checks": get(read("check.view"), query_object="emergency"),
+    "POST /api/checks/{id}": api_write("check.submit", {"client_id": "<uuid>", "temperatures": {"<member_key>": 36.5}},
+                                       obj="check"),
+    "GET /api/returnees": get(read("emergency.view"), query_object="emergency", query_required=True),
+    "POST /api/returnees": api_write("returnee.register", {
+        "client_id": "<uuid>", "emergency": "<obj>", "name": "王五", "id_number": "<id_number>", "origin": "武汉",
+        "arrival": "<today>", "transport": "train", "household": "<household>"}, body_object="emergency"),
+    # notifications
+    "GET /api/notifications": get(read("notification.view")),
+    "POST /api/notifications/{id}/read": api_write("notification.view", {}, obj="notification", ok=DONE),
+    # needs
+    "POST /api/needs": api_write("need.create", {"client_id": "<uuid>", "household": "<obj>",
+                                                 "category": "living_supplies", "description": "米面油不够了"},
+                                 body_object="household"),
+    "GET /api/needs": get(read("need.view")),
+    "GET /api/needs/{id}": get(read("need.view"), obj="need"),
+    "POST /api/needs/{id}/transitions": api_scope_first("need.report", {"action": "report"}, obj="need"),
+}
