@@ -45,8 +45,6 @@ TOWNSHIP_BOUND = frozenset({"item"})
 CALLERS = ("admin", "county", "office", "village_a", "caseworker_a", "volunteer_a")
 # Names found only out of every caller's scope (the administrator's excepted): no answer may show them.
 OUT_HEAD, OUT_CASEWORKER, NEAR_HEAD = "柯远山", "外省帮扶干部", "郝晓邻"
-# The processor time the whole sweep may take on SQLite (wall time depends on what else the machine runs).
-BUDGET_SECONDS = 60
 
 
 def url_patterns() -> dict[str, URLPattern]:
@@ -413,7 +411,6 @@ def test_every_route_answers_every_role_as_the_table_says(world, personas, volun
           + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest))
     assert not wrong, f"{len(wrong)} of {count} answers differ from the access table:\n" + "\n".join(wrong)
     assert seen_in_scope == set(world.markers)
-    assert cpu < BUDGET_SECONDS
 
 
 # --- what the sweep found ---------------------------------------------------------------------------
