@@ -30,7 +30,8 @@ class CaseworkConfig(AppConfig):
     }
     # Where these roles land after logging in (core.permissions.home_url_name): a caseworker's day,
     # a village cadre's caseworkers' days.
-    home_pages = {Role.CASEWORKER: "casework:worklist", Role.VILLAGE: "casework:worklists"}
+    home_pages = {Role.CASEWORKER: "casework:worklist", Role.TOWNSHIP_OFFICE: "casework:worklist",
+                  Role.VILLAGE: "casework:worklists"}
     nav = (
         NavItem(_("Today"), "casework:worklist", "worklist.view", order=5, also_current=("casework:contact_add",)),
         NavItem(_("Caseworkers' day"), "casework:worklists", "worklist.view_others", order=30,

@@ -34,7 +34,7 @@ def test_login_and_go_where_asked(client, personas):
 
 LANDINGS = {
     "caseworker_a": "casework:worklist",     # 今日待办
-    "office": "needs:board",                 # the needs waiting for the office
+    "office": "casework:worklist",           # its 今日待办: the needs waiting to be assigned
     "village_a": "casework:worklists",       # the village's caseworkers' days
     "county": "needs:numbers",               # the needs' numbers
     "volunteer_a": "emergencies:checks",     # the day's checks
