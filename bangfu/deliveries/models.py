@@ -73,6 +73,9 @@ class Delivery(models.Model):
     distribution = models.ForeignKey("deliveries.Distribution", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="deliveries", verbose_name=_("distribution"))
     sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)  # order within a distribution
+    # The need (困难诉求) this delivery answers: delivered, it resolves the need (bangfu.deliveries.needlink).
+    need = models.ForeignKey("needs.Need", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="deliveries", verbose_name=_("need"))
     priority = models.BooleanField(_("priority"), default=False)
     priority_reasons = models.JSONField(default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices,

@@ -13,6 +13,7 @@ from bangfu.core.codes import prefix_q
 from bangfu.deliveries.models import OPEN_STATUSES, Delivery, DeliveryStatus, Distribution, GoodsSource
 from bangfu.households.choices import Category, Status
 from bangfu.households.models import Household, HouseholdCategory
+from bangfu.needs.models import Need
 from bangfu.regions.models import Region
 from bangfu.supplies.queries import stock_balance, townships_for
 
@@ -83,11 +84,19 @@ WORKLIST_DELIVERY_COLUMNS = (
 )
 
 
+def need_for_delivery(user, pk: int) -> Need:
+    """A need the user may see, to make or link a delivery for, or 404."""
+    need = Need.objects.visible_to(user).select_related("household").filter(pk=pk).first()
+    if need is None:
+        raise Http404("no such need")
+    return need
+
+
 def delivery_get(user, pk: int) -> Delivery:
     delivery = (
         Delivery.objects.visible_to(user)
         .select_related("household", "household__region", "caseworker", "item", "distribution", "requested_by",
-                        "done_by", "stock_move")
+                        "done_by", "stock_move", "need")
         .filter(pk=pk).first()
     )
     if delivery is None:

@@ -31,6 +31,8 @@ from bangfu.history.services import record
 from bangfu.households.choices import SPECIAL_GROUPS
 from bangfu.households.models import Household
 from bangfu.households.services import caseworkers_for
+from bangfu.needs.models import Need
+from bangfu.needs.services import need_resolve_by_delivery
 from bangfu.regions.models import Region
 from bangfu.supplies.models import Item
 from bangfu.supplies.services import item_check, stock_issue_for_delivery, township_check
@@ -81,18 +83,44 @@ def _locked(delivery: Delivery) -> Delivery:
     return Delivery.objects.select_for_update(of=("self",)).select_related("item", "household").get(pk=delivery.pk)
 
 
+def may_deliver_for(actor: User, need: Need) -> bool:
+    """Who makes or links a delivery for a need: the office, or the owner the office named for it."""
+    return can(actor, "delivery.create") and (can(actor, "need.assign") or need.owner_id == actor.pk)
+
+
+def _need_check(actor: User, need: Need, household: Household) -> None:
+    if not Need.objects.visible_to(actor).filter(pk=need.pk).exists():
+        raise PermissionDenied("need.view")
+    if not may_deliver_for(actor, need):
+        raise PermissionDenied("need.assign")
+    if need.household_id != household.pk:
+        raise ValidationError({"need": _("This need is another household's.")})
+    if not need.is_open:
+        raise ValidationError({"need": _("This need is %(status)s already: it takes no delivery now.") % {
+            "status": need.get_status_display()}})
+
+
+def _need_message(need: Need | None) -> str:
+    if need is None:
+        return ""
+    return _("For the need: %(need)s") % {"need": need}
+
+
 # --- create ------------------------------------------------------------------------------------
 
 @transaction.atomic
 def delivery_create(
     *, household: Household, kind: str, actor: User, source: str = "", item: Item | None = None,
     quantity: int | None = None, description: str = "", cost: int | None = None,
-    caseworker: User | None = None, client_id: str | None = None,
+    caseworker: User | None = None, client_id: str | None = None, need: Need | None = None,
 ) -> Delivery:
     """A request for a household: goods from stock, goods bought for it, or an errand. It goes to
-    `caseworker`, or the household's own caseworker; without either it waits to be assigned."""
+    `caseworker`, or the household's own caseworker; without either it waits to be assigned. Made
+    for `need` (one of the household's open needs), it resolves the need once delivered."""
     require(actor, "delivery.create")
     _visible(actor, household)
+    if need is not None:
+        _need_check(actor, need, household)
     description = description.strip()
     errors: dict[str, list[str]] = {}
     if kind == DeliveryKind.ERRAND:
@@ -135,9 +163,9 @@ def delivery_create(
             quantity=quantity, description=description, cost=cost, priority=bool(reasons), priority_reasons=reasons,
             status=DeliveryStatus.ASSIGNED if caseworker else DeliveryStatus.REQUESTED, caseworker=caseworker,
             requested_by=actor, requested_at=now, assigned_at=now if caseworker else None,
-            client_id=client_id or None,
+            client_id=client_id or None, need=need,
         )
-        record(actor, Action.CREATE, delivery)
+        record(actor, Action.CREATE, delivery, message=_need_message(need))
         return delivery
 
     if client_id:
@@ -237,8 +265,38 @@ def delivery_complete(*, delivery: Delivery, received_by: str, actor: User) -> D
     delivery.done_by = actor
     delivery.version += 1
     delivery.save(update_fields=["stock_move", "status", "received_by", "done_at", "done_by", "version"])
-    record(actor, Action.UPDATE, delivery, before=before,
-           message=_("Delivered %(what)s, received by %(who)s") % {"what": delivery.what, "who": received_by})
+    message = _("Delivered %(what)s, received by %(who)s") % {"what": delivery.what, "who": received_by}
+    record(actor, Action.UPDATE, delivery, before=before, message=message)
+    if delivery.need_id:
+        need_resolve_by_delivery(need=delivery.need, actor=actor, result=message,
+                                 errand=delivery.kind == DeliveryKind.ERRAND)
+    return delivery
+
+
+@transaction.atomic
+def delivery_link_need(*, delivery: Delivery, need: Need, actor: User) -> Delivery:
+    """A delivery already asked for (or made) for the household is the answer to one of its open
+    needs: linked, it resolves the need when delivered, or at once if it was delivered already.
+    Linking it again to the same need changes nothing."""
+    _delivery_visible(actor, delivery)
+    delivery = _locked(delivery)
+    _need_check(actor, need, delivery.household)
+    if delivery.need_id == need.pk:
+        return delivery
+    if delivery.need_id is not None:
+        raise ValidationError({"delivery": _("This delivery answers another need already.")})
+    if delivery.status == DeliveryStatus.FAILED:
+        raise ValidationError({"delivery": _("This delivery failed: try it again first, or make a new one.")})
+    before = snapshot(delivery)
+    delivery.need = need
+    delivery.version += 1
+    delivery.save(update_fields=["need", "version"])
+    record(actor, Action.UPDATE, delivery, before=before, message=_need_message(need))
+    if delivery.status == DeliveryStatus.DELIVERED:
+        need_resolve_by_delivery(
+            need=need, actor=actor, errand=delivery.kind == DeliveryKind.ERRAND,
+            result=_("Delivered %(what)s, received by %(who)s") % {"what": delivery.what, "who": delivery.received_by},
+        )
     return delivery
 
 

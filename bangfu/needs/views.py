@@ -30,6 +30,7 @@ from bangfu.needs.forms import (
     ReopenForm,
     ResolveForm,
 )
+from bangfu.needs.plugins import need_panels
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
 
@@ -92,6 +93,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "measures": list(need.measures.select_related("owner", "done_by")),
         "timeline": display.timeline_entries(queries.need_timeline(need)),
         "actions": display.actions_for(request.user, need),
+        "panels": need_panels(request.user, need),
     })
 
 
