@@ -89,7 +89,10 @@ def may_deliver_for(actor: User, need: Need) -> bool:
 
 
 def _need_check(actor: User, need: Need, household: Household) -> None:
-    if not Need.objects.visible_to(actor).filter(pk=need.pk).exists():
+    """The need as it is now (not as the caller read it): seen by the actor, theirs to act on, the
+    household's, and open."""
+    need = Need.objects.visible_to(actor).filter(pk=need.pk).first()
+    if need is None:
         raise PermissionDenied("need.view")
     if not may_deliver_for(actor, need):
         raise PermissionDenied("need.assign")
@@ -280,9 +283,9 @@ def delivery_link_need(*, delivery: Delivery, need: Need, actor: User) -> Delive
     Linking it again to the same need changes nothing."""
     _delivery_visible(actor, delivery)
     delivery = _locked(delivery)
-    _need_check(actor, need, delivery.household)
     if delivery.need_id == need.pk:
-        return delivery
+        return delivery  # linked already (a second tap): once
+    _need_check(actor, need, delivery.household)
     if delivery.need_id is not None:
         raise ValidationError({"delivery": _("This delivery answers another need already.")})
     if delivery.status == DeliveryStatus.FAILED:

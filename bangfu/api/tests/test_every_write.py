@@ -92,6 +92,7 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "deliveries.snapshot": READS,
     "deliveries.may_complete": READS,
     "deliveries.may_reopen": READS,
+    "deliveries.may_deliver_for": READS,
     "emergency.emergency_snapshot": READS,
     "emergency.check_people": READS,
     "emergency.check_snapshot": READS,
@@ -303,6 +304,13 @@ def _(w):
     return lambda: needs.need_resolve(need=need, actor=w.users["office"], result="送到了"), VILLAGE_A
 
 
+@case("needs.need_resolve_by_delivery")
+def _(w):
+    need = _need(w, to="assign")
+    return lambda: needs.need_resolve_by_delivery(need=need, actor=w.users["caseworker_a"],
+                                                  result="送达大米，本人签收"), VILLAGE_A
+
+
 @case("needs.need_confirm")
 def _(w):
     need = _need(w, to="resolve")
@@ -426,6 +434,14 @@ def _(w):
     delivery = _errand(w)
     return lambda: deliveries.delivery_complete(delivery=delivery, received_by="张三",
                                                 actor=w.users["caseworker_a"]), VILLAGE_A
+
+
+@case("deliveries.delivery_link_need")
+def _(w):
+    delivery = _errand(w)
+    need, _created = needs.need_create(household=delivery.household, category=Category.ERRAND,
+                                       description="买药", client_id=uuid.uuid4(), actor=w.users["office"])
+    return lambda: deliveries.delivery_link_need(delivery=delivery, need=need, actor=w.users["office"]), VILLAGE_A
 
 
 @case("deliveries.delivery_fail")

@@ -61,8 +61,13 @@ def _write_before(old, *, households, township, rice, personas) -> None:
         household_id=households[1].pk, kind="errand", description="代缴电费", **common)
 
 
+# Columns added after the move, each with its own migration and tests.
+LATER = {"need_id"}
+
+
 def _rows(model) -> list[dict]:
-    return list(model.objects.order_by("pk").values())
+    return [{key: value for key, value in row.items() if key not in LATER}
+            for row in model.objects.order_by("pk").values()]
 
 
 @pytest.mark.django_db(transaction=True)
