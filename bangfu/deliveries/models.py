@@ -41,6 +41,11 @@ OPEN_STATUSES = (DeliveryStatus.REQUESTED, DeliveryStatus.ASSIGNED)
 
 
 class PriorityReason(models.TextChoices):
+    # The groups that cannot fetch goods themselves (bangfu.deliveries.services.priority_reasons).
+    EXTREME_HARDSHIP = "extreme_hardship", _("Extreme hardship support")
+    ELDERLY_ALONE = "elderly_alone", _("Elderly living alone")
+    SEVERE_DISABILITY = "severe_disability", _("Severely disabled")
+    # Before these, any special group (低保 included) was one reason; kept for the rows it is on.
     SPECIAL_GROUP = "special_group", _("Special group")
     # Other apps add reasons of their own (bangfu.deliveries.priority).
 

@@ -11,8 +11,8 @@ from django.http import Http404
 
 from bangfu.core.codes import prefix_q
 from bangfu.deliveries.models import OPEN_STATUSES, Delivery, DeliveryStatus, Distribution, GoodsSource
-from bangfu.households.choices import Category, Status
-from bangfu.households.models import Household, HouseholdCategory
+from bangfu.households.choices import Category, Health, LaborSkill, Status
+from bangfu.households.models import Household, HouseholdCategory, Member
 from bangfu.needs.models import Need
 from bangfu.regions.models import Region
 from bangfu.supplies.queries import stock_balance, townships_for
@@ -82,6 +82,16 @@ WORKLIST_DELIVERY_COLUMNS = (
     "household__id", "household__number", "household__head_name", "household__region_id",
     "household__region__code", "household__region__name", "item__id", "item__name", "item__unit",
 )
+
+
+def severely_disabled(household_ids) -> set[int]:
+    """Those of `household_ids` with a member disabled (健康状况 残疾) who cannot work (劳动技能
+    丧失劳动力 or 无劳动力): 重残 as the national forms' fields can tell it. One query."""
+    rows = Member.objects.filter(household_id__in=list(household_ids),
+                                 labor_skill__in=(LaborSkill.LOST, LaborSkill.NONE)).values_list("household_id",
+                                                                                                 "health")
+    return {household_id for household_id, health in rows if Health.DISABLED in (health or [])}
+
 
 
 def need_for_delivery(user, pk: int) -> Need:

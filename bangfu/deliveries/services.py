@@ -26,9 +26,10 @@ from bangfu.deliveries.models import (
     PriorityReason,
 )
 from bangfu.deliveries.priority import declared_priorities
+from bangfu.deliveries.queries import severely_disabled
 from bangfu.history.models import Action
 from bangfu.history.services import record
-from bangfu.households.choices import SPECIAL_GROUPS
+from bangfu.households.choices import Category
 from bangfu.households.models import Household
 from bangfu.households.services import caseworkers_for
 from bangfu.needs.models import Need
@@ -38,13 +39,28 @@ from bangfu.supplies.models import Item
 from bangfu.supplies.services import item_check, stock_issue_for_delivery, township_check
 
 
-def priority_reasons(household: Household, *, declared: dict[str, set[int]] | None = None) -> list[str]:
-    """Why a household's deliveries go first: a special group, or a reason another app declares
-    (bangfu.deliveries.priority; the emergency work's: someone in home quarantine). `declared`: the
-    declared reasons' households, when the caller read them for many households at once."""
-    reasons = []
-    if set(household.category_values()) & SPECIAL_GROUPS:
-        reasons.append(PriorityReason.SPECIAL_GROUP.value)
+# 优先 on a delivery card means those who cannot go out for goods and have nobody who does: 特困供养
+# and 留守老人 (household categories), and 重残, a member disabled who cannot work (丧失劳动力 or 无劳动力,
+# the member's own fields). Not every special group: 低保 is an income test, and a hand-out to the
+# special groups would otherwise flag every card, so that the flag said nothing.
+PRIORITY_CATEGORIES = {
+    Category.EXTREME_HARDSHIP: PriorityReason.EXTREME_HARDSHIP,
+    Category.ELDERLY_ALONE: PriorityReason.ELDERLY_ALONE,
+}
+
+
+def priority_reasons(household: Household, *, declared: dict[str, set[int]] | None = None,
+                     severe: set[int] | None = None) -> list[str]:
+    """Why a household's deliveries go first: 特困供养, 留守老人, 重残 (PRIORITY_CATEGORIES), or a reason
+    another app declares (bangfu.deliveries.priority; the emergency work's: someone in home
+    quarantine). `declared` and `severe`: the declared reasons' households and the severely
+    disabled ones, when the caller read them for many households at once."""
+    categories = set(household.category_values())
+    reasons = [reason.value for category, reason in PRIORITY_CATEGORIES.items() if category in categories]
+    if severe is None:
+        severe = severely_disabled([household.pk])
+    if household.pk in severe:
+        reasons.append(PriorityReason.SEVERE_DISABILITY.value)
     if declared is None:
         declared = declared_priorities([household.pk])
     reasons += [reason for reason, households in declared.items() if household.pk in households]
@@ -185,8 +201,12 @@ def _deliveries_for_distribution(*, distribution: Distribution, households: list
     now = timezone.now()
     rows = []
     declared = declared_priorities(h.pk for h in households)
+    severe = severely_disabled(h.pk for h in households)
+    reasons_of = {h.pk: priority_reasons(h, declared=declared, severe=severe) for h in households}
+    # Priority first, each part in the selection's own order (special groups first).
+    households = sorted(households, key=lambda h: not reasons_of[h.pk])
     for sequence, household in enumerate(households, start=1):
-        reasons = priority_reasons(household, declared=declared)
+        reasons = reasons_of[household.pk]
         rows.append(Delivery(
             household=household, region_code=household.region_code, kind=DeliveryKind.GOODS,
             source=GoodsSource.STOCK, item=distribution.item, quantity=distribution.quantity,

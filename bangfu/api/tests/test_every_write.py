@@ -458,7 +458,7 @@ def _(w):
 @case("deliveries.delivery_priority_refresh")
 def _(w):
     household = _errand(w).household
-    HouseholdCategory.objects.create(household=household, category=choices.Category.DISABLED)
+    HouseholdCategory.objects.create(household=household, category=choices.Category.ELDERLY_ALONE)
     return lambda: deliveries.delivery_priority_refresh(household, actor=w.users["office"]), VILLAGE_A
 
 

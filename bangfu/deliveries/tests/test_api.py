@@ -13,7 +13,7 @@ from bangfu.supplies.models import Stock
 
 @pytest.fixture
 def household_a(make_household, personas):
-    return make_household(caseworker=personas["caseworker_a"], categories=[Category.DISABLED])
+    return make_household(caseworker=personas["caseworker_a"], categories=[Category.ELDERLY_ALONE])
 
 
 def rice_balance(rice) -> int:
@@ -55,7 +55,7 @@ def test_the_list_is_scoped_and_priority_first(make_household, household_a, pers
 
 def test_a_distribution_by_api(household_a, personas, stocked, rice):
     api = ApiClient(personas["office"])
-    body = {"township": "370215010", "title": "慰问", "item": rice.pk, "quantity": 5, "categories": ["disabled"],
+    body = {"township": "370215010", "title": "慰问", "item": rice.pk, "quantity": 5, "categories": ["elderly_alone"],
             "client_id": "d-1"}
     created = api.post("/api/distributions", body)
     assert created.status_code == 201 and created.json()["households"] == 1 and created.json()["planned"] == 5

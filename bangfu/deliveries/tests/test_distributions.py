@@ -56,11 +56,14 @@ def test_each_share_becomes_a_delivery_to_the_caseworker_in_order(township, hous
                                                                              C.EXTREME_HARDSHIP]),
                                        actor=personas["office"])
     rows = list(Delivery.objects.filter(distribution=distribution).order_by("sequence"))
-    assert [d.household_id for d in rows] == [households[n].pk for n in ("extreme", "disabled", "elderly_b",
+    assert [d.household_id for d in rows] == [households[n].pk for n in ("extreme", "elderly_b", "disabled",
                                                                        "minimum")]
     assert [d.sequence for d in rows] == [1, 2, 3, 4]
-    assert all(d.status == DeliveryStatus.ASSIGNED and d.quantity == 10 and d.priority for d in rows)
-    assert rows[0].caseworker == personas["caseworker_b"] and rows[1].caseworker == personas["caseworker_a"]
+    assert all(d.status == DeliveryStatus.ASSIGNED and d.quantity == 10 for d in rows)
+    # 优先: 特困供养 and 留守老人 (and 重残), not every special group of the selection.
+    assert [(d.priority, d.priority_reasons) for d in rows] == [
+        (True, ["extreme_hardship"]), (True, ["elderly_alone"]), (False, []), (False, [])]
+    assert rows[0].caseworker == personas["caseworker_b"] and rows[2].caseworker == personas["caseworker_a"]
     # Planned on each household's timeline.
     assert Change.objects.filter(object_type="delivery", household_id=households["disabled"].pk).exists()
 
@@ -68,9 +71,10 @@ def test_each_share_becomes_a_delivery_to_the_caseworker_in_order(township, hous
 def test_the_report_counts_planned_delivered_outstanding_and_stock_left(township, households, personas, stocked, rice):
     distribution = distribution_create(plan=plan(township, rice), actor=personas["office"])
     rows = list(Delivery.objects.filter(distribution=distribution).order_by("sequence"))
+    # In order: 特困 and 留守老人 (caseworker_b's, priority), then the others (caseworker_a's).
     delivery_complete(delivery=rows[0], received_by="本人", actor=personas["caseworker_b"])
-    delivery_complete(delivery=rows[1], received_by="其子", actor=personas["caseworker_a"])
-    delivery_fail(delivery=rows[2], reason="已搬离", actor=personas["caseworker_b"])
+    delivery_complete(delivery=rows[2], received_by="其子", actor=personas["caseworker_a"])
+    delivery_fail(delivery=rows[1], reason="已搬离", actor=personas["caseworker_b"])
 
     report = distribution_report(personas["office"], distribution)
     assert (report.households, report.planned) == (5, 50)
