@@ -184,6 +184,23 @@ def distribution_selection(user, *, township: Region, villages: list[str], categ
     return households
 
 
+def earlier_outstanding(township: Region, household_ids, *, before=None,
+                        exclude: Distribution | None = None) -> dict[int, list[Delivery]]:
+    """For each of `household_ids`, the goods an earlier distribution of the township still owes
+    it: shares not delivered (waiting, or failed and not tried again), oldest plan first. `before`:
+    only plans made before then; `exclude`: not this plan's own shares. One query."""
+    qs = Delivery.objects.filter(distribution__township=township, household_id__in=list(household_ids),
+                                 status__in=(*OPEN_STATUSES, DeliveryStatus.FAILED))
+    if before is not None:
+        qs = qs.filter(distribution__created_at__lt=before)
+    if exclude is not None:
+        qs = qs.exclude(distribution=exclude)
+    owed: dict[int, list[Delivery]] = {}
+    for delivery in qs.select_related("item", "distribution").order_by("distribution__created_at", "pk"):
+        owed.setdefault(delivery.household_id, []).append(delivery)
+    return owed
+
+
 def distributions_for(user, township: Region) -> QuerySet[Distribution]:
     if township not in townships_for(user):
         return Distribution.objects.none()
@@ -218,6 +235,8 @@ class DistributionReport:
     failed: int = 0
     stock_left: int = 0
     rows: list = field(default_factory=list)
+    # (this plan's share, the earlier plans' shares still owed to its household), for rows shown.
+    owed: list = field(default_factory=list)
 
     @property
     def outstanding(self) -> int:
@@ -252,4 +271,7 @@ def distribution_report(user, distribution: Distribution) -> DistributionReport:
         Delivery.objects.visible_to(user).filter(distribution=distribution)
         .select_related("household", "household__region", "caseworker", "item").order_by("sequence")
     )
+    owed = earlier_outstanding(distribution.township, {row.household_id for row in report.rows},
+                               before=distribution.created_at, exclude=distribution)
+    report.owed = [(row, owed[row.household_id]) for row in report.rows if row.household_id in owed]
     return report

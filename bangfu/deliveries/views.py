@@ -278,8 +278,11 @@ def distribution_plan(request: HttpRequest) -> HttpResponse:
                                                     categories=plan.categories, supplies_short=plan.supplies_short)
         balance = supply_queries.stock_balance(township, plan.item)
         needed = len(households) * plan.quantity
+        owed = queries.earlier_outstanding(township, [h.pk for h in households])
+        for household in households:
+            household.owed = owed.get(household.pk, [])
         preview = {"households": households, "needed": needed, "balance": balance,
-                   "short": max(needed - balance, 0), "plan": plan}
+                   "short": max(needed - balance, 0), "plan": plan, "owed": len(owed)}
     return render(request, "deliveries/distribution_form.html", {
         "form": form, "township": township, "preview": preview,
         "order": [Category(c).label for c in queries.SPECIAL_ORDER],
