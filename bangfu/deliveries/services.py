@@ -22,6 +22,7 @@ from bangfu.deliveries.models import (
     DeliveryKind,
     DeliveryStatus,
     Distribution,
+    DistributionLine,
     GoodsSource,
     PriorityReason,
 )
@@ -195,9 +196,11 @@ def delivery_create(
     return create()
 
 
-def _deliveries_for_distribution(*, distribution: Distribution, households: list[Household], actor: User) -> int:
-    """One delivery per household of a distribution, numbered in the given order (special groups
-    first), each to the household's caseworker. Runs inside distribution_create's transaction."""
+def _deliveries_for_distribution(*, distribution: Distribution, lines: list[DistributionLine],
+                                 households: list[Household], actor: User) -> int:
+    """One delivery per household and line of a distribution, each household numbered in order
+    (priority first, then the special groups) and its lines sharing its number, each to the
+    household's caseworker. Runs inside distribution_create's transaction."""
     now = timezone.now()
     rows = []
     declared = declared_priorities(h.pk for h in households)
@@ -207,16 +210,17 @@ def _deliveries_for_distribution(*, distribution: Distribution, households: list
     households = sorted(households, key=lambda h: not reasons_of[h.pk])
     for sequence, household in enumerate(households, start=1):
         reasons = reasons_of[household.pk]
-        rows.append(Delivery(
-            household=household, region_code=household.region_code, kind=DeliveryKind.GOODS,
-            source=GoodsSource.STOCK, item=distribution.item, quantity=distribution.quantity,
-            distribution=distribution, sequence=sequence, priority=bool(reasons), priority_reasons=reasons,
-            status=DeliveryStatus.ASSIGNED if household.caseworker_id else DeliveryStatus.REQUESTED,
-            caseworker_id=household.caseworker_id, requested_by=actor, requested_at=now,
-            assigned_at=now if household.caseworker_id else None,
-        ))
+        for line in lines:
+            rows.append(Delivery(
+                household=household, region_code=household.region_code, kind=DeliveryKind.GOODS,
+                source=GoodsSource.STOCK, item=line.item, quantity=line.quantity,
+                distribution=distribution, sequence=sequence, priority=bool(reasons), priority_reasons=reasons,
+                status=DeliveryStatus.ASSIGNED if household.caseworker_id else DeliveryStatus.REQUESTED,
+                caseworker_id=household.caseworker_id, requested_by=actor, requested_at=now,
+                assigned_at=now if household.caseworker_id else None,
+            ))
     Delivery.objects.bulk_create(rows, batch_size=500)
-    created = Delivery.objects.filter(distribution=distribution).select_related("item").order_by("sequence")
+    created = Delivery.objects.filter(distribution=distribution).select_related("item").order_by("sequence", "pk")
     message = _("Planned in distribution %(title)s") % {"title": distribution.title}
     for delivery in created:
         record(actor, Action.CREATE, delivery, message=message)
@@ -414,28 +418,46 @@ def delivery_priority_refresh(household: Household, *, actor: User) -> None:
 # --- distributions ----------------------------------------------------------------------------
 
 @dataclass
+class PlanLine:
+    item: Item
+    quantity: int
+
+
+@dataclass
 class DistributionPlan:
     township: Region
     title: str
-    item: Item
-    quantity: int
+    lines: list[PlanLine]
     villages: list[str]
     categories: list[str]
     note: str = ""
     supplies_short: bool = False
 
 
+def _check_lines(lines: list[PlanLine], township: Region) -> None:
+    if not lines:
+        raise ValidationError({"lines": _("Give at least one item and its quantity per household.")})
+    seen = set()
+    for line in lines:
+        item_check(line.item, township)
+        if not isinstance(line.quantity, int) or isinstance(line.quantity, bool) or line.quantity <= 0:
+            raise ValidationError({"quantity": _("Enter a whole number greater than zero.")})
+        if line.item.pk in seen:
+            raise ValidationError({"lines": _("%(item)s is listed twice: give it once, with the whole quantity.")
+                                   % {"item": line.item.name}})
+        seen.add(line.item.pk)
+
+
 @transaction.atomic
 def distribution_create(*, plan: DistributionPlan, actor: User, client_id: str | None = None) -> Distribution:
-    """Plan a hand-out and turn each selected household's share into a delivery, special groups first.
-    Stock is issued when each delivery is delivered, not now: a plan may run ahead of donations."""
+    """Plan a hand-out of one or more items and turn each selected household's share of each item
+    into a delivery, priority households first. Stock is issued when each delivery is delivered,
+    not now: a plan may run ahead of donations."""
     from bangfu.deliveries.queries import distribution_selection
 
     require(actor, "distribution.plan")
     township_check(actor, plan.township)
-    item_check(plan.item, plan.township)
-    if not isinstance(plan.quantity, int) or plan.quantity <= 0:
-        raise ValidationError({"quantity": _("Enter a whole number greater than zero.")})
+    _check_lines(plan.lines, plan.township)
     if not plan.title.strip():
         raise ValidationError({"title": _("This field is required.")})
     households = distribution_selection(actor, township=plan.township, villages=plan.villages,
@@ -445,18 +467,23 @@ def distribution_create(*, plan: DistributionPlan, actor: User, client_id: str |
 
     def create() -> Distribution:
         distribution = Distribution.objects.create(
-            township=plan.township, title=plan.title.strip(), item=plan.item, quantity=plan.quantity,
+            township=plan.township, title=plan.title.strip(),
             villages=sorted(plan.villages), categories=sorted(plan.categories), note=plan.note.strip(),
             supplies_short=plan.supplies_short,
             created_by=actor, client_id=client_id or None,
         )
+        lines = DistributionLine.objects.bulk_create([
+            DistributionLine(distribution=distribution, item=line.item, quantity=line.quantity)
+            for line in plan.lines
+        ])
         record(actor, Action.CREATE, distribution, after={
-            "title": distribution.title, "item": plan.item.name, "quantity": plan.quantity,
+            "title": distribution.title,
+            "items": [f"{line.item.name} {line.quantity}{line.item.unit}" for line in plan.lines],
             "villages": distribution.villages, "categories": distribution.categories,
             "supplies_short": distribution.supplies_short,
             "households": len(households),
         })
-        _deliveries_for_distribution(distribution=distribution, households=households, actor=actor)
+        _deliveries_for_distribution(distribution=distribution, lines=lines, households=households, actor=actor)
         return distribution
 
     if client_id:

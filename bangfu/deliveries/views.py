@@ -260,7 +260,7 @@ def distribution_plan(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         plan = services.DistributionPlan(
-            township=township, title=data["title"], item=data["item"], quantity=data["quantity"],
+            township=township, title=data["title"], lines=form.lines(),
             villages=data["villages"], categories=data["categories"], note=data.get("note") or "",
             supplies_short=data["supplies_short"],
         )
@@ -271,18 +271,22 @@ def distribution_plan(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 attach_errors(error, form)
             else:
-                messages.success(request, _("%(title)s is planned: one delivery per household.") % {
+                messages.success(request, _("%(title)s is planned: one delivery per household and item.") % {
                     "title": distribution.title})
                 return redirect("deliveries:distribution", distribution.pk)
         households = queries.distribution_selection(request.user, township=township, villages=plan.villages,
                                                     categories=plan.categories, supplies_short=plan.supplies_short)
-        balance = supply_queries.stock_balance(township, plan.item)
-        needed = len(households) * plan.quantity
+        lines = []
+        for line in plan.lines:
+            balance = supply_queries.stock_balance(township, line.item)
+            needed = len(households) * line.quantity
+            lines.append({"item": line.item, "quantity": line.quantity, "needed": needed, "balance": balance,
+                          "short": max(needed - balance, 0)})
         owed = queries.earlier_outstanding(township, [h.pk for h in households])
         for household in households:
             household.owed = owed.get(household.pk, [])
-        preview = {"households": households, "needed": needed, "balance": balance,
-                   "short": max(needed - balance, 0), "plan": plan, "owed": len(owed)}
+        preview = {"households": households, "lines": lines, "short": any(line["short"] for line in lines),
+                   "plan": plan, "owed": len(owed)}
     return render(request, "deliveries/distribution_form.html", {
         "form": form, "township": township, "preview": preview,
         "order": [Category(c).label for c in queries.SPECIAL_ORDER],

@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from bangfu.deliveries.models import Delivery
 from bangfu.deliveries.queries import earlier_outstanding
-from bangfu.deliveries.services import DistributionPlan, delivery_complete, delivery_fail, distribution_create
+from bangfu.deliveries.services import (
+    DistributionPlan,
+    PlanLine,
+    delivery_complete,
+    delivery_fail,
+    distribution_create,
+)
 from bangfu.households.choices import Category as C
 from conftest import member_data
 
@@ -19,7 +25,8 @@ def first_round(make_household, personas, township, stocked, rice):
     names = ("逄珍波", "郝建国", "王秀英")
     households = [make_household(caseworker=personas["caseworker_a"], categories=[C.REGISTERED_POOR],
                                  members=[member_data(name=name)]) for name in names]
-    first = distribution_create(plan=DistributionPlan(township=township, title="第一批大米", item=rice, quantity=10,
+    first = distribution_create(plan=DistributionPlan(township=township, title="第一批大米",
+                                                      lines=[PlanLine(item=rice, quantity=10)],
                                                       villages=[], categories=[]), actor=personas["office"])
     shares = {d.household_id: d for d in Delivery.objects.filter(distribution=first)}
     delivery_complete(delivery=shares[households[0].pk], received_by="本人", actor=personas["caseworker_a"])

@@ -11,7 +11,13 @@ from django.core.exceptions import ValidationError
 from bangfu.core.permissions import PermissionDenied
 from bangfu.deliveries.models import Delivery, DeliveryStatus, Distribution
 from bangfu.deliveries.queries import distribution_report, distribution_selection
-from bangfu.deliveries.services import DistributionPlan, delivery_complete, delivery_fail, distribution_create
+from bangfu.deliveries.services import (
+    DistributionPlan,
+    PlanLine,
+    delivery_complete,
+    delivery_fail,
+    distribution_create,
+)
 from bangfu.history.models import Change
 from bangfu.households.choices import Category as C
 from bangfu.households.choices import Status
@@ -33,8 +39,8 @@ def households(make_household, personas):
 
 
 def plan(township, rice, **overrides) -> DistributionPlan:
-    fields = {"township": township, "title": "春节慰问大米", "item": rice, "quantity": 10, "villages": [],
-              "categories": []}
+    fields = {"township": township, "title": "春节慰问大米", "lines": [PlanLine(item=rice, quantity=10)],
+              "villages": [], "categories": []}
     fields.update(overrides)
     return DistributionPlan(**fields)
 
@@ -77,10 +83,11 @@ def test_the_report_counts_planned_delivered_outstanding_and_stock_left(township
     delivery_fail(delivery=rows[1], reason="已搬离", actor=personas["caseworker_b"])
 
     report = distribution_report(personas["office"], distribution)
-    assert (report.households, report.planned) == (5, 50)
-    assert (report.delivered_households, report.delivered) == (2, 20)
-    assert (report.failed_households, report.outstanding_households, report.outstanding) == (1, 2, 20)
-    assert report.stock_left == 80
+    [rice_line] = report.lines
+    assert (report.households, rice_line.planned) == (5, 50)
+    assert (report.delivered_households, rice_line.delivered) == (2, 20)
+    assert (report.failed_households, report.outstanding_households, rice_line.outstanding) == (1, 2, 20)
+    assert rice_line.stock_left == 80
     # A caseworker sees only their households' rows, but the same totals.
     mine = distribution_report(personas["caseworker_a"], distribution)
     assert {d.household.caseworker_id for d in mine.rows} == {personas["caseworker_a"].pk}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bangfu.deliveries.models import Delivery, DeliveryKind, GoodsSource
-from bangfu.deliveries.services import DistributionPlan, delivery_create, distribution_create
+from bangfu.deliveries.services import DistributionPlan, PlanLine, delivery_create, distribution_create
 from bangfu.households.choices import SPECIAL_GROUPS, Category, Health, LaborSkill
 from conftest import member_data
 
@@ -38,7 +38,7 @@ def test_a_hand_out_to_the_special_groups_flags_only_some(make_household, person
                        [Category.SPECIAL_FAMILY], [Category.ELDERLY_ALONE], [Category.EXTREME_HARDSHIP]):
         make_household(caseworker=personas["caseworker_a"], categories=categories)
     distribution = distribution_create(plan=DistributionPlan(
-        township=township, title="慰问大米", item=rice, quantity=5, villages=[],
+        township=township, title="慰问大米", lines=[PlanLine(item=rice, quantity=5)], villages=[],
         categories=sorted(SPECIAL_GROUPS)), actor=personas["office"])
     flags = list(Delivery.objects.filter(distribution=distribution).order_by("sequence")
                  .values_list("priority", flat=True))
