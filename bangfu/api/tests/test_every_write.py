@@ -466,7 +466,8 @@ def _(w):
 def _(w):
     rice = _rice(w, stock=10)
     w.make(caseworker=w.users["caseworker_a"])
-    plan = deliveries.DistributionPlan(township=w.regions[TOWNSHIP], title="发米", lines=[deliveries.PlanLine(item=rice, quantity=1)],
+    plan = deliveries.DistributionPlan(township=w.regions[TOWNSHIP], title="发米",
+                                       lines=[deliveries.PlanLine(item=rice, quantity=1)],
                                        villages=[VILLAGE_A], categories=[])
     return lambda: deliveries.distribution_create(plan=plan, actor=w.users["office"]), TOWNSHIP
 

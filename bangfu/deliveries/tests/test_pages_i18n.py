@@ -28,7 +28,8 @@ def pages(make_household, personas, stocked, rice):
     open_one = delivery_create(household=household, kind=DeliveryKind.GOODS, source=GoodsSource.BOUGHT,
                                description="代购药品", cost=2550, actor=personas["office"])
     distribution = distribution_create(plan=DistributionPlan(
-        township=stocked, title="慰问", lines=[PlanLine(item=rice, quantity=10)], villages=[], categories=[]), actor=personas["office"])
+        township=stocked, title="慰问", lines=[PlanLine(item=rice, quantity=10)], villages=[], categories=[]),
+        actor=personas["office"])
     return {
         "stock": reverse("supplies:stock"),
         "ledger": reverse("supplies:ledger", args=[rice.pk]),
