@@ -196,6 +196,15 @@ def delivery_create(
     return create()
 
 
+def in_delivery_order(households: list[Household]) -> tuple[list[Household], dict[int, list[str]]]:
+    """A distribution's households in the order they are served, and each one's priority reasons:
+    priority first, each part in the selection's own order (special groups first). Two queries."""
+    declared = declared_priorities(h.pk for h in households)
+    severe = severely_disabled(h.pk for h in households)
+    reasons_of = {h.pk: priority_reasons(h, declared=declared, severe=severe) for h in households}
+    return sorted(households, key=lambda h: not reasons_of[h.pk]), reasons_of
+
+
 def _deliveries_for_distribution(*, distribution: Distribution, lines: list[DistributionLine],
                                  households: list[Household], actor: User) -> int:
     """One delivery per household and line of a distribution, each household numbered in order
@@ -203,11 +212,7 @@ def _deliveries_for_distribution(*, distribution: Distribution, lines: list[Dist
     household's caseworker. Runs inside distribution_create's transaction."""
     now = timezone.now()
     rows = []
-    declared = declared_priorities(h.pk for h in households)
-    severe = severely_disabled(h.pk for h in households)
-    reasons_of = {h.pk: priority_reasons(h, declared=declared, severe=severe) for h in households}
-    # Priority first, each part in the selection's own order (special groups first).
-    households = sorted(households, key=lambda h: not reasons_of[h.pk])
+    households, reasons_of = in_delivery_order(households)
     for sequence, household in enumerate(households, start=1):
         reasons = reasons_of[household.pk]
         for line in lines:

@@ -276,6 +276,7 @@ def distribution_plan(request: HttpRequest) -> HttpResponse:
                 return redirect("deliveries:distribution", distribution.pk)
         households = queries.distribution_selection(request.user, township=township, villages=plan.villages,
                                                     categories=plan.categories, supplies_short=plan.supplies_short)
+        households, reasons_of = services.in_delivery_order(households)
         lines = []
         for line in plan.lines:
             balance = supply_queries.stock_balance(township, line.item)
@@ -285,6 +286,7 @@ def distribution_plan(request: HttpRequest) -> HttpResponse:
         owed = queries.earlier_outstanding(township, [h.pk for h in households])
         for household in households:
             household.owed = owed.get(household.pk, [])
+            household.priority = bool(reasons_of[household.pk])
         preview = {"households": households, "lines": lines, "short": any(line["short"] for line in lines),
                    "plan": plan, "owed": len(owed)}
     return render(request, "deliveries/distribution_form.html", {

@@ -93,6 +93,7 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "deliveries.may_complete": READS,
     "deliveries.may_reopen": READS,
     "deliveries.may_deliver_for": READS,
+    "deliveries.in_delivery_order": READS,
     "emergency.emergency_snapshot": READS,
     "emergency.check_people": READS,
     "emergency.check_snapshot": READS,

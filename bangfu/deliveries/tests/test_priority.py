@@ -53,3 +53,23 @@ def test_the_card_says_why(make_household, personas, stocked, rice, client):
     client.force_login(personas["caseworker_a"])
     page = client.get(f"/deliveries/{delivery.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "留守老人" in page
+
+
+def test_the_preview_lists_households_in_the_order_they_are_served(client, make_household, personas, stocked, rice):
+    disabled = make_household(caseworker=personas["caseworker_a"], categories=[Category.DISABLED],
+                              members=[member_data(name="郝建国")])
+    elderly = make_household(caseworker=personas["caseworker_a"], categories=[Category.ELDERLY_ALONE],
+                             members=[member_data(name="王秀英")])
+    client.force_login(personas["office"])
+    html = client.post("/supplies/distributions/new/", {
+        "title": "慰问", "item": rice.pk, "quantity": 5, "preview": "1"}, HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    table = html[html.index('<table class="selection">'):html.index("</table>")]
+    # 残疾人 comes before 留守老人 among the special groups, but only 留守老人 is priority: it goes first.
+    assert table.index("王秀英") < table.index("郝建国")
+    assert table.count("badge-priority") == 1
+    distribution = distribution_create(plan=DistributionPlan(
+        township=stocked, title="慰问", lines=[PlanLine(item=rice, quantity=5)], villages=[], categories=[]),
+        actor=personas["office"])
+    assert list(Delivery.objects.filter(distribution=distribution).order_by("sequence")
+                .values_list("household_id", flat=True)) == [elderly.pk, disabled.pk]
