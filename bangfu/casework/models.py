@@ -106,6 +106,12 @@ class Campaign(models.Model):
         verbose_name = _("campaign")
         ordering = ["-start", "-id"]
         indexes = [models.Index(fields=["region_code", "-start"], name="campaign_region_start")]
+        # Two open campaigns of one area never share a name (the service also refuses a name open
+        # in an area above or below; this guard holds when two are saved at once).
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "name"], condition=models.Q(status="open"),
+                                    name="campaign_name_once_open"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
@@ -33,7 +33,7 @@ from bangfu.casework.models import (
     HouseholdCase,
     Schedule,
 )
-from bangfu.core.codes import parent_of, prefix_q, village_of
+from bangfu.core.codes import ancestors, parent_of, prefix_q, village_of
 from bangfu.core.dates import local_today
 from bangfu.core.idempotency import create_once
 from bangfu.core.permissions import require
@@ -448,6 +448,19 @@ def _common_prefix(codes: list[str]) -> str:
     return prefix
 
 
+def _areas_overlap(codes: Sequence[str], others: Sequence[str]) -> bool:
+    return any(a.startswith(b) or b.startswith(a) for a in codes for b in others)
+
+
+def _open_campaign_named(name: str, region_codes: list[str]) -> bool:
+    """Whether an open campaign of this name covers any of these areas (a township's campaign
+    covers its villages): a caseworker there would see two campaigns they cannot tell apart."""
+    prefix = _common_prefix(region_codes)
+    candidates = Campaign.objects.filter(status=CampaignStatus.OPEN, name=name).filter(
+        prefix_q("region_code", prefix) | Q(region_code__in=[*ancestors(prefix), prefix]))
+    return any(_areas_overlap(region_codes, c.region_codes or [c.region_code]) for c in candidates)
+
+
 def campaign_households(actor: User, *, region_codes: list[str], categories: list[str]):
     households = Household.objects.visible_to(actor).exclude(status__in=CLOSED_STATUSES)
     area = Q()
@@ -513,13 +526,21 @@ def campaign_create(
         errors["channel"] = _("Unknown channel.")
     if any(c not in Category.values for c in categories):
         errors["categories"] = _("Unknown category.")
+    if not errors and _open_campaign_named(name, region_codes):
+        errors["name"] = _("An open campaign in this area already has this name: choose another name, or "
+                           "close that campaign first.")
     if errors:
         raise ValidationError(errors)
-    campaign = Campaign.objects.create(
-        name=name, region_code=_common_prefix(region_codes), region_codes=region_codes, categories=categories,
-        channel=channel, start=start, end=end, assess=assess, questions=_clean_questions(questions or []),
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():  # the database's guard, when two offices save the same at once
+            campaign = Campaign.objects.create(
+                name=name, region_code=_common_prefix(region_codes), region_codes=region_codes,
+                categories=categories, channel=channel, start=start, end=end, assess=assess,
+                questions=_clean_questions(questions or []), created_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError({"name": _("An open campaign in this area already has this name: choose another "
+                                         "name, or close that campaign first.")}) from None
     rows = list(campaign_households(actor, region_codes=region_codes, categories=categories)
                 .values_list("pk", "region_code", "caseworker_id"))
     special = set(HouseholdCategory.objects.filter(

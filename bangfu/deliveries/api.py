@@ -171,15 +171,16 @@ def _distribution_out(user, distribution: Distribution) -> dict[str, Any]:
     report = queries.distribution_report(user, distribution)
     return {
         "id": distribution.pk, "township": distribution.township_id, "title": distribution.title,
-        "item": item_out(distribution.item), "quantity": distribution.quantity, "villages": distribution.villages,
+        "lines": [{"item": item_out(p.line.item), "quantity": p.line.quantity, "planned": p.planned,
+                   "delivered": p.delivered, "failed": p.failed, "outstanding": p.outstanding,
+                   "stock_left": p.stock_left} for p in report.lines],
+        "villages": distribution.villages,
         "categories": distribution.categories, "supplies_short": distribution.supplies_short,
         "note": distribution.note,
         "created_by": {"id": distribution.created_by_id, "name": str(distribution.created_by)},
-        "created_at": distribution.created_at, "households": report.households, "planned": report.planned,
-        "delivered_households": report.delivered_households, "delivered": report.delivered,
-        "failed_households": report.failed_households, "failed": report.failed,
-        "outstanding_households": report.outstanding_households, "outstanding": report.outstanding,
-        "stock_left": report.stock_left,
+        "created_at": distribution.created_at, "households": report.households,
+        "delivered_households": report.delivered_households, "failed_households": report.failed_households,
+        "outstanding_households": report.outstanding_households,
     }
 
 
@@ -201,7 +202,8 @@ def distribution_detail(request, id: int = Path(..., ge=1, le=MAX_ID)):
 @distributions_router.post("", response={201: DistributionOut, 200: DistributionOut, 403: ErrorOut,
                                          **BODY_RESPONSES}, summary="Plan a distribution")
 def distribution_create(request, payload: DistributionIn):
-    """`quantity` of `item` to each selected household, one delivery each, special groups first.
+    """`lines` (or one `item` and `quantity`) to each selected household, one delivery per household and
+    item, priority households first.
     With `client_id`, a repeat answers 200 with the first plan."""
     user = request.auth
     require(user, "distribution.plan")
@@ -220,11 +222,22 @@ def distribution_create(request, payload: DistributionIn):
     if set(payload.villages) - villages:
         errors["villages"] = [_("Not a village of this township: %(value)s") % {
             "value": "、".join(sorted(set(payload.villages) - villages))}]
+    asked = [(line.item, line.quantity) for line in payload.lines]
+    if payload.item is not None or payload.quantity is not None:
+        if asked:
+            errors["lines"] = [_("Give the items either as lines or as one item and quantity, not both.")]
+        elif payload.item is None or payload.quantity is None:
+            errors["item" if payload.item is None else "quantity"] = [_("This field is required.")]
+        else:
+            asked = [(payload.item, payload.quantity)]
+    if not asked and "lines" not in errors:
+        errors["lines"] = [_("Give at least one item and its quantity per household.")]
     if errors:
         raise FieldErrors(errors)
     plan = services.DistributionPlan(
-        township=township, title=payload.title, item=item_in_township(township, payload.item),
-        quantity=payload.quantity,
+        township=township, title=payload.title,
+        lines=[services.PlanLine(item=item_in_township(township, item), quantity=quantity)
+               for item, quantity in asked],
         villages=sorted(villages), categories=list(dict.fromkeys(payload.categories)), note=payload.note,
         supplies_short=payload.supplies_short,
     )

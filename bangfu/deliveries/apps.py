@@ -6,6 +6,7 @@ from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import EDITORS, STAFF, Role
 from bangfu.core.plugins import Step
+from bangfu.households.panels import PanelSource
 from bangfu.supplies.panels import ABOVE, BELOW, StockPanelSource
 
 
@@ -49,6 +50,10 @@ class DeliveriesConfig(AppConfig):
     # A household that changes village or caseworker (bangfu.households.moves): its open deliveries
     # follow it.
     household_moves = ("bangfu.deliveries.moves.households_moved",)
+    # A need's page (bangfu.needs.plugins): its deliveries, making or linking one; a need whose
+    # delivery is under way is resolved by it, not by hand.
+    need_panels = (PanelSource("bangfu.deliveries.needlink.need_panel", order=10),)
+    need_resolve_checks = ("bangfu.deliveries.needlink.resolve_check",)
     # The supplies' stock page: what open deliveries will take from stock, the deliveries outstanding
     # and the township's recent distributions.
     stock_promised = ("bangfu.deliveries.queries.stock_promised",)

@@ -11,6 +11,7 @@ from bangfu.accounts.models import User
 from bangfu.deliveries.models import Delivery, DeliveryKind, GoodsSource
 from bangfu.deliveries.services import (
     DistributionPlan,
+    PlanLine,
     delivery_complete,
     delivery_create,
     delivery_fail,
@@ -32,7 +33,7 @@ def deliveries_demo_load(*, township_code: str = "370215010", office_username: s
     items = {item.name: item for item in Item.objects.for_township(township_code)}
 
     distribution = distribution_create(plan=DistributionPlan(
-        township=township, title="疫情期间特殊群体生活物资发放（大米）", item=items["大米"], quantity=10,
+        township=township, title="疫情期间特殊群体生活物资发放（大米）", lines=[PlanLine(item=items["大米"], quantity=10)],
         villages=[], categories=sorted(SPECIAL_GROUPS), note="人在家中坐、货物送上门",
     ), actor=office)
     shares = list(Delivery.objects.filter(distribution=distribution).select_related("caseworker", "household",

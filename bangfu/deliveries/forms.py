@@ -134,7 +134,51 @@ class DistributionForm(forms.Form):
 
     def __init__(self, *args, items, villages, **kwargs):
         super().__init__(*args, **kwargs)
+        # The first item is required; up to EXTRA_LINES more (大米, 面粉, 食用油 in one plan).
+        for n in range(2, EXTRA_LINES + 2):
+            self.fields[f"item_{n}"] = ItemChoiceField(label=_("item %(n)d") % {"n": n}, queryset=items,
+                                                       required=False, empty_label="—")
+            self.fields[f"quantity_{n}"] = forms.IntegerField(label=_("quantity per household"), min_value=1,
+                                                              required=False)
+        self.order_fields(["title", *[name for n in range(1, EXTRA_LINES + 2)
+                                      for name in (_line_names(n))]])
         self.fields["item"].queryset = items
         self.fields["villages"].choices = [(v.code, v.name) for v in villages]
-        self.fields["quantity"].widget.attrs["inputmode"] = "numeric"
+        for name, field in self.fields.items():
+            if name.startswith("quantity"):
+                field.widget.attrs["inputmode"] = "numeric"
         self.initial.setdefault("client_id", uuid.uuid4().hex)
+
+    def clean(self):
+        data = super().clean()
+        seen = {}
+        for n in range(1, EXTRA_LINES + 2):
+            item_name, quantity_name = _line_names(n)
+            item, quantity = data.get(item_name), data.get(quantity_name)
+            if n > 1 and item is None and quantity is None:
+                continue
+            if item is not None and quantity is None and quantity_name not in self.errors:
+                self.add_error(quantity_name, _("Give the quantity per household of this item."))
+            elif quantity is not None and item is None and item_name not in self.errors:
+                self.add_error(item_name, _("Choose the item for this quantity."))
+            elif item is not None:
+                if item.pk in seen:
+                    self.add_error(item_name, _("%(item)s is listed twice: give it once, with the whole quantity.")
+                                   % {"item": item.name})
+                seen[item.pk] = True
+        return data
+
+    def lines(self) -> list:
+        from bangfu.deliveries.services import PlanLine
+
+        data = self.cleaned_data
+        return [PlanLine(item=data[item_name], quantity=data[quantity_name])
+                for item_name, quantity_name in map(_line_names, range(1, EXTRA_LINES + 2))
+                if data.get(item_name) is not None and data.get(quantity_name) is not None]
+
+
+EXTRA_LINES = 3
+
+
+def _line_names(n: int) -> tuple[str, str]:
+    return ("item", "quantity") if n == 1 else (f"item_{n}", f"quantity_{n}")

@@ -41,6 +41,11 @@ OPEN_STATUSES = (DeliveryStatus.REQUESTED, DeliveryStatus.ASSIGNED)
 
 
 class PriorityReason(models.TextChoices):
+    # The groups that cannot fetch goods themselves (bangfu.deliveries.services.priority_reasons).
+    EXTREME_HARDSHIP = "extreme_hardship", _("Extreme hardship support")
+    ELDERLY_ALONE = "elderly_alone", _("Elderly living alone")
+    SEVERE_DISABILITY = "severe_disability", _("Severely disabled")
+    # Before these, any special group (低保 included) was one reason; kept for the rows it is on.
     SPECIAL_GROUP = "special_group", _("Special group")
     # Other apps add reasons of their own (bangfu.deliveries.priority).
 
@@ -73,6 +78,9 @@ class Delivery(models.Model):
     distribution = models.ForeignKey("deliveries.Distribution", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="deliveries", verbose_name=_("distribution"))
     sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)  # order within a distribution
+    # The need (困难诉求) this delivery answers: delivered, it resolves the need (bangfu.deliveries.needlink).
+    need = models.ForeignKey("needs.Need", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="deliveries", verbose_name=_("need"))
     priority = models.BooleanField(_("priority"), default=False)
     priority_reasons = models.JSONField(default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices,
@@ -123,8 +131,9 @@ class Delivery(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="assigned") | Q(caseworker__isnull=False), name="delivery_assigned_has_caseworker"
             ),
-            models.UniqueConstraint(fields=["distribution", "household"], condition=Q(distribution__isnull=False),
-                                    name="delivery_once_per_distribution"),
+            models.UniqueConstraint(fields=["distribution", "household", "item"],
+                                    condition=Q(distribution__isnull=False),
+                                    name="delivery_once_per_distribution_item"),
         ]
         indexes = [
             models.Index(fields=["region_code", "status"], name="delivery_region_status"),
@@ -158,15 +167,13 @@ class Delivery(models.Model):
 
 
 class Distribution(models.Model):
-    """A planned hand-out: `quantity` of `item` to each household of a selection. Each household's
-    share is a Delivery, in the order special groups first."""
+    """A planned hand-out: to each household of a selection, each of its lines (an item and a
+    quantity: 大米 10 kg, 食用油 1 桶). Each household's share of each line is a Delivery, the priority
+    households first, then the special groups."""
 
     township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("township"))
     title = models.CharField(_("title"), max_length=100)
-    item = models.ForeignKey("supplies.Item", on_delete=models.PROTECT, related_name="distributions",
-                             verbose_name=_("item"))
-    quantity = models.PositiveIntegerField(_("quantity per household"))
     # The selection as planned: village codes (empty: the whole township) and categories (empty: all).
     villages = models.JSONField(_("villages"), default=list, blank=True)
     categories = models.JSONField(_("categories"), default=list, blank=True)
@@ -185,7 +192,26 @@ class Distribution(models.Model):
         verbose_name = _("distribution")
         verbose_name_plural = _("distributions")
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="distribution_quantity_positive")]
 
     def __str__(self) -> str:
         return self.title
+
+
+class DistributionLine(models.Model):
+    """One item of a distribution and how much of it each household gets."""
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey("supplies.Item", on_delete=models.PROTECT, related_name="distribution_lines",
+                             verbose_name=_("item"))
+    quantity = models.PositiveIntegerField(_("quantity per household"))
+
+    class Meta:
+        verbose_name = _("item of a distribution")
+        ordering = ["distribution_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="distribution_line_quantity_positive"),
+            models.UniqueConstraint(fields=["distribution", "item"], name="distribution_line_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.name} {self.quantity}{self.item.unit}"

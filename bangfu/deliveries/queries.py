@@ -13,9 +13,17 @@ from django.utils.translation import gettext as _
 
 from bangfu.core.codes import prefix_q
 from bangfu.core.dates import SHANGHAI
-from bangfu.deliveries.models import OPEN_STATUSES, Delivery, DeliveryStatus, Distribution, GoodsSource
-from bangfu.households.choices import Category, Status
-from bangfu.households.models import Household, HouseholdCategory
+from bangfu.deliveries.models import (
+    OPEN_STATUSES,
+    Delivery,
+    DeliveryStatus,
+    Distribution,
+    DistributionLine,
+    GoodsSource,
+)
+from bangfu.households.choices import Category, Health, LaborSkill, Status
+from bangfu.households.models import Household, HouseholdCategory, Member
+from bangfu.needs.models import Need
 from bangfu.regions.models import Region
 from bangfu.supplies.queries import stock_balance, townships_for
 
@@ -86,11 +94,29 @@ WORKLIST_DELIVERY_COLUMNS = (
 )
 
 
+def severely_disabled(household_ids) -> set[int]:
+    """Those of `household_ids` with a member disabled (健康状况 残疾) who cannot work (劳动技能
+    丧失劳动力 or 无劳动力): 重残 as the national forms' fields can tell it. One query."""
+    rows = Member.objects.filter(household_id__in=list(household_ids),
+                                 labor_skill__in=(LaborSkill.LOST, LaborSkill.NONE)).values_list("household_id",
+                                                                                                 "health")
+    return {household_id for household_id, health in rows if Health.DISABLED in (health or [])}
+
+
+
+def need_for_delivery(user, pk: int) -> Need:
+    """A need the user may see, to make or link a delivery for, or 404."""
+    need = Need.objects.visible_to(user).select_related("household").filter(pk=pk).first()
+    if need is None:
+        raise Http404("no such need")
+    return need
+
+
 def delivery_get(user, pk: int) -> Delivery:
     delivery = (
         Delivery.objects.visible_to(user)
         .select_related("household", "household__region", "caseworker", "item", "distribution", "requested_by",
-                        "done_by", "stock_move")
+                        "done_by", "stock_move", "need")
         .filter(pk=pk).first()
     )
     if delivery is None:
@@ -168,15 +194,35 @@ def distribution_selection(user, *, township: Region, villages: list[str], categ
     return households
 
 
+def earlier_outstanding(township: Region, household_ids, *, before=None,
+                        exclude: Distribution | None = None) -> dict[int, list[Delivery]]:
+    """For each of `household_ids`, the goods an earlier distribution of the township still owes
+    it: shares not delivered (waiting, or failed and not tried again), oldest plan first. `before`:
+    only plans made before then; `exclude`: not this plan's own shares. One query."""
+    qs = Delivery.objects.filter(distribution__township=township, household_id__in=list(household_ids),
+                                 status__in=(*OPEN_STATUSES, DeliveryStatus.FAILED))
+    if before is not None:
+        qs = qs.filter(distribution__created_at__lt=before)
+    if exclude is not None:
+        qs = qs.exclude(distribution=exclude)
+    owed: dict[int, list[Delivery]] = {}
+    for delivery in qs.select_related("item", "distribution").order_by("distribution__created_at", "pk"):
+        owed.setdefault(delivery.household_id, []).append(delivery)
+    return owed
+
+
 def distributions_for(user, township: Region) -> QuerySet[Distribution]:
     if township not in townships_for(user):
         return Distribution.objects.none()
     return (
-        Distribution.objects.filter(township=township).select_related("item", "created_by")
+        Distribution.objects.filter(township=township).select_related("created_by")
+        .prefetch_related(Prefetch("lines", queryset=DistributionLine.objects.select_related("item")))
         .annotate(
-            planned=Count("deliveries"),
-            delivered=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.DELIVERED)),
-            failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+            # Households (a plan of several items has several shares per household).
+            planned=Count("deliveries__household", distinct=True),
+            delivered=Count("deliveries__household", distinct=True,
+                            filter=Q(deliveries__status=DeliveryStatus.DELIVERED)),
+            failed=Count("deliveries__household", distinct=True, filter=Q(deliveries__status=DeliveryStatus.FAILED)),
         ).order_by("-created_at", "-id")
     )
 
@@ -184,7 +230,8 @@ def distributions_for(user, township: Region) -> QuerySet[Distribution]:
 def distribution_get(user, pk: int) -> Distribution:
     distribution = (
         Distribution.objects.filter(pk=pk, township__in=townships_for(user))
-        .select_related("item", "township", "created_by").first()
+        .select_related("township", "created_by")
+        .prefetch_related(Prefetch("lines", queryset=DistributionLine.objects.select_related("item"))).first()
     )
     if distribution is None:
         raise Http404("no such distribution")
@@ -192,50 +239,83 @@ def distribution_get(user, pk: int) -> Distribution:
 
 
 @dataclass
-class DistributionReport:
-    distribution: Distribution
-    households: int = 0
-    delivered_households: int = 0
-    failed_households: int = 0
+class LineProgress:
+    """One item of a distribution: units planned, delivered, failed, outstanding, and the stock."""
+
+    line: DistributionLine
     planned: int = 0
     delivered: int = 0
     failed: int = 0
     stock_left: int = 0
-    rows: list = field(default_factory=list)
 
     @property
     def outstanding(self) -> int:
         return self.planned - self.delivered - self.failed
 
     @property
-    def outstanding_households(self) -> int:
-        return self.households - self.delivered_households - self.failed_households
-
-    @property
     def stock_short(self) -> int:
         return max(self.outstanding - self.stock_left, 0)
 
 
+@dataclass
+class DistributionReport:
+    """Households: delivered when every share reached them, failed when a share failed and none is
+    still to go, outstanding while a share is still to go. Units: per item (LineProgress)."""
+
+    distribution: Distribution
+    households: int = 0
+    delivered_households: int = 0
+    failed_households: int = 0
+    lines: list[LineProgress] = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    # (this plan's share, the earlier plans' shares still owed to its household), for rows shown.
+    owed: list = field(default_factory=list)
+
+    @property
+    def outstanding_households(self) -> int:
+        return self.households - self.delivered_households - self.failed_households
+
+    @property
+    def stock_short(self) -> bool:
+        return any(line.stock_short for line in self.lines)
+
+
 def distribution_report(user, distribution: Distribution) -> DistributionReport:
-    """Planned, delivered, failed and outstanding (households and units), and the stock left; the
-    rows are the deliveries the user may see, in the distribution's order."""
+    """Planned, delivered, failed and outstanding (households, and units of each item), and the
+    stock left of each; the rows are the deliveries the user may see, in the distribution's order."""
     report = DistributionReport(distribution)
-    totals = (
-        Delivery.objects.filter(distribution=distribution).values("status")
-        .annotate(n=Count("id"), units=Sum("quantity"))
-    )
-    for row in totals:
-        report.households += row["n"]
-        report.planned += row["units"] or 0
-        if row["status"] == DeliveryStatus.DELIVERED:
-            report.delivered_households, report.delivered = row["n"], row["units"] or 0
-        elif row["status"] == DeliveryStatus.FAILED:
-            report.failed_households, report.failed = row["n"], row["units"] or 0
-    report.stock_left = stock_balance(distribution.township, distribution.item)
+    by_item = {line.item_id: LineProgress(line) for line in distribution.lines.all()}
+    statuses: dict[int, set[str]] = {}
+    for household_id, item_id, status, quantity in Delivery.objects.filter(distribution=distribution).values_list(
+            "household_id", "item_id", "status", "quantity"):
+        statuses.setdefault(household_id, set()).add(status)
+        progress = by_item.get(item_id)
+        if progress is None:
+            continue
+        progress.planned += quantity or 0
+        if status == DeliveryStatus.DELIVERED:
+            progress.delivered += quantity or 0
+        elif status == DeliveryStatus.FAILED:
+            progress.failed += quantity or 0
+    report.households = len(statuses)
+    for found in statuses.values():
+        if found <= {DeliveryStatus.DELIVERED}:
+            report.delivered_households += 1
+        elif DeliveryStatus.FAILED in found and not found & set(OPEN_STATUSES):
+            report.failed_households += 1
+    for progress in by_item.values():
+        progress.stock_left = stock_balance(distribution.township, progress.line.item)
+    report.lines = list(by_item.values())
     report.rows = list(
         Delivery.objects.visible_to(user).filter(distribution=distribution)
-        .select_related("household", "household__region", "caseworker", "item").order_by("sequence")
+        .select_related("household", "household__region", "caseworker", "item").order_by("sequence", "pk")
     )
+    owed = earlier_outstanding(distribution.township, {row.household_id for row in report.rows},
+                               before=distribution.created_at, exclude=distribution)
+    first_share = {}
+    for row in report.rows:
+        first_share.setdefault(row.household_id, row)
+    report.owed = [(row, owed[household_id]) for household_id, row in first_share.items() if household_id in owed]
     return report
 
 

@@ -112,11 +112,18 @@ class DeliveryCountsOut(Schema):
     requested: int
 
 
+class DistributionLineIn(StrictSchema):
+    item: int = Field(ge=1, le=MAX_ID)
+    quantity: int = Field(ge=1, le=MAX_QUANTITY, description="Per household.")
+
+
 class DistributionIn(StrictSchema):
     township: Text = TownshipCode
     title: Text = Field(min_length=1, max_length=100)
-    item: int = Field(ge=1, le=MAX_ID)
-    quantity: int = Field(ge=1, le=MAX_QUANTITY, description="Per household.")
+    lines: list[DistributionLineIn] = Field([], max_length=10, description="The items and the quantity of each "
+                                                                         "per household.")
+    item: int | None = Field(None, ge=1, le=MAX_ID, description="One item alone (instead of `lines`).")
+    quantity: int | None = Field(None, ge=1, le=MAX_QUANTITY, description="Per household, with `item`.")
     villages: list[Text] = Field([], max_length=500, description="Village codes; empty: the whole township.")
     categories: list[Text] = Field([], max_length=20, description="Household categories; empty: every household.")
     supplies_short: bool = Field(False, description="Only households whose latest assessment found living "
@@ -125,12 +132,21 @@ class DistributionIn(StrictSchema):
     client_id: Text | None = ClientId
 
 
+class DistributionLineOut(Schema):
+    item: ItemOut
+    quantity: int
+    planned: int
+    delivered: int
+    failed: int
+    outstanding: int
+    stock_left: int
+
+
 class DistributionOut(Schema):
     id: int
     township: str
     title: str
-    item: ItemOut
-    quantity: int
+    lines: list[DistributionLineOut]
     villages: list[str]
     categories: list[str]
     supplies_short: bool
@@ -138,11 +154,6 @@ class DistributionOut(Schema):
     created_by: Ref
     created_at: dt.datetime
     households: int
-    planned: int
     delivered_households: int
-    delivered: int
     failed_households: int
-    failed: int
     outstanding_households: int
-    outstanding: int
-    stock_left: int

@@ -22,27 +22,46 @@ from bangfu.deliveries.models import (
     DeliveryKind,
     DeliveryStatus,
     Distribution,
+    DistributionLine,
     GoodsSource,
     PriorityReason,
 )
 from bangfu.deliveries.priority import declared_priorities
+from bangfu.deliveries.queries import severely_disabled
 from bangfu.history.models import Action
 from bangfu.history.services import record
-from bangfu.households.choices import SPECIAL_GROUPS
+from bangfu.households.choices import Category
 from bangfu.households.models import Household
 from bangfu.households.services import caseworkers_for
+from bangfu.needs.models import Need
+from bangfu.needs.services import need_resolve_by_delivery
 from bangfu.regions.models import Region
 from bangfu.supplies.models import Item
 from bangfu.supplies.services import item_check, stock_issue_for_delivery, township_check
 
 
-def priority_reasons(household: Household, *, declared: dict[str, set[int]] | None = None) -> list[str]:
-    """Why a household's deliveries go first: a special group, or a reason another app declares
-    (bangfu.deliveries.priority; the emergency work's: someone in home quarantine). `declared`: the
-    declared reasons' households, when the caller read them for many households at once."""
-    reasons = []
-    if set(household.category_values()) & SPECIAL_GROUPS:
-        reasons.append(PriorityReason.SPECIAL_GROUP.value)
+# 优先 on a delivery card means those who cannot go out for goods and have nobody who does: 特困供养
+# and 留守老人 (household categories), and 重残, a member disabled who cannot work (丧失劳动力 or 无劳动力,
+# the member's own fields). Not every special group: 低保 is an income test, and a hand-out to the
+# special groups would otherwise flag every card, so that the flag said nothing.
+PRIORITY_CATEGORIES = {
+    Category.EXTREME_HARDSHIP: PriorityReason.EXTREME_HARDSHIP,
+    Category.ELDERLY_ALONE: PriorityReason.ELDERLY_ALONE,
+}
+
+
+def priority_reasons(household: Household, *, declared: dict[str, set[int]] | None = None,
+                     severe: set[int] | None = None) -> list[str]:
+    """Why a household's deliveries go first: 特困供养, 留守老人, 重残 (PRIORITY_CATEGORIES), or a reason
+    another app declares (bangfu.deliveries.priority; the emergency work's: someone in home
+    quarantine). `declared` and `severe`: the declared reasons' households and the severely
+    disabled ones, when the caller read them for many households at once."""
+    categories = set(household.category_values())
+    reasons = [reason.value for category, reason in PRIORITY_CATEGORIES.items() if category in categories]
+    if severe is None:
+        severe = severely_disabled([household.pk])
+    if household.pk in severe:
+        reasons.append(PriorityReason.SEVERE_DISABILITY.value)
     if declared is None:
         declared = declared_priorities([household.pk])
     reasons += [reason for reason, households in declared.items() if household.pk in households]
@@ -81,18 +100,47 @@ def _locked(delivery: Delivery) -> Delivery:
     return Delivery.objects.select_for_update(of=("self",)).select_related("item", "household").get(pk=delivery.pk)
 
 
+def may_deliver_for(actor: User, need: Need) -> bool:
+    """Who makes or links a delivery for a need: the office, or the owner the office named for it."""
+    return can(actor, "delivery.create") and (can(actor, "need.assign") or need.owner_id == actor.pk)
+
+
+def _need_check(actor: User, need: Need, household: Household) -> None:
+    """The need as it is now (not as the caller read it): seen by the actor, theirs to act on, the
+    household's, and open."""
+    need = Need.objects.visible_to(actor).filter(pk=need.pk).first()
+    if need is None:
+        raise PermissionDenied("need.view")
+    if not may_deliver_for(actor, need):
+        raise PermissionDenied("need.assign")
+    if need.household_id != household.pk:
+        raise ValidationError({"need": _("This need is another household's.")})
+    if not need.is_open:
+        raise ValidationError({"need": _("This need is %(status)s already: it takes no delivery now.") % {
+            "status": need.get_status_display()}})
+
+
+def _need_message(need: Need | None) -> str:
+    if need is None:
+        return ""
+    return _("For the need: %(need)s") % {"need": need}
+
+
 # --- create ------------------------------------------------------------------------------------
 
 @transaction.atomic
 def delivery_create(
     *, household: Household, kind: str, actor: User, source: str = "", item: Item | None = None,
     quantity: int | None = None, description: str = "", cost: int | None = None,
-    caseworker: User | None = None, client_id: str | None = None,
+    caseworker: User | None = None, client_id: str | None = None, need: Need | None = None,
 ) -> Delivery:
     """A request for a household: goods from stock, goods bought for it, or an errand. It goes to
-    `caseworker`, or the household's own caseworker; without either it waits to be assigned."""
+    `caseworker`, or the household's own caseworker; without either it waits to be assigned. Made
+    for `need` (one of the household's open needs), it resolves the need once delivered."""
     require(actor, "delivery.create")
     _visible(actor, household)
+    if need is not None:
+        _need_check(actor, need, household)
     description = description.strip()
     errors: dict[str, list[str]] = {}
     if kind == DeliveryKind.ERRAND:
@@ -135,9 +183,9 @@ def delivery_create(
             quantity=quantity, description=description, cost=cost, priority=bool(reasons), priority_reasons=reasons,
             status=DeliveryStatus.ASSIGNED if caseworker else DeliveryStatus.REQUESTED, caseworker=caseworker,
             requested_by=actor, requested_at=now, assigned_at=now if caseworker else None,
-            client_id=client_id or None,
+            client_id=client_id or None, need=need,
         )
-        record(actor, Action.CREATE, delivery)
+        record(actor, Action.CREATE, delivery, message=_need_message(need))
         return delivery
 
     if client_id:
@@ -148,24 +196,36 @@ def delivery_create(
     return create()
 
 
-def _deliveries_for_distribution(*, distribution: Distribution, households: list[Household], actor: User) -> int:
-    """One delivery per household of a distribution, numbered in the given order (special groups
-    first), each to the household's caseworker. Runs inside distribution_create's transaction."""
+def in_delivery_order(households: list[Household]) -> tuple[list[Household], dict[int, list[str]]]:
+    """A distribution's households in the order they are served, and each one's priority reasons:
+    priority first, each part in the selection's own order (special groups first). Two queries."""
+    declared = declared_priorities(h.pk for h in households)
+    severe = severely_disabled(h.pk for h in households)
+    reasons_of = {h.pk: priority_reasons(h, declared=declared, severe=severe) for h in households}
+    return sorted(households, key=lambda h: not reasons_of[h.pk]), reasons_of
+
+
+def _deliveries_for_distribution(*, distribution: Distribution, lines: list[DistributionLine],
+                                 households: list[Household], actor: User) -> int:
+    """One delivery per household and line of a distribution, each household numbered in order
+    (priority first, then the special groups) and its lines sharing its number, each to the
+    household's caseworker. Runs inside distribution_create's transaction."""
     now = timezone.now()
     rows = []
-    declared = declared_priorities(h.pk for h in households)
+    households, reasons_of = in_delivery_order(households)
     for sequence, household in enumerate(households, start=1):
-        reasons = priority_reasons(household, declared=declared)
-        rows.append(Delivery(
-            household=household, region_code=household.region_code, kind=DeliveryKind.GOODS,
-            source=GoodsSource.STOCK, item=distribution.item, quantity=distribution.quantity,
-            distribution=distribution, sequence=sequence, priority=bool(reasons), priority_reasons=reasons,
-            status=DeliveryStatus.ASSIGNED if household.caseworker_id else DeliveryStatus.REQUESTED,
-            caseworker_id=household.caseworker_id, requested_by=actor, requested_at=now,
-            assigned_at=now if household.caseworker_id else None,
-        ))
+        reasons = reasons_of[household.pk]
+        for line in lines:
+            rows.append(Delivery(
+                household=household, region_code=household.region_code, kind=DeliveryKind.GOODS,
+                source=GoodsSource.STOCK, item=line.item, quantity=line.quantity,
+                distribution=distribution, sequence=sequence, priority=bool(reasons), priority_reasons=reasons,
+                status=DeliveryStatus.ASSIGNED if household.caseworker_id else DeliveryStatus.REQUESTED,
+                caseworker_id=household.caseworker_id, requested_by=actor, requested_at=now,
+                assigned_at=now if household.caseworker_id else None,
+            ))
     Delivery.objects.bulk_create(rows, batch_size=500)
-    created = Delivery.objects.filter(distribution=distribution).select_related("item").order_by("sequence")
+    created = Delivery.objects.filter(distribution=distribution).select_related("item").order_by("sequence", "pk")
     message = _("Planned in distribution %(title)s") % {"title": distribution.title}
     for delivery in created:
         record(actor, Action.CREATE, delivery, message=message)
@@ -237,8 +297,38 @@ def delivery_complete(*, delivery: Delivery, received_by: str, actor: User) -> D
     delivery.done_by = actor
     delivery.version += 1
     delivery.save(update_fields=["stock_move", "status", "received_by", "done_at", "done_by", "version"])
-    record(actor, Action.UPDATE, delivery, before=before,
-           message=_("Delivered %(what)s, received by %(who)s") % {"what": delivery.what, "who": received_by})
+    message = _("Delivered %(what)s, received by %(who)s") % {"what": delivery.what, "who": received_by}
+    record(actor, Action.UPDATE, delivery, before=before, message=message)
+    if delivery.need_id:
+        need_resolve_by_delivery(need=delivery.need, actor=actor, result=message,
+                                 errand=delivery.kind == DeliveryKind.ERRAND)
+    return delivery
+
+
+@transaction.atomic
+def delivery_link_need(*, delivery: Delivery, need: Need, actor: User) -> Delivery:
+    """A delivery already asked for (or made) for the household is the answer to one of its open
+    needs: linked, it resolves the need when delivered, or at once if it was delivered already.
+    Linking it again to the same need changes nothing."""
+    _delivery_visible(actor, delivery)
+    delivery = _locked(delivery)
+    if delivery.need_id == need.pk:
+        return delivery  # linked already (a second tap): once
+    _need_check(actor, need, delivery.household)
+    if delivery.need_id is not None:
+        raise ValidationError({"delivery": _("This delivery answers another need already.")})
+    if delivery.status == DeliveryStatus.FAILED:
+        raise ValidationError({"delivery": _("This delivery failed: try it again first, or make a new one.")})
+    before = snapshot(delivery)
+    delivery.need = need
+    delivery.version += 1
+    delivery.save(update_fields=["need", "version"])
+    record(actor, Action.UPDATE, delivery, before=before, message=_need_message(need))
+    if delivery.status == DeliveryStatus.DELIVERED:
+        need_resolve_by_delivery(
+            need=need, actor=actor, errand=delivery.kind == DeliveryKind.ERRAND,
+            result=_("Delivered %(what)s, received by %(who)s") % {"what": delivery.what, "who": delivery.received_by},
+        )
     return delivery
 
 
@@ -333,28 +423,46 @@ def delivery_priority_refresh(household: Household, *, actor: User) -> None:
 # --- distributions ----------------------------------------------------------------------------
 
 @dataclass
+class PlanLine:
+    item: Item
+    quantity: int
+
+
+@dataclass
 class DistributionPlan:
     township: Region
     title: str
-    item: Item
-    quantity: int
+    lines: list[PlanLine]
     villages: list[str]
     categories: list[str]
     note: str = ""
     supplies_short: bool = False
 
 
+def _check_lines(lines: list[PlanLine], township: Region) -> None:
+    if not lines:
+        raise ValidationError({"lines": _("Give at least one item and its quantity per household.")})
+    seen = set()
+    for line in lines:
+        item_check(line.item, township)
+        if not isinstance(line.quantity, int) or isinstance(line.quantity, bool) or line.quantity <= 0:
+            raise ValidationError({"quantity": _("Enter a whole number greater than zero.")})
+        if line.item.pk in seen:
+            raise ValidationError({"lines": _("%(item)s is listed twice: give it once, with the whole quantity.")
+                                   % {"item": line.item.name}})
+        seen.add(line.item.pk)
+
+
 @transaction.atomic
 def distribution_create(*, plan: DistributionPlan, actor: User, client_id: str | None = None) -> Distribution:
-    """Plan a hand-out and turn each selected household's share into a delivery, special groups first.
-    Stock is issued when each delivery is delivered, not now: a plan may run ahead of donations."""
+    """Plan a hand-out of one or more items and turn each selected household's share of each item
+    into a delivery, priority households first. Stock is issued when each delivery is delivered,
+    not now: a plan may run ahead of donations."""
     from bangfu.deliveries.queries import distribution_selection
 
     require(actor, "distribution.plan")
     township_check(actor, plan.township)
-    item_check(plan.item, plan.township)
-    if not isinstance(plan.quantity, int) or plan.quantity <= 0:
-        raise ValidationError({"quantity": _("Enter a whole number greater than zero.")})
+    _check_lines(plan.lines, plan.township)
     if not plan.title.strip():
         raise ValidationError({"title": _("This field is required.")})
     households = distribution_selection(actor, township=plan.township, villages=plan.villages,
@@ -364,18 +472,23 @@ def distribution_create(*, plan: DistributionPlan, actor: User, client_id: str |
 
     def create() -> Distribution:
         distribution = Distribution.objects.create(
-            township=plan.township, title=plan.title.strip(), item=plan.item, quantity=plan.quantity,
+            township=plan.township, title=plan.title.strip(),
             villages=sorted(plan.villages), categories=sorted(plan.categories), note=plan.note.strip(),
             supplies_short=plan.supplies_short,
             created_by=actor, client_id=client_id or None,
         )
+        lines = DistributionLine.objects.bulk_create([
+            DistributionLine(distribution=distribution, item=line.item, quantity=line.quantity)
+            for line in plan.lines
+        ])
         record(actor, Action.CREATE, distribution, after={
-            "title": distribution.title, "item": plan.item.name, "quantity": plan.quantity,
+            "title": distribution.title,
+            "items": [f"{line.item.name} {line.quantity}{line.item.unit}" for line in plan.lines],
             "villages": distribution.villages, "categories": distribution.categories,
             "supplies_short": distribution.supplies_short,
             "households": len(households),
         })
-        _deliveries_for_distribution(distribution=distribution, households=households, actor=actor)
+        _deliveries_for_distribution(distribution=distribution, lines=lines, households=households, actor=actor)
         return distribution
 
     if client_id:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("deliveries/<int:pk>/fail/", views.delivery_fail, name="fail"),
     path("deliveries/<int:pk>/assign/", views.delivery_assign, name="assign"),
     path("deliveries/<int:pk>/reopen/", views.delivery_reopen, name="reopen"),
+    path("deliveries/for-need/<int:need_pk>/link/", views.delivery_link_need, name="link_need"),
     path("supplies/distributions/", views.distribution_list, name="distributions"),
     path("supplies/distributions/new/", views.distribution_plan, name="distribution_plan"),
     path("supplies/distributions/<int:pk>/", views.distribution_detail, name="distribution"),

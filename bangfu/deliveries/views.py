@@ -69,25 +69,54 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def delivery_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "delivery.create")
-    household = household_queries.household_get(request.user, _int(request.GET.get("household")))
+    need = None
+    if "need" in request.GET:  # made for a need: its household, and what the need asks for
+        need = queries.need_for_delivery(request.user, _int(request.GET.get("need")))
+        household = household_queries.household_get(request.user, need.household_id)
+    else:
+        household = household_queries.household_get(request.user, _int(request.GET.get("household")))
     township = Region.objects.get(code=township_of(household.region_code))
     caseworkers = None
     if can(request.user, "delivery.assign"):
         caseworkers = caseworkers_for(household.region_code).order_by("display_name", "username")
-    form = DeliveryForm(request.POST if request.method == "POST" else None,
+    initial = {}
+    if need is not None:
+        errand = need.category == "errand"
+        initial = {"what": "errand" if errand else "stock", "description": need.description[:300] if errand else "",
+                   "caseworker": need.owner_id if need.owner_id != request.user.pk else None}
+    form = DeliveryForm(request.POST if request.method == "POST" else None, initial=initial,
                         items=supply_queries.items_for(township), caseworkers=caseworkers)
     if request.method == "POST" and form.is_valid():
         try:
-            delivery = services.delivery_create(household=household, actor=request.user, **form.service_kwargs())
+            delivery = services.delivery_create(household=household, actor=request.user, need=need,
+                                                **form.service_kwargs())
         except ValidationError as error:
             attach_errors(error, form)
         else:
             messages.success(request, _("The request is saved: %(what)s.") % {"what": delivery.what})
             return redirect("deliveries:detail", delivery.pk)
     return render(request, "deliveries/form.html", {
-        "form": form, "household": household,
-        "cancel_url": reverse("households:detail", args=[household.pk]),
+        "form": form, "household": household, "need": need,
+        "cancel_url": reverse("needs:detail", args=[need.pk]) if need else reverse("households:detail",
+                                                                                    args=[household.pk]),
     })
+
+
+@login_required
+@require_POST
+def delivery_link_need(request: HttpRequest, need_pk: int) -> HttpResponse:
+    """From a need's page: one of the household's deliveries answers the need."""
+    require(request.user, "delivery.create")
+    need = queries.need_for_delivery(request.user, need_pk)
+    delivery = queries.delivery_get(request.user, _int(request.POST.get("delivery")))
+    try:
+        services.delivery_link_need(delivery=delivery, need=need, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The delivery is linked: %(what)s.") % {"what": delivery.what})
+    return redirect("needs:detail", need.pk)
 
 
 def _int(value) -> int:
@@ -240,7 +269,7 @@ def distribution_plan(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         plan = services.DistributionPlan(
-            township=township, title=data["title"], item=data["item"], quantity=data["quantity"],
+            township=township, title=data["title"], lines=form.lines(),
             villages=data["villages"], categories=data["categories"], note=data.get("note") or "",
             supplies_short=data["supplies_short"],
         )
@@ -251,15 +280,24 @@ def distribution_plan(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 attach_errors(error, form)
             else:
-                messages.success(request, _("%(title)s is planned: one delivery per household.") % {
+                messages.success(request, _("%(title)s is planned: one delivery per household and item.") % {
                     "title": distribution.title})
                 return redirect("deliveries:distribution", distribution.pk)
         households = queries.distribution_selection(request.user, township=township, villages=plan.villages,
                                                     categories=plan.categories, supplies_short=plan.supplies_short)
-        balance = supply_queries.stock_balance(township, plan.item)
-        needed = len(households) * plan.quantity
-        preview = {"households": households, "needed": needed, "balance": balance,
-                   "short": max(needed - balance, 0), "plan": plan}
+        households, reasons_of = services.in_delivery_order(households)
+        lines = []
+        for line in plan.lines:
+            balance = supply_queries.stock_balance(township, line.item)
+            needed = len(households) * line.quantity
+            lines.append({"item": line.item, "quantity": line.quantity, "needed": needed, "balance": balance,
+                          "short": max(needed - balance, 0)})
+        owed = queries.earlier_outstanding(township, [h.pk for h in households])
+        for household in households:
+            household.owed = owed.get(household.pk, [])
+            household.priority = bool(reasons_of[household.pk])
+        preview = {"households": households, "lines": lines, "short": any(line["short"] for line in lines),
+                   "plan": plan, "owed": len(owed)}
     return render(request, "deliveries/distribution_form.html", {
         "form": form, "township": township, "preview": preview,
         "order": [Category(c).label for c in queries.SPECIAL_ORDER],

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Path, Query, Router, Status
 
 from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut
-from bangfu.core.permissions import can, require
+from bangfu.core.permissions import require
 from bangfu.households import queries as household_queries
 from bangfu.needs import queries, services, workflow
 from bangfu.needs.models import Need

@@ -26,7 +26,8 @@ from bangfu.history.models import Action
 from bangfu.history.services import record
 from bangfu.households.models import Household
 from bangfu.needs import workflow
-from bangfu.needs.models import OPEN, DeadlineSettings, Measure, MeasureType, Need, Status, Summary, Urgency
+from bangfu.needs.models import OPEN, Category, DeadlineSettings, Measure, MeasureType, Need, Status, Summary, Urgency
+from bangfu.needs.plugins import resolve_checks
 from bangfu.notify.services import message_enqueue
 from bangfu.regions.models import Region
 
@@ -330,6 +331,8 @@ def need_resolve(*, need: Need, actor: User, result: str, cost_fen: int | None =
             raise ValidationError({"result": _("Say what was done.")})
         if cost_fen is not None and cost_fen < 0:
             raise ValidationError({"cost_fen": _("The cost cannot be negative.")})
+        # A need whose delivery is under way resolves when it is delivered (need_resolve_by_delivery).
+        resolve_checks(current)
 
     now = timezone.now()
     message = result if cost_fen is None else f"{result} (¥{cost_fen / 100:.2f})"
@@ -338,18 +341,62 @@ def need_resolve(*, need: Need, actor: User, result: str, cost_fen: int | None =
     Measure.objects.filter(need=current, done_at__isnull=True).update(
         result=result, cost_fen=cost_fen, done_at=now, done_by=actor,
     )
-    # The caseworker calls the household back: tell them (once per resolution), unless they
-    # resolved it themselves.
-    caseworker = current.household.caseworker or current.recorded_by
-    if caseworker.pk != actor.pk:
-        message_enqueue(
-            kind="need.resolved",
-            dedupe_key=f"need-resolved:{current.pk}:{current.version}",
-            subject=_("Resolved, call back: %(household)s, %(category)s") % _names(current),
-            body=result[:200],
-            link=reverse("needs:detail", args=[current.pk]),
-            user=caseworker,
-        )
+    _tell_resolved(current, result, actor)
+    return current
+
+
+def _tell_resolved(need: Need, result: str, actor: User) -> None:
+    """The caseworker calls the household back: tell them (once per resolution), unless they
+    resolved it themselves."""
+    caseworker = need.household.caseworker or need.recorded_by
+    if caseworker.pk == actor.pk:
+        return
+    message_enqueue(
+        kind="need.resolved",
+        dedupe_key=f"need-resolved:{need.pk}:{need.version}",
+        subject=_("Resolved, call back: %(household)s, %(category)s") % _names(need),
+        body=result[:200],
+        link=reverse("needs:detail", args=[need.pk]),
+        user=caseworker,
+    )
+
+
+# The kinds of need a delivery answers, and the measure a delivery counts as.
+DELIVERY_MEASURES = {
+    Category.LIVING_SUPPLIES: MeasureType.SUPPLIES,
+    Category.EPIDEMIC_SUPPLIES: MeasureType.SUPPLIES,
+    Category.ERRAND: MeasureType.ERRAND,
+}
+
+
+@transaction.atomic
+def need_resolve_by_delivery(*, need: Need, actor: User, result: str, errand: bool = False) -> Need | None:
+    """A delivery made for the need was delivered: the need is resolved, from whichever open state
+    it was in, with what was delivered as what was done. Called by the deliveries' service inside
+    its transaction; the office (or the need's owner) chose the delivery when it linked it, so the
+    one who delivers it needs no permission on needs. A need no longer open (resolved by hand in
+    the meantime) is left as it is: None."""
+    current = Need.objects.select_for_update().filter(pk=need.pk).first()
+    if current is None or current.status not in OPEN:
+        return None
+    now = timezone.now()
+    updated = Need.objects.filter(pk=current.pk, status=current.status, version=current.version).update(
+        status=Status.RESOLVED, version=F("version") + 1, resolved_at=now,
+    )
+    if not updated:  # moved by someone else between our read and our write
+        return None
+    before = need_snapshot(current)
+    open_measures = Measure.objects.filter(need=current, done_at__isnull=True)
+    if not open_measures.update(result=result, done_at=now, done_by=actor):
+        measure_type = MeasureType.ERRAND if errand else DELIVERY_MEASURES.get(current.category, MeasureType.SUPPLIES)
+        Measure.objects.create(need=current, type=measure_type, plan=result[:500], owner=current.owner or actor,
+                               due_on=local_today(), assigned_by=actor, assigned_at=now, result=result,
+                               done_at=now, done_by=actor)
+    current.refresh_from_db()
+    record(actor, Action.UPDATE, current, before=before, after=need_snapshot(current) | {"action": "resolve"},
+           message=result)
+    _summary_after_commit(current)
+    _tell_resolved(current, result, actor)
     return current
 
 

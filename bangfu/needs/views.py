@@ -30,6 +30,7 @@ from bangfu.needs.forms import (
     ReopenForm,
     ResolveForm,
 )
+from bangfu.needs.plugins import need_panels
 from bangfu.regions import queries as region_queries
 from bangfu.regions.models import Region
 
@@ -96,6 +97,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": display.timeline_entries(queries.need_timeline(need)),
         "actions": actions[1:] if first else actions,
         "next_action": first, "next_form": _action_form(first.action, need, None) if first else None,
+        "panels": need_panels(request.user, need),
     })
 
 

@@ -92,6 +92,8 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "deliveries.snapshot": READS,
     "deliveries.may_complete": READS,
     "deliveries.may_reopen": READS,
+    "deliveries.may_deliver_for": READS,
+    "deliveries.in_delivery_order": READS,
     "emergency.emergency_snapshot": READS,
     "emergency.check_people": READS,
     "emergency.check_snapshot": READS,
@@ -304,6 +306,13 @@ def _(w):
     return lambda: needs.need_resolve(need=need, actor=w.users["office"], result="送到了"), VILLAGE_A
 
 
+@case("needs.need_resolve_by_delivery")
+def _(w):
+    need = _need(w, to="assign")
+    return lambda: needs.need_resolve_by_delivery(need=need, actor=w.users["caseworker_a"],
+                                                  result="送达大米，本人签收"), VILLAGE_A
+
+
 @case("needs.need_confirm")
 def _(w):
     need = _need(w, to="resolve")
@@ -429,6 +438,14 @@ def _(w):
                                                 actor=w.users["caseworker_a"]), VILLAGE_A
 
 
+@case("deliveries.delivery_link_need")
+def _(w):
+    delivery = _errand(w)
+    need, _created = needs.need_create(household=delivery.household, category=Category.ERRAND,
+                                       description="买药", client_id=uuid.uuid4(), actor=w.users["office"])
+    return lambda: deliveries.delivery_link_need(delivery=delivery, need=need, actor=w.users["office"]), VILLAGE_A
+
+
 @case("deliveries.delivery_fail")
 def _(w):
     return lambda: _failed(w), VILLAGE_A
@@ -443,7 +460,7 @@ def _(w):
 @case("deliveries.delivery_priority_refresh")
 def _(w):
     household = _errand(w).household
-    HouseholdCategory.objects.create(household=household, category=choices.Category.DISABLED)
+    HouseholdCategory.objects.create(household=household, category=choices.Category.ELDERLY_ALONE)
     return lambda: deliveries.delivery_priority_refresh(household, actor=w.users["office"]), VILLAGE_A
 
 
@@ -451,7 +468,8 @@ def _(w):
 def _(w):
     rice = _rice(w, stock=10)
     w.make(caseworker=w.users["caseworker_a"])
-    plan = deliveries.DistributionPlan(township=w.regions[TOWNSHIP], title="发米", item=rice, quantity=1,
+    plan = deliveries.DistributionPlan(township=w.regions[TOWNSHIP], title="发米",
+                                       lines=[deliveries.PlanLine(item=rice, quantity=1)],
                                        villages=[VILLAGE_A], categories=[])
     return lambda: deliveries.distribution_create(plan=plan, actor=w.users["office"]), TOWNSHIP
 

@@ -175,9 +175,9 @@ def test_schedules_are_the_offices_to_change(personas, casework):
 
 # --- campaigns and coverage ------------------------------------------------------------------------
 
-def _campaign(personas, **kwargs):
+def _campaign(personas, name="电话随访暖心", **kwargs):
     kwargs.setdefault("region_codes", [TOWNSHIP])
-    return services.campaign_create(actor=personas["office"], name="电话随访暖心", start=today(),
+    return services.campaign_create(actor=personas["office"], name=name, start=today(),
                                     end=today() + dt.timedelta(days=6), **kwargs)
 
 
@@ -188,7 +188,7 @@ def test_campaign_gives_each_household_a_follow_up_for_its_caseworker(personas, 
     assert set(rows.values_list("caseworker_id", flat=True)) == {personas["caseworker_a"].pk, personas["caseworker_b"].pk}
     coverage = queries.campaign_coverage(personas["office"], campaign)
     assert (coverage.total.total, coverage.total.reached, coverage.total.tried, coverage.total.not_tried) == (4, 0, 0, 4)
-    poor_only = _campaign(personas, region_codes=[VILLAGE_A], categories=["registered_poor"])
+    poor_only = _campaign(personas, "建档立卡户随访", region_codes=[VILLAGE_A], categories=["registered_poor"])
     assert list(FollowUp.objects.filter(campaign=poor_only).values_list("household_id", flat=True)) == [casework["poor_a"].pk]
 
 
@@ -307,7 +307,7 @@ def test_worklist_query_count_is_fixed(personas, casework, make_household, djang
         worklist_for(personas["caseworker_a"], today())
     for _ in range(5):
         make_household(VILLAGE_A, caseworker=personas["caseworker_a"], categories=["disabled"])
-    _campaign(personas)
+    _campaign(personas, "电话随访暖心（第二轮）")
     services.followups_generate(day=today())
     with django_assert_num_queries(7):
         sections = worklist_for(personas["caseworker_a"], today())

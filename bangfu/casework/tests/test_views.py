@@ -26,8 +26,8 @@ def today():
     return local_today()
 
 
-def _campaign(personas):
-    return services.campaign_create(actor=personas["office"], name="电话随访暖心", region_codes=[TOWNSHIP],
+def _campaign(personas, name="电话随访暖心"):
+    return services.campaign_create(actor=personas["office"], name=name, region_codes=[TOWNSHIP],
                                     start=today(), end=today() + dt.timedelta(days=6))
 
 
@@ -73,7 +73,7 @@ def test_worklist_query_count_is_fixed(client, personas, casework, make_househol
     few = count()
     for _ in range(6):
         make_household(VILLAGE_A, caseworker=personas["caseworker_a"], categories=["disabled"])
-    _campaign(personas)
+    _campaign(personas, "电话随访暖心（第二轮）")
     services.followups_generate(day=today())
     assert count() == few
 

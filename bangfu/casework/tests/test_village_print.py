@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bangfu.casework import services
+from bangfu.casework.models import Campaign
 from bangfu.core.dates import local_today
 from bangfu.core.permissions import Role
 from bangfu.history.models import Change
@@ -27,7 +28,9 @@ def _url(code=VILLAGE_A, **query):
 
 def _due_today(personas):
     day = local_today()
-    services.campaign_create(actor=personas["office"], name="电话随访暖心", region_codes=[TOWNSHIP],
+    # Each call its own round: two open campaigns of one area never share a name.
+    services.campaign_create(actor=personas["office"], name=f"电话随访暖心（{Campaign.objects.count() + 1}）",
+                             region_codes=[TOWNSHIP],
                              start=day, end=day + dt.timedelta(days=3))
     services.followups_generate(day=day)
 

@@ -13,7 +13,7 @@ from bangfu.supplies.models import Stock
 
 @pytest.fixture
 def household_a(make_household, personas):
-    return make_household(caseworker=personas["caseworker_a"], categories=[Category.DISABLED])
+    return make_household(caseworker=personas["caseworker_a"], categories=[Category.ELDERLY_ALONE])
 
 
 def rice_balance(rice) -> int:
@@ -55,17 +55,35 @@ def test_the_list_is_scoped_and_priority_first(make_household, household_a, pers
 
 def test_a_distribution_by_api(household_a, personas, stocked, rice):
     api = ApiClient(personas["office"])
-    body = {"township": "370215010", "title": "慰问", "item": rice.pk, "quantity": 5, "categories": ["disabled"],
+    body = {"township": "370215010", "title": "慰问", "item": rice.pk, "quantity": 5, "categories": ["elderly_alone"],
             "client_id": "d-1"}
     created = api.post("/api/distributions", body)
-    assert created.status_code == 201 and created.json()["households"] == 1 and created.json()["planned"] == 5
+    assert created.status_code == 201 and created.json()["households"] == 1
+    assert created.json()["lines"][0]["planned"] == 5
     assert api.post("/api/distributions", body).status_code == 200 and Distribution.objects.count() == 1
     bad = api.post("/api/distributions", {**body, "client_id": "d-2", "villages": ["410308103001"],
                                           "categories": ["nobody"]})
     assert bad.status_code == 422 and {"villages", "categories"} <= set(bad.json()["errors"])
     detail = api.get(f"/api/distributions/{created.json()['id']}").json()
-    assert detail["outstanding"] == 5 and detail["stock_left"] == 100
+    assert [(line["item"]["name"], line["outstanding"], line["stock_left"]) for line in detail["lines"]] == [
+        ("大米", 5, 100)]
     assert ApiClient(personas["outsider_office"]).get(f"/api/distributions/{created.json()['id']}").status_code == 404
+
+
+def test_a_distribution_of_several_items_by_api(household_a, personas, stocked, rice, masks):
+    api = ApiClient(personas["office"])
+    body = {"township": "370215010", "title": "慰问", "categories": ["elderly_alone"],
+            "lines": [{"item": rice.pk, "quantity": 5}, {"item": masks.pk, "quantity": 20}]}
+    created = api.post("/api/distributions", body)
+    assert created.status_code == 201, created.json()
+    assert [(line["item"]["name"], line["planned"]) for line in created.json()["lines"]] == [("大米", 5), ("口罩", 20)]
+    assert Delivery.objects.filter(distribution_id=created.json()["id"]).count() == 2
+    both = api.post("/api/distributions", {**body, "item": rice.pk, "quantity": 5})
+    none = api.post("/api/distributions", {**body, "lines": []})
+    twice = api.post("/api/distributions", {**body, "lines": [{"item": rice.pk, "quantity": 5}] * 2})
+    assert [r.status_code for r in (both, none, twice)] == [422, 422, 422]
+    assert "lines" in both.json()["errors"] and "lines" in none.json()["errors"] and "lines" in twice.json()["errors"]
+    assert Distribution.objects.count() == 1
 
 
 def test_failing_needs_the_assigned_caseworker(household_a, personas):

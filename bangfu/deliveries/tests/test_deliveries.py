@@ -24,7 +24,7 @@ def balance(item) -> int:
 @pytest.fixture
 def household_a(make_household, personas):
     return make_household(caseworker=personas["caseworker_a"], categories=[Category.REGISTERED_POOR,
-                                                                          Category.DISABLED])
+                                                                          Category.ELDERLY_ALONE])
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def rice_delivery(household_a, personas, stocked, rice):
 def test_a_caseworkers_request_goes_to_the_households_caseworker_with_priority(rice_delivery, household_a, personas):
     assert rice_delivery.status == DeliveryStatus.ASSIGNED
     assert rice_delivery.caseworker == personas["caseworker_a"]
-    assert rice_delivery.priority and rice_delivery.priority_reasons == ["special_group"]
+    assert rice_delivery.priority and rice_delivery.priority_reasons == ["elderly_alone"]
     change = Change.objects.get(object_type="delivery", object_id=rice_delivery.pk)
     assert change.household_id == household_a.pk and change.after["item"] == "大米"
 

@@ -11,7 +11,13 @@ from django.core.exceptions import ValidationError
 from bangfu.core.permissions import PermissionDenied
 from bangfu.deliveries.models import Delivery, DeliveryStatus, Distribution
 from bangfu.deliveries.queries import distribution_report, distribution_selection
-from bangfu.deliveries.services import DistributionPlan, delivery_complete, delivery_fail, distribution_create
+from bangfu.deliveries.services import (
+    DistributionPlan,
+    PlanLine,
+    delivery_complete,
+    delivery_fail,
+    distribution_create,
+)
 from bangfu.history.models import Change
 from bangfu.households.choices import Category as C
 from bangfu.households.choices import Status
@@ -33,8 +39,8 @@ def households(make_household, personas):
 
 
 def plan(township, rice, **overrides) -> DistributionPlan:
-    fields = {"township": township, "title": "春节慰问大米", "item": rice, "quantity": 10, "villages": [],
-              "categories": []}
+    fields = {"township": township, "title": "春节慰问大米", "lines": [PlanLine(item=rice, quantity=10)],
+              "villages": [], "categories": []}
     fields.update(overrides)
     return DistributionPlan(**fields)
 
@@ -56,11 +62,14 @@ def test_each_share_becomes_a_delivery_to_the_caseworker_in_order(township, hous
                                                                              C.EXTREME_HARDSHIP]),
                                        actor=personas["office"])
     rows = list(Delivery.objects.filter(distribution=distribution).order_by("sequence"))
-    assert [d.household_id for d in rows] == [households[n].pk for n in ("extreme", "disabled", "elderly_b",
+    assert [d.household_id for d in rows] == [households[n].pk for n in ("extreme", "elderly_b", "disabled",
                                                                        "minimum")]
     assert [d.sequence for d in rows] == [1, 2, 3, 4]
-    assert all(d.status == DeliveryStatus.ASSIGNED and d.quantity == 10 and d.priority for d in rows)
-    assert rows[0].caseworker == personas["caseworker_b"] and rows[1].caseworker == personas["caseworker_a"]
+    assert all(d.status == DeliveryStatus.ASSIGNED and d.quantity == 10 for d in rows)
+    # 优先: 特困供养 and 留守老人 (and 重残), not every special group of the selection.
+    assert [(d.priority, d.priority_reasons) for d in rows] == [
+        (True, ["extreme_hardship"]), (True, ["elderly_alone"]), (False, []), (False, [])]
+    assert rows[0].caseworker == personas["caseworker_b"] and rows[2].caseworker == personas["caseworker_a"]
     # Planned on each household's timeline.
     assert Change.objects.filter(object_type="delivery", household_id=households["disabled"].pk).exists()
 
@@ -68,15 +77,17 @@ def test_each_share_becomes_a_delivery_to_the_caseworker_in_order(township, hous
 def test_the_report_counts_planned_delivered_outstanding_and_stock_left(township, households, personas, stocked, rice):
     distribution = distribution_create(plan=plan(township, rice), actor=personas["office"])
     rows = list(Delivery.objects.filter(distribution=distribution).order_by("sequence"))
+    # In order: 特困 and 留守老人 (caseworker_b's, priority), then the others (caseworker_a's).
     delivery_complete(delivery=rows[0], received_by="本人", actor=personas["caseworker_b"])
-    delivery_complete(delivery=rows[1], received_by="其子", actor=personas["caseworker_a"])
-    delivery_fail(delivery=rows[2], reason="已搬离", actor=personas["caseworker_b"])
+    delivery_complete(delivery=rows[2], received_by="其子", actor=personas["caseworker_a"])
+    delivery_fail(delivery=rows[1], reason="已搬离", actor=personas["caseworker_b"])
 
     report = distribution_report(personas["office"], distribution)
-    assert (report.households, report.planned) == (5, 50)
-    assert (report.delivered_households, report.delivered) == (2, 20)
-    assert (report.failed_households, report.outstanding_households, report.outstanding) == (1, 2, 20)
-    assert report.stock_left == 80
+    [rice_line] = report.lines
+    assert (report.households, rice_line.planned) == (5, 50)
+    assert (report.delivered_households, rice_line.delivered) == (2, 20)
+    assert (report.failed_households, report.outstanding_households, rice_line.outstanding) == (1, 2, 20)
+    assert rice_line.stock_left == 80
     # A caseworker sees only their households' rows, but the same totals.
     mine = distribution_report(personas["caseworker_a"], distribution)
     assert {d.household.caseworker_id for d in mine.rows} == {personas["caseworker_a"].pk}

@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 
 from bangfu.deliveries.models import DeliveryKind, GoodsSource
-from bangfu.deliveries.services import DistributionPlan, delivery_complete, delivery_create, distribution_create
+from bangfu.deliveries.services import (
+    DistributionPlan,
+    PlanLine,
+    delivery_complete,
+    delivery_create,
+    distribution_create,
+)
 from bangfu.households.choices import Category
 from bangfu.households.tests.test_pages_i18n import english_words
 
@@ -22,7 +28,8 @@ def pages(make_household, personas, stocked, rice):
     open_one = delivery_create(household=household, kind=DeliveryKind.GOODS, source=GoodsSource.BOUGHT,
                                description="代购药品", cost=2550, actor=personas["office"])
     distribution = distribution_create(plan=DistributionPlan(
-        township=stocked, title="慰问", item=rice, quantity=10, villages=[], categories=[]), actor=personas["office"])
+        township=stocked, title="慰问", lines=[PlanLine(item=rice, quantity=10)], villages=[], categories=[]),
+        actor=personas["office"])
     return {
         "stock": reverse("supplies:stock"),
         "ledger": reverse("supplies:ledger", args=[rice.pk]),

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def failed(make_household, personas, stocked, rice):
-    household = make_household(caseworker=personas["caseworker_a"], categories=[Category.DISABLED])
+    household = make_household(caseworker=personas["caseworker_a"], categories=[Category.ELDERLY_ALONE])
     delivery = delivery_create(household=household, kind=DeliveryKind.GOODS, source=GoodsSource.STOCK, item=rice,
                                quantity=10, actor=personas["caseworker_a"])
     return delivery_fail(delivery=delivery, reason="家中无人", actor=personas["caseworker_a"])
@@ -37,7 +37,7 @@ def test_the_office_asks_for_it_again(failed, personas):
     again = delivery_reopen(delivery=failed, actor=personas["office"])
     assert again.status == DeliveryStatus.REQUESTED and again.caseworker is None
     assert (again.failure_reason, again.done_at, again.done_by) == ("", None, None)
-    assert again.priority and again.priority_reasons == ["special_group"]
+    assert again.priority and again.priority_reasons == ["elderly_alone"]
     change = Change.objects.filter(object_type="delivery", object_id=failed.pk).latest("pk")
     assert change.actor == personas["office"] and "家中无人" in change.message
     assert change.before["status"] == "failed" and change.after["status"] == "requested"
