@@ -108,6 +108,9 @@ def delivery_link_need(request: HttpRequest, need_pk: int) -> HttpResponse:
     """From a need's page: one of the household's deliveries answers the need."""
     require(request.user, "delivery.create")
     need = queries.need_for_delivery(request.user, need_pk)
+    if not request.POST.get("delivery"):
+        messages.error(request, _("Choose the delivery that answers this need."))
+        return redirect("needs:detail", need.pk)
     delivery = queries.delivery_get(request.user, _int(request.POST.get("delivery")))
     try:
         services.delivery_link_need(delivery=delivery, need=need, actor=request.user)

@@ -175,6 +175,7 @@ PAGES: dict[str, Route] = {
     "deliveries:fail": post(write("delivery.complete", gate="delivery.view"), obj="delivery"),
     "deliveries:assign": post(write("delivery.assign"), obj="delivery"),
     "deliveries:reopen": post(write("delivery.reopen"), obj="delivery"),
+    "deliveries:link_need": post(write("delivery.create"), obj="need"),
     "deliveries:distributions": get(read("supplies.view"), query_object="township"),
     "deliveries:distribution_plan": form("distribution.plan", query_object="township"),
     "deliveries:distribution": get(read("supplies.view"), obj="distribution"),

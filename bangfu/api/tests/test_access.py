@@ -135,7 +135,7 @@ def _value(obj) -> str:
 def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
     from bangfu.casework.services import campaign_create
     from bangfu.deliveries.models import DeliveryKind
-    from bangfu.deliveries.services import DistributionPlan, delivery_create, distribution_create
+    from bangfu.deliveries.services import DistributionPlan, PlanLine, delivery_create, distribution_create
     from bangfu.emergency.models import HealthCheck
     from bangfu.emergency.services import checks_generate, emergency_open
     from bangfu.imports.models import ImportJob, JobKind, JobStatus
@@ -170,7 +170,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         delivery = delivery_create(household=household, kind=DeliveryKind.ERRAND, description="代缴电费", actor=office,
                                    caseworker=caseworker)
         distribution = distribution_create(plan=DistributionPlan(
-            township=township, title="慰问", item=item, quantity=1, villages=[village], categories=[]), actor=office)
+            township=township, title="慰问", lines=[PlanLine(item=item, quantity=1)], villages=[village],
+            categories=[]), actor=office)
         emergency = emergency_open(region=township, kind="epidemic", title="疫情防控", start=today, actor=office)
         checks_generate(day=today)
         objects.setdefault("household", {})[side] = household
