@@ -33,6 +33,7 @@ from bangfu.casework.models import (
     HouseholdCase,
     Schedule,
 )
+from bangfu.core import bounds
 from bangfu.core.codes import parent_of, prefix_q, village_of
 from bangfu.core.dates import local_today
 from bangfu.core.idempotency import create_once
@@ -42,6 +43,7 @@ from bangfu.history.services import areas_touch, record
 from bangfu.households import choices as household_choices
 from bangfu.households.models import Household, HouseholdCategory
 from bangfu.households.services import region_in_scope
+from bangfu.regions.models import Region
 
 Category = household_choices.Category
 
@@ -201,7 +203,12 @@ def _clean_answers(campaign: Campaign | None, answers: dict[str, Any] | None) ->
     """The campaign's own questions: unanswered ones are left out; an answer of the wrong kind is an error."""
     answers = answers or {}
     if campaign is None:
+        if answers:
+            raise ValidationError({"answers": _("Answers belong to a campaign's questions; choose the campaign.")})
         return {}
+    if not isinstance(answers, dict) or len(answers) > bounds.ANSWERS_MAX:
+        raise ValidationError({"answers": _("At most %(n)d answers, one for each of the campaign's questions.")
+                                          % {"n": bounds.ANSWERS_MAX}})
     cleaned, errors = {}, {}
     for question in campaign.questions:
         key, kind = question["key"], question["kind"]
@@ -500,6 +507,11 @@ def campaign_create(
         errors["region_codes"] = _("Choose the township or the villages it covers.")
     elif any(not region_in_scope(actor, code) for code in region_codes):
         errors["region_codes"] = _("An area is outside your own.")
+    else:
+        known = set(Region.objects.filter(code__in=region_codes).values_list("code", flat=True))
+        unknown = [code for code in region_codes if code not in known]
+        if unknown:
+            errors["region_codes"] = _("No such area: %(codes)s.") % {"codes": ", ".join(unknown[:5])}
     if end < start:
         errors["end"] = _("The end is before the start.")
     if channel not in Channel.values:

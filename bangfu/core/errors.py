@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -108,6 +109,9 @@ def _type_message(error: dict[str, Any]) -> str:
     value = error.get("input")
     if kind == "missing":
         return _("This field is required.")
+    if kind == "date_window":
+        return str(error.get("msg", ""))  # already in the caller's language (core.bounds)
+
     if kind.startswith("int_"):
         return _("Enter a whole number.")
     if kind.startswith(("float_", "decimal_")) or kind == "finite_number":
@@ -130,6 +134,22 @@ def _type_message(error: dict[str, Any]) -> str:
         return _("Ensure this value is less than or equal to %(limit_value)s.") % {"limit_value": ctx.get("le")}
     if kind == "greater_than_equal":
         return _("Ensure this value is greater than or equal to %(limit_value)s.") % {"limit_value": ctx.get("ge")}
+    if kind == "string_too_long":
+        return ngettext(
+            "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+            ctx.get("max_length", 0),
+        ) % {"limit_value": ctx.get("max_length", 0), "show_value": len(value) if isinstance(value, str) else 0}
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return _("This field is required.")
+        return ngettext(
+            "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+            ctx.get("min_length", 0),
+        ) % {"limit_value": ctx.get("min_length", 0), "show_value": len(value) if isinstance(value, str) else 0}
+    if kind == "too_long":
+        return _("Too many items: at most %(n)d.") % {"n": ctx.get("max_length", 0)}
     if kind == "json_invalid":
         return _("Enter a valid JSON.")
     if kind == "null_characters":

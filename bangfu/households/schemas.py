@@ -15,8 +15,10 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, create_model
 from pydantic_core import PydanticCustomError
 
+from bangfu.core import bounds
 from bangfu.history.models import Action as ActionChoices
 from bangfu.households import choices
+from bangfu.households.forms import HouseholdForm, MemberForm
 
 # Big enough for any id, small enough for a 64-bit column (a larger one would be a 500 in the database).
 MAX_ID = 2**63 - 1
@@ -82,6 +84,12 @@ def _no_null_characters(value: str) -> str:
 Text = Annotated[str, AfterValidator(_no_null_characters)]
 
 Fen = Annotated[int, Field(description="Money in fen (1 yuan = 100 fen).")]
+IncomeFen = Annotated[int, Field(description="Money in fen (1 yuan = 100 fen).", **bounds.INCOME_FEN.api())]
+
+
+def _longest(form, name: str) -> int:
+    """A text's max_length, from the form that checks it."""
+    return form.base_fields[name].max_length
 
 
 # --- out -------------------------------------------------------------------------------------
@@ -243,40 +251,42 @@ class MemberIn(StrictSchema):
     """A member as the member form takes it. Sex and date of birth are taken from the ID number
     when left out, and must agree with it when given."""
 
-    name: Text
+    name: Text = Field(max_length=_longest(MemberForm, "name"))
     relation: Relation
     id_type: IdType = IdType(choices.IdType.RESIDENT_ID)
-    id_number: Text = Field(description="18 characters (20 or 22 for a disability certificate number).")
+    id_number: Text = Field(max_length=bounds.ID_NUMBER,
+                            description="18 characters (20 or 22 for a disability certificate number).")
     sex: Annotated[Sex | None, Blank] = None
-    birth_date: dt.date | None = None
-    ethnicity: Text = "汉族"
-    phone: Text = ""
+    birth_date: bounds.BIRTH.date() | None = None
+    ethnicity: Text = Field("汉族", max_length=_longest(MemberForm, "ethnicity"))
+    phone: Text = Field("", max_length=bounds.PHONE)
     education: Annotated[Education | None, Blank] = None
     school_status: Annotated[SchoolStatus | None, Blank] = None
     health: list[Health] = []
     labor_skill: Annotated[LaborSkill | None, Blank] = None
     work_status: Annotated[WorkStatus | None, Blank] = None
-    work_months: int | None = None
-    work_place: Text = ""
-    employer: Text = ""
+    work_months: int | None = Field(None, **bounds.MONTHS.api())
+    work_place: Text = Field("", max_length=_longest(MemberForm, "work_place"))
+    employer: Text = Field("", max_length=_longest(MemberForm, "employer"))
     political_status: Annotated[PoliticalStatus | None, Blank] = None
     minimum_living: bool = False
     extreme_hardship: bool = False
     pension_insured: bool | None = None
     medical_insured: bool | None = None
     critical_illness_insured: bool | None = None
-    disability_category: Text = ""
-    welfare_post_type: Text = ""
-    welfare_post_months: int | None = None
+    disability_category: Text = Field("", max_length=_longest(MemberForm, "disability_category"))
+    welfare_post_type: Text = Field("", max_length=_longest(MemberForm, "welfare_post_type"))
+    welfare_post_months: int | None = Field(None, **bounds.MONTHS.api())
 
 
 class HouseholdFields(StrictSchema):
     """A household's own fields, as the household form takes them (money in fen)."""
 
-    region: Text = Field(description="The village (or group) code.")
-    number: Text = Field("", description="Empty: numbered automatically (village code + 4 digits).")
-    address: Text = ""
-    phone: Text = ""
+    region: Text = Field(max_length=bounds.CODE, description="The village (or group) code.")
+    number: Text = Field("", max_length=_longest(HouseholdForm, "number"),
+                         description="Empty: numbered automatically (village code + 4 digits).")
+    address: Text = Field("", max_length=_longest(HouseholdForm, "address"))
+    phone: Text = Field("", max_length=bounds.PHONE)
     status: Status = Status(choices.Status.ACTIVE)
     categories: list[Category] = []
     monitor_type: Annotated[MonitorType | None, Blank] = None
@@ -286,21 +296,21 @@ class HouseholdFields(StrictSchema):
     other_causes: list[PovertyCause] = Field([], description="At most two; not the main cause.")
     risks: list[Risk] = Field([], description="At most five.")
     risk_elimination_method: Annotated[RiskEliminationMethod | None, Blank] = None
-    risk_eliminated_on: dt.date | None = None
-    farmland_mu: Decimal | None = None
+    risk_eliminated_on: bounds.PAST_EVENT.date() | None = None
+    farmland_mu: Decimal | None = Field(None, **bounds.FARMLAND_MU.api())
     road_type: Annotated[RoadType | None, Blank] = None
-    housing_area: Decimal | None = None
+    housing_area: Decimal | None = Field(None, **bounds.HOUSING_AREA_M2.api())
     dilapidated: bool | None = None
     dilapidation_level: Annotated[DilapidationLevel | None, Blank] = None
     safe_water: bool | None = None
     electricity: bool | None = None
     sanitary_toilet: bool | None = None
     fuel_type: Annotated[FuelType | None, Blank] = None
-    wage_income: Fen | None = None
-    business_income: Fen | None = None
-    property_income: Fen | None = None
-    transfer_income: Fen | None = None
-    business_expense: Fen | None = None
+    wage_income: IncomeFen | None = None
+    business_income: IncomeFen | None = None
+    property_income: IncomeFen | None = None
+    transfer_income: IncomeFen | None = None
+    business_expense: IncomeFen | None = None
 
 
 class HouseholdIn(HouseholdFields):
