@@ -31,8 +31,13 @@ class Range:
         return {"min_value": self.min, "max_value": self.max}
 
     def api(self) -> dict[str, Any]:
-        """Keyword arguments of a ninja/pydantic Field."""
-        return {"ge": self.min, "le": self.max}
+        """Keyword arguments of a ninja/pydantic Field (plain numbers: a Decimal would be written
+        into the document as a string)."""
+        return {"ge": _plain(self.min), "le": _plain(self.max)}
+
+
+def _plain(value: Number) -> int | float:
+    return int(value) if value == int(value) else float(value)
 
 
 # --- numbers ---------------------------------------------------------------------------------
