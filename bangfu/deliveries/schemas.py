@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from bangfu.core import bounds
 from bangfu.households.schemas import MAX_ID, Fen, StrictSchema, Text
-from bangfu.supplies.schemas import MAX_QUANTITY, ClientId, ItemOut, Ref, TownshipCode
+from bangfu.supplies.schemas import MAX_QUANTITY, ClientId, ClientIdText, ItemOut, Ref, TownshipCode
 
 
 class KindIn(str, enum.Enum):
@@ -41,7 +41,7 @@ class DeliveryIn(StrictSchema):
     description: Text = Field("", max_length=bounds.NOTE, description="Bought goods or an errand: what to buy or do.")
     cost: Fen | None = Field(None, **bounds.COST_FEN.api())
     caseworker: int | None = Field(None, ge=1, le=MAX_ID, description="Default: the household's caseworker.")
-    client_id: Text | None = ClientId
+    client_id: ClientIdText | None = ClientId
 
 
 class AssignIn(StrictSchema):
@@ -126,7 +126,7 @@ class DistributionIn(StrictSchema):
     supplies_short: bool = Field(False, description="Only households whose latest assessment found living "
                                                     "supplies not sufficient.")
     note: Text = Field("", max_length=bounds.ADDRESS)
-    client_id: Text | None = ClientId
+    client_id: ClientIdText | None = ClientId
 
 
 class DistributionOut(Schema):

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from bangfu.core import bounds
 from bangfu.households.schemas import MAX_ID, StrictSchema, Text
-from bangfu.supplies.schemas import ClientId
+from bangfu.supplies.schemas import ClientId, ClientIdText
 
 
 class EmergencyKindIn(str, enum.Enum):
@@ -30,7 +30,7 @@ class CheckItemIn(str, enum.Enum):
 class EmergencyIn(StrictSchema):
     title: Text = Field(min_length=1, max_length=bounds.TITLE)
     kind: EmergencyKindIn
-    region: str = Field(pattern=r"^[0-9]{6,12}$", description="The region code: a county, township or village.")
+    region: Text = Field(pattern=r"^[0-9]{6,12}$", description="The region code: a county, township or village.")
     start: bounds.PLANNED.date()
     end: bounds.PLANNED.date() | None = None
     check_items: list[CheckItemIn] | None = Field(None, description="The daily checks; all of them by default.")
@@ -110,7 +110,7 @@ class CheckIn(StrictSchema):
 
 
 class NewHouseholdIn(StrictSchema):
-    village: str = Field(pattern=r"^[0-9]{12}([0-9]{3})?$", description="Region code of a village (or group).")
+    village: Text = Field(pattern=r"^[0-9]{12}([0-9]{3})?$", description="Region code of a village (or group).")
     address: Text = Field("", max_length=bounds.ADDRESS)
     education: Text = Field("", max_length=10, description="The head's education (文化程度), e.g. 初中.")
     school_status: Text = Field("", max_length=10, description="Or, for a pupil, the school status (在校生状况).")
@@ -127,13 +127,13 @@ class ReturneeIn(StrictSchema):
     phone: Text = Field("", max_length=bounds.PHONE)
     origin: Text = Field(min_length=1, max_length=bounds.TITLE)
     arrival: bounds.PAST_EVENT.date()
-    transport: str = Field(pattern=r"^(train|bus|car|plane|other)$")
-    screening: str = Field("pending", pattern=r"^(pending|normal|abnormal)$")
+    transport: Text = Field(pattern=r"^(train|bus|car|plane|other)$")
+    screening: Text = Field("pending", pattern=r"^(pending|normal|abnormal)$")
     quarantine: bool = True
     home_supplies_ensured: bool = False
     help_needed: bool = False
     help_note: Text = Field("", max_length=bounds.ADDRESS)
-    client_id: Text | None = ClientId
+    client_id: ClientIdText | None = ClientId
 
 
 class ReturneeOut(Schema):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
-from decimal import Decimal
 from typing import Annotated, Any, get_args
 
 from django.db import models
@@ -80,8 +79,26 @@ def _no_null_characters(value: str) -> str:
     return value
 
 
+def _without_final_newline(value: Any) -> Any:
+    # A pattern in the document ends in `$`, which lets one final newline through as Python's `re`
+    # (and the tools that make examples from the document) read it, and not as pydantic's engine
+    # does: dropped first, such a value is accepted as the document says it is.
+    return value[:-1] if isinstance(value, str) and value.endswith("\n") else value
+
+
+class _NoNulStated:
+    """States in the document what `_no_null_characters` checks (unless the text has a pattern
+    of its own, which leaves NUL out already)."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        if schema.get("type") == "string":
+            schema.setdefault("pattern", "^[^\\u0000]*$")
+        return schema
+
+
 # Every text that comes in.
-Text = Annotated[str, AfterValidator(_no_null_characters)]
+Text = Annotated[str, BeforeValidator(_without_final_newline), AfterValidator(_no_null_characters), _NoNulStated()]
 
 Fen = Annotated[int, Field(description="Money in fen (1 yuan = 100 fen).")]
 IncomeFen = Annotated[int, Field(description="Money in fen (1 yuan = 100 fen).", **bounds.INCOME_FEN.api())]
@@ -297,9 +314,10 @@ class HouseholdFields(StrictSchema):
     risks: list[Risk] = Field([], description="At most five.")
     risk_elimination_method: Annotated[RiskEliminationMethod | None, Blank] = None
     risk_eliminated_on: bounds.PAST_EVENT.date() | None = None
-    farmland_mu: Decimal | None = Field(None, **bounds.FARMLAND_MU.api())
+    # A number in the document (a Decimal would also take any string there).
+    farmland_mu: float | None = Field(None, allow_inf_nan=False, **bounds.FARMLAND_MU.api())
     road_type: Annotated[RoadType | None, Blank] = None
-    housing_area: Decimal | None = Field(None, **bounds.HOUSING_AREA_M2.api())
+    housing_area: float | None = Field(None, allow_inf_nan=False, **bounds.HOUSING_AREA_M2.api())
     dilapidated: bool | None = None
     dilapidation_level: Annotated[DilapidationLevel | None, Blank] = None
     safe_water: bool | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -11,9 +12,12 @@ from bangfu.core import bounds
 from bangfu.households.schemas import MAX_ID, StrictSchema, Text
 
 MAX_QUANTITY = bounds.QUANTITY.max
-ClientId = Field(None, min_length=1, max_length=bounds.CLIENT_ID, pattern=r"^[A-Za-z0-9_.:-]+$",
-                 description="A client-generated id (e.g. a UUID): sending the same request again stores it once "
-                             "and answers with the first result.")
+# Constraints before Text's validators: so placed, pydantic states the pattern in the document even
+# where the id may be null (after a validator, it checks it without stating it).
+ClientIdText = Annotated[str, Field(min_length=1, max_length=bounds.CLIENT_ID, pattern=r"^[A-Za-z0-9_.:-]+$"),
+                         *Text.__metadata__]
+ClientId = Field(None, description="A client-generated id (e.g. a UUID): sending the same request again stores it "
+                                   "once and answers with the first result.")
 TownshipCode = Field(description="The township's 9-digit region code.", pattern=r"^[0-9]{9}$")
 
 
@@ -52,7 +56,7 @@ class MoveIn(StrictSchema):
     source: Text = Field("", max_length=bounds.TITLE, description="Receive: where the goods came from (required).")
     reason: Text = Field("", max_length=bounds.ADDRESS, description="Adjust: why (required).")
     note: Text = Field("", max_length=bounds.ADDRESS, description="Issue: who takes the goods and what for (required).")
-    client_id: Text | None = ClientId
+    client_id: ClientIdText | None = ClientId
 
 
 class MoveOut(Schema):
