@@ -34,7 +34,7 @@ def test_a_body_over_the_limit_is_a_json_413(caller, make_household, personas):
     response = caller.post("/api/contacts", json.dumps(body), content_type="application/json")
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json")
-    assert "10000" in response.json()["detail"]
+    assert response.json()["detail"] == "请求内容过大：最多 10000 字节。"
     assert not Contact.objects.exists()
 
 
