@@ -117,7 +117,8 @@ class ReturneeForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=bounds.ID_NUMBER)
     phone = forms.CharField(label=_("phone"), max_length=bounds.PHONE, required=False)
     origin = forms.CharField(label=_("from where"), max_length=bounds.TITLE, help_text=_("e.g. 湖北省武汉市"))
-    arrival = forms.DateField(label=_("arrival date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    arrival = forms.DateField(label=_("arrival date"),
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                               validators=[bounds.PAST_EVENT])
     transport = forms.ChoiceField(label=_("transport"), choices=TransportMode.choices)
     screening = forms.ChoiceField(label=_("screening result"), choices=Screening.choices, initial=Screening.PENDING)

@@ -53,7 +53,8 @@ class AssignForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    result = forms.CharField(label=_("what was done"), max_length=bounds.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.CharField(label=_("what was done"), max_length=bounds.LONG_TEXT,
+                             widget=forms.Textarea(attrs={"rows": 3}))
     cost = YuanField(label=_("cost (yuan)"), fen=bounds.COST_FEN,
                      widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
 
