@@ -115,7 +115,10 @@ class DateWindow:
 
     def message(self, value: dt.date | dt.datetime) -> str | None:
         """Why `value` is outside the window, or None."""
-        day = value.date() if isinstance(value, dt.datetime) else value
+        if isinstance(value, dt.datetime):
+            day = local_today(value) if value.tzinfo is not None else value.date()
+        else:
+            day = value
         first, last = self.limits()
         if day < first:
             return _("Enter a date on or after %(date)s.") % {"date": first.isoformat()}

@@ -210,3 +210,10 @@ def test_a_date_window_is_checked_and_stated():
     assert window.message(dt.date(2000, 1, 1)) is None
     assert "2000-01-01" in window.message(dt.date(1, 1, 1))
     assert window.message(dt.date(9999, 12, 31)) is not None
+
+
+def test_a_moment_is_judged_by_its_shanghai_day():
+    window = DateWindow(dt.date(2000, 1, 1), 1)
+    # 20:00 UTC on the last day of 1999 is already 2000 in Shanghai.
+    assert window.message(dt.datetime(1999, 12, 31, 20, tzinfo=dt.UTC)) is None
+    assert window.message(dt.datetime(1999, 12, 31, 15, tzinfo=dt.UTC)) is not None
