@@ -217,3 +217,38 @@ def test_a_moment_is_judged_by_its_shanghai_day():
     # 20:00 UTC on the last day of 1999 is already 2000 in Shanghai.
     assert window.message(dt.datetime(1999, 12, 31, 20, tzinfo=dt.UTC)) is None
     assert window.message(dt.datetime(1999, 12, 31, 15, tzinfo=dt.UTC)) is not None
+
+
+# Bodies with no form of their own: each only chooses (a user by id, a field to reveal).
+NO_FORM = {"AssignIn": "a caseworker's id", "ReopenIn": "a caseworker's id", "RevealIn": "a choice of field"}
+
+
+def _referenced(schema: dict, spec: dict, seen: set[str]) -> None:
+    """The names of the components a schema refers to, however deep."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if ref:
+            name = ref.rsplit("/", 1)[-1]
+            if name not in seen:
+                seen.add(name)
+                _referenced(spec["components"]["schemas"][name], spec, seen)
+        for value in schema.values():
+            _referenced(value, spec, seen)
+    elif isinstance(schema, list):
+        for value in schema:
+            _referenced(value, spec, seen)
+
+
+def test_every_request_body_is_paired_with_its_form(spec):
+    bodies: set[str] = set()
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            if "requestBody" in operation:
+                _referenced(operation["requestBody"], spec, bodies)
+    with_numbers_dates_or_text = {
+        name for name in bodies
+        if any(_property(p, spec).get("type") in {"string", "number", "integer"} and "enum" not in _property(p, spec)
+               for p in spec["components"]["schemas"][name].get("properties", {}).values())
+    }
+    paired = {name for name, _form, _renames in _pairs()}
+    assert with_numbers_dates_or_text - paired - set(NO_FORM) == set()
