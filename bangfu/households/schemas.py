@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import translation
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, create_model
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 from bangfu.core import bounds
 from bangfu.history.models import Action as ActionChoices
@@ -68,8 +68,22 @@ def _blank_is_none(value: Any) -> Any:
     return None if value == "" else value
 
 
-# On an optional choice, "" (what the forms and exports use for "not given") is read as null.
-Blank = BeforeValidator(_blank_is_none)
+class _BlankIsNull:
+    """On an optional choice, "" (what the forms and exports use for "not given") is read as null,
+    and the document says that "" is taken."""
+
+    def __get_pydantic_core_schema__(self, source, handler):
+        return core_schema.no_info_before_validator_function(_blank_is_none, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema, handler):
+        stated = handler(schema)
+        options = stated.pop("anyOf", None)
+        if options is None:
+            return {"anyOf": [stated, {"const": ""}]}
+        return {**stated, "anyOf": [*options, {"const": ""}]}
+
+
+Blank = _BlankIsNull()
 
 
 def _no_null_characters(value: str) -> str:
