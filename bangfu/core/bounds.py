@@ -115,10 +115,12 @@ class DateWindow:
 
     def message(self, value: dt.date | dt.datetime) -> str | None:
         """Why `value` is outside the window, or None."""
+        day = value
         if isinstance(value, dt.datetime):
-            day = local_today(value) if value.tzinfo is not None else value.date()
-        else:
-            day = value
+            try:
+                day = local_today(value) if value.tzinfo is not None else value.date()
+            except OverflowError:  # the first or last moments a datetime holds, in another zone
+                day = value.date()
         first, last = self.limits()
         if day < first:
             return _("Enter a date on or after %(date)s.") % {"date": first.isoformat()}

@@ -252,3 +252,11 @@ def test_every_request_body_is_paired_with_its_form(spec):
     }
     paired = {name for name, _form, _renames in _pairs()}
     assert with_numbers_dates_or_text - paired - set(NO_FORM) == set()
+
+
+def test_a_moment_at_the_edge_of_the_calendar_is_refused_not_an_error():
+    window = DateWindow(dt.date(2000, 1, 1), 1)
+    # In UTC this is still year 0, which no datetime holds.
+    first = dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    assert "2000-01-01" in window.message(first)
+    assert window.message(dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5)))) is not None
