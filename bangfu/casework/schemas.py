@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 
 from bangfu.core import bounds
+from bangfu.households.schemas import NumbersNotBooleans
 
 Channel = Literal["visit", "phone", "wechat", "other"]
 Reason = Literal["", "no_answer", "wrong_number", "away", "refused"]
@@ -33,7 +34,7 @@ Answer = (bool | Annotated[float, Field(allow_inf_nan=False, **bounds.ANSWER_NUM
 AnswerKey = Annotated[str, Field(min_length=1, max_length=bounds.ANSWER_KEY)]
 
 
-class ContactIn(Schema):
+class ContactIn(NumbersNotBooleans):
     client_id: uuid.UUID = Field(..., description="Made by the client once per submission: a retry stores nothing new.")
     household: int = Field(..., ge=1, le=2**53)
     channel: Channel
@@ -96,7 +97,7 @@ class QuestionIn(Schema):
     choices: list[Annotated[str, Field(max_length=bounds.QUESTION)]] = Field(default_factory=list, max_length=50)
 
 
-class CampaignIn(Schema):
+class CampaignIn(NumbersNotBooleans):
     name: str = Field(..., max_length=bounds.TITLE)
     region_codes: list[Annotated[str, Field(max_length=bounds.CODE)]] = Field(..., min_length=1, max_length=500)
     categories: list[CategoryName] = Field(default_factory=list)

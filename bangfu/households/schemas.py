@@ -11,7 +11,7 @@ from typing import Annotated, Any, get_args
 from django.db import models
 from django.utils import translation
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, create_model
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, ValidationInfo, create_model, field_validator
 from pydantic_core import PydanticCustomError, core_schema
 
 from bangfu.core import bounds
@@ -262,7 +262,27 @@ class RevealOut(Schema):
 
 # --- in --------------------------------------------------------------------------------------
 
-class StrictSchema(Schema):
+def _numeric(annotation: Any) -> bool:
+    """Whether a field's type takes a number (int or float, perhaps optional or annotated)."""
+    if annotation in (int, float):
+        return True
+    return any(_numeric(arg) for arg in get_args(annotation) if arg is not bool)
+
+
+class NumbersNotBooleans(Schema):
+    """A number field refuses true and false (pydantic would read them as 1 and 0: `"household":
+    true` would be household 1)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, bool) and field is not None and _numeric(field.annotation):
+            raise PydanticCustomError("int_type", "Input should be a number, not true or false.")
+        return value
+
+
+class StrictSchema(NumbersNotBooleans):
     # A misspelt field is an error, not silently ignored (a PATCH would otherwise "succeed").
     model_config = ConfigDict(extra="forbid")
 

@@ -120,3 +120,14 @@ def test_a_campaign_for_an_area_that_does_not_exist_is_refused(personas, regions
         campaign_create(actor=personas["admin"], name="x", region_codes=["999999999999"], start=start, end=start)
     _refused(ApiClient(personas["office"]).post("/api/campaigns", {**body, "region_codes": [VILLAGE_A],
                                                                    "start": "9999-01-01"}), "start")
+
+
+def test_true_is_not_household_one(personas, home):
+    api = ApiClient(personas["caseworker_a"])
+    need = {"client_id": str(uuid.uuid4()), "household": True, "category": "employment", "description": "找工作"}
+    assert _refused(api.post("/api/needs", need), "household")
+    contact = {"client_id": str(uuid.uuid4()), "household": True, "channel": "phone", "reached": False,
+               "not_reached_reason": "no_answer"}
+    assert _refused(api.post("/api/contacts", contact), "household")
+    assert not Contact.objects.exists()
+    assert api.post("/api/needs", {**need, "household": home.pk}).status_code == 201
