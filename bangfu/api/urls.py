@@ -77,3 +77,4 @@ errors.install(api)
 
 for prefix, router in declared_table("api_routers").items():
     api.add_router(prefix, router)
+errors.declare_responses(api)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.models import CONDITIONS, Campaign, Channel, NotReachedReason
+from bangfu.core import bounds
 from bangfu.core.dates import local_today
 from bangfu.households import choices as household_choices
 from bangfu.regions.models import Region
@@ -37,16 +38,16 @@ class ContactForm(forms.Form):
 
     # Made when the form is rendered: a double submit or a retry of this form is stored once.
     client_id = forms.UUIDField(widget=forms.HiddenInput)
-    followup = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    followup = forms.IntegerField(widget=forms.HiddenInput, required=False, **bounds.ID.form())
     # No channel is preselected: a call saved as a home visit because the follow-up asked for one
     # would cover a visit that never happened.
     channel = forms.ChoiceField(label=_("How"), choices=Channel.choices, widget=forms.RadioSelect,
                                 error_messages={"required": _("How was the household contacted? Choose one.")})
     campaign = forms.TypedChoiceField(label=_("Campaign"), required=False, coerce=int, empty_value=None)
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=2000,
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=bounds.LONG_TEXT,
                             widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Write here what you learned")}))
     outcome = forms.ChoiceField(choices=[(REACHED, _("Reached")), *NotReachedReason.choices], required=False)
-    at = forms.DateTimeField(label=_("When"), required=False,
+    at = forms.DateTimeField(label=_("When"), required=False, validators=[bounds.PAST_EVENT],
                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                              help_text=_("Leave as it is for a contact just now."))
 
@@ -63,7 +64,7 @@ class ContactForm(forms.Form):
             # "not reached" buttons submit the same form with the conditions left unanswered.
             self.fields[name] = yes_no_field(CONDITION_LABELS[name])
             self.fields[f"{name}_note"] = forms.CharField(
-                label=_("What is wrong"), required=False, max_length=500,
+                label=_("What is wrong"), required=False, max_length=bounds.ANSWER,
                 widget=forms.TextInput(attrs={"placeholder": _("If not: what is wrong")}))
         # The campaign's own questions (of the chosen one, or the only running one).
         self.questions = []
@@ -77,9 +78,9 @@ class ContactForm(forms.Form):
                 field = forms.ChoiceField(label=question["label"], required=False, widget=forms.RadioSelect,
                                           choices=[(c, c) for c in question["choices"]])
             elif kind == "number":
-                field = forms.DecimalField(label=question["label"], required=False)
+                field = forms.DecimalField(label=question["label"], required=False, **bounds.ANSWER_NUMBER.form())
             else:
-                field = forms.CharField(label=question["label"], required=False, max_length=500)
+                field = forms.CharField(label=question["label"], required=False, max_length=bounds.ANSWER)
             self.fields[name] = field
             self.questions.append((question["key"], name))
 
@@ -155,7 +156,7 @@ QUESTION_ROWS = 3
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100,
+    name = forms.CharField(label=_("Name"), max_length=bounds.TITLE,
                            widget=forms.TextInput(attrs={"placeholder": _("e.g. 电话随访暖心")}))
     region_codes = forms.MultipleChoiceField(label=_("Areas"), widget=forms.CheckboxSelectMultiple)
     categories = forms.MultipleChoiceField(
@@ -163,8 +164,10 @@ class CampaignForm(forms.Form):
         choices=household_choices.Category.choices, help_text=_("None ticked: every household in the areas."))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE,
                                 widget=forms.RadioSelect)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                            validators=[bounds.PLANNED])
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          validators=[bounds.PLANNED])
     assess = forms.BooleanField(label=_("Ask the four conditions"), required=False, initial=True)
 
     def __init__(self, data=None, *, areas: list[Region]):
@@ -174,11 +177,11 @@ class CampaignForm(forms.Form):
         self.fields["region_codes"].choices = [(r.code, r.name) for r in areas]
         for n in range(1, QUESTION_ROWS + 1):
             self.fields[f"q{n}_label"] = forms.CharField(label=_("Question %(n)d") % {"n": n}, required=False,
-                                                         max_length=200)
+                                                         max_length=bounds.QUESTION)
             self.fields[f"q{n}_kind"] = forms.ChoiceField(label=_("Answer"), required=False, choices=[
                 ("yesno", _("Yes / no")), ("choice", _("Choice")), ("number", _("Number")), ("text", _("Text"))])
             self.fields[f"q{n}_choices"] = forms.CharField(
-                label=_("Answers to choose from"), required=False, max_length=300,
+                label=_("Answers to choose from"), required=False, max_length=bounds.QUESTION_CHOICES,
                 help_text=_("For a choice: separated by commas or 、"))
 
     @property
@@ -204,7 +207,8 @@ class CampaignForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    end = forms.DateField(label=_("New end"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("New end"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          validators=[bounds.PLANNED])
 
 
 class ScheduleForm(forms.Form):
@@ -216,7 +220,7 @@ class ScheduleForm(forms.Form):
         for value, label in household_choices.Category.choices:
             interval, channel = current.get(value, (0, Channel.PHONE))
             self.fields[f"{value}_days"] = forms.IntegerField(
-                label=label, required=False, min_value=1, max_value=366, initial=interval or None,
+                label=label, required=False, **bounds.SCHEDULE_DAYS.form(), initial=interval or None,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
             self.fields[f"{value}_channel"] = forms.ChoiceField(label=_("How"), choices=Channel.choices,
                                                                 initial=channel)

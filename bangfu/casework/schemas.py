@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+
+from bangfu.core import bounds
+from bangfu.households.schemas import NumbersNotBooleans
 
 Channel = Literal["visit", "phone", "wechat", "other"]
 Reason = Literal["", "no_answer", "wrong_number", "away", "refused"]
@@ -19,23 +22,31 @@ class AssessmentIn(Schema):
     prevention_ok: bool
     medical_access_ok: bool
     living_ok: bool
-    supplies_ok_note: str = Field("", max_length=500)
-    prevention_ok_note: str = Field("", max_length=500)
-    medical_access_ok_note: str = Field("", max_length=500)
-    living_ok_note: str = Field("", max_length=500)
+    supplies_ok_note: str = Field("", max_length=bounds.ANSWER)
+    prevention_ok_note: str = Field("", max_length=bounds.ANSWER)
+    medical_access_ok_note: str = Field("", max_length=bounds.ANSWER)
+    living_ok_note: str = Field("", max_length=bounds.ANSWER)
 
 
-class ContactIn(Schema):
+# An answer to a campaign's question: yes/no, a number, or a choice or text.
+Answer = (bool | Annotated[float, Field(allow_inf_nan=False, **bounds.ANSWER_NUMBER.api())]
+          | Annotated[str, Field(max_length=bounds.ANSWER)] | None)
+AnswerKey = Annotated[str, Field(min_length=1, max_length=bounds.ANSWER_KEY)]
+
+
+class ContactIn(NumbersNotBooleans):
     client_id: uuid.UUID = Field(..., description="Made by the client once per submission: a retry stores nothing new.")
     household: int = Field(..., ge=1, le=2**53)
     channel: Channel
     reached: bool
-    at: dt.datetime | None = Field(None, description="When; now if left out. Not in the future.")
+    at: bounds.PAST_EVENT.datetime() | None = Field(None, description="When; now if left out. Not in the future.")
     not_reached_reason: Reason = ""
-    notes: str = Field("", max_length=2000)
+    notes: str = Field("", max_length=bounds.LONG_TEXT)
     campaign: int | None = Field(None, ge=1, le=2**53)
     assessment: AssessmentIn | None = Field(None, description="The four conditions, when reached.")
-    answers: dict[str, Any] = Field(default_factory=dict, description="The campaign's own questions, by key.")
+    answers: dict[AnswerKey, Answer] = Field(
+        default_factory=dict, max_length=bounds.ANSWERS_MAX,
+        description="The campaign's own questions, by key; only with a campaign.")
 
 
 class UserRef(Schema):
@@ -81,18 +92,18 @@ class WorklistOut(Schema):
 
 
 class QuestionIn(Schema):
-    label: str = Field(..., max_length=200)
+    label: str = Field(..., max_length=bounds.QUESTION)
     kind: Literal["yesno", "choice", "number", "text"] = "yesno"
-    choices: list[str] = Field(default_factory=list)
+    choices: list[Annotated[str, Field(max_length=bounds.QUESTION)]] = Field(default_factory=list, max_length=50)
 
 
-class CampaignIn(Schema):
-    name: str = Field(..., max_length=100)
-    region_codes: list[str] = Field(..., min_length=1, max_length=500)
+class CampaignIn(NumbersNotBooleans):
+    name: str = Field(..., max_length=bounds.TITLE)
+    region_codes: list[Annotated[str, Field(max_length=bounds.CODE)]] = Field(..., min_length=1, max_length=500)
     categories: list[CategoryName] = Field(default_factory=list)
     channel: Channel = "phone"
-    start: dt.date
-    end: dt.date
+    start: bounds.PLANNED.date()
+    end: bounds.PLANNED.date()
     assess: bool = True
     questions: list[QuestionIn] = Field(default_factory=list, max_length=20)
 

@@ -33,6 +33,7 @@ from bangfu.casework.models import (
     HouseholdCase,
     Schedule,
 )
+from bangfu.core import bounds
 from bangfu.core.codes import ancestors, parent_of, prefix_q, village_of
 from bangfu.core.dates import local_today
 from bangfu.core.idempotency import create_once
@@ -202,7 +203,12 @@ def _clean_answers(campaign: Campaign | None, answers: dict[str, Any] | None) ->
     """The campaign's own questions: unanswered ones are left out; an answer of the wrong kind is an error."""
     answers = answers or {}
     if campaign is None:
+        if answers:
+            raise ValidationError({"answers": _("Answers belong to a campaign's questions; choose the campaign.")})
         return {}
+    if not isinstance(answers, dict) or len(answers) > bounds.ANSWERS_MAX:
+        raise ValidationError({"answers": _("At most %(n)d answers, one for each of the campaign's questions.")
+                                          % {"n": bounds.ANSWERS_MAX}})
     cleaned, errors = {}, {}
     for question in campaign.questions:
         key, kind = question["key"], question["kind"]

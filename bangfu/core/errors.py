@@ -1,9 +1,10 @@
 """Errors every app raises or reports, and how the API reports them: one JSON shape for every
 error, in the caller's language.
 
-    401 / 403 / 404      {"detail": "..."}
+    400 / 401 / 403 / 404 / 413   {"detail": "..."}
     409                  {"detail": "...", "current_version": 7}
     422                  {"detail": "...", "errors": {"field": ["..."], "members.0.id_number": ["..."]}}
+    500                  {"detail": "...", "request_id": "<uuid>"}   (the id the logs and X-Request-Id carry)
 
 A 422 comes from two places, reported the same way: ninja's own check of the request's types
 (pydantic), and the Django forms and services that hold the registry's rules. Pydantic's messages
@@ -15,14 +16,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from bangfu.core import requestid
 
 
 class ConflictError(Exception):
@@ -51,6 +58,11 @@ class ConflictOut(Schema):
     current_version: int
 
 
+class ServerErrorOut(Schema):
+    detail: str
+    request_id: str
+
+
 class FieldErrors(Exception):
     """Raised by a handler with errors already keyed the API's way (`members.0.id_number`)."""
 
@@ -60,9 +72,13 @@ class FieldErrors(Exception):
 
 
 # The responses every authenticated operation may give, for the OpenAPI document; an operation
-# with a body may also answer 400 (not JSON at all).
+# with a body may also answer 400 (not JSON at all) and 413 (too large). `declare_responses` adds
+# the ones every operation may give to operations that do not list them.
 COMMON_RESPONSES: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 BODY_RESPONSES: dict[int, Any] = {400: ErrorOut, **COMMON_RESPONSES}
+EVERY_OPERATION: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut,
+                                   500: ServerErrorOut}
+WITH_BODY: dict[int, Any] = {400: ErrorOut, 413: ErrorOut}
 
 
 def _invalid_summary() -> str:
@@ -108,6 +124,9 @@ def _type_message(error: dict[str, Any]) -> str:
     value = error.get("input")
     if kind == "missing":
         return _("This field is required.")
+    if kind == "date_window":
+        return str(error.get("msg", ""))  # already in the caller's language (core.bounds)
+
     if kind.startswith("int_"):
         return _("Enter a whole number.")
     if kind.startswith(("float_", "decimal_")) or kind == "finite_number":
@@ -130,6 +149,22 @@ def _type_message(error: dict[str, Any]) -> str:
         return _("Ensure this value is less than or equal to %(limit_value)s.") % {"limit_value": ctx.get("le")}
     if kind == "greater_than_equal":
         return _("Ensure this value is greater than or equal to %(limit_value)s.") % {"limit_value": ctx.get("ge")}
+    if kind == "string_too_long":
+        return ngettext(
+            "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+            ctx.get("max_length", 0),
+        ) % {"limit_value": ctx.get("max_length", 0), "show_value": len(value) if isinstance(value, str) else 0}
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return _("This field is required.")
+        return ngettext(
+            "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+            ctx.get("min_length", 0),
+        ) % {"limit_value": ctx.get("min_length", 0), "show_value": len(value) if isinstance(value, str) else 0}
+    if kind == "too_long":
+        return _("Too many items: at most %(n)d.") % {"n": ctx.get("max_length", 0)}
     if kind == "json_invalid":
         return _("Enter a valid JSON.")
     if kind == "null_characters":
@@ -192,6 +227,27 @@ def install(api) -> None:
             message = _("The request body is not valid JSON.")
         return api.create_response(request, {"detail": str(message)}, status=exc.status_code)
 
+    def on_too_large(request, exc: RequestDataTooBig):
+        return api.create_response(request, {"detail": _(
+            "The request body is too large: at most %(size)d bytes."
+        ) % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}}, status=413)
+
+    def on_unexpected(request, exc: Exception):
+        # What Django does with an unhandled exception (the signal, the log with its traceback),
+        # answered in the API's shape with the id the log line carries, never as an HTML page.
+        request_id = str(getattr(request, "request_id", None) or requestid.current())
+        response = api.create_response(request, {
+            "detail": _("The server met an unexpected error. Quote this request id when you report it: "
+                        "%(request_id)s.") % {"request_id": request_id},
+            "request_id": request_id,
+        }, status=500)
+        signals.got_request_exception.send(sender=None, request=request)
+        log_response("Internal Server Error: %s", request.path, response=response, request=request,
+                     exception=exc)
+        return response
+
+    api.add_exception_handler(Exception, on_unexpected)
+    api.add_exception_handler(RequestDataTooBig, on_too_large)
     api.add_exception_handler(NinjaValidationError, on_request_invalid)
     api.add_exception_handler(FieldErrors, on_field_errors)
     api.add_exception_handler(DjangoValidationError, on_django_invalid)
@@ -199,3 +255,28 @@ def install(api) -> None:
     api.add_exception_handler(DjangoPermissionDenied, on_denied)
     api.add_exception_handler(ConflictError, on_conflict)
     api.add_exception_handler(HttpError, on_http_error)
+
+
+def declare_responses(api) -> None:
+    """Add to every operation of `api` the error responses any operation may give (and, with a
+    body, 400 and 413), so that the OpenAPI document lists each status the API really returns.
+    Call once every router is added, before the URLs are built (ninja copies operations then)."""
+    stack = [router for _prefix, router in api._routers]
+    while stack:
+        router = stack.pop()
+        stack.extend(child for _prefix, child, *_rest in router._routers)
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                _declare(operation)
+
+
+def _declare(operation) -> None:
+    models = operation.response_models
+    if len(models) == 1 and 200 not in models:
+        return  # a view's plain return goes to its only status; more statuses would send it to 200
+    extra = dict(EVERY_OPERATION)
+    if set(operation.methods) & {"POST", "PUT", "PATCH"}:
+        extra.update(WITH_BODY)
+    for status, model in extra.items():
+        if status not in models:
+            models[status] = operation._create_response_model(model)

@@ -7,14 +7,19 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from bangfu.core.bounds import Range
+
 
 class YuanField(forms.DecimalField):
-    """Money typed in yuan, cleaned to integer fen."""
+    """Money typed in yuan, cleaned to integer fen; `fen` is its bound (core.bounds), in fen."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, fen: Range, **kwargs):
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", Decimal(fen.min) / 100)
+        kwargs.setdefault("max_value", Decimal(fen.max) / 100)
+        self.fen = fen
         super().__init__(**kwargs)
 
     def clean(self, value):

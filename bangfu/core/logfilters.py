@@ -16,12 +16,17 @@ def _escaped(text: str) -> str:
 
 class RefusalFilter(logging.Filter):
     """On `django.request`: a refusal becomes `Refused 403: GET /path user=12 request=<id>`; every
-    other record (a 500 with its traceback) passes unchanged."""
+    other record (a 500 with its traceback) passes with `request=<id>` added to its line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "status_code", None) not in REFUSALS:
-            return True
         request = getattr(record, "request", None)
+        if getattr(record, "status_code", None) not in REFUSALS:
+            request_id = getattr(request, "request_id", None)
+            if request_id and isinstance(record.args, tuple) and "request=" not in str(record.msg):
+                # A server error: its line names the id the caller was given (X-Request-Id).
+                record.msg = f"{record.msg} request=%s"
+                record.args = (*record.args, request_id)
+            return True
         user = getattr(request, "user", None)
         record.msg = "Refused %s: %s %s user=%s request=%s"
         record.args = (

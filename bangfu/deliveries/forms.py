@@ -8,6 +8,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core import bounds
 from bangfu.core.forms import YuanField
 from bangfu.deliveries.models import DeliveryKind, DeliveryStatus, GoodsSource
 from bangfu.households.choices import Category
@@ -26,15 +27,15 @@ WHAT = {"stock": (DeliveryKind.GOODS, GoodsSource.STOCK), "bought": (DeliveryKin
 class DeliveryForm(forms.Form):
     what = forms.ChoiceField(label=_("request"), choices=WHAT_CHOICES, widget=forms.RadioSelect, initial="stock")
     item = ItemChoiceField(label=_("item"), queryset=None, required=False, empty_label="—")
-    quantity = forms.IntegerField(label=_("quantity"), min_value=1, required=False)
+    quantity = forms.IntegerField(label=_("quantity"), required=False, **bounds.QUANTITY.form())
     description = forms.CharField(
-        label=_("what to do or buy"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("what to do or buy"), max_length=bounds.NOTE, required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For bought goods or an errand, e.g. 代购降压药一盒, 代缴电费."),
     )
-    cost = YuanField(label=_("cost (yuan)"), min_value=0, max_digits=10)
+    cost = YuanField(label=_("cost (yuan)"), fen=bounds.COST_FEN, max_digits=10)
     caseworker = forms.ModelChoiceField(label=_("caseworker"), queryset=None, required=False,
                                         empty_label=_("The household's caseworker"))
-    client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=bounds.CLIENT_ID)
 
     def __init__(self, *args, items, caseworkers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,12 +81,12 @@ class ReopenForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    received_by = forms.CharField(label=_("received by"), max_length=50,
+    received_by = forms.CharField(label=_("received by"), max_length=bounds.NAME,
                                   help_text=_("The person who took the goods, e.g. 本人, 其子."))
 
 
 class FailForm(forms.Form):
-    failure_reason = forms.CharField(label=_("reason it failed"), max_length=200,
+    failure_reason = forms.CharField(label=_("reason it failed"), max_length=bounds.ADDRESS,
                                      help_text=_("e.g. 家中无人, 药店缺货."))
 
 
@@ -115,9 +116,9 @@ class DeliveryFilterForm(forms.Form):
 
 
 class DistributionForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=100, help_text=_("e.g. 疫情期间生活物资发放（第一批）"))
+    title = forms.CharField(label=_("title"), max_length=bounds.TITLE, help_text=_("e.g. 疫情期间生活物资发放（第一批）"))
     item = ItemChoiceField(label=_("item"), queryset=None, empty_label=None)
-    quantity = forms.IntegerField(label=_("quantity per household"), min_value=1)
+    quantity = forms.IntegerField(label=_("quantity per household"), **bounds.QUANTITY.form())
     villages = forms.MultipleChoiceField(label=_("villages"), required=False, widget=forms.CheckboxSelectMultiple,
                                          help_text=_("None ticked: every village of the township."))
     categories = forms.MultipleChoiceField(
@@ -128,9 +129,9 @@ class DistributionForm(forms.Form):
         label=_("only households short of supplies"), required=False,
         help_text=_("Those whose latest assessment found living supplies not sufficient."),
     )
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
+    note = forms.CharField(label=_("note"), max_length=bounds.ADDRESS, required=False)
     # A fresh id each time the form is shown: a double tap or a resent POST is stored once.
-    client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=bounds.CLIENT_ID)
 
     def __init__(self, *args, items, villages, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Annotated
 
 from ninja import Field, Schema
 
+from bangfu.core import bounds
 from bangfu.households.schemas import MAX_ID, Fen, StrictSchema, Text
-from bangfu.supplies.schemas import MAX_QUANTITY, ClientId, ItemOut, Ref, TownshipCode
+from bangfu.supplies.schemas import MAX_QUANTITY, ClientId, ClientIdText, ItemOut, Ref, TownshipCode
 
 
 class KindIn(str, enum.Enum):
@@ -36,10 +38,10 @@ class DeliveryIn(StrictSchema):
     source: SourceIn | None = Field(None, description="Goods: from the township's stock, or bought.")
     item: int | None = Field(None, ge=1, le=MAX_ID, description="Goods from stock: the item.")
     quantity: int | None = Field(None, ge=1, le=MAX_QUANTITY, description="Goods from stock: how many units.")
-    description: Text = Field("", max_length=300, description="Bought goods or an errand: what to buy or do.")
-    cost: Fen | None = Field(None, ge=0, le=10**12)
+    description: Text = Field("", max_length=bounds.NOTE, description="Bought goods or an errand: what to buy or do.")
+    cost: Fen | None = Field(None, **bounds.COST_FEN.api())
     caseworker: int | None = Field(None, ge=1, le=MAX_ID, description="Default: the household's caseworker.")
-    client_id: Text | None = ClientId
+    client_id: ClientIdText | None = ClientId
 
 
 class AssignIn(StrictSchema):
@@ -53,11 +55,11 @@ class ReopenIn(StrictSchema):
 
 
 class CompleteIn(StrictSchema):
-    received_by: Text = Field(min_length=1, max_length=50, description="Who received it (本人, 其子, ...).")
+    received_by: Text = Field(min_length=1, max_length=bounds.NAME, description="Who received it (本人, 其子, ...).")
 
 
 class FailIn(StrictSchema):
-    reason: Text = Field(min_length=1, max_length=200)
+    reason: Text = Field(min_length=1, max_length=bounds.ADDRESS)
 
 
 class HouseholdRef(Schema):
@@ -119,17 +121,19 @@ class DistributionLineIn(StrictSchema):
 
 class DistributionIn(StrictSchema):
     township: Text = TownshipCode
-    title: Text = Field(min_length=1, max_length=100)
+    title: Text = Field(min_length=1, max_length=bounds.TITLE)
     lines: list[DistributionLineIn] = Field([], max_length=10, description="The items and the quantity of each "
                                                                          "per household.")
     item: int | None = Field(None, ge=1, le=MAX_ID, description="One item alone (instead of `lines`).")
     quantity: int | None = Field(None, ge=1, le=MAX_QUANTITY, description="Per household, with `item`.")
-    villages: list[Text] = Field([], max_length=500, description="Village codes; empty: the whole township.")
-    categories: list[Text] = Field([], max_length=20, description="Household categories; empty: every household.")
+    villages: list[Annotated[Text, Field(max_length=bounds.CODE)]] = Field(
+        [], max_length=500, description="Village codes; empty: the whole township.")
+    categories: list[Annotated[Text, Field(max_length=20)]] = Field(
+        [], max_length=20, description="Household categories; empty: every household.")
     supplies_short: bool = Field(False, description="Only households whose latest assessment found living "
                                                     "supplies not sufficient.")
-    note: Text = Field("", max_length=200)
-    client_id: Text | None = ClientId
+    note: Text = Field("", max_length=bounds.ADDRESS)
+    client_id: ClientIdText | None = ClientId
 
 
 class DistributionLineOut(Schema):

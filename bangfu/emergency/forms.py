@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core import bounds
 from bangfu.emergency.models import CheckItem, EmergencyKind, Screening, TransportMode
 from bangfu.households import choices as household_choices
 
@@ -16,20 +17,22 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 class EmergencyForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=100, help_text=_("e.g. 新冠肺炎疫情防控, 7月汛期"))
+    title = forms.CharField(label=_("title"), max_length=bounds.TITLE, help_text=_("e.g. 新冠肺炎疫情防控, 7月汛期"))
     kind = forms.ChoiceField(label=_("kind"), choices=EmergencyKind.choices, widget=forms.RadioSelect,
                              initial=EmergencyKind.EPIDEMIC)
     region = forms.ChoiceField(label=_("region"))
-    start = forms.DateField(label=_("start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(label=_("start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                            validators=[bounds.PLANNED])
     end = forms.DateField(label=_("end"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          validators=[bounds.PLANNED],
                           help_text=_("Leave empty: open until closed."))
     check_items = forms.MultipleChoiceField(label=_("daily checks"), choices=CheckItem.choices,
                                             widget=forms.CheckboxSelectMultiple,
                                             initial=[c.value for c in CheckItem])
     fever_threshold = forms.DecimalField(label=_("fever threshold (°C)"), initial=Decimal("37.3"),
-                                         max_digits=3, decimal_places=1)
-    quarantine_days = forms.IntegerField(label=_("quarantine days"), initial=14, min_value=1, max_value=60)
-    supplies_days = forms.IntegerField(label=_("supplies enough for (days)"), initial=7, min_value=1, max_value=60)
+                                         max_digits=3, decimal_places=1, **bounds.FEVER_THRESHOLD_C.form())
+    quarantine_days = forms.IntegerField(label=_("quarantine days"), initial=14, **bounds.EMERGENCY_DAYS.form())
+    supplies_days = forms.IntegerField(label=_("supplies enough for (days)"), initial=7, **bounds.EMERGENCY_DAYS.form())
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,13 +41,14 @@ class EmergencyForm(forms.Form):
 
 class ExtendForm(forms.Form):
     end = forms.DateField(label=_("new end"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          validators=[bounds.PLANNED],
                           help_text=_("Leave empty: open until closed."))
 
 
 class CheckForm(forms.Form):
     """One temperature field per person (t_m12, t_r3), then the yes/no items the protocol asks."""
 
-    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=bounds.CLIENT_ID)
 
     def __init__(self, *args, emergency, people, check=None, **kwargs):
         """`check`: a check already done, whose answers and readings the form opens with (to correct)."""
@@ -57,7 +61,7 @@ class CheckForm(forms.Form):
             for key, name, person in people:
                 label = name if key.startswith("m") else _("%(name)s (returnee in quarantine)") % {"name": name}
                 self.fields[f"t_{key}"] = forms.DecimalField(
-                    label=label, required=False, min_value=Decimal("34.0"), max_value=Decimal("43.0"),
+                    label=label, required=False, **bounds.TEMPERATURE_C.form(),
                     max_digits=3, decimal_places=1,
                     widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
                     # A grey "36.5" in the box reads as a reading already taken: the hint says
@@ -74,7 +78,7 @@ class CheckForm(forms.Form):
                 self.fields[item.value] = forms.ChoiceField(
                     label=label, choices=YES_NO, widget=forms.RadioSelect,
                     error_messages={"required": _("%(question)s Answer yes or no.") % {"question": label}})
-        self.fields["note"] = forms.CharField(label=_("note"), max_length=300, required=False,
+        self.fields["note"] = forms.CharField(label=_("note"), max_length=bounds.NOTE, required=False,
                                               widget=forms.Textarea(attrs={"rows": 2}))
 
     @staticmethod
@@ -127,18 +131,20 @@ class ReturneeForm(forms.Form):
     # Chosen among the households that match what was typed, when more than one does.
     household_pick = forms.IntegerField(required=False, widget=forms.HiddenInput)
     village = forms.ChoiceField(label=_("village of the new household"), required=False)
-    address = forms.CharField(label=_("address of the new household"), max_length=200, required=False)
+    address = forms.CharField(label=_("address of the new household"), max_length=bounds.ADDRESS, required=False)
     education = forms.ChoiceField(label=_("education"), required=False,
                                   choices=[("", "—"), *household_choices.Education.choices],
                                   help_text=_("For the new household's register: education, or school "
                                               "status for a pupil."))
     school_status = forms.ChoiceField(label=_("school status"), required=False,
                                       choices=[("", "—"), *household_choices.SchoolStatus.choices])
-    name = forms.CharField(label=_("name"), max_length=50)
-    id_number = forms.CharField(label=_("ID number"), max_length=22)
-    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
-    origin = forms.CharField(label=_("from where"), max_length=100, help_text=_("e.g. 湖北省武汉市"))
-    arrival = forms.DateField(label=_("arrival date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    name = forms.CharField(label=_("name"), max_length=bounds.NAME)
+    id_number = forms.CharField(label=_("ID number"), max_length=bounds.ID_NUMBER)
+    phone = forms.CharField(label=_("phone"), max_length=bounds.PHONE, required=False)
+    origin = forms.CharField(label=_("from where"), max_length=bounds.TITLE, help_text=_("e.g. 湖北省武汉市"))
+    arrival = forms.DateField(label=_("arrival date"),
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              validators=[bounds.PAST_EVENT])
     transport = forms.ChoiceField(label=_("transport"), choices=TransportMode.choices)
     screening = forms.ChoiceField(label=_("screening result"), choices=Screening.choices, initial=Screening.PENDING)
     # Yes/no answers start unanswered: an untouched one is an error, not a silent yes or no.
@@ -149,8 +155,8 @@ class ReturneeForm(forms.Form):
         error_messages={"required": _("Home supplies ensured: answer yes or no.")})
     help_needed = forms.ChoiceField(label=_("help needed"), choices=YES_NO, widget=forms.RadioSelect,
                                     error_messages={"required": _("Help needed: answer yes or no.")})
-    help_note = forms.CharField(label=_("what help"), max_length=200, required=False)
-    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    help_note = forms.CharField(label=_("what help"), max_length=bounds.ADDRESS, required=False)
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=bounds.CLIENT_ID, required=False)
 
     NEW_HOUSEHOLD_FIELDS = ("village", "address", "education", "school_status")
 

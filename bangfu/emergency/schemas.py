@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Annotated
 
 from ninja import Field, Schema
 
+from bangfu.core import bounds
 from bangfu.households.schemas import MAX_ID, StrictSchema, Text
-from bangfu.supplies.schemas import ClientId
+from bangfu.supplies.schemas import ClientId, ClientIdText
 
 
 class EmergencyKindIn(str, enum.Enum):
@@ -26,15 +28,16 @@ class CheckItemIn(str, enum.Enum):
 
 
 class EmergencyIn(StrictSchema):
-    title: Text = Field(min_length=1, max_length=100)
+    title: Text = Field(min_length=1, max_length=bounds.TITLE)
     kind: EmergencyKindIn
-    region: str = Field(pattern=r"^[0-9]{6,12}$", description="The region code: a county, township or village.")
-    start: dt.date
-    end: dt.date | None = None
+    region: Text = Field(pattern=r"^[0-9]{6,12}$", description="The region code: a county, township or village.")
+    start: bounds.PLANNED.date()
+    end: bounds.PLANNED.date() | None = None
     check_items: list[CheckItemIn] | None = Field(None, description="The daily checks; all of them by default.")
-    fever_threshold: float = Field(37.3, ge=35, le=42, description="°C: at or above it is a fever.")
-    quarantine_days: int = Field(14, ge=1, le=60)
-    supplies_days: int = Field(7, ge=1, le=60, description="The check asks: supplies enough for this many days?")
+    fever_threshold: float = Field(37.3, **bounds.FEVER_THRESHOLD_C.api(), description="°C: at or above it is a fever.")
+    quarantine_days: int = Field(14, **bounds.EMERGENCY_DAYS.api())
+    supplies_days: int = Field(7, **bounds.EMERGENCY_DAYS.api(),
+                               description="The check asks: supplies enough for this many days?")
 
 
 class EmergencyNumbersOut(Schema):
@@ -62,7 +65,7 @@ class EmergencyOut(Schema):
 
 
 class EmergencyEndIn(StrictSchema):
-    end: dt.date | None = None
+    end: bounds.PLANNED.date() | None = None
 
 
 class ReadingOut(Schema):
@@ -90,21 +93,25 @@ class CheckOut(Schema):
     version: int
 
 
+# A reading in °C (NaN and infinities are not numbers a thermometer shows).
+Temperature = Annotated[float, Field(allow_inf_nan=False, **bounds.TEMPERATURE_C.api())]
+
+
 class CheckIn(StrictSchema):
-    client_id: Text = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+    client_id: Text = Field(min_length=1, max_length=bounds.CLIENT_ID, pattern=r"^[A-Za-z0-9_.:-]+$",
                             description="A client-generated id: a repeat stores nothing new and answers 200.")
-    temperatures: dict[str, float] = Field(default_factory=dict,
-                                           description="Person key (m<member id>, r<returnee id>) to °C.")
+    temperatures: dict[Annotated[str, Field(max_length=24)], Temperature] = Field(
+        default_factory=dict, max_length=100, description="Person key (m<member id>, r<returnee id>) to °C.")
     disinfection: bool | None = None
     symptoms: bool | None = None
     supplies_enough: bool | None = None
     help_needed: bool | None = None
-    note: Text = Field("", max_length=300)
+    note: Text = Field("", max_length=bounds.NOTE)
 
 
 class NewHouseholdIn(StrictSchema):
-    village: str = Field(pattern=r"^[0-9]{12}([0-9]{3})?$", description="Region code of a village (or group).")
-    address: Text = Field("", max_length=200)
+    village: Text = Field(pattern=r"^[0-9]{12}([0-9]{3})?$", description="Region code of a village (or group).")
+    address: Text = Field("", max_length=bounds.ADDRESS)
     education: Text = Field("", max_length=10, description="The head's education (文化程度), e.g. 初中.")
     school_status: Text = Field("", max_length=10, description="Or, for a pupil, the school status (在校生状况).")
 
@@ -115,18 +122,18 @@ class ReturneeIn(StrictSchema):
     new_household: NewHouseholdIn | None = Field(
         None, description="Or a household registered now with the returnee as its head (village or township "
                           "office only).")
-    name: Text = Field(min_length=1, max_length=50)
-    id_number: Text = Field(min_length=15, max_length=22)
-    phone: Text = Field("", max_length=20)
-    origin: Text = Field(min_length=1, max_length=100)
-    arrival: dt.date
-    transport: str = Field(pattern=r"^(train|bus|car|plane|other)$")
-    screening: str = Field("pending", pattern=r"^(pending|normal|abnormal)$")
+    name: Text = Field(min_length=1, max_length=bounds.NAME)
+    id_number: Text = Field(min_length=15, max_length=bounds.ID_NUMBER)
+    phone: Text = Field("", max_length=bounds.PHONE)
+    origin: Text = Field(min_length=1, max_length=bounds.TITLE)
+    arrival: bounds.PAST_EVENT.date()
+    transport: Text = Field(pattern=r"^(train|bus|car|plane|other)$")
+    screening: Text = Field("pending", pattern=r"^(pending|normal|abnormal)$")
     quarantine: bool = True
     home_supplies_ensured: bool = False
     help_needed: bool = False
-    help_note: Text = Field("", max_length=200)
-    client_id: Text | None = ClientId
+    help_note: Text = Field("", max_length=bounds.ADDRESS)
+    client_id: ClientIdText | None = ClientId
 
 
 class ReturneeOut(Schema):

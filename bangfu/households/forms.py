@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core import bounds
 from bangfu.core.codes import Level
 from bangfu.core.dates import local_today
 from bangfu.core.forms import YuanField
@@ -52,7 +53,7 @@ class HouseholdForm(forms.ModelForm):
     )
     number = forms.CharField(label=_("household number"), max_length=40, required=False,
                              help_text=_("Leave empty to number it automatically."))
-    phone = PhoneField(label=_("phone"), required=False)
+    phone = PhoneField(label=_("phone"), required=False, max_length=bounds.PHONE)
     categories = forms.MultipleChoiceField(
         label=_("categories"), choices=choices.Category.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -64,11 +65,18 @@ class HouseholdForm(forms.ModelForm):
     risks = forms.MultipleChoiceField(
         label=_("risks"), choices=choices.Risk.choices, required=False, widget=forms.CheckboxSelectMultiple,
     )
-    wage_income = YuanField(label=_("wage income (yuan)"))
-    business_income = YuanField(label=_("business income (yuan)"))
-    property_income = YuanField(label=_("property income (yuan)"))
-    transfer_income = YuanField(label=_("transfer income (yuan)"))
-    business_expense = YuanField(label=_("business expenses (yuan)"))
+    risk_eliminated_on = forms.DateField(
+        label=_("risk eliminated on"), required=False, validators=[bounds.PAST_EVENT],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    farmland_mu = forms.DecimalField(label=_("farmland (mu)"), required=False, max_digits=8, decimal_places=2,
+                                     **bounds.FARMLAND_MU.form())
+    housing_area = forms.DecimalField(label=_("housing area (m²)"), required=False, max_digits=8, decimal_places=2,
+                                      **bounds.HOUSING_AREA_M2.form())
+    wage_income = YuanField(label=_("wage income (yuan)"), fen=bounds.INCOME_FEN)
+    business_income = YuanField(label=_("business income (yuan)"), fen=bounds.INCOME_FEN)
+    property_income = YuanField(label=_("property income (yuan)"), fen=bounds.INCOME_FEN)
+    transfer_income = YuanField(label=_("transfer income (yuan)"), fen=bounds.INCOME_FEN)
+    business_expense = YuanField(label=_("business expenses (yuan)"), fen=bounds.INCOME_FEN)
     dilapidated = NullBooleanSelect(label=_("dilapidated housing"), required=False)
     safe_water = NullBooleanSelect(label=_("safe drinking water"), required=False)
     electricity = NullBooleanSelect(label=_("household electricity"), required=False)
@@ -83,7 +91,6 @@ class HouseholdForm(forms.ModelForm):
             "dilapidated", "dilapidation_level", "safe_water", "electricity", "sanitary_toilet", "fuel_type",
             "wage_income", "business_income", "property_income", "transfer_income", "business_expense",
         ]
-        widgets = {"risk_eliminated_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,11 +142,11 @@ MONEY_FIELDS = tuple(name for name, field in HouseholdForm.base_fields.items() i
 
 
 class MemberForm(forms.ModelForm):
-    id_number = IdNumberField(label=_("ID number"), max_length=30)
-    phone = PhoneField(label=_("phone"), required=False)
+    id_number = IdNumberField(label=_("ID number"), max_length=bounds.ID_NUMBER)
+    phone = PhoneField(label=_("phone"), required=False, max_length=bounds.PHONE)
     sex = forms.ChoiceField(label=_("sex"), choices=[("", "—"), *choices.Sex.choices], required=False,
                             help_text=_("Taken from the ID number when left empty."))
-    birth_date = forms.DateField(label=_("date of birth"), required=False,
+    birth_date = forms.DateField(label=_("date of birth"), required=False, validators=[bounds.BIRTH],
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  help_text=_("Taken from the ID number when left empty."))
     health = forms.MultipleChoiceField(
@@ -148,6 +155,8 @@ class MemberForm(forms.ModelForm):
     pension_insured = NullBooleanSelect(label=_("basic pension insurance"), required=False)
     medical_insured = NullBooleanSelect(label=_("basic medical insurance"), required=False)
     critical_illness_insured = NullBooleanSelect(label=_("critical illness insurance"), required=False)
+    work_months = forms.IntegerField(label=_("months worked"), required=False, **bounds.MONTHS.form())
+    welfare_post_months = forms.IntegerField(label=_("welfare post months"), required=False, **bounds.MONTHS.form())
 
     class Meta:
         model = Member
@@ -176,18 +185,6 @@ class MemberForm(forms.ModelForm):
         if choices.Health.HEALTHY in health and len(health) > 1:
             raise ValidationError(_("Healthy cannot be combined with an illness or a disability."), code="health")
         return health
-
-    def clean_work_months(self):
-        months = self.cleaned_data.get("work_months")
-        if months is not None and months > 12:
-            raise ValidationError(_("At most 12 months."), code="max_value")
-        return months
-
-    def clean_welfare_post_months(self):
-        months = self.cleaned_data.get("welfare_post_months")
-        if months is not None and months > 12:
-            raise ValidationError(_("At most 12 months."), code="max_value")
-        return months
 
     def clean(self):
         data = super().clean()

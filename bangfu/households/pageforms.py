@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.models import User
+from bangfu.core import bounds
 from bangfu.core.codes import Level, township_of
 from bangfu.core.dates import local_today
 from bangfu.core.permissions import Role
@@ -193,7 +194,7 @@ class MemberPageForm(_PageForm, MemberForm):
 class VersionForm(forms.Form):
     """The version an edit was based on (optimistic locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, **bounds.VERSION.form())
 
 
 class AssignForm(forms.Form):
@@ -201,7 +202,8 @@ class AssignForm(forms.Form):
         label=_("caseworker"), queryset=User.objects.none(), required=False,
         empty_label=_("Nobody (end the current assignment)"),
     )
-    start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                            validators=[bounds.PAST_EVENT])
 
     def __init__(self, *args, caseworkers, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("start", local_today())

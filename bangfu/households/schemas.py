@@ -6,17 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
-from decimal import Decimal
 from typing import Annotated, Any, get_args
 
 from django.db import models
 from django.utils import translation
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, create_model
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, ValidationInfo, create_model, field_validator
+from pydantic_core import PydanticCustomError, core_schema
 
+from bangfu.core import bounds
 from bangfu.history.models import Action as ActionChoices
 from bangfu.households import choices
+from bangfu.households.forms import HouseholdForm, MemberForm
 
 # Big enough for any id, small enough for a 64-bit column (a larger one would be a 500 in the database).
 MAX_ID = 2**63 - 1
@@ -67,8 +68,22 @@ def _blank_is_none(value: Any) -> Any:
     return None if value == "" else value
 
 
-# On an optional choice, "" (what the forms and exports use for "not given") is read as null.
-Blank = BeforeValidator(_blank_is_none)
+class _BlankIsNull:
+    """On an optional choice, "" (what the forms and exports use for "not given") is read as null,
+    and the document says that "" is taken."""
+
+    def __get_pydantic_core_schema__(self, source, handler):
+        return core_schema.no_info_before_validator_function(_blank_is_none, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema, handler):
+        stated = handler(schema)
+        options = stated.pop("anyOf", None)
+        if options is None:
+            return {"anyOf": [stated, {"const": ""}]}
+        return {**stated, "anyOf": [*options, {"const": ""}]}
+
+
+Blank = _BlankIsNull()
 
 
 def _no_null_characters(value: str) -> str:
@@ -78,10 +93,34 @@ def _no_null_characters(value: str) -> str:
     return value
 
 
+def _without_final_newline(value: Any) -> Any:
+    # A pattern in the document ends in `$`, which lets one final newline through as Python's `re`
+    # (and the tools that make examples from the document) read it, and not as pydantic's engine
+    # does: dropped first, such a value is accepted as the document says it is.
+    return value[:-1] if isinstance(value, str) and value.endswith("\n") else value
+
+
+class _NoNulStated:
+    """States in the document what `_no_null_characters` checks (unless the text has a pattern
+    of its own, which leaves NUL out already)."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        if schema.get("type") == "string":
+            schema.setdefault("pattern", "^[^\\u0000]*$")
+        return schema
+
+
 # Every text that comes in.
-Text = Annotated[str, AfterValidator(_no_null_characters)]
+Text = Annotated[str, BeforeValidator(_without_final_newline), AfterValidator(_no_null_characters), _NoNulStated()]
 
 Fen = Annotated[int, Field(description="Money in fen (1 yuan = 100 fen).")]
+IncomeFen = Annotated[int, Field(description="Money in fen (1 yuan = 100 fen).", **bounds.INCOME_FEN.api())]
+
+
+def _longest(form, name: str) -> int:
+    """A text's max_length, from the form that checks it."""
+    return form.base_fields[name].max_length
 
 
 # --- out -------------------------------------------------------------------------------------
@@ -228,7 +267,27 @@ class RevealOut(Schema):
 
 # --- in --------------------------------------------------------------------------------------
 
-class StrictSchema(Schema):
+def _numeric(annotation: Any) -> bool:
+    """Whether a field's type takes a number (int or float, perhaps optional or annotated)."""
+    if annotation in (int, float):
+        return True
+    return any(_numeric(arg) for arg in get_args(annotation) if arg is not bool)
+
+
+class NumbersNotBooleans(Schema):
+    """A number field refuses true and false (pydantic would read them as 1 and 0: `"household":
+    true` would be household 1)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, bool) and field is not None and _numeric(field.annotation):
+            raise PydanticCustomError("int_type", "Input should be a number, not true or false.")
+        return value
+
+
+class StrictSchema(NumbersNotBooleans):
     # A misspelt field is an error, not silently ignored (a PATCH would otherwise "succeed").
     model_config = ConfigDict(extra="forbid")
 
@@ -250,40 +309,42 @@ class MemberIn(StrictSchema):
     """A member as the member form takes it. Sex and date of birth are taken from the ID number
     when left out, and must agree with it when given."""
 
-    name: Text
+    name: Text = Field(max_length=_longest(MemberForm, "name"))
     relation: Relation
     id_type: IdType = IdType(choices.IdType.RESIDENT_ID)
-    id_number: Text = Field(description="18 characters (20 or 22 for a disability certificate number).")
+    id_number: Text = Field(max_length=bounds.ID_NUMBER,
+                            description="18 characters (20 or 22 for a disability certificate number).")
     sex: Annotated[Sex | None, Blank] = None
-    birth_date: dt.date | None = None
-    ethnicity: Text = "汉族"
-    phone: Text = ""
+    birth_date: bounds.BIRTH.date() | None = None
+    ethnicity: Text = Field("汉族", max_length=_longest(MemberForm, "ethnicity"))
+    phone: Text = Field("", max_length=bounds.PHONE)
     education: Annotated[Education | None, Blank] = None
     school_status: Annotated[SchoolStatus | None, Blank] = None
     health: list[Health] = []
     labor_skill: Annotated[LaborSkill | None, Blank] = None
     work_status: Annotated[WorkStatus | None, Blank] = None
-    work_months: int | None = None
-    work_place: Text = ""
-    employer: Text = ""
+    work_months: int | None = Field(None, **bounds.MONTHS.api())
+    work_place: Text = Field("", max_length=_longest(MemberForm, "work_place"))
+    employer: Text = Field("", max_length=_longest(MemberForm, "employer"))
     political_status: Annotated[PoliticalStatus | None, Blank] = None
     minimum_living: bool = False
     extreme_hardship: bool = False
     pension_insured: bool | None = None
     medical_insured: bool | None = None
     critical_illness_insured: bool | None = None
-    disability_category: Text = ""
-    welfare_post_type: Text = ""
-    welfare_post_months: int | None = None
+    disability_category: Text = Field("", max_length=_longest(MemberForm, "disability_category"))
+    welfare_post_type: Text = Field("", max_length=_longest(MemberForm, "welfare_post_type"))
+    welfare_post_months: int | None = Field(None, **bounds.MONTHS.api())
 
 
 class HouseholdFields(StrictSchema):
     """A household's own fields, as the household form takes them (money in fen)."""
 
-    region: Text = Field(description="The village (or group) code.")
-    number: Text = Field("", description="Empty: numbered automatically (village code + 4 digits).")
-    address: Text = ""
-    phone: Text = ""
+    region: Text = Field(max_length=bounds.CODE, description="The village (or group) code.")
+    number: Text = Field("", max_length=_longest(HouseholdForm, "number"),
+                         description="Empty: numbered automatically (village code + 4 digits).")
+    address: Text = Field("", max_length=_longest(HouseholdForm, "address"))
+    phone: Text = Field("", max_length=bounds.PHONE)
     status: Status = Status(choices.Status.ACTIVE)
     categories: list[Category] = []
     monitor_type: Annotated[MonitorType | None, Blank] = None
@@ -293,21 +354,22 @@ class HouseholdFields(StrictSchema):
     other_causes: list[PovertyCause] = Field([], description="At most two; not the main cause.")
     risks: list[Risk] = Field([], description="At most five.")
     risk_elimination_method: Annotated[RiskEliminationMethod | None, Blank] = None
-    risk_eliminated_on: dt.date | None = None
-    farmland_mu: Decimal | None = None
+    risk_eliminated_on: bounds.PAST_EVENT.date() | None = None
+    # A number in the document (a Decimal would also take any string there).
+    farmland_mu: float | None = Field(None, allow_inf_nan=False, **bounds.FARMLAND_MU.api())
     road_type: Annotated[RoadType | None, Blank] = None
-    housing_area: Decimal | None = None
+    housing_area: float | None = Field(None, allow_inf_nan=False, **bounds.HOUSING_AREA_M2.api())
     dilapidated: bool | None = None
     dilapidation_level: Annotated[DilapidationLevel | None, Blank] = None
     safe_water: bool | None = None
     electricity: bool | None = None
     sanitary_toilet: bool | None = None
     fuel_type: Annotated[FuelType | None, Blank] = None
-    wage_income: Fen | None = None
-    business_income: Fen | None = None
-    property_income: Fen | None = None
-    transfer_income: Fen | None = None
-    business_expense: Fen | None = None
+    wage_income: IncomeFen | None = None
+    business_income: IncomeFen | None = None
+    property_income: IncomeFen | None = None
+    transfer_income: IncomeFen | None = None
+    business_expense: IncomeFen | None = None
 
 
 class HouseholdIn(HouseholdFields):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts.models import User
+from bangfu.core import bounds
 from bangfu.core.codes import VILLAGE_LENGTH, Level
 from bangfu.households import choices
 from bangfu.households.queries import HouseholdFilter
@@ -76,9 +77,9 @@ class ExportForm(forms.Form):
                              required=False)
     full = forms.BooleanField(required=False)
     q = forms.CharField(required=False, max_length=50)
-    village = forms.RegexField(regex=r"^[0-9]{2,15}$", required=False)
+    village = forms.RegexField(regex=r"^[0-9]{2,15}$", required=False, max_length=bounds.CODE)
     category = forms.ChoiceField(choices=[("", ""), *choices.Category.choices], required=False)
-    caseworker = forms.IntegerField(required=False, min_value=1)
+    caseworker = forms.IntegerField(required=False, **bounds.ID.form())
     status = forms.ChoiceField(choices=[("", ""), *choices.Status.choices], required=False)
     request_id = forms.UUIDField(required=False)
 

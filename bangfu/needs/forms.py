@@ -4,12 +4,12 @@ a township's deadlines."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bangfu.core import bounds
 from bangfu.core.forms import YuanField
 from bangfu.needs.models import Category, MeasureType, Status, Urgency
 from bangfu.needs.queries import NeedFilter
@@ -23,7 +23,7 @@ class NeedForm(forms.Form):
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices, initial=Urgency.NORMAL,
                                 widget=forms.RadioSelect)
     description = forms.CharField(
-        label=_("description"), max_length=2000,
+        label=_("description"), max_length=bounds.LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("What does the household need? Who, what, since when.")}),
     )
     client_id = forms.UUIDField(widget=forms.HiddenInput)
@@ -34,7 +34,7 @@ class NeedForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("note"), required=False, max_length=300,
+    note = forms.CharField(label=_("note"), required=False, max_length=bounds.NOTE,
                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
@@ -42,13 +42,13 @@ class AssignForm(forms.Form):
     # No measure is chosen for the office: a default would be saved unread.
     measure_type = forms.ChoiceField(label=_("measure"), choices=[("", "---------"), *MeasureType.choices],
                                      error_messages={"required": _("Choose a measure.")})
-    plan = forms.CharField(label=_("planned measure"), max_length=500,
+    plan = forms.CharField(label=_("planned measure"), max_length=bounds.ANSWER,
                            widget=forms.Textarea(attrs={"rows": 2}),
                            error_messages={"required": _("Say what will be done.")})
     owner = forms.ModelChoiceField(label=_("owner"), queryset=None,
                                    error_messages={"required": _("Choose who carries it out.")})
     due_on = forms.DateField(label=_("due date"), widget=forms.DateInput(attrs={"type": "date"}),
-                             error_messages={"required": _("Give a due date.")})
+                             validators=[bounds.PLANNED], error_messages={"required": _("Give a due date.")})
 
     def __init__(self, data=None, *, owners, **kwargs):
         super().__init__(data, **kwargs)
@@ -57,13 +57,14 @@ class AssignForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    result = forms.CharField(label=_("what was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    cost = YuanField(label=_("cost (yuan)"), min_value=Decimal(0),
+    result = forms.CharField(label=_("what was done"), max_length=bounds.LONG_TEXT,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    cost = YuanField(label=_("cost (yuan)"), fen=bounds.COST_FEN,
                      widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("why is the need not met?"), max_length=300,
+    reason = forms.CharField(label=_("why is the need not met?"), max_length=bounds.NOTE,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -94,6 +95,6 @@ class NeedFilterForm(forms.Form):
 
 
 class DeadlineSettingsForm(forms.Form):
-    urgent_hours = forms.IntegerField(label=_("Urgent need: hours"), min_value=1, max_value=720)
-    normal_days = forms.IntegerField(label=_("Normal need: days"), min_value=1, max_value=90,
+    urgent_hours = forms.IntegerField(label=_("Urgent need: hours"), **bounds.URGENT_HOURS.form())
+    normal_days = forms.IntegerField(label=_("Normal need: days"), **bounds.NORMAL_DAYS.form(),
                                      help_text=_("Counted in Beijing calendar days: due by 24:00 of the last day."))

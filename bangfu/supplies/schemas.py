@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Annotated
 
 from ninja import Field, Schema
 
+from bangfu.core import bounds
 from bangfu.households.schemas import MAX_ID, StrictSchema, Text
 
-MAX_QUANTITY = 1_000_000  # one move; far above any township's hand-out, and inside a 32-bit column
-ClientId = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
-                 description="A client-generated id (e.g. a UUID): sending the same request again stores it once "
-                             "and answers with the first result.")
+MAX_QUANTITY = bounds.QUANTITY.max
+# Constraints before Text's validators: so placed, pydantic states the pattern in the document even
+# where the id may be null (after a validator, it checks it without stating it).
+ClientIdText = Annotated[str, Field(min_length=1, max_length=bounds.CLIENT_ID, pattern=r"^[A-Za-z0-9_.:-]+$"),
+                         *Text.__metadata__]
+ClientId = Field(None, description="A client-generated id (e.g. a UUID): sending the same request again stores it "
+                                   "once and answers with the first result.")
 TownshipCode = Field(description="The township's 9-digit region code.", pattern=r"^[0-9]{9}$")
 
 
@@ -46,12 +51,12 @@ class MoveIn(StrictSchema):
     township: Text = TownshipCode
     kind: MoveKindIn
     item: int = Field(ge=1, le=MAX_ID)
-    quantity: int = Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY,
+    quantity: int = Field(**bounds.STOCK_CHANGE.api(),
                           description="Receive and issue: a positive number. Adjust: the signed change.")
-    source: Text = Field("", max_length=100, description="Receive: where the goods came from (required).")
-    reason: Text = Field("", max_length=200, description="Adjust: why (required).")
-    note: Text = Field("", max_length=200, description="Issue: who takes the goods and what for (required).")
-    client_id: Text | None = ClientId
+    source: Text = Field("", max_length=bounds.TITLE, description="Receive: where the goods came from (required).")
+    reason: Text = Field("", max_length=bounds.ADDRESS, description="Adjust: why (required).")
+    note: Text = Field("", max_length=bounds.ADDRESS, description="Issue: who takes the goods and what for (required).")
+    client_id: ClientIdText | None = ClientId
 
 
 class MoveOut(Schema):
