@@ -139,8 +139,8 @@ class DistributionForm(forms.Form):
         for n in range(2, EXTRA_LINES + 2):
             self.fields[f"item_{n}"] = ItemChoiceField(label=_("item %(n)d") % {"n": n}, queryset=items,
                                                        required=False, empty_label="—")
-            self.fields[f"quantity_{n}"] = forms.IntegerField(label=_("quantity per household"), min_value=1,
-                                                              required=False)
+            self.fields[f"quantity_{n}"] = forms.IntegerField(label=_("quantity per household"), required=False,
+                                                              **bounds.QUANTITY.form())
         self.order_fields(["title", *[name for n in range(1, EXTRA_LINES + 2)
                                       for name in (_line_names(n))]])
         self.fields["item"].queryset = items

@@ -129,7 +129,7 @@ class ReturneeForm(forms.Form):
                                 help_text=_("The household they live in now: its number, the name of someone "
                                             "in it, or an ID number (in full or its last 4-6 characters)."))
     # Chosen among the households that match what was typed, when more than one does.
-    household_pick = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    household_pick = forms.IntegerField(required=False, widget=forms.HiddenInput, **bounds.ID.form())
     village = forms.ChoiceField(label=_("village of the new household"), required=False)
     address = forms.CharField(label=_("address of the new household"), max_length=bounds.ADDRESS, required=False)
     education = forms.ChoiceField(label=_("education"), required=False,

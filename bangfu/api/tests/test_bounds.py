@@ -135,6 +135,7 @@ def _pairs():
         ("CompleteIn", CompleteForm, {}),
         ("FailIn", FailForm, {"reason": "failure_reason"}),
         ("DistributionIn", DistributionForm, {}),
+        ("DistributionLineIn", DistributionForm, {}),
         ("EmergencyIn", EmergencyForm, {}),
         ("EmergencyEndIn", ExtendForm, {}),
         ("CheckIn", dynamic["CheckForm"], {"temperatures": "t_m1"}),

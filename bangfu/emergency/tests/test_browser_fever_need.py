@@ -5,8 +5,11 @@ owner finds the measure in their day and in their inbox."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from bangfu.core.dates import local_today
 from bangfu.core.tests.browser import PHONE, log_in
 from bangfu.emergency.services import checks_generate
 from bangfu.needs.models import Need, Status
@@ -55,7 +58,7 @@ def test_a_volunteers_fever_reaches_the_office_and_the_owner(
     assert form.locator("select[name=owner] option:checked").inner_text() == "caseworker_a · 帮扶干部"
     form.locator("select[name=measure_type]").select_option("health")
     form.locator("textarea[name=plan]").fill("联系卫生院医生上门诊治")
-    form.locator("input[name=due_on]").fill("2099-01-01")
+    form.locator("input[name=due_on]").fill((local_today() + dt.timedelta(days=7)).isoformat())
     form.get_by_role("button", name="分派").click()
     office.get_by_text("措施已分派。").wait_for()
     need.refresh_from_db()

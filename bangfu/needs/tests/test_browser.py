@@ -5,8 +5,11 @@ confirms."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from bangfu.core.dates import local_today
 from bangfu.core.tests.browser import PHONE, log_in, menu_go
 from bangfu.needs.models import Need, Status
 from bangfu.notify.models import Notification
@@ -57,7 +60,7 @@ def test_caseworker_records_office_resolves_caseworker_confirms(phone_page, brow
     assert form.locator("select[name=owner] option:checked").inner_text() == "caseworker_a · 帮扶干部"
     form.locator("select[name=measure_type]").select_option("health")
     form.locator("textarea[name=plan]").fill("联系家庭医生上门")
-    form.locator("input[name=due_on]").fill("2099-01-01")
+    form.locator("input[name=due_on]").fill((local_today() + dt.timedelta(days=7)).isoformat())
     assert fits(office)
     form.get_by_role("button", name="分派").click()
     office.get_by_text("措施已分派。").wait_for()
