@@ -3,10 +3,12 @@ action is declared on NeedsConfig.permissions (need.<action>)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.permissions import OFFICE_UP, can
 from bangfu.needs.models import Status
+from bangfu.needs.plugins import resolve_checks
 
 ACTIONS = {
     "report": _("Report"),
@@ -57,5 +59,12 @@ def may(user, need, action: str) -> bool:
 
 
 def actions_for(user, need) -> list[str]:
-    """The actions this user may take on this need in its current state."""
-    return [action for action in actions_from(need.status) if may(user, need, action)]
+    """The actions this user may take on this need in its current state. Resolving by hand is not
+    offered while another app holds it (a delivery for the need under way: needs.plugins)."""
+    found = [action for action in actions_from(need.status) if may(user, need, action)]
+    if "resolve" in found:
+        try:
+            resolve_checks(need)
+        except ValidationError:
+            found.remove("resolve")
+    return found

@@ -16,6 +16,7 @@ from bangfu.deliveries.models import Delivery, DeliveryKind, DeliveryStatus, Goo
 from bangfu.deliveries.services import delivery_complete, delivery_create, delivery_fail, delivery_link_need
 from bangfu.history.models import Change
 from bangfu.needs import services as need_services
+from bangfu.needs import workflow
 from bangfu.needs.models import Category, Measure, MeasureType, Need, Status
 from bangfu.notify.models import Message
 from bangfu.supplies.models import Stock
@@ -91,6 +92,10 @@ def test_a_need_is_not_resolved_by_hand_while_its_delivery_is_under_way(househol
                               due_on=local_today() + dt.timedelta(days=1))
     delivery = delivery_create(household=household_a, kind=DeliveryKind.GOODS, source=GoodsSource.STOCK, item=rice,
                                quantity=5, need=need, actor=personas["office"])
+    # Neither the page nor the API offers to resolve it by hand meanwhile.
+    need.refresh_from_db()
+    assert "resolve" not in workflow.actions_for(personas["office"], need)
+    assert "resolve" not in workflow.actions_for(personas["caseworker_a"], need)
     before = written()
     with pytest.raises(ValidationError) as refused:
         need_services.need_resolve(need=need, actor=personas["office"], result="已送大米到户")
@@ -98,6 +103,8 @@ def test_a_need_is_not_resolved_by_hand_while_its_delivery_is_under_way(househol
     assert written() == before and balance(rice) == 100
     # Not delivered after all: now the office may resolve it another way, saying what was done.
     delivery_fail(delivery=delivery, reason="家中无人", actor=personas["caseworker_a"])
+    need.refresh_from_db()
+    assert "resolve" in workflow.actions_for(personas["office"], need)
     resolved = need_services.need_resolve(need=need, actor=personas["office"], result="户主到村委会领取了大米")
     assert resolved.status == Status.RESOLVED
     assert resolved.measures.get().result == "户主到村委会领取了大米"
