@@ -73,6 +73,7 @@ def test_a_contact_dated_in_year_one_is_refused(personas, home):
     assert message == ["请输入 2000-01-01 或之后的日期。"]
     assert api.post("/api/contacts", {**body, "at": "1999-12-31T12:00:00+08:00"}).status_code == 422
     assert api.post("/api/contacts", {**body, "at": "0001-01-01T00:00:00+02:00"}).status_code == 422
+    assert api.post("/api/contacts", {**body, "at": "9999-12-31T23:59:00-05:00"}).status_code == 422
     assert not Contact.objects.exists()
     assert api.post("/api/contacts", {**body, "at": "2020-03-01T09:00:00+08:00"}).status_code == 201
 
