@@ -10,6 +10,9 @@ from bangfu.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
+# No collectstatic step in tests: plain names served from the apps' folders (core/tests/test_static.py
+# runs the manifest storage end to end).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}  # noqa: F405
 # Fixed keys, so that test data never depends on the data folder.
 FIELD_KEYS = ["Gh6o2B4WS5wz3yVf0b0D3nq1p3K9nWbT7b4m9D2a8Ic="]
 HASH_KEY = "test-hash-key"

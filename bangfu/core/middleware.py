@@ -1,8 +1,10 @@
-"""Middleware: bind a request id for history, and send it back so a user can quote it."""
+"""Middleware: bind a request id for history, and send it back so a user can quote it; serve static files."""
 
 from __future__ import annotations
 
 import uuid
+
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from bangfu.core import requestid
 
@@ -17,3 +19,10 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         response["X-Request-Id"] = str(request_id)
         return response
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, with a hashed file (its name changes with its content) cached for a year rather
+    than WhiteNoise's ten: `Cache-Control: max-age=31536000, public, immutable`."""
+
+    FOREVER = 365 * 24 * 60 * 60

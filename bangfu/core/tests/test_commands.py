@@ -12,6 +12,12 @@ from django.core.management.base import CommandError
 from bangfu.core.management.commands import serve as serve_module
 
 
+@pytest.fixture(autouse=True)
+def _static_root(settings, tmp_path):
+    """serve() collects the static files first: into this test's own folder."""
+    settings.STATIC_ROOT = tmp_path / "static"
+
+
 def run(*args) -> str:
     out = StringIO()
     call_command(*args, stdout=out, stderr=StringIO())

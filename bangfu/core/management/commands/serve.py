@@ -15,6 +15,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
+from bangfu.core.staticstorage import static_collect_if_stale
+
 
 def unapplied_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
     connection = connections[alias]
@@ -73,9 +75,10 @@ def serve(*, host: str, port: int, workers: int, threads: int, access_log: bool 
     command = granian_command(host=host, port=port, workers=workers, threads=threads, access_log=access_log)
     # The child inherits the environment: settings module, DATABASE_URL, BANGFU_DATA_DIR.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bangfu.settings")
-    # Static files come from the apps' folders (WHITENOISE_USE_FINDERS); an absent STATIC_ROOT only
-    # makes whitenoise warn on every start.
+    # Hashed, compressed static files, collected again only when their sources changed (an upgrade),
+    # before the server's processes start and read them.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    static_collect_if_stale()
     for connection in connections.all():
         connection.close()
     child = subprocess.Popen(command)
