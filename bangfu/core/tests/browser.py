@@ -5,7 +5,9 @@ Without /usr/bin/chromium the browser tests skip, unless BANGFU_REQUIRE_BROWSER=
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,108 @@ def menu_go(page, name: str) -> None:
         page.locator(".phonemenu-panel").get_by_role("link", name=name, exact=True).click()
     else:
         page.locator("nav.mainnav").get_by_role("link", name=name, exact=True).click()
+
+
+class Wire:
+    """Bytes over the wire, as Chromium counts them (DevTools' Network domain): for each request, what
+    went up (request line, headers as sent, cookies included, and body) and what came down
+    (`encodedDataLength`: headers and the body as transferred, compressed where it was). A file served
+    from the browser's cache costs nothing and is counted as such."""
+
+    def __init__(self, page):
+        self.requests: dict[str, dict] = {}
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.on("Network.requestWillBeSent", self._sent)
+        self.cdp.on("Network.requestWillBeSentExtraInfo", self._sent_headers)
+        self.cdp.on("Network.responseReceived", self._received)
+        self.cdp.on("Network.loadingFinished", self._finished)
+        self.cdp.send("Network.enable")
+
+    def _entry(self, request_id: str) -> dict:
+        return self.requests.setdefault(request_id, {"up": 0, "down": 0, "url": "", "method": "", "cached": False})
+
+    def _sent(self, event):
+        request = event["request"]
+        if event.get("redirectResponse"):  # a redirect reuses the id: keep the first leg apart
+            first = self.requests.pop(event["requestId"], {})
+            first["down"] = int(event["redirectResponse"].get("encodedDataLength", 0))
+            self.requests[f"{event['requestId']}#{len(self.requests)}"] = first
+        entry = self._entry(event["requestId"])
+        entry.update(url=request["url"], method=request["method"])
+        body = request.get("postData", "")
+        entry["body"] = len(body.encode())
+        entry["up"] = entry.get("headers", 0) + entry["body"]
+
+    def _sent_headers(self, event):
+        entry = self._entry(event["requestId"])
+        headers = event["headers"]
+        entry["headers"] = 30 + sum(len(name) + len(str(value)) + 4 for name, value in headers.items())
+        entry["up"] = entry["headers"] + entry.get("body", 0)
+
+    def _received(self, event):
+        response = event["response"]
+        entry = self._entry(event["requestId"])
+        entry["cached"] = bool(response.get("fromDiskCache") or response.get("fromPrefetchCache"))
+        entry["status"] = response["status"]
+        entry["encoding"] = {k.lower(): v for k, v in response.get("headers", {}).items()}.get("content-encoding", "")
+
+    def _finished(self, event):
+        self._entry(event["requestId"])["down"] = int(event["encodedDataLength"])
+
+    def reset(self) -> None:
+        self.requests.clear()
+
+    def up(self) -> int:
+        return sum(entry.get("up", 0) for entry in self.requests.values())
+
+    def down(self) -> int:
+        return sum(entry.get("down", 0) for entry in self.requests.values())
+
+    def table(self) -> str:
+        return "\n".join(f"{e.get('method', '')} {e.get('url', '')} up {e.get('up', 0)} down {e.get('down', 0)}"
+                         f"{' cached' if e.get('cached') else ''} {e.get('encoding', '')}"
+                         for e in self.requests.values())
+
+    def throttle(self, *, kbit_per_second: int, latency_ms: int) -> None:
+        """Chromium's network emulation: both directions at this rate, each round trip this long."""
+        rate = kbit_per_second * 1000 / 8
+        self.cdp.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": latency_ms, "downloadThroughput": rate, "uploadThroughput": rate})
+
+    def clear_cache(self) -> None:
+        self.cdp.send("Network.clearBrowserCache")
+
+
+@contextlib.contextmanager
+def production_server():
+    """A live server as bangfu serves for real: static files collected (hashed names, gzip copies)
+    and served by the middleware with their cache headers, not by the test server's own static
+    handler (which reads the apps' folders, uncompressed). Yields its base URL."""
+    from django.conf import settings
+    from django.db import connections
+    from django.test.testcases import LiveServerThread
+    from django.test.utils import override_settings
+
+    from bangfu.core.staticstorage import static_collect_if_stale
+
+    with tempfile.TemporaryDirectory(prefix="bangfu-static-") as root, override_settings(
+        STATIC_ROOT=Path(root),
+        STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": "bangfu.core.staticstorage.ManifestStorage"}},
+        WHITENOISE_USE_FINDERS=False, WHITENOISE_AUTOREFRESH=False,
+    ):
+        static_collect_if_stale()
+        shared = {conn.alias: conn for conn in connections.all() if conn.vendor == "sqlite" and conn.is_in_memory_db()}
+        thread = LiveServerThread("127.0.0.1", static_handler=lambda handler: handler, connections_override=shared)
+        thread.daemon = True
+        for conn in shared.values():
+            conn.inc_thread_sharing()
+        thread.start()
+        thread.is_ready.wait()
+        try:
+            if thread.error:
+                raise thread.error
+            yield f"http://127.0.0.1:{thread.port}"
+        finally:
+            thread.terminate()
+            for conn in shared.values():
+                conn.dec_thread_sharing()
