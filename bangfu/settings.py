@@ -132,14 +132,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bangfu.core.middleware.StaticFilesMiddleware",
-    # Pages and API answers gzipped for a client that accepts it (static files come precompressed
-    # from the middleware above, which answers before this one). BREACH needs a secret in the body
-    # and many requests an attacker makes the victim's browser send; here the CSRF token is masked
-    # anew in every response, the session cookie is SameSite=Lax (no cross-site fetch in the
-    # background carries it), every write needs the CSRF token, and Django pads each gzipped body
-    # with random bytes (Heal the Breach). So every response is compressed; see the README's
-    # "Light pages on a weak signal".
-    "django.middleware.gzip.GZipMiddleware",
+    # Pages and API answers (text, not .xlsx) gzipped for a client that accepts it (static files
+    # come precompressed from the middleware above, which answers before this one). BREACH needs a
+    # secret in the body and many requests an attacker makes the victim's browser send; here the
+    # CSRF token is masked anew in every response, the session cookie is SameSite=Lax (no
+    # cross-site fetch in the background carries it), every write needs the CSRF token, and Django
+    # pads each gzipped body with random bytes (Heal the Breach). So every text response is
+    # compressed; see the README's "Light pages on a weak signal".
+    "bangfu.core.middleware.CompressMiddleware",
     "bangfu.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -6,7 +6,7 @@ from bangfu.settings import *  # noqa: F403
 MIDDLEWARE = [  # noqa: F405
     "whitenoise.middleware.WhiteNoiseMiddleware" if name == "bangfu.core.middleware.StaticFilesMiddleware" else name
     for name in MIDDLEWARE  # noqa: F405
-    if name != "django.middleware.gzip.GZipMiddleware"
+    if name != "bangfu.core.middleware.CompressMiddleware"
 ]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}  # noqa: F405
 STATIC_ROOT = DATA_DIR / "static-before"  # noqa: F405

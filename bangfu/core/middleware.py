@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.middleware.gzip import GZipMiddleware
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from bangfu.core import requestid
@@ -26,3 +27,18 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
     than WhiteNoise's ten: `Cache-Control: max-age=31536000, public, immutable`."""
 
     FOREVER = 365 * 24 * 60 * 60
+
+
+# What gzip makes smaller: text. An .xlsx, a zip or an image is compressed already.
+COMPRESSIBLE = ("text/", "application/json", "application/javascript", "application/xml", "image/svg+xml")
+
+
+class CompressMiddleware(GZipMiddleware):
+    """Django's gzip (with its random padding against BREACH) for text answers only: an export's
+    .xlsx is a zip already, and gzipping it again costs the server time and saves nothing."""
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "").lower()
+        if not content_type.startswith(COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)

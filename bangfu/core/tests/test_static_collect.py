@@ -117,3 +117,22 @@ def test_the_session_cookie_is_not_sent_on_cross_site_requests(client, personas)
     response = client.post("/accounts/login/", {"username": "office", "password": "pw-office"})
     assert response.status_code == 302
     assert response.cookies["sessionid"]["samesite"] == "Lax"
+
+
+@pytest.mark.parametrize(("content_type", "compressed"), [
+    ("text/html; charset=utf-8", True),
+    ("application/json", True),
+    ("text/csv", True),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),
+    ("image/png", False),
+])
+def test_only_text_is_gzipped(rf, content_type, compressed):
+    from django.http import HttpResponse
+
+    from bangfu.core.middleware import CompressMiddleware
+
+    body = b"0123456789abcdef" * 200
+    middleware = CompressMiddleware(lambda request: HttpResponse(body, content_type=content_type))
+    response = middleware(rf.get("/", HTTP_ACCEPT_ENCODING="gzip"))
+    assert (response.get("Content-Encoding") == "gzip") is compressed
+    assert (gzip.decompress(response.content) if compressed else response.content) == body
