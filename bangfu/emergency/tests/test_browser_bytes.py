@@ -38,7 +38,6 @@ def test_todays_list_and_a_daily_check_fit_their_budgets(browser, personas, make
         first_visit = wire.down()
         statics = [entry for entry in wire.requests.values() if "/static/" in entry["url"]]
         assert len(statics) >= 4 and all(entry["encoding"] == "gzip" for entry in statics), wire.table()
-        print("\n" + wire.table())
         assert first_visit <= 60 * KB, wire.table()
 
         # A later page: the static files come from the cache, only the page travels.
