@@ -7,7 +7,7 @@ can be tapped, in Chromium emulating a slow 3G connection (400 kbit/s each way, 
 Builds (first time, or with --rebuild) the demo's database in bench/out/light/ (`bangfu demo
 --no-serve`), makes today's daily checks (`bangfu checks`), then for each configuration serves it
 with `bangfu serve` (granian) on a free local port and drives Debian's Chromium through Playwright
-as the demo's caseworker 孙磊 (sunlei), on a 360 px phone screen:
+as the demo's caseworker of 戴家庄村 (login sunlei), on a 360 px phone screen:
 
 - first visit: logged in, the browser's cache emptied, the network slowed, 今日待办 opened;
 - later visit: 今日待办 opened again, with what the browser cached.

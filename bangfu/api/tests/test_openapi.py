@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from openapi_spec_validator import validate
@@ -92,25 +91,22 @@ def test_the_docs_page_loads_nothing_from_elsewhere(client):
 
 
 @pytest.mark.browser
-def test_the_docs_page_renders_under_the_csp(live_server):
-    """Swagger UI from the bundled files, with the site's CSP: no violation, no request elsewhere."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("no Chromium")
+def test_the_docs_page_renders_under_the_csp(browser, live_server):
+    """Swagger UI from the bundled files, with the site's CSP: no violation, no request elsewhere.
+    The session's one browser (core.tests.browser): a second Playwright started in the same process
+    would meet the first one's event loop."""
     problems: list[str] = []
     elsewhere: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium)
-        try:
-            page = browser.new_page()
-            page.on("console", lambda message: message.type in {"error", "warning"} and problems.append(message.text))
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.on("request", lambda request: request.url.startswith(live_server.url) or elsewhere.append(request.url))
-            page.goto(live_server.url + "/api/docs")
-            page.wait_for_selector(".opblock", timeout=15_000)
-            assert page.locator(".opblock").count() == sum(len(methods) for methods in ROUTES.values())
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.on("console", lambda message: message.type in {"error", "warning"} and problems.append(message.text))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("request", lambda request: request.url.startswith(live_server.url) or elsewhere.append(request.url))
+        page.goto(live_server.url + "/api/docs")
+        page.wait_for_selector(".opblock", timeout=15_000)
+        assert page.locator(".opblock").count() == sum(len(methods) for methods in ROUTES.values())
+    finally:
+        context.close()
     assert problems == []
     assert elsewhere == []
