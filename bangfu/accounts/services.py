@@ -204,7 +204,7 @@ def user_create(*, actor: User, username: str, role: str, region_code: str | Non
                               phone=phone, organisation=organisation)
     user.must_change_password = True
     user.save(update_fields=["must_change_password"])
-    record(actor, Action.CREATE, user, message=_("User added"))
+    record(actor, Action.CREATE, user)
     return user, password
 
 
@@ -246,7 +246,7 @@ def user_change(*, actor: User, user_id: int, role: str | None = None, region_co
             setattr(user, name, value)
     user.save()
     areas_touch([old_region])
-    record(actor, Action.UPDATE, user, before=before, after=user_snapshot(user), message=_("User changed"))
+    record(actor, Action.UPDATE, user, before=before, after=user_snapshot(user))
     return user
 
 
@@ -259,8 +259,7 @@ def user_set_active(*, actor: User, user_id: int, active: bool) -> User:
     before = user_snapshot(user)
     user.is_active = active
     user.save(update_fields=["is_active"])
-    record(actor, Action.UPDATE, user, before=before, after=user_snapshot(user),
-           message=_("User reactivated") if active else _("User deactivated"))
+    record(actor, Action.UPDATE, user, before=before, after=user_snapshot(user))
     return user
 
 
@@ -275,14 +274,14 @@ def user_reset_password(*, actor: User, user_id: int) -> tuple[User, str]:
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     # No password, nor its hash, goes into history: only that it was reset.
-    record(actor, Action.UPDATE, user, before={"password": ""}, after={"password": _("reset")},
-           message=_("Password reset"))
+    record(actor, Action.UPDATE, user, before={"password": ""}, after={"password": "reset"})
     return user, password
 
 
 @transaction.atomic
 def password_change(*, user: User, old_password: str, new_password: str) -> User:
     """The user's own new password, checked by the configured validators."""
+    user = User.objects.select_for_update().get(pk=user.pk)
     errors: dict[str, str] = {}
     if not user.check_password(old_password):
         errors["old_password"] = _("The current password is wrong.")
@@ -297,6 +296,5 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
-    record(user, Action.UPDATE, user, before={"password": ""}, after={"password": _("changed")},
-           message=_("Password changed"))
+    record(user, Action.UPDATE, user, before={"password": ""}, after={"password": "changed"})
     return user

@@ -196,12 +196,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordForm(data)
     if data is not None and form.is_valid():
         try:
-            services.password_change(user=request.user, old_password=form.cleaned_data["old_password"],
+            changed = services.password_change(user=request.user, old_password=form.cleaned_data["old_password"],
                                      new_password=form.cleaned_data["new_password"])
         except ValidationError as error:
             attach_errors(error, form)
         else:
-            update_session_auth_hash(request, request.user)
+            update_session_auth_hash(request, changed)
             messages.success(request, _("Your password has been changed."))
             return redirect(home_url_name(request.user))
     return render(request, "accounts/password_change.html", {"form": form})
