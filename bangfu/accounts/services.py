@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -298,3 +299,90 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
     user.save(update_fields=["password", "must_change_password"])
     record(user, Action.UPDATE, user, before={"password": ""}, after={"password": "changed"})
     return user
+
+
+# --- a sheet of cadres (姓名, 手机号, 村, 角色), added all or none -------------------------------------
+
+# What a sheet calls each role a township office may give; the role's own Chinese name works too.
+ROLE_WORDS = {
+    "帮扶干部": Role.CASEWORKER, "帮扶责任人": Role.CASEWORKER, "帮包干部": Role.CASEWORKER, "驻村干部": Role.CASEWORKER,
+    "村干部": Role.VILLAGE, "村两委": Role.VILLAGE, "志愿者": Role.VOLUNTEER, "扶贫办": Role.TOWNSHIP_OFFICE,
+    "乡村振兴办": Role.TOWNSHIP_OFFICE,
+}
+CADRE_COLUMNS = {"name": "姓名", "phone": "手机号", "village": "村", "role": "角色"}
+
+
+@dataclass(frozen=True)
+class CadreError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)d %(column)s: %(message)s") % {"row": self.row, "column": self.column,
+                                                           "message": self.message}
+
+
+def _role_of(text: str) -> str | None:
+    text = text.strip()
+    if text in ROLE_WORDS:
+        return ROLE_WORDS[text]
+    for role in Role:
+        if text in (role.value, str(role.label)):
+            return role.value
+    return None
+
+
+@transaction.atomic
+def users_bulk_add(*, actor: User, township_code: str,
+                   rows: list[tuple[int, dict[str, str]]]) -> tuple[list[tuple[User, str]], list[CadreError]]:
+    """Add one user per row (row number, {name, phone, village, role}); their username is their
+    phone number, their password a one-time one. Every row is checked; with any error nothing is
+    added and the errors are returned, each naming its row and column."""
+    require(actor, "user.manage")
+    _check_grant(actor, role=Role.CASEWORKER, region_code=township_code)
+    villages = {region.name: region for region in Region.objects.villages().within(township_code)}
+    by_code = {region.code: region for region in villages.values()}
+    errors: list[CadreError] = []
+    seen: dict[str, int] = {}
+    parsed = []
+    for number, values in rows:
+        def refuse(key: str, message: str, number: int = number) -> None:
+            errors.append(CadreError(number, CADRE_COLUMNS[key], message))
+
+        name, phone = values.get("name", "").strip(), values.get("phone", "").strip()
+        village_text, role_text = values.get("village", "").strip(), values.get("role", "").strip()
+        if not name:
+            refuse("name", _("This field is required."))
+        elif len(name) > User._meta.get_field("display_name").max_length:
+            refuse("name", _("At most %(n)d characters.") % {"n": User._meta.get_field("display_name").max_length})
+        if not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+            refuse("phone", _("%(phone)s is not a mobile number of 11 digits.") % {"phone": phone or "—"})
+        elif phone in seen:
+            refuse("phone", _("The same number as row %(row)d.") % {"row": seen[phone]})
+        elif User.objects.filter(username=phone).exists():
+            refuse("phone", _("A user with username %(phone)s already exists.") % {"phone": phone})
+        else:
+            seen[phone] = number
+        role = _role_of(role_text) if role_text else Role.CASEWORKER
+        if role is None:
+            refuse("role", _("Unknown role %(role)s; one of: %(roles)s.") % {
+                "role": role_text, "roles": ", ".join(str(Role(r).label) for r in roles_given_by(actor))})
+        elif role not in roles_given_by(actor) or role in (Role.ADMIN, Role.COUNTY):
+            refuse("role", _("You cannot add a user with the role %(role)s.") % {"role": Role(role).label})
+        region = villages.get(village_text) or by_code.get(village_text)
+        if not village_text:
+            region = Region.objects.get(code=township_code) if role in (Role.CASEWORKER, Role.TOWNSHIP_OFFICE) else None
+            if region is None:
+                refuse("village", _("This field is required."))
+        elif region is None:
+            refuse("village", _("%(township)s has no village named %(name)s.") % {
+                "township": Region.objects.get(code=township_code).name, "name": village_text})
+        elif role == Role.TOWNSHIP_OFFICE:
+            region = Region.objects.get(code=township_code)
+        parsed.append((name, phone, role, region))
+    if errors:
+        return [], errors
+    added = [user_create(actor=actor, username=phone, role=role, region_code=region.code, display_name=name,
+                         phone=phone) for name, phone, role, region in parsed]
+    return added, []

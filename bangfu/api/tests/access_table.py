@@ -117,6 +117,7 @@ PAGES: dict[str, Route] = {
     "accounts:user_edit": form("user.manage", obj="caseworker"),
     "accounts:user_active": post(write("user.manage"), obj="caseworker"),
     "accounts:user_reset_password": post(write("user.manage"), obj="caseworker"),
+    "cadres:upload": form("user.manage"),
     # regions
     "regions:villages": Route({"GET": read("household.view"), "POST": write("region.add")}),
     # households

@@ -397,6 +397,12 @@ def _(w):
                                             new_password="长城-Great-wall-2026"), VILLAGE_A
 
 
+@case("accounts.users_bulk_add")
+def _(w):
+    return lambda: accounts.users_bulk_add(actor=w.users["office"], township_code=TOWNSHIP, rows=[
+        (2, {"name": "李红", "phone": "13912345678", "village": "戴家庄村", "role": "帮扶干部"})]), VILLAGE_A
+
+
 def _rice(w, *, stock: int = 0) -> Item:
     rice, _created = Item.objects.get_or_create(township=None, name="大米",
                                                 defaults={"kind": ItemKind.LIVING, "unit": "kg"})
