@@ -3,6 +3,8 @@ one-time password and the change it forces at first login; one's own password.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -238,3 +240,20 @@ def test_the_users_page_is_in_chinese_and_shows_only_the_area(personas, outsider
     text = client.get(reverse("accounts:users")).content.decode()
     assert "用户管理" in text and "添加用户" in text and "caseworker_b" in text
     assert "外省干部" not in text and "outsider_office" not in text
+
+
+def test_the_users_page_reads_in_a_fixed_number_of_queries_and_is_in_the_menu_of_who_may_see_it(
+        personas, django_assert_max_num_queries):
+    from bangfu.accounts.services import user_add
+
+    for number in range(20):
+        user_add(username=f"cw{number}", role="caseworker", region_code=VILLAGE_A, password="x", check_password=False)
+    client = Client()
+    client.force_login(personas["admin"])
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("accounts:users"))
+    assert len(re.findall(r'href="/accounts/users/\d+/"', page.content.decode())) == User.objects.count()
+    for persona, shown in (("office", True), ("county", True), ("caseworker_a", False), ("village_a", False)):
+        client.force_login(personas[persona])
+        home = client.get(reverse("households:list") if persona != "caseworker_a" else reverse("casework:worklist"))
+        assert (reverse("accounts:users") in home.content.decode()) is shown, persona
