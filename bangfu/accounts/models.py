@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.permissions import Role
+from bangfu.history.tracked import Tracked
 
 
 class User(AbstractUser):
@@ -18,8 +19,12 @@ class User(AbstractUser):
     display_name = models.CharField(_("name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     organisation = models.CharField(_("work unit"), max_length=100, blank=True)
+    # A password someone else set (a new user, a reset) is known to two people until its owner changes it.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = UserManager()
+    history = Tracked(type="user", region="region_id", repr="username",
+                      snapshot="bangfu.accounts.services.user_snapshot")
 
     class Meta:
         verbose_name = _("user")

@@ -1,4 +1,4 @@
-"""Login (throttled after repeated failures) and logout."""
+"""Login (throttled after repeated failures) and logout; one's own password; the users page."""
 
 from __future__ import annotations
 
@@ -6,20 +6,27 @@ import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from bangfu.accounts import services
-from bangfu.core.permissions import home_url_name
+from bangfu.accounts import queries, services
+from bangfu.accounts.forms import PasswordForm, UserAddForm, UserEditForm
+from bangfu.core import bounds
+from bangfu.core.forms import attach_errors
+from bangfu.core.permissions import can, home_url_name, require
 
 
 def _client_address(request: HttpRequest) -> str | None:
@@ -76,3 +83,125 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("accounts:login")
+
+
+# --- the users page: an administrator's everyone, a township office's township, a county's (read-only) ---
+
+def _roles(user) -> list[str]:
+    return services.roles_given_by(user)
+
+
+@login_required
+@require_http_methods(["GET"])
+def user_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "user.view")
+    q = (request.GET.get("q") or "").strip()[: bounds.SEARCH]
+    users = queries.users_listed(request.user, q=q)
+    return render(request, "accounts/user_list.html", {"users": users, "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_add(request: HttpRequest) -> HttpResponse:
+    require(request.user, "user.manage")
+    data = request.POST if request.method == "POST" else None
+    form = UserAddForm(data, roles=_roles(request.user), initial={"region": request.user.region_id or ""})
+    if data is not None and form.is_valid():
+        try:
+            user, password = services.user_create(actor=request.user, region_code=form.cleaned_data["region"] or None,
+                                                  **{k: form.cleaned_data[k] for k in (
+                                                      "username", "role", "display_name", "phone", "organisation")})
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            return _password_shown(request, user, password, _("User added."))
+    return render(request, "accounts/user_form.html", {"form": form, "adding": True})
+
+
+def _password_shown(request: HttpRequest, user, password: str, message: str) -> HttpResponse:
+    """The one-time password, on a page of its own that is never cached nor shown again."""
+    response = render(request, "accounts/user_password_once.html",
+                      {"target": user, "password": password, "message": message})
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "user.view")
+    target = queries.user_get(request.user, pk)
+    return render(request, "accounts/user_detail.html", {
+        "target": target, "manage": can(request.user, "user.manage") and target.role in _roles(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "user.manage")
+    target = queries.user_get(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    form = UserEditForm(data, roles=_roles(request.user), initial={
+        "display_name": target.display_name, "phone": target.phone, "organisation": target.organisation,
+        "role": target.role, "region": target.region_id or ""})
+    if data is not None and form.is_valid():
+        try:
+            services.user_change(actor=request.user, user_id=target.pk, region_code=form.cleaned_data["region"],
+                                 **{k: form.cleaned_data[k] for k in ("role", "display_name", "phone", "organisation")})
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, _("User changed."))
+            return redirect("accounts:user_detail", target.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+
+
+@login_required
+@require_POST
+def user_active(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "user.manage")
+    target = queries.user_get(request.user, pk)
+    active = request.POST.get("active")
+    if active not in ("0", "1"):
+        messages.error(request, _("Choose whether to deactivate or reactivate the user."))
+        return redirect("accounts:user_detail", target.pk)
+    try:
+        services.user_set_active(actor=request.user, user_id=target.pk, active=active == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("User reactivated.") if active == "1" else _("User deactivated."))
+    return redirect("accounts:user_detail", target.pk)
+
+
+@login_required
+@require_POST
+def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "user.manage")
+    target = queries.user_get(request.user, pk)
+    try:
+        user, password = services.user_reset_password(actor=request.user, user_id=target.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("accounts:user_detail", target.pk)
+    return _password_shown(request, user, password, _("Password reset."))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """One's own password; the page a user is sent to while a password someone else set is theirs."""
+    data = request.POST if request.method == "POST" else None
+    form = PasswordForm(data)
+    if data is not None and form.is_valid():
+        try:
+            changed = services.password_change(user=request.user, old_password=form.cleaned_data["old_password"],
+                                     new_password=form.cleaned_data["new_password"])
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            update_session_auth_hash(request, changed)
+            messages.success(request, _("Your password has been changed."))
+            return redirect(home_url_name(request.user))
+    return render(request, "accounts/password_change.html", {"form": form})

@@ -9,5 +9,5 @@ class ImportsConfig(AppConfig):
     label = "imports"
     verbose_name = _("Import and export")
     # Pages (bangfu.urls) under this prefix.
-    urls = {"imports/": "bangfu.imports.urls"}
+    urls = {"imports/": "bangfu.imports.urls", "users/sheet/": "bangfu.imports.cadre_urls"}
     nav = (NavItem(_("Import"), "imports:upload", "household.import", order=90, also_current=("imports:*",), more=True),)

@@ -797,3 +797,18 @@ def open_table(source: Source, *, reader: str = "auto") -> Table:
     raise FileError(_(
         "No header row found: none of the first %(n)d rows holds the national headers (户编号, 姓名, 证件号码, …)."
     ) % {"n": HEADER_SCAN_ROWS})
+
+
+def first_sheet(source: Source, *, reader: str = "auto") -> Sheet:
+    """The first visible sheet of any file a reader above takes, for sheets that are not the member
+    sheet (a list of cadres): the caller finds its own header row."""
+    fmt = sniff_format(source)
+    if fmt == "csv":
+        head = _head(source)
+        if not head.strip():
+            raise FileError(_("The file is empty."))
+        return CsvSheet(source, head)
+    sheets = _xlsx_sheets(source, reader) if fmt == "xlsx" else _calamine_sheets(source, "xls")
+    for sheet in sheets:
+        return sheet
+    raise FileError(_("The file is empty."))

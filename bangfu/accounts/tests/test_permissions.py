@@ -20,7 +20,8 @@ TABLE = {
     "member.reveal_phone": {"admin", "township_office", "village", "caseworker"},
     "member.reveal_id": {"admin", "township_office"},
     "region.add": {"admin", "township_office", "village"},
-    "user.manage": {"admin"},
+    "user.view": {"admin", "county", "township_office"},
+    "user.manage": {"admin", "township_office"},
     "need.view": {"admin", "county", "township_office", "village", "caseworker"},
     "need.create": {"admin", "township_office", "village", "caseworker"},
     "need.report": {"admin", "village", "caseworker"},
@@ -80,7 +81,7 @@ def test_the_apps_declarations_make_the_table():
     ("village_a", "household.import", True),
     ("office", "household.import", True),
     ("admin", "household.import", True),
-    ("office", "user.manage", False),
+    ("office", "user.manage", True),
 ])
 def test_role_table(personas, persona, action, allowed):
     assert can(personas[persona], action) is allowed

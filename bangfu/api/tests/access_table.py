@@ -85,7 +85,7 @@ class Route:
     # exists; an area named in a body is a field of the form and refused as one (422): the division
     # codes are public; a filter outside the caller's area finds nothing (200), or falls back to the
     # caller's own area. Whatever it is, no answer shows what is out of scope (test_access checks).
-    hidden: int = 404
+    hidden: int | frozenset[int] = 404
 
 
 def get(rule: Rule, **kwargs) -> Route:
@@ -108,6 +108,16 @@ PAGES: dict[str, Route] = {
     "accounts:login": Route({"GET": read(PUBLIC, ok=ANY_REDIRECT), "POST": write(PUBLIC, ok=frozenset({200, 400}))}),
     "accounts:logout": post(write(PUBLIC, ok=frozenset({302}))),
     "set_language": post(write(PUBLIC, ok=frozenset({302}))),
+    # one's own password; the users page (a colleague is a "caseworker": in the caller's village, the
+    # neighbouring one, another province's)
+    "accounts:password": form(LOGGED_IN),
+    "accounts:users": get(read("user.view")),
+    "accounts:user_add": form("user.manage"),
+    "accounts:user_detail": get(read("user.view"), obj="caseworker"),
+    "accounts:user_edit": form("user.manage", obj="caseworker"),
+    "accounts:user_active": post(write("user.manage"), obj="caseworker"),
+    "accounts:user_reset_password": post(write("user.manage"), obj="caseworker"),
+    "cadres:upload": form("user.manage"),
     # regions
     "regions:villages": Route({"GET": read("household.view"), "POST": write("region.add")}),
     # households
@@ -217,7 +227,7 @@ DONE = frozenset({200})
 
 def api_write(action: str, body: dict, *, ok: frozenset[int] = CREATED, gate: str | None = "",
               obj: str | None = None, body_object: str | None = None, method: str = "POST",
-              hidden: int = 404) -> Route:
+              hidden: int | frozenset[int] = 404) -> Route:
     return Route({method: Rule(action, gate, ok)}, obj=obj, body=body, body_object=body_object, hidden=hidden)
 
 
@@ -227,6 +237,13 @@ def api_scope_first(action: str, body: dict, *, ok: frozenset[int] = DONE, obj: 
 
 
 API: dict[str, Route] = {
+    # users: an area outside the caller's is refused (403), one that does not exist is a field's error
+    "GET /api/users": get(read("user.view")),
+    "POST /api/users": api_write("user.manage", {"username": "new_caseworker", "role": "caseworker", "region": "<obj>",
+                                                 "display_name": "新干部"}, body_object="village",
+                                 hidden=frozenset({403, 422})),
+    "PATCH /api/users/{id}": api_write("user.manage", {"display_name": "改名"}, obj="caseworker", method="PATCH",
+                                       ok=DONE),
     # households
     "GET /api/households": get(read("household.view")),
     "POST /api/households": api_write("household.create", {"region": "<obj>", "members": [

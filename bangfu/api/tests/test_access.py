@@ -242,7 +242,8 @@ def _allowed(user, action: str | None) -> bool:
     return action is None or action == LOGGED_IN or any(can(user, one) for one in action.split("|"))
 
 
-def expected(rule: Rule, user, kind: str | None, side: str, *, api: bool, hidden: int = 404) -> frozenset[int]:
+def expected(rule: Rule, user, kind: str | None, side: str, *, api: bool,
+             hidden: int | frozenset[int] = 404) -> frozenset[int]:
     if rule.action == PUBLIC:
         return rule.ok
     if user is None:
@@ -250,7 +251,7 @@ def expected(rule: Rule, user, kind: str | None, side: str, *, api: bool, hidden
     if not _allowed(user, rule.before):
         return frozenset({403})
     if kind is not None and not _in_scope(user, kind, side):
-        return frozenset({hidden})
+        return hidden if isinstance(hidden, frozenset) else frozenset({hidden})
     if not _allowed(user, rule.action):
         return frozenset({403})
     return dict(rule.role_ok).get(user.username, rule.ok)

@@ -14,6 +14,7 @@ from django import forms
 from django.core import validators
 
 import bangfu
+from bangfu.accounts.forms import UserAddForm, UserEditForm
 from bangfu.api.urls import api
 from bangfu.casework.forms import CampaignForm, ContactForm, ScheduleForm
 from bangfu.casework.models import Campaign
@@ -148,6 +149,8 @@ def _pairs():
         ("TransitionIn", AssignForm, {}),
         ("TransitionIn", ResolveForm, {"cost_fen": "cost"}),
         ("TransitionIn", ReopenForm, {}),
+        ("UserIn", UserAddForm, {}),
+        ("UserPatch", UserEditForm, {}),
     ]
 
 

@@ -20,6 +20,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from bangfu.accounts import services as accounts
 from bangfu.accounts.services import user_add
 from bangfu.casework import services as casework
 from bangfu.casework.models import Channel
@@ -55,6 +56,8 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "accounts.login_locked": READS,
     "accounts.login_failed": "login failures show on no page",
     "accounts.login_succeeded": "login failures show on no page",
+    "accounts.user_snapshot": READS,
+    "accounts.roles_given_by": READS,
     "casework.schedules_current": READS,
     "casework.contact_snapshot": READS,
     "casework.campaign_households": READS,
@@ -363,6 +366,41 @@ def _(w):
 def _(w):
     return lambda: user_add(username="caseworker_c", role=Role.CASEWORKER, region_code=VILLAGE_A,
                             password="pw-caseworker_c", check_password=False), VILLAGE_A
+
+
+@case("accounts.user_create")
+def _(w):
+    return lambda: accounts.user_create(actor=w.users["office"], username="caseworker_c", role=Role.CASEWORKER,
+                                        region_code=VILLAGE_A), VILLAGE_A
+
+
+@case("accounts.user_change")
+def _(w):
+    return lambda: accounts.user_change(actor=w.users["office"], user_id=w.users["caseworker_b"].pk,
+                                        region_code=VILLAGE_A), VILLAGE_A
+
+
+@case("accounts.user_set_active")
+def _(w):
+    return lambda: accounts.user_set_active(actor=w.users["office"], user_id=w.users["caseworker_a"].pk,
+                                            active=False), VILLAGE_A
+
+
+@case("accounts.user_reset_password")
+def _(w):
+    return lambda: accounts.user_reset_password(actor=w.users["office"], user_id=w.users["caseworker_a"].pk), VILLAGE_A
+
+
+@case("accounts.password_change")
+def _(w):
+    return lambda: accounts.password_change(user=w.users["caseworker_a"], old_password="pw-caseworker_a",
+                                            new_password="长城-Great-wall-2026"), VILLAGE_A
+
+
+@case("accounts.users_bulk_add")
+def _(w):
+    return lambda: accounts.users_bulk_add(actor=w.users["office"], township_code=TOWNSHIP, rows=[
+        (2, {"name": "李红", "phone": "13912345678", "village": "戴家庄村", "role": "帮扶干部"})]), VILLAGE_A
 
 
 def _rice(w, *, stock: int = 0) -> Item:

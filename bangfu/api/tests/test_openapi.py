@@ -9,6 +9,8 @@ from openapi_spec_validator import validate
 
 ROUTES = {
     "/api/households": {"get", "post"},
+    "/api/users": {"get", "post"},
+    "/api/users/{id}": {"patch"},
     "/api/households/{id}": {"get", "patch"},
     "/api/households/{id}/history": {"get"},
     "/api/households/{id}/reveal": {"post"},
