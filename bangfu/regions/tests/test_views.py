@@ -8,9 +8,9 @@ from bangfu.regions.models import Region
 
 def test_office_adds_a_village_to_its_township(client, personas):
     client.force_login(personas["office"])
-    response = client.post("/regions/villages/", {"parent": "370215010", "number": "003", "name": "后屯村"})
+    response = client.post("/regions/villages/", {"parent": "370215010", "number": "903", "name": "后屯村"})
     assert response.status_code == 302
-    assert Region.objects.get(code="370215010003").name == "后屯村"
+    assert Region.objects.get(code="370215010903").name == "后屯村"
     page = client.get("/regions/villages/").content.decode()
     assert "后屯村" in page and "送庄村" not in page
 
