@@ -27,3 +27,13 @@ class RegionAddForm(forms.Form):
     @property
     def code(self) -> str:
         return self.cleaned_data["parent"] + self.cleaned_data["number"]
+
+
+class VillagesLoadForm(forms.Form):
+    """The national list's villages of an area: an office's own township (the code may be left out),
+    or a county or township an administrator types."""
+
+    prefix = forms.RegexField(
+        label=_("County or township code"), regex=r"^[0-9]{6}([0-9]{3})?$", max_length=9, required=False,
+        error_messages={"invalid": _("6 digits for a county, 9 for a township, e.g. 370215010.")},
+    )

@@ -110,6 +110,7 @@ PAGES: dict[str, Route] = {
     "set_language": post(write(PUBLIC, ok=frozenset({302}))),
     # regions
     "regions:villages": Route({"GET": read("household.view"), "POST": write("region.add")}),
+    "regions:load": post(write("region.load")),
     # households
     "households:list": get(read("household.view")),
     "households:create": form("household.create"),

@@ -47,3 +47,31 @@ def test_caseworker_sees_the_list_but_cannot_add(client, personas):
 def test_anonymous_goes_to_login(client, regions):
     response = client.get("/regions/villages/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_office_loads_its_townships_villages_with_one_click(client, personas):
+    client.force_login(personas["office"])
+    page = client.get("/regions/villages/").content.decode()
+    assert "从全国名单载入" in page or "载入" in page
+    response = client.post("/regions/villages/load/", {})
+    assert response.status_code == 302
+    assert Region.objects.within("370215010").villages().count() == 2 + 10
+    assert Region.objects.get(code="370215010203").name == "振兴村村民委员会"
+    page = client.get("/regions/villages/").content.decode()
+    assert "已载入全国名单中的 10 个村" in page and "振兴村村民委员会" in page
+    # Again: nothing more.
+    client.post("/regions/villages/load/", {})
+    assert Region.objects.within("370215010").villages().count() == 12
+    # Another township is not the office's.
+    client.post("/regions/villages/load/", {"prefix": "410308103"})
+    assert not Region.objects.filter(code="410308103209").exists()
+
+
+def test_admin_loads_any_township_and_others_may_not(client, personas):
+    client.force_login(personas["admin"])
+    assert client.post("/regions/villages/load/", {"prefix": "410308103"}).status_code == 302
+    assert Region.objects.get(code="410308103209").name == "东山头村村民委员会"
+    for persona in ("county", "caseworker_a", "village_a"):
+        client.force_login(personas[persona])
+        assert client.post("/regions/villages/load/", {"prefix": "370215010"}).status_code == 403
+    assert not Region.objects.filter(code="370215010203").exists()
