@@ -1,0 +1,108 @@
+"""Villages named in a sheet: matched to the official name whatever suffix or width, loaded from the
+national list when not in the tree yet, and a name nobody knows said so with the closest known
+villages, or added as the township's own village when the office chooses."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from bangfu.households.models import Household
+from bangfu.imports.tests.support import write_xlsx
+from bangfu.regions.models import Region
+from bangfu.regions.services import villages_load
+from conftest import VILLAGE_A, person_id
+
+HEADERS = ["户编号", "乡(镇)", "村", "姓名", "证件号码", "与户主关系", "文化程度"]
+
+
+def sheet(tmp_path, villages: list[str], *, township: str = "蓝村街道", name: str = "sheet.xlsx"):
+    rows = [[f"3702150109{i:02d}001", township, village, "钱进", person_id(), "户主", "初中"]
+            for i, village in enumerate(villages)]
+    return write_xlsx(tmp_path / name, HEADERS, rows)
+
+
+def messages(result) -> list[str]:
+    return [str(error) for error in result.errors]
+
+
+@pytest.fixture
+def loaded(regions):
+    villages_load(prefix="370215010")
+
+
+@pytest.mark.parametrize("written", ["振兴村", "振兴村村民委员会", "振兴村村委会", "振兴", "振兴村 ", "振 兴 村",
+                                     "振兴村\u3000村委会"])
+def test_a_name_matches_the_official_one_whatever_its_suffix_or_spaces(run_import, tmp_path, loaded, written):
+    result = run_import(sheet(tmp_path, [written]))
+    assert result.committed, messages(result)
+    assert Household.objects.get().region_code == "370215010203"
+
+
+def test_community_suffixes_and_a_full_width_township(run_import, tmp_path, loaded):
+    result = run_import(sheet(tmp_path, ["阳辉路社区", "政和路居委会", "稻香村"], township="蓝村\u3000街道"))
+    assert result.committed, messages(result)
+    assert sorted(Household.objects.values_list("region_code", flat=True)) == [
+        "370215010007", "370215010008", "370215010206"]
+
+
+def test_a_village_of_the_national_list_is_loaded_on_the_fly(run_import, tmp_path, regions):
+    assert not Region.objects.filter(code="370215010253").exists()
+    dry = run_import(sheet(tmp_path, ["挪城村"]), dry_run=True)
+    assert dry.ok and dry.villages_loaded == [("370215010253", "挪城村村民委员会")]
+    assert not Region.objects.filter(code="370215010253").exists()  # a dry run writes nothing
+    result = run_import(sheet(tmp_path, ["挪城村"]))
+    assert result.committed
+    village = Region.objects.get(code="370215010253")
+    assert village.name == "挪城村村民委员会" and not village.local
+    assert Household.objects.get().region_code == "370215010253"
+
+
+def test_an_unknown_name_lists_the_closest_known_villages(run_import, tmp_path, regions):
+    with translation.override("zh-hans"):
+        result = run_import(sheet(tmp_path, ["戴家村", "戴家村", "王演庄村"]), dry_run=True)
+    # Close is not the same: 王演庄村 is not 王演庄新村, 戴家村 not 戴家庄村.
+    assert len(result.errors) == 3
+    first = result.errors[0].message
+    assert first.startswith("蓝村街道没有名为“戴家村”的村；已知的村有：戴家庄村、")
+    assert "不在您的管辖范围内" not in first
+    assert result.unknown_villages == {("370215010", "戴家村"): 2, ("370215010", "王演庄村"): 1}
+    assert not Household.objects.exists()
+
+
+def test_ambiguous_names_are_refused(run_import, tmp_path, regions):
+    Region.objects.create(code="370215010901", name="振兴社区", level="village", parent_id="370215010", local=True)
+    villages_load(prefix="370215010")
+    with translation.override("en"):
+        result = run_import(sheet(tmp_path, ["振兴"]))
+        assert messages(result) == [
+            "Row 2 村: Several villages in your area are called 振兴; add the 乡(镇) column or a 行政区划代码 column."]
+
+
+def test_the_office_adds_unknown_names_as_its_own_villages(run_import, tmp_path, regions):
+    path = sheet(tmp_path, ["戴家村", "新华村", "戴家村"])
+    chosen = run_import(path, add_villages=["370215010:戴家村"], dry_run=True)
+    assert chosen.villages_created == [("370215010900", "戴家村")]
+    assert chosen.unknown_villages == {("370215010", "新华村"): 1} and not chosen.ok
+    result = run_import(path, add_villages=True)
+    assert result.committed, messages(result)
+    assert result.villages_created == [("370215010900", "戴家村"), ("370215010901", "新华村")]
+    assert Region.objects.get(code="370215010900").local
+    assert Household.objects.filter(region_code="370215010900").count() == 2
+    # A later load of the national list leaves them as they are.
+    villages_load(prefix="370215010")
+    assert Region.objects.get(code="370215010901").name == "新华村"
+
+
+def test_a_village_cadre_may_not_add_villages(run_import, tmp_path, regions):
+    result = run_import(sheet(tmp_path, ["新华村"]), actor="village_a", region=VILLAGE_A, add_villages=True)
+    assert not result.committed and not Region.objects.filter(name="新华村").exists()
+
+
+def test_the_command_adds_villages_when_asked(personas, tmp_path):
+    path = sheet(tmp_path, ["新华村"])
+    with pytest.raises(CommandError):
+        call_command("import", "households", str(path), "--region", "370215010", "--as", "office")
+    call_command("import", "households", str(path), "--region", "370215010", "--as", "office", "--add-villages")
+    assert Household.objects.get().region.name == "新华村"
