@@ -142,6 +142,7 @@ PAGES: dict[str, Route] = {
     "imports:jobs": get(read("household.view")),
     "imports:job": get(read("household.view"), obj="job"),
     "imports:confirm": post(write("household.import"), obj="job"),
+    "imports:recheck": post(write("household.import"), obj="job"),
     "imports:download": get(read("household.view"), obj="job"),
     # casework
     # A caseworker's own day; anyone who may see others' is sent to the list of them.

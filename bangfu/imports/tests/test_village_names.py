@@ -106,3 +106,50 @@ def test_the_command_adds_villages_when_asked(personas, tmp_path):
         call_command("import", "households", str(path), "--region", "370215010", "--as", "office")
     call_command("import", "households", str(path), "--region", "370215010", "--as", "office", "--add-villages")
     assert Household.objects.get().region.name == "新华村"
+
+
+def test_the_page_lists_unknown_names_and_the_office_adds_them_before_confirming(
+        client, personas, tmp_path, django_capture_on_commit_callbacks):
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from bangfu.imports.models import ImportJob, JobStatus
+
+    path = sheet(tmp_path, ["戴家村", "戴家村", "挪城村"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    client.force_login(personas["office"])
+    response = client.post(reverse("imports:upload"), {
+        "file": SimpleUploadedFile("sheet.xlsx", path.read_bytes()), "region": "370215010"})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.status == JobStatus.CHECKED and job.error_count == 2
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "戴家村 · 2 行" in page and 'value="370215010:戴家村"' in page
+    assert "挪城村村民委员会" in page  # loaded from the national list on the way
+    client.post(reverse("imports:recheck", args=[job.pk]), {"add_villages": ["370215010:戴家村"]})
+    job.refresh_from_db()
+    assert job.error_count == 0 and job.status == JobStatus.CHECKED, job.errors
+    assert not Region.objects.filter(name="戴家村").exists()  # a check writes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.message
+    village = Region.objects.get(name="戴家村")
+    assert village.code == "370215010900" and village.local
+    assert Household.objects.filter(region=village).count() == 2
+
+
+def test_a_recheck_of_someone_elses_job_or_without_a_choice_changes_nothing(client, personas, tmp_path):
+    from django.urls import reverse
+
+    from bangfu.imports.models import ImportJob, JobKind
+
+    job = ImportJob.objects.create(owner=personas["office"], kind=JobKind.IMPORT, status="checked",
+                                   result={"unknown_villages": [{"key": "370215010:戴家村", "township": "370215010",
+                                                                 "name": "戴家村", "rows": 1}]})
+    client.force_login(personas["admin"])
+    assert client.post(reverse("imports:recheck", args=[job.pk]), {"add_villages": ["370215010:戴家村"]}).status_code == 404
+    client.force_login(personas["office"])
+    assert client.post(reverse("imports:recheck", args=[job.pk]), {"add_villages": ["x:y"]}).status_code == 302
+    job.refresh_from_db()
+    assert job.status == "checked" and not job.options
