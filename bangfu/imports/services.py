@@ -14,9 +14,14 @@ Decisions worth knowing:
 - a row names its village by 行政区划代码 (12 digits, or 15 for a group) or by name (村, with 乡(镇)
   where names repeat within the import's area); a 组 the division tree does not know leaves the
   household on its village (said in the report);
+- a village name matches the tree's ignoring 村民委员会 / 村委会 / 居民委员会 / 居委会 / 社区 (and 村),
+  full-width forms and spaces; a name the tree lacks but the national list has (regions' shipped
+  villages of the area) loads that village; a name neither knows is an error listing the closest
+  known villages, unless the importer chose to add it as the township's own village (code 900-999,
+  `add_villages`); the dry run counts such names' rows (`unknown_villages`);
 - a village code that does not exist yet, inside the import's area, under an existing township,
-  with its name in 村, creates that village (listed in the report); a village known only by a
-  name that is not in the tree is an error, because its code cannot be invented;
+  with its name in 村, creates that village (listed in the report; a code of the national list
+  takes the list's name);
 - a member already registered in another household is an error naming where (moving people
   between households is done in the app, where it is one deliberate act).
 
@@ -1235,6 +1240,10 @@ def import_report_write(*, table: Table, result: ImportResult, out: str | Path |
         lines.append((_("Columns ignored (repeated)"), "、".join(result.duplicate_columns)))
     for code, name in result.villages_created:
         lines.append((_("Village created"), f"{code} {name}"))
+    for code, name in result.villages_loaded:
+        lines.append((_("Village loaded from the national list"), f"{code} {name}"))
+    for (_township, name), count in result.unknown_villages.items():
+        lines.append((_("Village nobody knows"), _("%(name)s: %(n)d rows") % {"name": name, "n": count}))
     for name, count in result.unknown_groups.items():
         lines.append((_("Group not in the division tree"),
                       _("%(name)s: %(n)d households placed on their village") % {"name": name, "n": count}))

@@ -153,3 +153,14 @@ def test_a_recheck_of_someone_elses_job_or_without_a_choice_changes_nothing(clie
     assert client.post(reverse("imports:recheck", args=[job.pk]), {"add_villages": ["x:y"]}).status_code == 302
     job.refresh_from_db()
     assert job.status == "checked" and not job.options
+
+
+def test_the_report_names_unknown_and_loaded_villages(run_import, tmp_path, regions):
+    from bangfu.imports.tests.support import sheet_rows
+
+    report = tmp_path / "report.xlsx"
+    with translation.override("zh-hans"):
+        run_import(sheet(tmp_path, ["戴家村", "挪城村"]), report=report)
+    summary = dict(row[:2] for row in sheet_rows(report, sheet=1))
+    assert summary["未知的村"] == "戴家村：1 行"
+    assert summary["从全国名单载入的村"] == "370215010253 挪城村村民委员会"

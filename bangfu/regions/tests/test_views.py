@@ -75,3 +75,19 @@ def test_admin_loads_any_township_and_others_may_not(client, personas):
         client.force_login(personas[persona])
         assert client.post("/regions/villages/load/", {"prefix": "370215010"}).status_code == 403
     assert not Region.objects.filter(code="370215010203").exists()
+
+
+def test_the_villages_page_reads_chinese_for_the_office_and_the_administrator(client, personas):
+    from django.conf import settings
+
+    from bangfu.households.tests.test_pages_i18n import english_words
+    from bangfu.regions.services import village_add_local
+
+    village_add_local(township_code="370215010", name="新华村")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    for persona in ("office", "admin"):
+        client.force_login(personas[persona])
+        page = client.get("/regions/villages/").content.decode()
+        assert not english_words(page), (persona, english_words(page))
+        assert "载入村" in page and "自设" in page
+    assert "县或乡镇区划代码" in page  # the administrator names the area
