@@ -161,9 +161,12 @@ def village_add_local(*, township_code: str, name: str) -> Region:
 
 
 def region_create(*, actor, code: str, name: str) -> Region:
-    """A user adds a village or group inside their own area."""
+    """A user adds a village or group inside their own area; a township's code alone (9 digits) adds
+    a village with the township's next own code (900-999)."""
     require(actor, "region.add")
     code = (code or "").strip()
+    if len(code) == TOWNSHIP_LENGTH and CODE_RE.match(code) and (not actor.scope or code.startswith(actor.scope)):
+        code = village_local_code(code)
     if actor.scope and not code.startswith(actor.scope):
         raise ValidationError({"code": _("%(code)s is outside your area.") % {"code": code}})
     if len(code) == VILLAGE_LENGTH and CODE_RE.match(code) and not LOCAL_FIRST <= int(code[-3:]) <= LOCAL_LAST:

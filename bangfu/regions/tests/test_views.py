@@ -91,3 +91,14 @@ def test_the_villages_page_reads_chinese_for_the_office_and_the_administrator(cl
         assert not english_words(page), (persona, english_words(page))
         assert "载入村" in page and "自设" in page
     assert "县或乡镇区划代码" in page  # the administrator names the area
+
+
+def test_a_village_without_a_number_takes_the_townships_next_own_code(client, personas):
+    client.force_login(personas["office"])
+    for name in ("后屯村", "前屯村"):
+        assert client.post("/regions/villages/", {"parent": "370215010", "number": "", "name": name}).status_code == 302
+    assert list(Region.objects.filter(local=True).values_list("code", "name")) == [
+        ("370215010900", "后屯村"), ("370215010901", "前屯村")]
+    # A group needs its number.
+    response = client.post("/regions/villages/", {"parent": "370215010001", "number": "", "name": "一组"})
+    assert response.status_code == 400 and not Region.objects.filter(name="一组").exists()
