@@ -105,11 +105,22 @@ VILLAGES_FILE = Path(__file__).resolve().parent / "data" / "villages.csv.xz"
 COMMITTEE_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会")
 
 
-@lru_cache(maxsize=16)
 def national_villages(prefix: str = "", path: Path = VILLAGES_FILE) -> tuple[tuple[str, str], ...]:
     """(code, name) of the villages of the national list whose code starts with `prefix`, in code
     order. The file is sorted by code, so the area's lines are one run found by a search; the cost
-    is the decompression (about a third of a second), remembered for the last areas asked."""
+    is the decompression (about a third of a second), remembered for the last counties or
+    townships asked (a province's or the country's list is too big to keep)."""
+    if len(prefix) >= COUNTY_LENGTH:
+        return _national_villages_kept(prefix, path)
+    return _national_villages_read(prefix, path)
+
+
+@lru_cache(maxsize=16)
+def _national_villages_kept(prefix: str, path: Path) -> tuple[tuple[str, str], ...]:
+    return _national_villages_read(prefix, path)
+
+
+def _national_villages_read(prefix: str, path: Path) -> tuple[tuple[str, str], ...]:
     with lzma.open(path, "rb") as handle:
         data = handle.read()
     needle = b"\n" + prefix.encode("ascii")
