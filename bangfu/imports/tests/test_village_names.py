@@ -164,3 +164,13 @@ def test_the_report_names_unknown_and_loaded_villages(run_import, tmp_path, regi
     summary = dict(row[:2] for row in sheet_rows(report, sheet=1))
     assert summary["未知的村"] == "戴家村：1 行"
     assert summary["从全国名单载入的村"] == "370215010253 挪城村村民委员会"
+
+
+def test_a_county_import_names_the_rows_township_and_its_closest_villages(run_import, tmp_path, regions):
+    with translation.override("zh-hans"):
+        result = run_import(sheet(tmp_path, ["王演庄村"]), actor="admin", region="370215", dry_run=True)
+        outside = run_import(sheet(tmp_path, ["送庄村"], township="送庄镇", name="far.xlsx"), actor="admin",
+                             region="370215", dry_run=True)
+    # The national list's villages not loaded yet are known too, the closest first.
+    assert result.errors[0].message.startswith("蓝村街道没有名为“王演庄村”的村；已知的村有：王演庄新村村民委员会、")
+    assert [e.message for e in outside.errors] == ["送庄镇不在您的管辖范围内。"]
