@@ -182,6 +182,30 @@ def import_job_confirm(*, actor: User, job: ImportJob) -> ImportJob:
     return job
 
 
+def import_job_recheck(*, actor: User, job: ImportJob, add_villages: list[str]) -> ImportJob:
+    """Check a checked import again, adding the chosen unknown village names ("township code:name",
+    as the check listed them) as the township's own villages; the commit adds them the same way."""
+    require(actor, "household.import")
+    require(actor, "region.add")
+    if job.owner_id != actor.pk or job.kind != JobKind.IMPORT:
+        raise PermissionDenied("household.import")
+    offered = {entry["key"] for entry in (job.result or {}).get("unknown_villages", [])}
+    chosen = sorted(set(add_villages) & offered | set((job.options or {}).get("add_villages") or []))
+    if not set(add_villages) & offered:
+        raise ValidationError({"add_villages": _("Choose the villages to add.")})
+    claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED, confirmed_at__isnull=True).update(
+        status=JobStatus.QUEUED, options={**(job.options or {}), "add_villages": chosen}, progress=0,
+        finished_at=None)
+    if claimed:
+        upload = job_file(job, job.upload_path)
+        if upload is not None and upload.stat().st_size <= settings.IMPORT_CHECK_INLINE_BYTES:
+            job_run(job_id=job.pk)
+        else:
+            _enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
 def export_job_create(
     *, actor: User, kind: str, filters: HouseholdFilter, full: bool = False, title: str = "", total: int | None = None,
     language: str = "",
@@ -275,6 +299,12 @@ def _import_summary(result: ImportResult) -> dict:
         "unknown_columns": list(result.unknown_columns),
         "duplicate_columns": list(result.duplicate_columns),
         "villages_created": [list(pair) for pair in result.villages_created],
+        "villages_loaded": [list(pair) for pair in result.villages_loaded],
+        # As the page offers them to add: "township code:name", with the township's name and rows.
+        "unknown_villages": [
+            {"key": f"{township}:{name}", "township": township, "name": name, "rows": rows}
+            for (township, name), rows in result.unknown_villages.items()
+        ],
         "unknown_groups": dict(result.unknown_groups),
         "sheet": result.sheet,
         "header_row": result.header_row,
@@ -289,6 +319,7 @@ def _run_import(job: ImportJob) -> dict:
     result = households_import(
         actor=job.owner, source=upload, region_code=job.region_id, dry_run=dry_run,
         progress=_Progress(job, span=90), file_name=job.file_name,
+        add_villages=(job.options or {}).get("add_villages") or False,
     )
     report_path = ""
     if result.errors:

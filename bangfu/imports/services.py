@@ -14,9 +14,14 @@ Decisions worth knowing:
 - a row names its village by 行政区划代码 (12 digits, or 15 for a group) or by name (村, with 乡(镇)
   where names repeat within the import's area); a 组 the division tree does not know leaves the
   household on its village (said in the report);
+- a village name matches the tree's ignoring 村民委员会 / 村委会 / 居民委员会 / 居委会 / 社区 (and 村),
+  full-width forms and spaces; a name the tree lacks but the national list has (regions' shipped
+  villages of the area) loads that village; a name neither knows is an error listing the closest
+  known villages, unless the importer chose to add it as the township's own village (code 900-999,
+  `add_villages`); the dry run counts such names' rows (`unknown_villages`);
 - a village code that does not exist yet, inside the import's area, under an existing township,
-  with its name in 村, creates that village (listed in the report); a village known only by a
-  name that is not in the tree is an error, because its code cannot be invented;
+  with its name in 村, creates that village (listed in the report; a code of the national list
+  takes the list's name);
 - a member already registered in another household is an error naming where (moving people
   between households is done in the app, where it is one deliberate act).
 
@@ -32,7 +37,7 @@ import datetime as dt
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -51,7 +56,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from bangfu.accounts.models import User
 from bangfu.core import bulk, crypto, requestid
-from bangfu.core.codes import GROUP_LENGTH, VILLAGE_LENGTH, Level, ancestors, parent_of, township_of, village_of
+from bangfu.core.codes import (
+    COUNTY_LENGTH,
+    GROUP_LENGTH,
+    TOWNSHIP_LENGTH,
+    VILLAGE_LENGTH,
+    Level,
+    ancestors,
+    parent_of,
+    township_of,
+    village_of,
+)
 from bangfu.core.permissions import can, require
 from bangfu.core.text import clean_text, initials, pinyin
 from bangfu.history.models import Action, Change
@@ -75,7 +90,8 @@ from bangfu.imports import queries
 from bangfu.imports.forms import HouseholdImportForm, MemberImportForm, RowForm
 from bangfu.imports.readers import FileError, Source, Table, open_table
 from bangfu.regions.models import Region
-from bangfu.regions.services import region_add
+from bangfu.regions.queries import closest_names, national_villages, village_key
+from bangfu.regions.services import region_add, village_add_local, villages_load
 
 __all__ = [
     "FileError", "ImportResult", "RowError", "Counts", "ExportResult",
@@ -141,6 +157,9 @@ class ImportResult:
     unknown_columns: list[str] = field(default_factory=list)
     duplicate_columns: list[str] = field(default_factory=list)
     villages_created: list[tuple[str, str]] = field(default_factory=list)
+    villages_loaded: list[tuple[str, str]] = field(default_factory=list)  # from the national list
+    # Village names neither the tree nor the national list knows: (township code, name) -> rows.
+    unknown_villages: dict[tuple[str, str], int] = field(default_factory=dict)
     unknown_groups: dict[str, int] = field(default_factory=dict)  # 组 not in the tree -> households
     committed: bool = False
     request_id: uuid.UUID | None = None  # the history request id, once committed
@@ -206,8 +225,17 @@ def _loose(name: str) -> str:
     return name
 
 
+def _village_keys(name: str) -> list[str]:
+    """The keys a village's name is found by, strictest first: as written (full-width and spaces
+    ignored), without its committee suffix or 社区 (振兴村 ↔ 振兴村村民委员会), and without 村 too."""
+    exact = clean_text(name)
+    key = village_key(name)
+    return list(dict.fromkeys([exact, key, _loose(key)]))
+
+
 class _Regions:
-    """The division tree within the import's area, loaded once, and where each row lives."""
+    """The division tree within the import's area, loaded once, and where each row lives; the
+    national list's villages of the area, read when a name is not in the tree."""
 
     def __init__(self, scope: str):
         self.scope = scope
@@ -222,11 +250,12 @@ class _Regions:
         ).values_list("code", "name", "level"):
             self.by_code[code] = (name, level)
         self.memo: dict[tuple, tuple[str, str, str]] = {}
+        self._national: dict[str, list[tuple[str, str]]] | None = None
 
     def _add(self, code: str, name: str, level: str) -> None:
         self.by_code[code] = (name, level)
         if level == Level.VILLAGE:
-            for key in {name, _loose(name)}:
+            for key in _village_keys(name):
                 self.villages.setdefault(key, []).append(code)
         elif level == Level.GROUP:
             for key in {name, _loose(name)}:
@@ -235,11 +264,50 @@ class _Regions:
     def name(self, code: str) -> str:
         return self.by_code.get(code, ("", ""))[0]
 
+    def find(self, village: str) -> list[str]:
+        """Codes of the villages in the tree that the name may mean, by the strictest key that finds any."""
+        for key in _village_keys(village):
+            found = self.villages.get(key)
+            if found:
+                return list(dict.fromkeys(found))
+        return []
+
+    def national(self) -> dict[str, list[tuple[str, str]]]:
+        """The national list's villages of the area not in the tree, by key."""
+        if self._national is None:
+            self._national = {}
+            if len(self.scope) >= COUNTY_LENGTH:  # an import into a province reads no list
+                for code, name in national_villages(self.scope):
+                    if code not in self.by_code:
+                        for key in _village_keys(name):
+                            self._national.setdefault(key, []).append((code, name))
+        return self._national
+
+    def find_national(self, village: str) -> list[tuple[str, str]]:
+        table = self.national()
+        for key in _village_keys(village):
+            found = table.get(key)
+            if found:
+                return found
+        return []
+
+    def known_names(self, area: str) -> list[str]:
+        """Names of the villages known under `area`: in the tree and in the national list."""
+        names = [name for code, (name, level) in self.by_code.items()
+                 if level == Level.VILLAGE and code.startswith(area)]
+        names += [name for rows in self.national().values() for code, name in rows if code.startswith(area)]
+        return list(dict.fromkeys(names))
+
 
 class _Import:
     def __init__(self, *, actor: User, table: Table, scope: str, result: ImportResult, progress: Progress | None,
-                 file_name: str):
+                 file_name: str, add_villages: bool | Collection[str] = False):
         self.actor = actor
+        # Names the tree and the national list do not know, to add as the township's own villages:
+        # all (True) or those chosen, as "township code:name".
+        self.add_villages = add_villages if add_villages is True else frozenset(add_villages or ())
+        self.pending_unknown: tuple[str, str] | None = None
+        self.unknown_keys: dict[tuple, tuple[str, str]] = {}
         self.table = table
         self.scope = scope
         self.result = result
@@ -468,7 +536,14 @@ class _Import:
             key = tuple(data.get(k, "") for k in ("region_code", "township", "village", "group"))
             found = self.regions.memo.get(key)
             if found is None:
+                self.pending_unknown = None
                 found = self.regions.memo[key] = self.resolve(*key)
+                if self.pending_unknown is not None:
+                    self.unknown_keys[key] = self.pending_unknown
+            if key in self.unknown_keys:
+                unknown_villages = self.result.unknown_villages
+                where = self.unknown_keys[key]
+                unknown_villages[where] = unknown_villages.get(where, 0) + len(group.members)
             code, error_key, message = found
             if message and not code:
                 self.error(group.first_row, error_key, message)
@@ -491,12 +566,29 @@ class _Import:
             return self.create_region(code, group_name if len(code) == GROUP_LENGTH else village)
         if not village:
             return "", "village", _("Give the village (村) or its 行政区划代码.")
-        candidates = regions.villages.get(village) or regions.villages.get(_loose(village)) or []
+        area = self.scope
         if township:
-            candidates = [c for c in candidates if _loose(regions.name(township_of(c))) == _loose(township)]
+            townships = [c for c, (name, level) in regions.by_code.items()
+                         if level == Level.TOWNSHIP and c.startswith(self.scope[:TOWNSHIP_LENGTH])
+                         and _loose(clean_text(name)) == _loose(clean_text(township))]
+            inside = [c for c in townships if c.startswith(self.scope) or self.scope.startswith(c)]
+            if not inside:
+                if Region.objects.filter(level=Level.TOWNSHIP, name__in={clean_text(township)}).exists():
+                    return "", "township", _("%(region)s is outside your area.") % {"region": township}
+                return "", "township", _("There is no township called “%(name)s” in %(area)s.") % {
+                    "name": township, "area": regions.name(self.scope) or self.scope}
+            if len(inside) == 1 and len(inside[0]) > len(area):
+                area = inside[0]
+        candidates = [c for c in regions.find(village) if c.startswith(area)]
         if not candidates:
-            where = f"{township} {village}".strip()
-            return "", "village", _("%(region)s is not a village in your area.") % {"region": where}
+            official = [(c, n) for c, n in regions.find_national(village) if c.startswith(area)]
+            if len(official) == 1:
+                return self.load_official(*official[0])
+            if len(official) > 1:
+                return "", "village", _(
+                    "Several villages in your area are called %(name)s; add the 乡(镇) column or a 行政区划代码 column."
+                ) % {"name": village}
+            return self.unknown_village(area, township, village)
         if len(set(candidates)) > 1:
             return "", "village", _(
                 "Several villages in your area are called %(name)s; add the 乡(镇) column or a 行政区划代码 column."
@@ -509,6 +601,49 @@ class _Import:
                 return group_code, "", ""
             return village_code, "group", "unknown group"
         return village_code, "", ""
+
+    def load_official(self, code: str, name: str) -> tuple[str, str, str]:
+        """A village of the national list not loaded yet: loaded now (the import's area holds it)."""
+        if not villages_load(prefix=code).created:
+            return "", "village", _("There is no region %(code)s in your area.") % {"code": code}
+        self.regions._add(code, name, Level.VILLAGE)
+        self.result.villages_loaded.append((code, name))
+        return code, "", ""
+
+    def unknown_village(self, area: str, township: str, village: str) -> tuple[str, str, str]:
+        """A name that is neither in the tree nor in the national list: outside the area if it is a
+        village elsewhere in the township, else the township's own if the office chose to add it,
+        else unknown, with the known villages closest to it."""
+        regions = self.regions
+        name = clean_text(village)
+        township_code = area[:TOWNSHIP_LENGTH] if len(area) >= TOWNSHIP_LENGTH else ""
+        if len(self.scope) > TOWNSHIP_LENGTH and township_code:
+            # A village's import: a village of the same township is outside the area, not unknown.
+            keys = set(_village_keys(village))
+            names = list(Region.objects.within(township_code).villages().exclude(
+                code__startswith=self.scope).values_list("name", flat=True))
+            names += [n for c, n in national_villages(township_code) if not c.startswith(self.scope)]
+            if any(keys & set(_village_keys(other)) for other in names):
+                where = f"{township} {village}".strip()
+                return "", "village", _("%(region)s is outside your area.") % {"region": where}
+        wanted = self.add_villages is True or (
+            self.add_villages is not True and f"{township_code}:{name}" in self.add_villages)
+        if (wanted and township_code and self.may_add_regions and len(self.scope) <= TOWNSHIP_LENGTH
+                and township_code.startswith(self.actor.scope)):
+            region = village_add_local(township_code=township_code, name=name)
+            regions._add(region.code, region.name, region.level)
+            self.result.villages_created.append((region.code, region.name))
+            return region.code, "", ""
+        self.pending_unknown = (township_code, name)
+        area_name = regions.name(area) or area
+        known = regions.known_names(area)
+        if not known:
+            return "", "village", _(
+                "%(area)s has no village called “%(name)s”, and none of its villages is known yet: load them "
+                "on the villages page."
+            ) % {"area": area_name, "name": village}
+        return "", "village", _("%(area)s has no village called “%(name)s”; the villages known there are: %(names)s.") % {
+            "area": area_name, "name": village, "names": LIST_SEPARATOR.join(closest_names(village, known))}
 
     def create_region(self, code: str, name: str) -> tuple[str, str, str]:
         parent = parent_of(code)
@@ -958,6 +1093,7 @@ def households_import(
     progress: Progress | None = None,
     file_name: str = "",
     reader: str = "auto",
+    add_villages: bool | Collection[str] = False,
 ) -> ImportResult:
     """Import a national member sheet into the area `region_code` (which must be within the
     actor's scope). All or nothing; `dry_run` runs the same code and rolls it back.
@@ -967,6 +1103,10 @@ def households_import(
     result. `report` (a path or a binary file) receives the sheet with an error column. `progress`
     is called with (rows done, rows in all or None) after each chunk, inside the import's
     transaction: a background job should report it outside the database (a cache, the task result).
+    A village named in a row that the tree lacks is loaded from the national list when it is there;
+    one that neither knows is an error unless `add_villages` (True for all, or "township code:name"
+    strings, as the dry run lists them in `unknown_villages`) adds it as the township's own village
+    (an actor who may add regions, in their township).
     """
     require(actor, "household.create")
     require(actor, "household.change")
@@ -999,7 +1139,7 @@ def households_import(
     else:
         with requestid.bound() as request_id:
             importer = _Import(actor=actor, table=table, scope=region.code, result=result, progress=progress,
-                               file_name=name)
+                               file_name=name, add_villages=add_villages)
             try:
                 with transaction.atomic():
                     importer.run()
@@ -1100,6 +1240,10 @@ def import_report_write(*, table: Table, result: ImportResult, out: str | Path |
         lines.append((_("Columns ignored (repeated)"), "、".join(result.duplicate_columns)))
     for code, name in result.villages_created:
         lines.append((_("Village created"), f"{code} {name}"))
+    for code, name in result.villages_loaded:
+        lines.append((_("Village loaded from the national list"), f"{code} {name}"))
+    for (_township, name), count in result.unknown_villages.items():
+        lines.append((_("Village nobody knows"), _("%(name)s: %(n)d rows") % {"name": name, "n": count}))
     for name, count in result.unknown_groups.items():
         lines.append((_("Group not in the division tree"),
                       _("%(name)s: %(n)d households placed on their village") % {"name": name, "n": count}))

@@ -10,5 +10,6 @@ urlpatterns = [
     path("jobs/", views.job_list, name="jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/confirm/", views.job_confirm, name="confirm"),
+    path("jobs/<int:pk>/recheck/", views.job_recheck, name="recheck"),
     path("jobs/<int:pk>/download/", views.job_download, name="download"),
 ]

@@ -122,6 +122,20 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def job_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check again, adding the ticked unknown village names as the township's own villages."""
+    require(request.user, "household.import")
+    job = queries.job_get(request.user, pk)
+    try:
+        jobs.import_job_recheck(actor=request.user, job=job, add_villages=request.POST.getlist("add_villages"))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("imports:job", job.pk)
+
+
+@login_required
 @require_GET
 def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's error report, or its export: to its owner only (job_get is a 404 for anyone else)."""

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.core.permissions import EDITORS
+from bangfu.core.permissions import EDITORS, OFFICE_UP
 
 
 class RegionsConfig(AppConfig):
@@ -10,7 +10,9 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regions")
     # Pages (bangfu.urls) under this prefix.
     urls = {"regions/": "bangfu.regions.urls"}
-    permissions = {"region.add": EDITORS}
+    # region.load: the national list's villages of an area, an administrator anywhere, an office in
+    # its own township (services.villages_load checks the area).
+    permissions = {"region.add": EDITORS, "region.load": OFFICE_UP}
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

@@ -25,6 +25,9 @@ class Region(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
         verbose_name=_("parent"),
     )
+    # A village a township added itself (not in the national list): its code is in 900-999 under
+    # its township (services.LOCAL_FIRST), which no official code uses, and a national load leaves it.
+    local = models.BooleanField(_("added locally"), default=False)
 
     objects = RegionQuerySet.as_manager()
 

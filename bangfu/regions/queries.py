@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import lzma
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
 from django.db.models import Count
 from django.db.models.functions import Substr
 
 from bangfu.core.codes import COUNTY_LENGTH, Level, township_of
+from bangfu.core.text import clean_text
 from bangfu.regions.models import Region
 
 # Region names by code, read once per process: the tree is reference data loaded by regions_load
@@ -90,3 +96,66 @@ def parents_for_new_regions(user) -> list[Region]:
     else:
         townships = list(Region.objects.filter(code__in={township_of(v.code) for v in villages}))
     return sorted(townships + villages, key=lambda region: region.code)
+
+
+# --- the national list of villages (data/villages.csv.xz) --------------------------------------
+
+VILLAGES_FILE = Path(__file__).resolve().parent / "data" / "villages.csv.xz"
+# Suffixes a sheet may add or leave out of a village's name (振兴村 ↔ 振兴村村民委员会), longest first.
+COMMITTEE_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会")
+
+
+def national_villages(prefix: str = "", path: Path = VILLAGES_FILE) -> tuple[tuple[str, str], ...]:
+    """(code, name) of the villages of the national list whose code starts with `prefix`, in code
+    order. The file is sorted by code, so the area's lines are one run found by a search; the cost
+    is the decompression (about a third of a second), remembered for the last counties or
+    townships asked (a province's or the country's list is too big to keep)."""
+    if len(prefix) >= COUNTY_LENGTH:
+        return _national_villages_kept(prefix, path)
+    return _national_villages_read(prefix, path)
+
+
+@lru_cache(maxsize=16)
+def _national_villages_kept(prefix: str, path: Path) -> tuple[tuple[str, str], ...]:
+    return _national_villages_read(prefix, path)
+
+
+def _national_villages_read(prefix: str, path: Path) -> tuple[tuple[str, str], ...]:
+    with lzma.open(path, "rb") as handle:
+        data = handle.read()
+    needle = b"\n" + prefix.encode("ascii")
+    start = data.find(needle)
+    found: list[tuple[str, str]] = []
+    while start != -1:
+        end = data.find(b"\n", start + 1)
+        if end == -1:
+            break
+        line = data[start + 1:end]
+        if not line.startswith(needle[1:]):
+            break
+        code, _comma, name = line.decode("utf-8").partition(",")
+        if code != "code":
+            found.append((code, name))
+        start = end
+    return tuple(found)
+
+
+def village_key(name: str) -> str:
+    """A village's name as names are compared: full-width and spaces ignored, and the committee
+    suffix and 社区 left out (阳辉路社区居民委员会 ↔ 阳辉路社区 ↔ 阳辉路)."""
+    name = clean_text(name)
+    for suffix in COMMITTEE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    if name.endswith("社区") and len(name) > 2:
+        name = name[:-2]
+    return name
+
+
+def closest_names(name: str, names, *, limit: int = 5) -> list[str]:
+    """The names nearest to `name` (by their keys), nearest first; all of them when few."""
+    key = village_key(name)
+    names = list(dict.fromkeys(names))
+    scored = sorted(names, key=lambda other: -SequenceMatcher(None, key, village_key(other)).ratio())
+    return scored[:limit]

@@ -120,6 +120,7 @@ PAGES: dict[str, Route] = {
     "cadres:upload": form("user.manage"),
     # regions
     "regions:villages": Route({"GET": read("household.view"), "POST": write("region.add")}),
+    "regions:load": post(write("region.load")),
     # households
     "households:list": get(read("household.view")),
     "households:create": form("household.create"),
@@ -151,6 +152,7 @@ PAGES: dict[str, Route] = {
     "imports:jobs": get(read("household.view")),
     "imports:job": get(read("household.view"), obj="job"),
     "imports:confirm": post(write("household.import"), obj="job"),
+    "imports:recheck": post(write("household.import"), obj="job"),
     "imports:download": get(read("household.view"), obj="job"),
     # casework
     # A caseworker's own day; anyone who may see others' is sent to the list of them.

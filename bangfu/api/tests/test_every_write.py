@@ -61,6 +61,8 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "casework.schedules_current": READS,
     "casework.contact_snapshot": READS,
     "casework.campaign_households": READS,
+    "regions.official_village_name": READS,
+    "regions.village_local_code": READS,
     "households.household_snapshot": READS,
     "households.member_snapshot": READS,
     "households.member_snapshot_of": READS,
@@ -353,8 +355,18 @@ def _(w):
 
 @case("regions.region_create")
 def _(w):
-    return lambda: regions_services.region_create(actor=w.users["office"], code=TOWNSHIP + "009",
+    return lambda: regions_services.region_create(actor=w.users["office"], code=TOWNSHIP + "909",
                                                   name="新村"), TOWNSHIP
+
+
+@case("regions.villages_load")
+def _(w):
+    return lambda: regions_services.villages_load(prefix=TOWNSHIP), TOWNSHIP
+
+
+@case("regions.village_add_local")
+def _(w):
+    return lambda: regions_services.village_add_local(township_code=TOWNSHIP, name="新村"), TOWNSHIP
 
 
 @case("regions.region_add")

@@ -1,4 +1,4 @@
-"""`bangfu import households FILE --region CODE [--dry-run] [--report OUT.xlsx] [--as USERNAME]`.
+"""`bangfu import households FILE --region CODE [--dry-run] [--add-villages] [--report OUT.xlsx] [--as USERNAME]`.
 
 Prints one summary line. Exits 0 when the file is valid (and written, unless --dry-run), 1 when
 any row is invalid (nothing written; the report is written, next to FILE unless --report says
@@ -31,15 +31,18 @@ class Command(BaseCommand):
         households.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         households.add_argument("--report", help="write the sheet with an error column here (.xlsx)")
         households.add_argument("--as", dest="as_user", help="act as this user (default: the first administrator)")
+        households.add_argument("--add-villages", action="store_true",
+                                help="add the village names neither the division tree nor the national list knows "
+                                     "as the township's own villages (codes 900-999)")
         households.add_argument("--reader", choices=["auto", "calamine", "stream"], default="auto",
                                 help=".xlsx reader (default: calamine, streaming for very large sheets)")
 
-    def handle(self, *args, what, file, region, dry_run, report, as_user, reader, **options):
+    def handle(self, *args, what, file, region, dry_run, report, as_user, reader, add_villages=False, **options):
         user = acting_user(as_user)
         path = Path(file)
         try:
             result = households_import(actor=user, source=path, region_code=region, dry_run=dry_run,
-                                       report=report, reader=reader)
+                                       report=report, reader=reader, add_villages=add_villages)
         except FileError as error:
             self.stdout.write("households: created 0, updated 0, unchanged 0; "
                               "members: created 0, updated 0, unchanged 0; errors: 1")
