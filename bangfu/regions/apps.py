@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.nav import NavItem
 from bangfu.core.permissions import EDITORS, OFFICE_UP
 
 
@@ -13,6 +14,9 @@ class RegionsConfig(AppConfig):
     # region.load: the national list's villages of an area, an administrator anywhere, an office in
     # its own township (services.villages_load checks the area).
     permissions = {"region.add": EDITORS, "region.load": OFFICE_UP}
+    # The villages page (the national list loaded, a township's own villages added), under 更多.
+    nav = (NavItem(_("Villages"), "regions:villages", "region.add", order=96, more=True,
+                   also_current=("regions:load",)),)
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

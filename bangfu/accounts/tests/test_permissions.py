@@ -20,6 +20,7 @@ TABLE = {
     "member.reveal_phone": {"admin", "township_office", "village", "caseworker"},
     "member.reveal_id": {"admin", "township_office"},
     "region.add": {"admin", "township_office", "village"},
+    "region.load": {"admin", "township_office"},
     "user.view": {"admin", "county", "township_office"},
     "user.manage": {"admin", "township_office"},
     "need.view": {"admin", "county", "township_office", "village", "caseworker"},
