@@ -35,6 +35,21 @@ ROLE_LEVELS = {
 }
 
 
+def _region_for_role(role: str, region_code: str | None) -> tuple[Region | None, str | None]:
+    """The region a user of `role` works in, or why `region_code` cannot be it (no such region, or
+    one of a level the role does not work at)."""
+    region = Region.objects.filter(code=region_code or "").first()
+    if region is None:
+        return None, _("No region with code %(code)s.") % {"code": region_code}
+    if role in ROLE_LEVELS and region.level not in ROLE_LEVELS[role]:
+        return region, _("A %(role)s user belongs to a %(levels)s, not a %(level)s.") % {
+            "role": Role(role).label,
+            "levels": "/".join(str(Level(level).label) for level in ROLE_LEVELS[role]),
+            "level": Level(region.level).label,
+        }
+    return region, None
+
+
 @transaction.atomic
 def user_add(
     *,
@@ -55,15 +70,9 @@ def user_add(
         }
     region = None
     if role != Role.ADMIN:
-        region = Region.objects.filter(code=region_code or "").first()
-        if region is None:
-            errors["region"] = _("No region with code %(code)s.") % {"code": region_code}
-        elif role in ROLE_LEVELS and region.level not in ROLE_LEVELS[role]:
-            errors["region"] = _("A %(role)s user belongs to a %(levels)s, not a %(level)s.") % {
-                "role": Role(role).label,
-                "levels": "/".join(str(Level(level).label) for level in ROLE_LEVELS[role]),
-                "level": Level(region.level).label,
-            }
+        region, problem = _region_for_role(role, region_code)
+        if problem:
+            errors["region"] = problem
     if User.objects.filter(username=username).exists():
         errors["username"] = _("User %(username)s already exists.") % {"username": username}
     generated = password is None
@@ -228,15 +237,9 @@ def user_change(*, actor: User, user_id: int, role: str | None = None, region_co
         errors["role" if new_role != user.role else "region"] = _("You cannot change your own role or area.")
     region = None
     if not errors and new_role != Role.ADMIN:
-        region = Region.objects.filter(code=new_region).first()
-        if region is None:
-            errors["region"] = _("No region with code %(code)s.") % {"code": new_region}
-        elif new_role in ROLE_LEVELS and region.level not in ROLE_LEVELS[new_role]:
-            errors["region"] = _("A %(role)s user belongs to a %(levels)s, not a %(level)s.") % {
-                "role": Role(new_role).label,
-                "levels": "/".join(str(Level(level).label) for level in ROLE_LEVELS[new_role]),
-                "level": Level(region.level).label,
-            }
+        region, problem = _region_for_role(new_role, new_region)
+        if problem:
+            errors["region"] = problem
     if errors:
         raise ValidationError(errors)
     old_region = user.region_id or ""

@@ -257,6 +257,9 @@ def _parse_part(archive: zipfile.ZipFile, part: str, parser: expat.XMLParserType
     except expat.ExpatError as error:
         logger.info("xlsx part %s: %s", part, error)
         raise _refused(_("its part %(part)s is not well-formed") % {"part": part}) from None
+    # What zipfile raises for a damaged or unreadable part: a bad header or CRC (BadZipFile), broken
+    # deflate data (zlib.error), a truncated part (EOFError), a compression method it does not
+    # support (NotImplementedError) and an encrypted part (RuntimeError).
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
         logger.info("xlsx part %s: %s", part, error)
         raise _refused(_("its part %(part)s cannot be unpacked") % {"part": part}) from None
