@@ -230,26 +230,6 @@ def returnee_registered(user, *, client_id: str) -> bool:
     return Returnee.objects.visible_to(user).filter(client_id=client_id).exists()
 
 
-def returnee_input_errors(*, emergency: Emergency, id_number: str, phone: str) -> dict[str, list[str]]:
-    """What returnee_register refuses of the person's ID number and phone, read without writing, so
-    that a page shows them with its form's own errors in one round."""
-    errors: dict[str, list[str]] = {}
-    if id_number:
-        try:
-            parsed = identity.parse_id_number(id_number, allow_disability=False)
-        except identity.IdentityError as error:
-            errors["id_number"] = [str(error.message)]
-        else:
-            if Returnee.objects.filter(emergency=emergency, id_hash=crypto.keyed_hash(parsed.base)).exists():
-                errors["id_number"] = [_("This person is already registered as a returnee of this emergency.")]
-    if phone:
-        try:
-            identity.normalise_phone(phone)
-        except identity.IdentityError as error:
-            errors["phone"] = [str(error.message)]
-    return errors
-
-
 def worklist_checks(user, day, *, limit: int = 100) -> tuple[list[HealthCheck], int]:
     """A caseworker's households not checked yet today in open emergencies (rows, count). The
     households visible to the user and assigned to them: the scope door's rule applied by a join on

@@ -527,6 +527,28 @@ def _new_household_create(*, new: NewHousehold, emergency: Emergency, name: str,
         raise ValidationError(moved) from None
 
 
+def returnee_person_checked(*, emergency: Emergency, id_number: str, phone: str):
+    """The returnee's ID number and phone, checked (valid, and the person not registered already in
+    this emergency): (errors by field, the parsed ID number or None, the normalised phone). Read
+    only: the returnee page shows these with its form's own errors in one round."""
+    errors: dict[str, list[str]] = {}
+    parsed = None
+    try:
+        parsed = identity.parse_id_number(id_number, allow_disability=False)
+    except identity.IdentityError as error:
+        errors["id_number"] = [str(error.message)]
+    phone_clean = ""
+    if phone:
+        try:
+            phone_clean = identity.normalise_phone(phone)
+        except identity.IdentityError as error:
+            errors["phone"] = [str(error.message)]
+    if parsed is not None and Returnee.objects.filter(emergency=emergency,
+                                                      id_hash=crypto.keyed_hash(parsed.base)).exists():
+        errors["id_number"] = [_("This person is already registered as a returnee of this emergency.")]
+    return errors, parsed, phone_clean
+
+
 @transaction.atomic
 def returnee_register(
     *, emergency: Emergency, name: str, id_number: str, origin: str, arrival: dt.date,
@@ -577,20 +599,10 @@ def returnee_register(
         errors["screening"] = [_("Select a valid choice.")]
     if arrival > local_today():
         errors["arrival"] = [_("The arrival date cannot be in the future.")]
-    parsed = None
-    try:
-        parsed = identity.parse_id_number(id_number, allow_disability=False)
-    except identity.IdentityError as error:
-        errors["id_number"] = [str(error.message)]
-    phone_clean = ""
-    if phone:
-        try:
-            phone_clean = identity.normalise_phone(phone)
-        except identity.IdentityError as error:
-            errors["phone"] = [str(error.message)]
+    person_errors, parsed, phone_clean = returnee_person_checked(emergency=emergency, id_number=id_number,
+                                                                 phone=phone)
+    errors.update(person_errors)
     id_hash = crypto.keyed_hash(parsed.base) if parsed is not None else ""
-    if parsed is not None and Returnee.objects.filter(emergency=emergency, id_hash=id_hash).exists():
-        errors["id_number"] = [_("This person is already registered as a returnee of this emergency.")]
     if errors:
         raise ValidationError(errors)
 

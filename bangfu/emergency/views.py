@@ -266,8 +266,8 @@ def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
                 attach_errors(ValidationError(errors), form, members=[form])
         elif "household" not in form.errors:
             household, candidates = _returnee_household(request, form)
-        checked = queries.returnee_input_errors(emergency=emergency, id_number=data.get("id_number", ""),
-                                                phone=data.get("phone", ""))
+        checked, _parsed, _phone = services.returnee_person_checked(
+            emergency=emergency, id_number=data.get("id_number", ""), phone=data.get("phone", ""))
         for name, messages_ in checked.items():
             if name not in form.errors:
                 for message in messages_:
