@@ -351,14 +351,9 @@ def _tell_resolved(need: Need, result: str, actor: User) -> None:
     caseworker = need.household.caseworker or need.recorded_by
     if caseworker.pk == actor.pk:
         return
-    message_enqueue(
-        kind="need.resolved",
-        dedupe_key=f"need-resolved:{need.pk}:{need.version}",
-        subject=_("Resolved, call back: %(household)s, %(category)s") % _names(need),
-        body=result[:200],
-        link=reverse("needs:detail", args=[need.pk]),
-        user=caseworker,
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell(need, user=caseworker, kind="need.resolved", event="resolved",
+              subject=_("Resolved, call back: %(household)s, %(category)s"), body=result[:200])
 
 
 # The kinds of need a delivery answers, and the measure a delivery counts as.

@@ -239,11 +239,13 @@ def test_the_messages_are_in_the_deployments_language_whoever_took_the_step(hous
 
     with translation.override("en"):
         need = _create(household_a, personas["village_a"], urgency="urgent")
-        services.need_assign(need=need, actor=personas["office"], **assign_args(personas))
+        need = services.need_assign(need=need, actor=personas["office"], **assign_args(personas))
+        services.need_resolve(need=need, actor=personas["office"], result="已送米面油")
     subjects = dict(Message.objects.values_list("kind", "subject"))
     assert subjects["need.reported"].startswith("紧急｜待分派诉求：") and "就医" in subjects["need.reported"]
     assert subjects["need.raised"].startswith("您包保的农户有新诉求")
     assert subjects["need.assigned"].startswith("分派给您：")
+    assert subjects["need.resolved"].startswith("已办结，请回访：")
 
 
 def test_the_office_is_not_offered_to_keep_a_need_it_records_on_a_call(client, household_a, personas):
