@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from bangfu.accounts.models import User
 from bangfu.core.codes import TOWNSHIP_LENGTH, prefix_q, township_of
 from bangfu.core.permissions import Role
+from bangfu.core.text import clean_text
 
 
 def caseworkers_near(scope: str) -> QuerySet[User]:
@@ -33,6 +34,8 @@ def users_visible_to(user) -> QuerySet[User]:
 
 def users_listed(user, *, q: str = "", role: str = "", active: bool | None = None) -> QuerySet[User]:
     qs = users_visible_to(user).select_related("region")
+    # As typed, full-width and spaces evened out; a NUL, which PostgreSQL cannot compare, dropped.
+    q = clean_text(q).replace("\x00", "")
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q) | Q(phone__icontains=q))
     if role:

@@ -96,8 +96,10 @@ def _no_null_characters(value: str) -> str:
 def _without_final_newline(value: Any) -> Any:
     # A pattern in the document ends in `$`, which lets one final newline through as Python's `re`
     # (and the tools that make examples from the document) read it, and not as pydantic's engine
-    # does: dropped first, such a value is accepted as the document says it is.
-    return value[:-1] if isinstance(value, str) and value.endswith("\n") else value
+    # does: dropped first, such a value is accepted as the document says it is. A lone newline is
+    # kept: dropped, it would leave a text shorter than the document's minLength allows, and the
+    # form behind the schema refuses it as blank, on its field.
+    return value[:-1] if isinstance(value, str) and value.endswith("\n") and value != "\n" else value
 
 
 class _NoNulStated:

@@ -99,3 +99,13 @@ def test_fever_alert_is_written_in_the_deployments_language_not_the_submitters(p
     assert "每日排查发现发热" in need.description and "Fever" not in need.description
     assert message.subject.startswith("发热") and message.body == need.description
     assert alert_change.message == need.description
+
+
+def test_a_name_of_one_newline_is_refused_by_the_form_not_the_schema(personas, emergency, home):
+    """The document's minLength allows "\\n"; the form behind the schema refuses it as blank, on its
+    field (found by the fuzz test on PostgreSQL)."""
+    body = {"emergency": emergency.pk, "household": home.pk, "name": "\n", "id_number": person_id(),
+            "origin": "上海", "arrival": local_today().isoformat(), "transport": "bus", "client_id": "ret-nl"}
+    response = ApiClient(personas["caseworker_a"]).post("/api/returnees", body)
+    assert response.status_code == 422 and "name" in response.json()["errors"]
+    assert not Returnee.objects.exists()
