@@ -19,10 +19,13 @@ from bangfu.households import choices
 from bangfu.households.identity import parse_id_number
 from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
 from bangfu.households.queries import HouseholdFilter, households_filtered
-from bangfu.ops.demo import LANCUN, PZB, SONGZHUANG, demo_load, demo_password
+from bangfu.core.codes import Level
+from bangfu.ops import demo as demo_module
+from bangfu.ops.demo import LANCUN, PZB, SONGZHUANG, TOWNSHIPS, demo_load, demo_password
 from bangfu.regions.models import Region
+from bangfu.regions.queries import national_villages
 
-DAIJIAZHUANG = LANCUN.code + "001"
+DAIJIAZHUANG = LANCUN.code + demo_module.DAIJIAZHUANG.suffix
 
 
 def registered_poor_in(township_code: str) -> int:
@@ -62,6 +65,7 @@ class DemoDataTests(TestCase):
         assert [h.head_name for h in found] == [PZB]
         household = found[0]
         assert household.region_id == DAIJIAZHUANG and household.region.name == "戴家庄村"
+        assert household.address.startswith("戴家庄村")
         assert household.members.get(relation=choices.Relation.HEAD).name == PZB
         assert list(households_filtered(office, HouseholdFilter(q=PZB))) == [household]
         # Looked after by 孙磊 since February 2020, and by someone else before.
@@ -142,7 +146,50 @@ class DemoDataTests(TestCase):
     def test_the_demo_loads_without_the_region_tree(self):
         assert Region.objects.filter(code__in=["37", "3702", "370215", LANCUN.code, "41", "4103", "410308",
                                                SONGZHUANG.code]).count() == 8
-        assert Region.objects.filter(parent_id=LANCUN.code).count() == len(LANCUN.villages)
+        # Each township's whole official list, and 蓝村's own 戴家庄村.
+        own = sum(village.local for village in LANCUN.villages)
+        assert own == 1 and Region.objects.filter(parent_id=LANCUN.code).count() == len(national_villages(LANCUN.code)) + own
+        assert Region.objects.filter(parent_id=SONGZHUANG.code).count() == len(national_villages(SONGZHUANG.code))
+
+    def test_the_villages_are_the_national_lists_and_daijiazhuang_is_lancuns_own(self):
+        for plan in TOWNSHIPS:
+            official = dict(national_villages(plan.code))
+            assert len(official) >= 10
+            tree = {r.code: r for r in Region.objects.filter(level=Level.VILLAGE, parent_id=plan.code)}
+            # Every official village is there under its code and name, most without households.
+            for code, name in official.items():
+                assert (tree[code].name, tree[code].local) == (name, False)
+            for village in plan.villages:
+                region = tree[plan.code + village.suffix]
+                assert region.name == village.name
+                if village.local:
+                    assert region.code not in official and region.local
+                    assert 900 <= int(village.suffix) <= 999
+                else:
+                    assert official[region.code] == village.name and not region.local
+                    assert Household.objects.filter(region=region).count() == village.poor + village.others
+        # The report's village: not in the national list (merged into a community since), 蓝村's own.
+        daijiazhuang = Region.objects.get(code=DAIJIAZHUANG)
+        assert (daijiazhuang.name, daijiazhuang.local) == ("戴家庄村", True)
+        assert DAIJIAZHUANG[-3] == "9" and DAIJIAZHUANG not in dict(national_villages(LANCUN.code))
+        assert "戴家庄村" not in {village_name for _code, village_name in national_villages(LANCUN.code)}
+        # The names the source reports give, as the national list writes them.
+        assert Region.objects.get(code=SONGZHUANG.code + "209").name == "东山头村村民委员会"
+        assert Region.objects.get(code=SONGZHUANG.code + "211").name == "负图村村民委员会"
+        assert not Region.objects.filter(level=Level.VILLAGE, name__in=["送庄村", "凤凰台村", "朱仓村", "后李村"]).exists()
+
+    def test_loading_the_national_list_again_leaves_the_demo_as_it_is(self):
+        before = list(Region.objects.filter(level=Level.VILLAGE).values_list("code", "name", "local", "parent_id"))
+        daijiazhuang_households = Household.objects.filter(region_id=DAIJIAZHUANG).count()
+        out = StringIO()
+        call_command("regions", "load", "--villages", LANCUN.code, stdout=out)
+        official = len(national_villages(LANCUN.code))
+        assert out.getvalue().startswith(f"villages: created 0, existing {official} in ")
+        assert "kept" not in out.getvalue()
+        assert list(Region.objects.filter(level=Level.VILLAGE)
+                    .values_list("code", "name", "local", "parent_id")) == before
+        assert Region.objects.filter(code=DAIJIAZHUANG, name="戴家庄村", local=True).exists()
+        assert Household.objects.filter(region_id=DAIJIAZHUANG).count() == daijiazhuang_households > 0
 
 
     def test_caseworker_count_matches_villages(self):
