@@ -20,7 +20,7 @@ from operator import mul
 from django.core.exceptions import ImproperlyConfigured
 
 from bangfu.core import bulk, crypto
-from bangfu.core.codes import COUNTY_LENGTH, city_of
+from bangfu.core.codes import COUNTY_LENGTH, TOWNSHIP_LENGTH, city_of
 from bangfu.core.text import pinyin
 from bangfu.households import choices
 from bangfu.households.identity import CHECK_CHARS, WEIGHTS
@@ -823,6 +823,8 @@ def synth_county(
     from bangfu.core.permissions import Role
     from bangfu.households.models import Household, Member
     from bangfu.regions.models import Region
+    from bangfu.regions.queries import national_villages
+    from bangfu.regions.services import LOCAL_FIRST, LOCAL_LAST
 
     if households < 1:
         raise ValueError("households must be at least 1")
@@ -850,19 +852,33 @@ def synth_county(
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -262144")
 
-        # Villages: reuse what is there, add more until each township has its share.
+        # Villages: reuse what is there, add more until each township has its share: the national
+        # list's villages of the township first (official codes and names), then villages of the
+        # township's own (codes 900-999, marked local) where the list has too few.
         wanted_per_township = max(1, math.ceil(households / VILLAGE_SIZE / len(townships)))
         villages: list[Region] = []
         new_villages: list[Region] = []
         existing: dict[str, list[Region]] = {}
         for village in Region.objects.filter(level=Level.VILLAGE, parent__in=townships).order_by("code"):
             existing.setdefault(village.parent_id, []).append(village)
+        official: dict[str, list[tuple[str, str]]] = {}
+        for code, name in national_villages(county_code):
+            official.setdefault(code[:TOWNSHIP_LENGTH], []).append((code, name))
         for township in townships:
             have = existing.get(township.code, [])
             used_codes = {v.code for v in have}
             used_names = {v.name for v in have}
-            number = 200
-            while len(have) < wanted_per_township and number < 999:
+            for code, name in official.get(township.code, []):
+                if len(have) >= wanted_per_township:
+                    break
+                if code not in used_codes:
+                    village = Region(code=code, name=name, level=Level.VILLAGE, parent=township, local=False)
+                    used_codes.add(code)
+                    used_names.add(name)
+                    have.append(village)
+                    new_villages.append(village)
+            number = LOCAL_FIRST - 1
+            while len(have) < wanted_per_township and number < LOCAL_LAST:
                 number += 1
                 code = f"{township.code}{number:03d}"
                 if code in used_codes:
@@ -874,7 +890,7 @@ def synth_county(
                 else:
                     name = f"{name[:-1]}{number}村"
                 used_names.add(name)
-                village = Region(code=code, name=name, level=Level.VILLAGE, parent=township)
+                village = Region(code=code, name=name, level=Level.VILLAGE, parent=township, local=True)
                 have.append(village)
                 new_villages.append(village)
             villages.extend(have)

@@ -10,7 +10,7 @@ from django.test import TestCase
 
 from bangfu.accounts.models import User
 from bangfu.core import crypto
-from bangfu.core.codes import VILLAGE_LENGTH
+from bangfu.core.codes import VILLAGE_LENGTH, Level
 from bangfu.core.permissions import Role
 from bangfu.core.text import initials
 from bangfu.history.models import Change
@@ -207,3 +207,23 @@ def test_worker_processes_make_the_same_data(regions, monkeypatch):
     result = synth_county(county_code="370215", households=120, seed=3, workers=2)
     assert result.workers == 2
     assert _snapshot() == alone
+
+
+def test_synth_villages_are_the_national_lists_then_the_townships_own(db, monkeypatch):
+    from bangfu.households import synthetic
+    from bangfu.regions.queries import national_villages
+
+    for code, name, level, parent in REGIONS:
+        if level != Level.VILLAGE:
+            Region.objects.create(code=code, name=name, level=level, parent_id=parent)
+    township = "370215010"
+    official = dict(national_villages(township))
+    monkeypatch.setattr(synthetic, "VILLAGE_SIZE", 10)
+    wanted = len(official) + 3
+    result = synth_county(county_code="370215", households=10 * wanted, seed=5, workers=1)
+    villages = list(Region.objects.filter(level=Level.VILLAGE, parent_id=township).order_by("code"))
+    assert result.villages_created == len(villages) == wanted
+    # Every official village of the township under its own code and name, then three of its own.
+    assert {v.code: v.name for v in villages if not v.local} == official
+    assert [v.code[-3:] for v in villages if v.local] == ["900", "901", "902"]
+    assert all(Household.objects.filter(region=village).exists() for village in villages)
