@@ -203,3 +203,13 @@ def test_review_actions_from_the_page(client, household, personas):
     assert "已采用这条修改" in response.content.decode()
     assert fresh(household).address == "三组 8 号"
     assert "没有待核对的修改" in response.content.decode()
+
+
+def test_the_edit_form_shows_stored_yes_no_answers_so_sending_it_back_changes_nothing(client, household, personas):
+    # safe_water and electricity are yes, sanitary_toilet unknown (conftest.household_data).
+    login(client, personas["caseworker_a"])
+    html = client.get(reverse("households:edit", args=[household.pk])).content.decode()
+    for name, chosen in (("safe_water", "true"), ("electricity", "true"), ("sanitary_toilet", "unknown")):
+        select = html[html.index(f'name="{name}"'):]
+        select = select[:select.index("</select>")]
+        assert f'value="{chosen}" selected' in select, name
