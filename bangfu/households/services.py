@@ -582,10 +582,19 @@ _COMPARED_AS = {"phone": "phone_hash", "id_number": "id_hash"}
 HOUSEHOLD_EDIT_FIELDS = tuple(HouseholdForm.Meta.fields)
 MEMBER_EDIT_FIELDS = tuple(MemberForm.Meta.fields)
 _SEALED = ("phone", "id_number")
+_DECIMAL_FIELDS = frozenset(
+    field.name for model in (Household, Member) for field in model._meta.fields if field.get_internal_type() == "DecimalField")
 
 
 def _value(snapshot: dict[str, Any], field: str) -> Any:
-    return snapshot.get(_COMPARED_AS.get(field, field))
+    """A field's value as compared: a list (categories, causes, health) whatever its order, a
+    decimal by its number ("12.5" and "12.50" are one area)."""
+    value = snapshot.get(_COMPARED_AS.get(field, field))
+    if isinstance(value, list):
+        return sorted(value)
+    if field in _DECIMAL_FIELDS and value not in (None, ""):
+        return Decimal(str(value))
+    return value
 
 
 def _snapshot_at(obj: Household | Member, snapshot: dict[str, Any], version: int) -> dict[str, Any] | None:

@@ -3,6 +3,8 @@ for review; the review list, "apply mine" and "keep current", their history and 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -213,3 +215,21 @@ def test_the_edit_form_shows_stored_yes_no_answers_so_sending_it_back_changes_no
         select = html[html.index(f'name="{name}"'):]
         select = select[:select.index("</select>")]
         assert f'value="{chosen}" selected' in select, name
+
+
+def test_the_same_value_written_otherwise_is_no_change(household, personas):
+    edit(personas["office"], fresh(household), household.version, categories=["registered_poor", "disabled"])
+    read = fresh(household)
+    edit(personas["office"], fresh(household), read.version, categories=["registered_poor", "disabled"],
+         address="二组 5 号")
+    # The categories in another order, an area with another number of decimals: not changes.
+    outcome = edit(personas["caseworker_a"], read, read.version, address="二组 5 号",
+                   categories=["disabled", "registered_poor"])
+    assert not outcome.held and not EditConflict.objects.exists()
+    services.household_update(actor=personas["office"], household=fresh(household), version=fresh(household).version,
+                              data={"farmland_mu": Decimal("2.50")})
+    stale = fresh(household)
+    edit(personas["office"], fresh(household), stale.version, address="三组")
+    outcome = edit(personas["caseworker_a"], stale, stale.version, farmland_mu=Decimal("2.5"), road_type="砂石路")
+    assert not outcome.held
+    assert fresh(household).road_type == "砂石路" and fresh(household).address == "三组"
