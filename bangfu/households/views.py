@@ -20,8 +20,9 @@ from bangfu.core.errors import ConflictError
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
 from bangfu.core.permissions import Role, can, require
-from bangfu.history.timeline import history_entries
+from bangfu.history.timeline import field_label, history_entries
 from bangfu.households import display, queries, services
+from bangfu.households.models import Household, Member
 from bangfu.households.pageforms import (
     AssignForm,
     HouseholdFilterForm,
@@ -511,10 +512,12 @@ def _resolve(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:
     try:
         service(actor=request.user, conflict=conflict)
     except ValidationError as error:
+        # What the form refuses of the edit on the record as it is now, each on its field's name.
+        model = Member if conflict.member_id else Household
+        found = error.message_dict.items() if hasattr(error, "error_dict") else [("__all__", error.messages)]
         messages.error(request, " ".join(
-            f"{field}: {' '.join(texts)}" if field != "__all__" else " ".join(texts)
-            for field, texts in (error.message_dict.items() if hasattr(error, "error_dict")
-                                 else [("__all__", error.messages)])))
+            " ".join(texts) if field == "__all__" else f"{field_label(model, field)}：{' '.join(texts)}"
+            for field, texts in found))
         return redirect("households:conflicts")
     messages.success(request, done)
     return redirect("households:conflicts")

@@ -233,3 +233,17 @@ def test_the_same_value_written_otherwise_is_no_change(household, personas):
     outcome = edit(personas["caseworker_a"], stale, stale.version, farmland_mu=Decimal("2.5"), road_type="砂石路")
     assert not outcome.held
     assert fresh(household).road_type == "砂石路" and fresh(household).address == "三组"
+
+
+def test_apply_refused_on_the_page_names_the_field(client, make_household, personas):
+    household = make_household(VILLAGE_A, caseworker=personas["caseworker_a"],
+                               categories=["registered_poor", "monitored"], monitor_type="unstable")
+    read = fresh(household)
+    edit(personas["office"], fresh(household), household.version, monitor_type="marginal")
+    conflict = edit(personas["caseworker_a"], read, read.version, monitor_type="sudden_hardship").conflict
+    edit(personas["office"], fresh(household), fresh(household).version, categories=["registered_poor"],
+         monitor_type="")
+    login(client, personas["office"])
+    response = client.post(reverse("households:conflict_apply", args=[conflict.pk]), follow=True)
+    assert "类别：" in response.content.decode()
+    assert EditConflict.objects.get(pk=conflict.pk).status == ConflictStatus.OPEN
