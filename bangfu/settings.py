@@ -213,6 +213,9 @@ if TRUSTED_PROXIES < 0:
 # Whether a caseworker also sees every household of their own village (not only those assigned).
 CASEWORKER_SEES_VILLAGE = env_bool("BANGFU_CASEWORKER_SEES_VILLAGE", False)
 
+# Routes only the benchmarks use (`POST /api/bench/trivial`, bench/submissions.py); off in production.
+BENCH_ROUTES = env_bool("BANGFU_BENCH_ROUTES", False)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

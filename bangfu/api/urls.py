@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI, Swagger
@@ -77,4 +78,8 @@ errors.install(api)
 
 for prefix, router in declared_table("api_routers").items():
     api.add_router(prefix, router)
+if settings.BENCH_ROUTES:
+    from bangfu.api.bench import router as bench_router
+
+    api.add_router("/bench", bench_router)
 errors.declare_responses(api)

@@ -13,8 +13,6 @@ from ninja import Path, Query, Router, Status
 from bangfu.core.errors import (
     BODY_RESPONSES,
     COMMON_RESPONSES,
-    ConflictError,
-    ConflictOut,
     ErrorOut,
     FieldErrors,
     form_errors,
@@ -34,6 +32,7 @@ from bangfu.households.schemas import (
     HouseholdOut,
     HouseholdPage,
     HouseholdPatch,
+    HeldOut,
     RevealField,
     RevealIn,
     RevealOut,
@@ -213,27 +212,29 @@ def household_detail(request, id: int = _id_param("The household's id.")):
 
 
 @router.patch(
-    "/{id}", response={200: HouseholdOut, 403: ErrorOut, 409: ConflictOut, **BODY_RESPONSES},
+    "/{id}", response={200: HouseholdOut, 202: HeldOut, 403: ErrorOut, **BODY_RESPONSES},
     summary="Change a household",
 )
 def household_update(request, payload: HouseholdPatch, id: int = _id_param("The household's id.")):
     """Change some of a household's fields. The given fields replace the current ones and the
-    whole is checked by the household form. `version` must be the current one, or nothing is
-    changed and the reply is 409 with the current version."""
+    whole is checked by the household form. `version` is the one the change was made on: on the
+    current version the change is applied (200). On an older one it is applied too (200) when
+    nobody changed the same fields since; when someone did, nothing is changed and the reply is
+    202 with the id of the held edit, which the township office or the household's caseworker
+    applies or sets aside."""
     user = request.auth
     household = queries.household_get(user, id)
     require(user, "household.change")
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    if version != household.version:
-        raise ConflictError(household.version)
-    form = HouseholdForm(
-        data={**_current_form_data(household), **_household_form_data(changes)},
-        instance=Household.objects.get(pk=household.pk),
-    )
+    current = Household.objects.get(pk=household.pk)
+    form = HouseholdForm(data={**_current_form_data(household), **_household_form_data(changes)}, instance=current)
     if not form.is_valid():
         raise FieldErrors(form_errors(form))
-    services.household_update(actor=user, household=household, version=version, data=form.cleaned_data)
+    outcome = services.household_edit(actor=user, household=household, version=version, data=form.cleaned_data)
+    if outcome.held:
+        return Status(202, {"id": outcome.conflict.pk, "detail": services.held_message(),
+                            "current_version": outcome.conflict.held_version})
     return _household_out(queries.household_get(user, id), user)
 
 

@@ -27,6 +27,9 @@ class HouseholdsConfig(AppConfig):
         # A caseworker calls their households, so may see a phone number in full (and it is recorded).
         "member.reveal_phone": OFFICE_UP | {Role.VILLAGE, Role.CASEWORKER},
         "member.reveal_id": OFFICE_UP,
+        # Edits held because someone changed the same fields first: the township office (its
+        # township) and the household's caseworker (their households) apply them or keep the record.
+        "household.conflict_review": OFFICE_UP | {Role.CASEWORKER},
     }
     # An administrator lands on the registry (also where a role no app claims lands).
     home_pages = {Role.ADMIN: "households:list"}
@@ -34,4 +37,5 @@ class HouseholdsConfig(AppConfig):
         NavItem(_("Households"), "households:list", "household.view", order=10,
                 also_current=("households:*",)),
         NavItem(_("Register"), "households:create", "household.create", order=20, more=True),
+        NavItem(_("Held edits"), "households:conflicts", "household.conflict_review", order=22, more=True),
     )

@@ -77,3 +77,38 @@ def member_facts(member: Member) -> list[Fact]:
     if flags:
         facts.append(Fact(_("assistance"), "、".join(flags)))
     return facts
+
+
+# --- a held edit, field by field ---------------------------------------------------------------
+
+@dataclass
+class ConflictRow:
+    label: str
+    base: str
+    current: str
+    mine: str
+    both: bool  # changed by the edit and by someone else since its version
+
+
+def conflict_rows(conflict, current: dict, viewer) -> list[ConflictRow]:
+    """The held edit's fields: the value at its version (when history tells), now, and the edit's,
+    masked as history shows them to `viewer` (current: the record's snapshot now)."""
+    from bangfu.history.timeline import guarded
+
+    model = Member if conflict.member_id else Household
+    shown = {name: guarded(values, viewer) if values is not None else None
+             for name, values in (("base", conflict.base), ("current", current), ("mine", conflict.mine))}
+    codes = [v.get("region") for v in shown.values() if v and v.get("region")]
+    names = {"region": region_names(codes)} if codes else {}
+
+    def text(values, name):
+        if values is None:
+            return _("not known")
+        if name not in values:
+            return _("hidden")
+        return value_text(model, name, values[name], names=names)
+
+    return [ConflictRow(label=field_label(model, name), base=text(shown["base"], name),
+                        current=text(shown["current"], name), mine=text(shown["mine"], name),
+                        both=name in conflict.overlap)
+            for name in conflict.fields]

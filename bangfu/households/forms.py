@@ -42,8 +42,20 @@ class PhoneField(forms.CharField):
             raise ValidationError(error.message, code="phone") from None
 
 
+class _YesNoUnknownSelect(forms.Select):
+    """Shows a stored yes or no as chosen (a plain Select compares "True" with "true" and chose
+    nothing, so an edit form sent the field back as unknown); nothing stored shows "—"."""
+
+    def format_value(self, value):
+        if value in (True, "true", "True"):
+            return ["true"]
+        if value in (False, "false", "False"):
+            return ["false"]
+        return ["unknown"]
+
+
 class NullBooleanSelect(forms.NullBooleanField):
-    widget = forms.Select(choices=[("unknown", "—"), ("true", _("Yes")), ("false", _("No"))])
+    widget = _YesNoUnknownSelect(choices=[("unknown", "—"), ("true", _("Yes")), ("false", _("No"))])
 
 
 class HouseholdForm(forms.ModelForm):

@@ -292,3 +292,56 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.caseworker} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}" if self.end else f"{self.caseworker} {self.start:%Y-%m-%d}–"
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    APPLIED = "applied", _("Applied")
+    KEPT = "kept", _("Current kept")
+
+
+class EditConflict(models.Model):
+    """An edit of a household or a member made on a version someone else had changed since, where
+    both changed the same field: held, not applied, until the office or the household's caseworker
+    applies it or keeps the current values (services.household_edit says which edits come here)."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="edit_conflicts",
+                                  verbose_name=_("household"))
+    # None for an edit of the household's own fields.
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, null=True, blank=True, related_name="edit_conflicts",
+                               verbose_name=_("member"))
+    # Denormalised from the household, so that the review list is one indexed range like the registry.
+    region_code = models.CharField(max_length=15, editable=False)
+    base_version = models.PositiveIntegerField(_("based on version"))
+    held_version = models.PositiveIntegerField(_("version when held"))
+    # The fields the edit changed, and those of them someone else had changed too (the overlap).
+    fields = models.JSONField(_("fields changed"), default=list)
+    overlap = models.JSONField(_("fields changed by both"), default=list)
+    # The edit's values of `fields` as form data (the phone and ID number sealed), to apply later.
+    submitted = models.JSONField(default=dict)
+    # History-snapshot values (masked) of `fields`: as the edit left them, at the base version (None
+    # when history cannot tell) and when it was held.
+    mine = models.JSONField(default=dict)
+    base = models.JSONField(null=True, blank=True)
+    held = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=ConflictStatus.choices, default=ConflictStatus.OPEN)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("resolved by"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    history = Tracked(
+        type="edit_conflict", household="household_id", region="region_code", label=_("held edit"),
+        snapshot="bangfu.households.services.conflict_snapshot",
+        keys=Keys(labels={"fields": _("fields changed"), "overlap": _("fields changed by both")}),
+    )
+
+    class Meta:
+        verbose_name = _("held edit")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["status", "region_code"], name="conflict_status_region")]
+
+    def __str__(self) -> str:
+        return f"{self.member.name if self.member_id else self.household.number} v{self.base_version}"

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core import crypto
 from bangfu.core.codes import prefix_q, text_prefix_q
 from bangfu.core.plugins import declared
+from bangfu.core.permissions import Role
 from bangfu.core.text import clean_text, pinyin_query
 from bangfu.history.models import Change
-from bangfu.households.models import Household, HouseholdCategory, Member
+from bangfu.households.models import ConflictStatus, EditConflict, Household, HouseholdCategory, Member, scope_q
 
 
 @dataclass
@@ -297,3 +298,32 @@ def household_history(user, household: Household, *, limit: int = 200) -> list[C
 
 def assignments_of(household: Household):
     return household.assignments.select_related("caseworker", "assigned_by").order_by("-start", "-id")
+
+
+# --- edits held for review ----------------------------------------------------------------------
+
+def conflicts_visible(user) -> QuerySet[EditConflict]:
+    """The held edits a reviewer may see: of the households in their area; a caseworker, of the
+    households they are the caseworker of (not the neighbours' a village-wide view shows them)."""
+    condition = scope_q(user, "household__")
+    if condition is None:
+        return EditConflict.objects.none()
+    rows = EditConflict.objects.filter(condition)
+    if user.role == Role.CASEWORKER:
+        rows = rows.filter(household__caseworker_id=user.pk)
+    return rows
+
+
+def conflicts_open(user, *, limit: int = 200) -> list[EditConflict]:
+    return list(
+        conflicts_visible(user).filter(status=ConflictStatus.OPEN)
+        .select_related("household", "household__region", "member", "submitted_by")
+        .order_by("submitted_at", "id")[:limit]
+    )
+
+
+def conflict_get(user, pk: int) -> EditConflict:
+    conflict = conflicts_visible(user).select_related("household", "member").filter(pk=pk).first()
+    if conflict is None:
+        raise Http404("no such held edit")
+    return conflict

@@ -405,5 +405,14 @@ HouseholdPatch = create_model(
 )
 
 
+class HeldOut(Schema):
+    """A change made on an old version whose fields someone else had changed since: not applied,
+    held for review."""
+
+    id: int = Field(description="The held edit's id.")
+    detail: str
+    current_version: int = Field(description="The household's version when the change arrived.")
+
+
 class RevealIn(StrictSchema):
     field: RevealField

@@ -7,10 +7,13 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.deletion import ProtectedError
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
@@ -23,9 +26,10 @@ from bangfu.core.text import initials, pinyin
 from bangfu.history.models import Action, Change
 from bangfu.history.services import changes_bulk_record, record
 from bangfu.households import choices, identity
-from bangfu.households.forms import HouseholdForm, MemberForm, member_set_errors
-from bangfu.households.models import Assignment, Household, HouseholdCategory, Member
+from bangfu.households.forms import MONEY_FIELDS, HouseholdForm, MemberForm, member_set_errors
+from bangfu.households.models import Assignment, ConflictStatus, EditConflict, Household, HouseholdCategory, Member
 from bangfu.households.moves import HouseholdMove, households_moved
+from bangfu.notify.services import message_enqueue
 from bangfu.regions.models import Region
 
 # The form fields the services copy onto the row as they are; the others are written by their own
@@ -294,11 +298,16 @@ def household_update(*, actor: User, household: Household, version: int, data: d
             raise ValidationError({"number": _("Household number %(number)s is already in use.") % {"number": number}})
         current.number = number
     _apply_household(current, data)
+    categories = list(data["categories"] or []) if "categories" in data else before["categories"]
+    if household_snapshot(current, categories) == before:
+        # Nothing changed: the version stays, so that each version is one row of history (which
+        # household_edit reads back to tell what changed since an edit's version).
+        return current
     current.version = F("version") + 1
     current.save()
     current.refresh_from_db()
     if "categories" in data:
-        _set_categories(current, list(data["categories"] or []))
+        _set_categories(current, categories)
     households_moved([HouseholdMove(household_id=current.pk, old_region_code=old_region_code,
                                     new_region_code=current.region_code, old_caseworker_id=current.caseworker_id,
                                     new_caseworker_id=current.caseworker_id)])
@@ -384,6 +393,8 @@ def member_update(*, actor: User, member: Member, version: int, data: dict) -> M
         raise ValidationError(errors)
     before = member_snapshot(current)
     _apply_member(current, data)
+    if member_snapshot(current) == before:
+        return current  # nothing changed: the version stays (see household_update)
     current.version = F("version") + 1
     current.save()
     current.refresh_from_db()
@@ -544,3 +555,246 @@ def assignment_set(
         changed += 1
     households_moved(moves)
     return changed
+
+
+# --- edits made on an old version ------------------------------------------------------------
+#
+# An edit carries the version it was read at. On the current version it is applied as it is. On an
+# older one (a form left open, a phone that sent it after a day without signal), the record's
+# history tells what changed since that version, field by field, and the rule is:
+#
+# - the fields the edit changed are those whose value it gives differs from the one at its
+#   version (a page sends every field: the ones left alone come back as they were read);
+# - when none of them was changed by anyone else since, or only to the same value, the edit is
+#   applied on the current version, those fields only: what others changed meanwhile stays;
+# - when someone else changed one of them to another value, nothing is applied: the edit is held
+#   (EditConflict) for the township office or the household's caseworker to apply or set aside;
+# - when history cannot tell what the record was at the edit's version (rows changed before
+#   every version had its row of history), every field the edit gives that differs from the
+#   current value counts as changed by both: the edit is held unless it changes nothing.
+#
+# Applied or held, a stale edit is checked as a whole by the model's form on the values it would
+# leave; an edit that would leave the record invalid with the others' changes is held too.
+
+# Where a field's value is compared: the personal fields by their keyed hash (the snapshot's
+# masked value can stay the same when the number changes).
+_COMPARED_AS = {"phone": "phone_hash", "id_number": "id_hash"}
+HOUSEHOLD_EDIT_FIELDS = tuple(HouseholdForm.Meta.fields)
+MEMBER_EDIT_FIELDS = tuple(MemberForm.Meta.fields)
+_SEALED = ("phone", "id_number")
+_DECIMAL_FIELDS = frozenset(
+    field.name for model in (Household, Member) for field in model._meta.fields if field.get_internal_type() == "DecimalField")
+
+
+def _value(snapshot: dict[str, Any], field: str) -> Any:
+    """A field's value as compared: a list (categories, causes, health) whatever its order, a
+    decimal by its number ("12.5" and "12.50" are one area)."""
+    value = snapshot.get(_COMPARED_AS.get(field, field))
+    if isinstance(value, list):
+        return sorted(value)
+    if field in _DECIMAL_FIELDS and value not in (None, ""):
+        return Decimal(str(value))
+    return value
+
+
+def _snapshot_at(obj: Household | Member, snapshot: dict[str, Any], version: int) -> dict[str, Any] | None:
+    """The record's snapshot at `version`, from its current one and its history, or None when the
+    rows of history do not account for every version (one UPDATE row a version, since 1)."""
+    rows = list(Change.objects.filter(object_type=type(obj).history.type, object_id=obj.pk, action=Action.UPDATE)
+                .order_by("id").values_list("before", "after"))
+    if not 1 <= version < obj.version or len(rows) != obj.version - 1:
+        return None
+    at = dict(snapshot)
+    for before, after in reversed(rows[version - 1:]):
+        for key in {*(before or {}), *(after or {})}:
+            at[key] = (before or {}).get(key)
+    return at
+
+
+def _form_value(field: str, value: Any) -> Any:
+    """A cleaned value as form data that JSON holds (and a form takes back)."""
+    if field in MONEY_FIELDS and value is not None:
+        return str(Decimal(value) / 100)
+    if isinstance(value, Region):
+        return value.code
+    if isinstance(value, dt.date | Decimal):
+        return _plain(value)
+    return value
+
+
+def form_data_of(obj: Household | Member) -> dict[str, Any]:
+    """The record as its form's data, for a change of some fields to be merged into and checked
+    as a whole."""
+    if isinstance(obj, Household):
+        values = {name: getattr(obj, name) for name in HOUSEHOLD_FIELDS}
+        values.update(region=obj.region_id, number=obj.number, phone=obj.phone, categories=obj.category_values())
+    else:
+        values = {name: getattr(obj, name) for name in MEMBER_FIELDS}
+        values.update(id_number=obj.id_number, phone=obj.phone)
+    return {name: _form_value(name, value) for name, value in values.items()}
+
+
+def _seal(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: crypto.encrypt(value) if name in _SEALED and value else value for name, value in data.items()}
+
+
+def _unseal(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: crypto.decrypt(value) if name in _SEALED and value else value for name, value in data.items()}
+
+
+def _checked(obj: Household | Member, changes: dict[str, Any]) -> tuple[dict | None, dict[str, list[str]]]:
+    """`changes` (form data) merged into the record and checked by its form: the cleaned data,
+    or the errors."""
+    form_class = HouseholdForm if isinstance(obj, Household) else MemberForm
+    form = form_class(data={**form_data_of(obj), **changes}, instance=obj)
+    if form.is_valid():
+        return form.cleaned_data, {}
+    return None, {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+
+
+def conflict_snapshot(conflict: EditConflict) -> dict[str, Any]:
+    return {"status": conflict.status, "fields": conflict.fields, "overlap": conflict.overlap,
+            "base_version": conflict.base_version, "held_version": conflict.held_version}
+
+
+def held_message() -> str:
+    return _("Someone else changed the same fields after you opened the form, so your change is not "
+             "applied: it waits for the township office or the household's caseworker to review it.")
+
+
+class EditOutcome:
+    """What became of an edit: applied (`conflict` None) or held for review."""
+
+    def __init__(self, obj: Household | Member, conflict: EditConflict | None = None):
+        self.obj = obj
+        self.conflict = conflict
+
+    @property
+    def held(self) -> bool:
+        return self.conflict is not None
+
+
+@transaction.atomic
+def household_edit(*, actor: User, household: Household, version: int, data: dict) -> EditOutcome:
+    """A change of a household's own fields made on `version` (the page's and the API's): applied
+    when `version` is current, otherwise by the rule above. `data` is the household form's
+    cleaned data (every field from a page, the merged ones from the API)."""
+    require(actor, "household.change")
+    current = Household.objects.select_for_update().select_related("region").get(pk=household.pk)
+    if current.version == version:
+        return EditOutcome(household_update(actor=actor, household=current, version=version, data=data))
+    probe = Household.objects.get(pk=current.pk)
+    _apply_household(probe, data)
+    if data.get("region") is not None:
+        probe.region_id = data["region"].code
+    probe.number = data.get("number") or current.number
+    categories = list(data["categories"] or []) if "categories" in data else current.category_values()
+    return _stale_edit(actor, current, version, data, HOUSEHOLD_EDIT_FIELDS,
+                       now=household_snapshot(current), proposed=household_snapshot(probe, categories))
+
+
+@transaction.atomic
+def member_edit(*, actor: User, member: Member, version: int, data: dict) -> EditOutcome:
+    """A change of a member made on `version`: as household_edit."""
+    require(actor, "household.change")
+    household = Household.objects.select_for_update().get(pk=member.household_id)
+    current = Member.objects.select_for_update().get(pk=member.pk)
+    if current.version == version:
+        return EditOutcome(member_update(actor=actor, member=current, version=version, data=data))
+    current.household = household
+    probe = Member.objects.get(pk=current.pk)
+    _apply_member(probe, data)
+    return _stale_edit(actor, current, version, data, MEMBER_EDIT_FIELDS,
+                       now=member_snapshot(current), proposed=member_snapshot(probe))
+
+
+def _stale_edit(actor: User, current: Household | Member, version: int, data: dict, fields: tuple[str, ...], *,
+                now: dict[str, Any], proposed: dict[str, Any]) -> EditOutcome:
+    base = _snapshot_at(current, now, version)
+    changed = [f for f in fields if _value(proposed, f) != _value(now, f)
+               and (base is None or _value(proposed, f) != _value(base, f))]
+    if not changed:
+        return EditOutcome(current)
+    overlap = [f for f in changed if base is None or _value(now, f) != _value(base, f)]
+    changes = {f: _form_value(f, data.get(f)) for f in changed}
+    if not overlap:
+        cleaned, errors = _checked(current, changes)
+        if cleaned is not None:
+            if isinstance(current, Household):
+                return EditOutcome(household_update(actor=actor, household=current, version=current.version,
+                                                    data=cleaned))
+            return EditOutcome(member_update(actor=actor, member=current, version=current.version, data=cleaned))
+        # Valid on its own, invalid with the others' changes: the fields the form names are in question.
+        overlap = [f for f in changed if f in errors] or changed
+    household = current if isinstance(current, Household) else current.household
+    conflict = EditConflict.objects.create(
+        household=household, member=None if isinstance(current, Household) else current,
+        region_code=household.region_code, base_version=version, held_version=current.version,
+        fields=changed, overlap=overlap, submitted=_seal(changes),
+        mine={f: proposed.get(f) for f in changed},
+        base=None if base is None else {f: base.get(f) for f in changed},
+        held={f: now.get(f) for f in changed}, submitted_by=actor,
+    )
+    record(actor, Action.CREATE, conflict)
+    _tell_reviewers(conflict, household, actor)
+    return EditOutcome(current, conflict)
+
+
+def _tell_reviewers(conflict: EditConflict, household: Household, actor: User) -> None:
+    """The township office of the household and its caseworker (unless they made the edit) are
+    told of a held edit, in the deployment's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("An edit of household %(household)s is held for review") % {
+            "household": household.head_name or household.number}
+        link = reverse("households:conflicts")
+    message_enqueue(kind="household.conflict", dedupe_key=f"edit-conflict:{conflict.pk}", subject=subject,
+                    link=link, role=Role.TOWNSHIP_OFFICE, region_code=household.region_code)
+    if household.caseworker_id and household.caseworker_id != actor.pk:
+        message_enqueue(kind="household.conflict", dedupe_key=f"edit-conflict:{conflict.pk}:{household.caseworker_id}",
+                        subject=subject, link=link, user=household.caseworker)
+
+
+def _conflict_open(conflict: EditConflict) -> EditConflict:
+    current = EditConflict.objects.select_for_update().get(pk=conflict.pk)
+    if current.status != ConflictStatus.OPEN:
+        raise ValidationError(_("This held edit was already dealt with."))
+    return current
+
+
+def _conflict_close(actor: User, conflict: EditConflict, status: str) -> EditConflict:
+    before = conflict_snapshot(conflict)
+    conflict.status = status
+    conflict.resolved_by = actor
+    conflict.resolved_at = timezone.now()
+    conflict.save(update_fields=["status", "resolved_by", "resolved_at"])
+    record(actor, Action.UPDATE, conflict, before=before)
+    return conflict
+
+
+@transaction.atomic
+def conflict_apply(*, actor: User, conflict: EditConflict) -> EditConflict:
+    """"Apply mine": the held edit's values of its fields, on the record as it is now (checked
+    as a whole by its form), recorded in the record's history like any change."""
+    require(actor, "household.conflict_review")
+    conflict = _conflict_open(conflict)
+    changes = _unseal(conflict.submitted)
+    if conflict.member_id is None:
+        current = Household.objects.select_for_update().select_related("region").get(pk=conflict.household_id)
+    else:
+        Household.objects.select_for_update().get(pk=conflict.household_id)
+        current = Member.objects.select_for_update().get(pk=conflict.member_id)
+    cleaned, errors = _checked(current, changes)
+    if cleaned is None:
+        raise ValidationError({field: messages for field, messages in errors.items()})
+    if conflict.member_id is None:
+        household_update(actor=actor, household=current, version=current.version, data=cleaned)
+    else:
+        member_update(actor=actor, member=current, version=current.version, data=cleaned)
+    return _conflict_close(actor, conflict, ConflictStatus.APPLIED)
+
+
+@transaction.atomic
+def conflict_keep_current(*, actor: User, conflict: EditConflict) -> EditConflict:
+    """"Keep current": the held edit is set aside; the record stays as it is."""
+    require(actor, "household.conflict_review")
+    return _conflict_close(actor, _conflict_open(conflict), ConflictStatus.KEPT)

@@ -17,4 +17,7 @@ urlpatterns = [
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("members/<int:pk>/make-head/", views.member_make_head, name="member_make_head"),
     path("members/<int:pk>/reveal/<str:field>/", views.member_reveal, name="member_reveal"),
+    path("held-edits/", views.conflict_list, name="conflicts"),
+    path("held-edits/<int:pk>/apply/", views.conflict_apply, name="conflict_apply"),
+    path("held-edits/<int:pk>/keep/", views.conflict_keep, name="conflict_keep"),
 ]

@@ -20,8 +20,9 @@ from bangfu.core.errors import ConflictError
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
 from bangfu.core.permissions import Role, can, require
-from bangfu.history.timeline import history_entries
+from bangfu.history.timeline import field_label, history_entries
 from bangfu.households import display, queries, services
+from bangfu.households.models import Household, Member
 from bangfu.households.pageforms import (
     AssignForm,
     HouseholdFilterForm,
@@ -212,26 +213,34 @@ def _attach_registry_errors(user, form, member_forms, *, number: str = "") -> No
         attach_errors(ValidationError(errors), form, members=member_forms)
 
 
-def _save_versioned(data, form, *, version: int, save) -> tuple[bool, VersionForm, str | None, int]:
+def _save_versioned(data, form, *, version: int, save) -> tuple[object, VersionForm, str | None, int]:
     """The edit pages' shared step: check the form and the version it was read at, save through
-    `save(version, cleaned_data)`, and turn a stale version into a conflict (409) and a missing one
-    into 400. Returns (saved, version_form, conflict message, status)."""
+    `save(version, cleaned_data)` (an edit on an old version is applied or held for review by the
+    service), and turn a missing version into 400. Returns (the service's EditOutcome or None,
+    version_form, error message, status)."""
     version_form = VersionForm(data, initial={"version": version})
     if data is None:
-        return False, version_form, None, 200
+        return None, version_form, None, 200
     form_ok, version_ok = form.is_valid(), version_form.is_valid()  # both, so every error shows
     if not version_ok:
-        return False, version_form, _("The form is incomplete; reload the page and try again."), 400
+        return None, version_form, _("The form is incomplete; reload the page and try again."), 400
     if not form_ok:
-        return False, version_form, None, 200
+        return None, version_form, None, 200
     try:
-        save(version_form.cleaned_data["version"], form.cleaned_data)
+        outcome = save(version_form.cleaned_data["version"], form.cleaned_data)
     except ConflictError as error:
-        return False, version_form, error.message, 409
+        return None, version_form, error.message, 409
     except ValidationError as error:
         attach_errors(error, form)
-        return False, version_form, None, 200
-    return True, version_form, None, 200
+        return None, version_form, None, 200
+    return outcome, version_form, None, 200
+
+
+def _saved_message(request: HttpRequest, outcome) -> None:
+    if outcome.held:
+        messages.warning(request, services.held_message())
+    else:
+        messages.success(request, _("Your changes are saved."))
 
 
 @login_required
@@ -241,13 +250,13 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "household.change")
     data = _form_data(request)
     form = HouseholdPageForm(data, instance=household, user=request.user)
-    saved, version_form, conflict, status = _save_versioned(
+    outcome, version_form, conflict, status = _save_versioned(
         data, form, version=household.version,
-        save=lambda version, cleaned: services.household_update(
+        save=lambda version, cleaned: services.household_edit(
             actor=request.user, household=household, version=version, data=cleaned),
     )
-    if saved:
-        messages.success(request, _("Your changes are saved."))
+    if outcome is not None:
+        _saved_message(request, outcome)
         return redirect("households:detail", household.pk)
     return render(request, "households/household_form.html", {
         "form": form,
@@ -325,13 +334,13 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "household.change")
     data = _form_data(request)
     form = MemberPageForm(data, instance=member, birth_date_shown=can(request.user, "member.reveal_id"))
-    saved, version_form, conflict, status = _save_versioned(
+    outcome, version_form, conflict, status = _save_versioned(
         data, form, version=member.version,
-        save=lambda version, cleaned: services.member_update(
+        save=lambda version, cleaned: services.member_edit(
             actor=request.user, member=member, version=version, data=cleaned),
     )
-    if saved:
-        messages.success(request, _("Your changes are saved."))
+    if outcome is not None:
+        _saved_message(request, outcome)
         return redirect(reverse("households:detail", args=[household.pk]) + "#members")
     return render(request, "households/member_form.html", {
         "form": form,
@@ -476,3 +485,51 @@ def household_assign_bulk(request: HttpRequest) -> HttpResponse:
         "has_caseworkers": caseworkers.exists(),
         "cancel_url": reverse("households:list"),
     })
+
+
+# --- edits held for review ---------------------------------------------------------------------
+
+def _current_snapshot(conflict) -> dict:
+    if conflict.member_id:
+        return services.member_snapshot(conflict.member)
+    return services.household_snapshot(conflict.household)
+
+
+@login_required
+@require_http_methods(["GET"])
+def conflict_list(request: HttpRequest) -> HttpResponse:
+    """The edits held for review in the user's area: each field side by side, masked."""
+    require(request.user, "household.conflict_review")
+    conflicts = queries.conflicts_open(request.user)
+    return render(request, "households/conflicts.html", {
+        "items": [(c, display.conflict_rows(c, _current_snapshot(c), request.user)) for c in conflicts],
+    })
+
+
+def _resolve(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:
+    conflict = queries.conflict_get(request.user, pk)
+    require(request.user, "household.conflict_review")
+    try:
+        service(actor=request.user, conflict=conflict)
+    except ValidationError as error:
+        # What the form refuses of the edit on the record as it is now, each on its field's name.
+        model = Member if conflict.member_id else Household
+        found = error.message_dict.items() if hasattr(error, "error_dict") else [("__all__", error.messages)]
+        messages.error(request, " ".join(
+            " ".join(texts) if field == "__all__" else f"{field_label(model, field)}：{' '.join(texts)}"
+            for field, texts in found))
+        return redirect("households:conflicts")
+    messages.success(request, done)
+    return redirect("households:conflicts")
+
+
+@login_required
+@require_POST
+def conflict_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    return _resolve(request, pk, services.conflict_apply, _("The held edit is applied."))
+
+
+@login_required
+@require_POST
+def conflict_keep(request: HttpRequest, pk: int) -> HttpResponse:
+    return _resolve(request, pk, services.conflict_keep_current, _("The current values are kept."))

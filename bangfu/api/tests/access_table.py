@@ -145,6 +145,10 @@ PAGES: dict[str, Route] = {
                                           "POST": scope_first("household.change")}, obj="member"),
     "households:member_reveal": post(scope_first("member.reveal_id", ok=frozenset({200})), obj="member",
                                      args={"field": "id_number"}),
+    # edits held for review: the township office's and the household's caseworker's
+    "households:conflicts": get(read("household.conflict_review")),
+    "households:conflict_apply": post(scope_first("household.conflict_review"), obj="conflict"),
+    "households:conflict_keep": post(scope_first("household.conflict_review"), obj="conflict"),
     # imports
     "imports:upload": form("household.import"),
     "imports:template": get(read("household.view")),
@@ -253,7 +257,7 @@ API: dict[str, Route] = {
         hidden=422),
     "GET /api/households/{id}": get(read("household.view"), obj="household"),
     "PATCH /api/households/{id}": api_scope_first("household.change", {"version": 1, "address": "新地址"},
-                                                  obj="household", method="PATCH", ok=frozenset({200, 409})),
+                                                  obj="household", method="PATCH", ok=frozenset({200, 202})),
     "GET /api/households/{id}/history": get(read("household.history"), obj="household"),
     "POST /api/households/{id}/reveal": api_scope_first("member.reveal_phone", {"field": "phone"}, obj="household"),
     "POST /api/members/{id}/reveal": api_scope_first("member.reveal_id", {"field": "id_number"}, obj="member"),

@@ -131,6 +131,16 @@ def _value(obj) -> str:
     return str(getattr(obj, "pk", obj))
 
 
+def held_edit(household, by):
+    """An edit of the household's address held for review (households.services.household_edit)."""
+    from bangfu.households.models import EditConflict
+
+    return EditConflict.objects.create(
+        household=household, region_code=household.region_code, base_version=1, held_version=2,
+        fields=["address"], overlap=["address"], submitted={"address": "三组"}, mine={"address": "三组"},
+        base={"address": ""}, held={"address": household.address}, submitted_by=by)
+
+
 @pytest.fixture
 def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
     from bangfu.casework.services import campaign_create
@@ -176,6 +186,7 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         checks_generate(day=today)
         objects.setdefault("household", {})[side] = household
         objects.setdefault("member", {})[side] = household.members.get()
+        objects.setdefault("conflict", {})[side] = held_edit(household, caseworker)
         objects.setdefault("need", {})[side] = need
         objects.setdefault("campaign", {})[side] = campaign
         objects.setdefault("item", {})[side] = item
@@ -194,6 +205,7 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
     office = personas["office"]
     objects["household"]["near"] = near
     objects["member"]["near"] = near.members.get()
+    objects["conflict"]["near"] = held_edit(near, personas["caseworker_b"])
     objects["need"]["near"] = need_create(household=near, category="living_supplies", description="药费负担重",
                                           client_id=uuid.uuid4(), actor=personas["caseworker_b"])[0]
     objects["campaign"]["near"] = campaign_create(actor=office, name="北郝家庄村走访", region_codes=[VILLAGE_B],

@@ -71,6 +71,9 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "households.registered_elsewhere_message": READS,
     "households.registry_errors": READS,
     "households.caseworkers_for": READS,
+    "households.conflict_snapshot": READS,
+    "households.form_data_of": READS,
+    "households.held_message": READS,
     "households.member_reveal": "a reveal records history but changes no data",
     "households.household_reveal_phone": "a reveal records history but changes no data",
     "households.households_reveal_phones": "a reveal records history but changes no data",
@@ -163,6 +166,45 @@ def _(w):
     household = w.make()
     return lambda: households.household_update(actor=w.users["office"], household=household,
                                                version=household.version, data={"address": "村东头"}), VILLAGE_A
+
+
+def _held_edit(w):
+    """An edit of the address on version 1 after the office changed it: held."""
+    household = w.make()
+    households.household_update(actor=w.users["office"], household=household, version=household.version,
+                                data={"address": "村西头"})
+    household.refresh_from_db()
+    data = {**households.form_data_of(household), "region": w.regions[VILLAGE_A], "address": "村东头"}
+    return households.household_edit(actor=w.users["caseworker_a"], household=household, version=1,
+                                     data={**data, "categories": household.category_values()})
+
+
+@case("households.household_edit")
+def _(w):
+    household = w.make()
+    households.household_update(actor=w.users["office"], household=household, version=household.version,
+                                data={"address": "村西头"})
+    return lambda: households.household_edit(actor=w.users["office"], household=household, version=1,
+                                             data={"address": "村东头"}), VILLAGE_A
+
+
+@case("households.member_edit")
+def _(w):
+    member = w.make().members.get()
+    return lambda: households.member_edit(actor=w.users["office"], member=member, version=member.version,
+                                          data={"relation": choices.Relation.HEAD, "work_place": "青岛"}), VILLAGE_A
+
+
+@case("households.conflict_apply")
+def _(w):
+    conflict = _held_edit(w).conflict
+    return lambda: households.conflict_apply(actor=w.users["office"], conflict=conflict), VILLAGE_A
+
+
+@case("households.conflict_keep_current")
+def _(w):
+    conflict = _held_edit(w).conflict
+    return lambda: households.conflict_keep_current(actor=w.users["office"], conflict=conflict), VILLAGE_A
 
 
 @case("households.household_delete")

@@ -401,19 +401,44 @@ def test_patch_categories_and_clearing_a_field(api, make_household):
     assert body["farmland_mu"] is None
 
 
-def test_patch_with_a_stale_version_is_409_and_changes_nothing(api, make_household):
+def test_patch_on_a_stale_version_of_the_same_field_is_held_202_and_changes_nothing(api, make_household):
+    from bangfu.households.models import EditConflict
+
     household = make_household(VILLAGE_A, address="一组")
     office = api("office")
     first = office.patch(f"/api/households/{household.pk}", {"version": household.version, "address": "二组"})
     assert first.status_code == 200
     before = snapshot()
     stale = api("office", "en").patch(f"/api/households/{household.pk}", {"version": household.version, "address": "三组"})
-    assert stale.status_code == 409
-    assert stale.json()["current_version"] == household.version + 1
-    assert "Someone else changed this record" in stale.json()["detail"]
-    assert snapshot() == before
+    assert stale.status_code == 202
+    body = stale.json()
+    assert body["current_version"] == household.version + 1
+    assert "Someone else changed the same fields" in body["detail"]
+    conflict = EditConflict.objects.get(pk=body["id"])
+    assert conflict.household_id == household.pk and conflict.fields == ["address"] == conflict.overlap
+    assert conflict.base == {"address": "一组"} and conflict.held == {"address": "二组"}
+    assert conflict.mine == {"address": "三组"}
+    # Nothing of the household changed; one row of history says the edit was held.
+    assert snapshot()[1:] == before[1:]
+    assert list(Change.objects.filter(pk__gt=Change.objects.order_by("id").values_list("id", flat=True)[before[0] - 1])
+                .values_list("object_type", "action")) == [("edit_conflict", "create")]
     household.refresh_from_db()
     assert household.address == "二组"
+
+
+def test_patch_on_a_stale_version_of_other_fields_is_applied_keeping_the_newer_change(api, make_household):
+    from bangfu.households.models import EditConflict
+
+    household = make_household(VILLAGE_A, address="一组")
+    office = api("office")
+    assert office.patch(f"/api/households/{household.pk}",
+                        {"version": household.version, "address": "二组"}).status_code == 200
+    stale = office.patch(f"/api/households/{household.pk}", {"version": household.version, "road_type": "砂石路"})
+    assert stale.status_code == 200
+    assert stale.json()["version"] == household.version + 2
+    household.refresh_from_db()
+    assert household.address == "二组" and household.road_type == "砂石路"
+    assert not EditConflict.objects.exists()
 
 
 def test_patch_is_checked_by_the_household_form(api, make_household):

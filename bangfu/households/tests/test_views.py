@@ -14,7 +14,7 @@ from django.urls import reverse
 from bangfu.core import requestid
 from bangfu.history.models import Change
 from bangfu.households import choices
-from bangfu.households.models import Assignment, Household, Member
+from bangfu.households.models import Assignment, EditConflict, Household, Member
 from conftest import VILLAGE_A, VILLAGE_B, member_data
 
 
@@ -610,7 +610,7 @@ def test_create_refuses_a_village_outside_the_scope(client, world, personas):
     assert snapshot() == before
 
 
-def test_edit_with_stale_version_shows_conflict_and_writes_nothing(client, world, personas):
+def test_edit_on_a_stale_version_of_the_same_field_is_held_for_review(client, world, personas):
     login(client, personas["caseworker_a"])
     stale = world.a.version
     # Someone else saves first.
@@ -618,13 +618,27 @@ def test_edit_with_stale_version_shows_conflict_and_writes_nothing(client, world
     assert other.status_code == 302
     before = snapshot()
     response = client.post(reverse("households:edit", args=[world.a.pk]),
-                           edit_body(world.a, address="我的改动", version=stale))
-    assert response.status_code == 409
-    html = response.content.decode()
-    assert "有人在您打开之后修改了这条记录" in html
-    assert "我的改动" in html  # the user's input is kept
-    assert snapshot() == before
+                           edit_body(world.a, address="我的改动", version=stale), follow=True)
+    assert "有人在您打开表单之后修改了相同的字段" in response.content.decode()
+    assert snapshot()[1:] == before[1:]  # the household as it was; history holds the held edit
     assert Household.objects.get(pk=world.a.pk).address == "先改的"
+    conflict = EditConflict.objects.get()
+    assert conflict.fields == ["address"] and conflict.mine == {"address": "我的改动"}
+
+
+def test_edit_on_a_stale_version_of_other_fields_is_applied_keeping_theirs(client, world, personas):
+    login(client, personas["caseworker_a"])
+    stale = world.a.version
+    assert client.post(reverse("households:edit", args=[world.a.pk]),
+                       edit_body(world.a, address="先改的")).status_code == 302
+    # The page sends every field: the address as it was read, which is not a change of it.
+    response = client.post(reverse("households:edit", args=[world.a.pk]),
+                           edit_body(world.a, road_type="砂石路", version=stale), follow=True)
+    assert "修改已保存" in response.content.decode()
+    household = Household.objects.get(pk=world.a.pk)
+    assert household.address == "先改的" and household.road_type == "砂石路"
+    assert household.version == stale + 2
+    assert not EditConflict.objects.exists()
 
 
 def test_edit_keeps_the_phone_when_left_empty_and_clears_it_on_request(client, world, personas):
@@ -664,10 +678,11 @@ def test_member_add_edit_make_head_and_remove(client, world, personas):
     son.refresh_from_db()
     assert son.name == "逄晓明" and son.phone == "13600001234" and son.id_hash
 
-    # A stale member version conflicts.
+    # A stale member version that changes the same field is held, not applied.
     before = snapshot()
     response = client.post(url, member_body(name="又改", relation="之子", id_number="", version=1))
-    assert response.status_code == 409 and snapshot() == before
+    assert response.status_code == 302 and snapshot()[1:] == before[1:]
+    assert EditConflict.objects.get(member=son).overlap == ["name"]
 
     # Make the spouse the head; the former head becomes the spouse.
     response = client.post(reverse("households:member_make_head", args=[world.spouse_a.pk]),
