@@ -107,6 +107,9 @@ PAGES: dict[str, Route] = {
     "home": get(read(LOGGED_IN, ok=frozenset({302}))),
     "accounts:login": Route({"GET": read(PUBLIC, ok=ANY_REDIRECT), "POST": write(PUBLIC, ok=frozenset({200, 400}))}),
     "accounts:logout": post(write(PUBLIC, ok=frozenset({302}))),
+    # the first administrator's one-time link: a wrong token, or any once an administrator exists, is 404
+    "accounts:setup": Route({"GET": read(PUBLIC, ok=frozenset({404})), "POST": write(PUBLIC, ok=frozenset({404}))},
+                            args={"token": "not-the-token"}),
     "set_language": post(write(PUBLIC, ok=frozenset({302}))),
     # one's own password; the users page (a colleague is a "caseworker": in the caller's village, the
     # neighbouring one, another province's)
