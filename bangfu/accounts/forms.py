@@ -24,6 +24,9 @@ class UserEditForm(forms.Form):
     def __init__(self, *args, roles: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(role, Role(role).label) for role in (Role.values if roles is None else roles)]
+        if not self.initial.get("role"):
+            # A new user's role is chosen, never taken from the top of the list (an office's own).
+            self.fields["role"].choices = [("", "—"), *self.fields["role"].choices]
 
     def clean_region(self) -> str:
         code = self.cleaned_data["region"].strip()

@@ -45,7 +45,7 @@ def test_the_link_opens_a_chinese_page_that_creates_the_administrator_and_logs_t
     assert page.status_code == 200
     text = page.content.decode()
     assert "创建管理员" in text and "再次输入密码" in text
-    assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
 
     response = client.post(link, GOOD)
     assert response.status_code == 302
