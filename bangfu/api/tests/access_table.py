@@ -311,7 +311,8 @@ API: dict[str, Route] = {
     "GET /api/returnees": get(read("emergency.view"), query_object="emergency", query_required=True),
     "POST /api/returnees": api_write("returnee.register", {
         "client_id": "<uuid>", "emergency": "<obj>", "name": "王五", "id_number": "<id_number>", "origin": "武汉",
-        "arrival": "<today>", "transport": "train", "household": "<household>"}, body_object="emergency"),
+        "arrival": "<today>", "transport": "train", "household": "<household>",
+        "quarantine": True, "home_supplies_ensured": True, "help_needed": False}, body_object="emergency"),
     # notifications
     "GET /api/notifications": get(read("notification.view")),
     "POST /api/notifications/{id}/read": api_write("notification.view", {}, obj="notification", ok=DONE),
