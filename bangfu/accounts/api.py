@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from bangfu.accounts import queries, services
 from bangfu.accounts.models import User
-from bangfu.accounts.schemas import UserCreated, UserIn, UserOut, UserPatch
+from bangfu.accounts.schemas import UserCreated, UserIn, UserOut, UserPage, UserPatch
 from bangfu.core import bounds
-from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut
+from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
 from bangfu.core.permissions import require
 
 router = Router(tags=["users"])
@@ -24,10 +26,20 @@ def _user_out(user: User) -> dict[str, Any]:
             "is_active": user.is_active, "must_change_password": user.must_change_password}
 
 
-@router.get("", response={200: list[UserOut], 403: ErrorOut, **COMMON_RESPONSES}, summary="Users in the caller's area")
-def user_list(request, q: str = Query("", max_length=bounds.SEARCH)):
+MAX_PAGE_SIZE = 200
+
+
+@router.get("", response={200: UserPage, 403: ErrorOut, **COMMON_RESPONSES}, summary="Users in the caller's area")
+def user_list(request, q: str = Query("", max_length=bounds.SEARCH),
+              cursor: str = Query("", max_length=bounds.SEARCH * 8, description="`next_cursor` of the previous page."),
+              limit: int | None = Query(None, ge=1, le=MAX_PAGE_SIZE,
+                                        description="Rows a page (default BANGFU_PAGE_SIZE, at most 200).")):
+    """The users in the caller's area by area, role and username. Follow `next_cursor` for the next page."""
     require(request.auth, "user.view")
-    return [_user_out(user) for user in queries.users_listed(request.auth, q=q)]
+    if cursor and queries.decode_user_cursor(cursor) is None:
+        raise FieldErrors({"cursor": [_("This cursor is not valid; start again without one.")]})
+    page = queries.user_page(request.auth, q=q, cursor=cursor, size=min(limit or settings.PAGE_SIZE, MAX_PAGE_SIZE))
+    return {"items": [_user_out(user) for user in page.rows], "next_cursor": page.next_cursor, "count": page.count}
 
 
 @router.post("", response={201: UserCreated, 403: ErrorOut, **BODY_RESPONSES}, summary="Add a user")

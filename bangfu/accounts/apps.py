@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import Role
+from bangfu.core.plugins import Step
 
 
 class AccountsConfig(AppConfig):
@@ -22,3 +23,5 @@ class AccountsConfig(AppConfig):
         NavItem(_("Users"), "accounts:users", "user.view", order=95, more=True,
                 also_current=("accounts:user_add", "accounts:user_detail", "accounts:user_edit")),
     )
+    # `bangfu serve` while no administrator exists: the one-time link that creates one.
+    serve_steps = (Step("bangfu.accounts.services.setup_link", order=20),)

@@ -24,6 +24,9 @@ class UserEditForm(forms.Form):
     def __init__(self, *args, roles: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(role, Role(role).label) for role in (Role.values if roles is None else roles)]
+        if not self.initial.get("role"):
+            # A new user's role is chosen, never taken from the top of the list (an office's own).
+            self.fields["role"].choices = [("", "—"), *self.fields["role"].choices]
 
     def clean_region(self) -> str:
         code = self.cleaned_data["region"].strip()
@@ -55,4 +58,27 @@ class PasswordForm(forms.Form):
         data = super().clean()
         if data.get("new_password") and data.get("new_password2") and data["new_password"] != data["new_password2"]:
             self.add_error("new_password2", _("The two new passwords differ."))
+        return data
+
+
+class SetupForm(forms.Form):
+    """The first administrator's account, on the page the setup link opens."""
+
+    username = forms.CharField(label=_("Username"), max_length=USERNAME,
+                               help_text=_("Used to log in: letters, digits and @.+-_ only."),
+                               widget=forms.TextInput(attrs={"autocomplete": "username"}))
+    password = forms.CharField(label=_("Password"), max_length=PASSWORD,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Password again"), max_length=PASSWORD,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_username(self) -> str:
+        name = self.cleaned_data["username"].strip()
+        User.username_validator(name)
+        return name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
+            self.add_error("password2", _("The two passwords differ."))
         return data

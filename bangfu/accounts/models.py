@@ -71,3 +71,11 @@ class LoginFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "address", "at"]), models.Index(fields=["address", "at"])]
+
+
+class SetupToken(models.Model):
+    """The secret of the one-time link that creates the first administrator (printed by `bangfu serve`
+    while no active administrator exists). Only its hash is kept; using it deletes it."""
+
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)

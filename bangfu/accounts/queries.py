@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import base64
+import json
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -43,6 +48,48 @@ def users_listed(user, *, q: str = "", role: str = "", active: bool | None = Non
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.order_by("region_id", "role", "username")
+
+
+# --- the API's pages: keyset on the list's order (area, role, username; the username is unique) ---
+
+def encode_user_cursor(user: User) -> str:
+    raw = json.dumps([user.region_id or "", user.role, user.username], ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_user_cursor(cursor: str) -> tuple[str, str, str] | None:
+    """The (area, role, username) after which the next page starts, or None for a cursor we did not make."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        region, role, username = (str(value) for value in json.loads(raw))
+    except (ValueError, TypeError):
+        return None
+    if "\x00" in region + role + username:
+        return None  # PostgreSQL cannot compare a NUL
+    return region, role, username
+
+
+@dataclass
+class UserPage:
+    rows: list[User]
+    next_cursor: str | None
+    count: int
+
+
+def user_page(user, *, q: str = "", cursor: str = "", size: int = 50) -> UserPage:
+    """One page of users_listed, in its order, starting after `cursor` (an invalid one: the first page)."""
+    listed = users_listed(user, q=q)
+    qs = listed.annotate(area=Coalesce("region_id", Value(""))).order_by("area", "role", "username")
+    after = decode_user_cursor(cursor)
+    if after is not None:
+        area, role, username = after
+        qs = qs.filter(Q(area__gt=area) | Q(area=area, role__gt=role) | Q(area=area, role=role, username__gt=username))
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return UserPage(rows=rows, next_cursor=encode_user_cursor(rows[-1]) if more else None, count=listed.count())
 
 
 def user_get(user, user_id, *, for_update: bool = False) -> User:

@@ -24,6 +24,12 @@ class UserOut(Schema):
     must_change_password: bool
 
 
+class UserPage(Schema):
+    items: list[UserOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+    count: int = Field(description="How many users match, in all pages.")
+
+
 class UserCreated(UserOut):
     password: str = Field(..., description="The one-time password, shown this once; changed at first login.")
 

@@ -4,6 +4,7 @@ their scope), passwords, API tokens, login failures."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,10 +15,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.accounts.models import ApiToken, LoginFailure, User
+from bangfu.accounts.models import ApiToken, LoginFailure, SetupToken, User
 from bangfu.accounts.queries import user_get
 from bangfu.core.codes import Level
 from bangfu.core.permissions import PermissionDenied, Role, require
@@ -301,6 +303,73 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     record(user, Action.UPDATE, user, before={"password": ""}, after={"password": "changed"})
+    return user
+
+
+# --- the first administrator, from the link `bangfu serve` prints ---------------------------------
+
+def admin_exists() -> bool:
+    return User.objects.filter(role=Role.ADMIN, is_active=True).exists()
+
+
+@transaction.atomic
+def setup_token_issue() -> str | None:
+    """While no active administrator exists, a new one-time setup secret (any earlier one is
+    forgotten); None once one exists. Only its hash is kept."""
+    SetupToken.objects.all().delete()
+    if admin_exists():
+        return None
+    secret = secrets.token_urlsafe(32)
+    SetupToken.objects.create(key_hash=_token_hash(secret))
+    return secret
+
+
+def setup_link(*, base_url: str) -> list[str]:
+    """The lines `bangfu serve` prints while no active administrator exists: a new one-time link to
+    the page that creates one (a link printed before stops working). Nothing once one exists."""
+    secret = setup_token_issue()
+    if secret is None:
+        return []
+    return [_("No administrator yet. Open this link once to create one (it works until the administrator "
+              "exists; restarting the server prints a new one):"),
+            f"    {base_url}{reverse('accounts:setup', args=[secret])}"]
+
+
+def setup_token_valid(secret: str) -> bool:
+    """Whether `secret` opens the setup page now: an issued secret, and still no active administrator.
+    The hashes are compared in constant time."""
+    if not secret or admin_exists():
+        return False
+    given = _token_hash(secret)
+    found = False
+    for stored in SetupToken.objects.values_list("key_hash", flat=True):
+        found |= hmac.compare_digest(given, stored)
+    return found
+
+
+@transaction.atomic
+def admin_setup(*, token: str, username: str, password: str) -> User:
+    """Create the first administrator with the setup secret, which is used up; the administrator's
+    own password, checked by the configured validators, is kept (nothing to change at first login)."""
+    # Two people sending the form at once: the second waits here, then finds the secret gone.
+    list(SetupToken.objects.select_for_update().values_list("pk", flat=True))
+    if not setup_token_valid(token):
+        raise PermissionDenied("setup")
+    errors: dict[str, list[str]] = {}
+    try:
+        user, _password = user_add(username=username, role=Role.ADMIN, region_code=None, password=password,
+                                   check_password=False)
+    except ValidationError as error:
+        errors = dict(error.message_dict)
+    try:
+        # Checked against the username too (a password like the username is refused).
+        validate_password(password, User(username=username, role=Role.ADMIN))
+    except ValidationError as error:
+        errors["password"] = [" ".join(error.messages)]
+    if errors:
+        raise ValidationError(errors)
+    SetupToken.objects.all().delete()
+    record(user, Action.CREATE, user)
     return user
 
 

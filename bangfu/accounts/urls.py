@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password"),
+    path("setup/<str:token>/", views.setup, name="setup"),
     path("users/", views.user_list, name="users"),
     path("users/add/", views.user_add, name="user_add"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),

@@ -11,7 +11,7 @@ from django.contrib.auth import authenticate, login, logout, update_session_auth
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -23,10 +23,10 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bangfu.accounts import queries, services
-from bangfu.accounts.forms import PasswordForm, UserAddForm, UserEditForm
+from bangfu.accounts.forms import PasswordForm, SetupForm, UserAddForm, UserEditForm
 from bangfu.core import bounds
 from bangfu.core.forms import attach_errors
-from bangfu.core.permissions import can, home_url_name, require
+from bangfu.core.permissions import PermissionDenied, can, home_url_name, require
 
 
 def _client_address(request: HttpRequest) -> str | None:
@@ -205,3 +205,32 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password has been changed."))
             return redirect(home_url_name(request.user))
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def setup(request: HttpRequest, token: str) -> HttpResponse:
+    """The first administrator, created with the one-time link `bangfu serve` printed; a wrong or used
+    link, or any once an administrator exists, is a page that does not exist."""
+    if not services.setup_token_valid(token):
+        raise Http404(_("No such page."))
+    data = request.POST if request.method == "POST" else None
+    form = SetupForm(data)
+    if data is not None and form.is_valid():
+        try:
+            user = services.admin_setup(token=token, username=form.cleaned_data["username"],
+                                        password=form.cleaned_data["password"])
+        except PermissionDenied:
+            raise Http404(_("No such page.")) from None
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            login(request, user)
+            messages.success(request, _("Administrator %(username)s created. Next: load your county's villages "
+                                        "and add the township offices.") % {"username": user.username})
+            return redirect(home_url_name(user))
+    response = render(request, "accounts/setup.html", {"form": form})
+    # The link holds its secret: never sent to another site (same-origin keeps the form's CSRF origin check).
+    response["Referrer-Policy"] = "same-origin"
+    return response

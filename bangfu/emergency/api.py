@@ -194,7 +194,8 @@ def returnee_list(request, emergency: int = Query(..., ge=1, le=MAX_ID)):
 def returnee_register(request, payload: ReturneeIn):
     """In a household of the caller's area (404 otherwise), or in a new household registered in the
     same transaction with the returnee as its head (`new_household`; the registry's rules and
-    permission apply); in home quarantine by default. With `client_id`, a repeat answers 200 with
+    permission apply). Whether in home quarantine, supplies ensured and help needed are answers
+    the body must give: none is assumed. With `client_id`, a repeat answers 200 with
     the first registration and registers nothing new."""
     user = request.auth
     require(user, "returnee.register")

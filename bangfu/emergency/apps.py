@@ -54,6 +54,7 @@ class EmergencyConfig(AppConfig):
     village_print_columns = (PrintColumn(_("Daily check today"), "bangfu.emergency.queries.print_checks", order=10),)
     # The households search (bangfu.households.queries) finds a household by its returnees too.
     household_search = ("bangfu.emergency.queries.returnee_household_ids",)
+    household_search_matches = ("bangfu.emergency.queries.returnee_search_matches",)
     # A household with someone in home quarantine is supplied at the door first (bangfu.deliveries).
     delivery_priorities = (
         PrioritySource("quarantine", _("Quarantine"), "bangfu.emergency.queries.households_in_quarantine"),

@@ -189,17 +189,37 @@ def _id_hash(text: str) -> str:
 def returnee_household_ids(text: str) -> QuerySet:
     """The households search's part from this app (declared as `household_search`): households with
     a returnee of this name (its first characters), ID number, or last 4-6 characters of it."""
+    condition = _returnee_search_q(text)
+    if condition is None:
+        return Returnee.objects.none().values("household_id")
+    return Returnee.objects.filter(condition).values("household_id")
+
+
+def _returnee_search_q(text: str) -> Q | None:
     text = clean_text(text)
     hashed = _id_hash(text)
     if hashed:
-        condition = Q(id_hash=hashed)
-    elif re.fullmatch(r"[0-9]{3,5}[0-9xX]", text):
-        condition = prefix_q("id_tail_reversed", text.upper()[::-1])
-    elif text and not re.fullmatch(r"[0-9a-zA-Z]+", text):
-        condition = text_prefix_q("name", text)
-    else:
-        return Returnee.objects.none().values("household_id")
-    return Returnee.objects.filter(condition).values("household_id")
+        return Q(id_hash=hashed)
+    if re.fullmatch(r"[0-9]{3,5}[0-9xX]", text):
+        return prefix_q("id_tail_reversed", text.upper()[::-1])
+    if text and not re.fullmatch(r"[0-9a-zA-Z]+", text):
+        return text_prefix_q("name", text)
+    return None
+
+
+def returnee_search_matches(text: str, household_ids: list[int]) -> dict[int, list[str]]:
+    """Why the search found these households through this app (declared as `household_search_matches`):
+    "返乡人员：赵归" for each returnee of theirs the text matches. One query for a page of results."""
+    condition = _returnee_search_q(text)
+    if condition is None or not household_ids:
+        return {}
+    notes: dict[int, list[str]] = {}
+    for household_id, name in (Returnee.objects.filter(condition, household_id__in=household_ids)
+                               .order_by("household_id", "pk").values_list("household_id", "name")):
+        note = _("Returnee: %(name)s") % {"name": name}
+        if note not in notes.setdefault(household_id, []):
+            notes[household_id].append(note)
+    return notes
 
 
 RETURNEE_HOUSEHOLD_CHOICES = 20

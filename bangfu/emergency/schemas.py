@@ -129,9 +129,10 @@ class ReturneeIn(StrictSchema):
     arrival: bounds.PAST_EVENT.date()
     transport: Text = Field(pattern=r"^(train|bus|car|plane|other)$")
     screening: Text = Field("pending", pattern=r"^(pending|normal|abnormal)$")
-    quarantine: bool = True
-    home_supplies_ensured: bool = False
-    help_needed: bool = False
+    # Answers, as on the page's form: none is taken for granted (a missing one is a 422 naming it).
+    quarantine: bool = Field(description="In home quarantine (yes or no).")
+    home_supplies_ensured: bool = Field(description="The household's supplies for the quarantine ensured.")
+    help_needed: bool = Field(description="The household needs help.")
     help_note: Text = Field("", max_length=bounds.ADDRESS)
     client_id: ClientIdText | None = ClientId
 

@@ -50,6 +50,7 @@ class MatchedBy:
     PHONE = "phone"
     ID_TAIL = "id_tail"
     NUMBER = "number"
+    OTHER = "other"  # through another app's rows (household_search_matches): its note says how
 
 
 MATCH_LABELS = {
@@ -146,6 +147,11 @@ def _search_parts() -> tuple:
     return tuple(import_string(path) for path in declared("household_search"))
 
 
+@cache
+def _match_parts() -> tuple:
+    return tuple(import_string(path) for path in declared("household_search_matches"))
+
+
 def plugged_search_q(text: str) -> Q:
     """What other apps find a household by: each app's `household_search` (on its AppConfig) names a
     function text -> a queryset of `household_id` values (a returnee of that name, for instance)."""
@@ -162,10 +168,12 @@ class SearchMatch:
 
     how: str
     member: Member | None = None
+    # For a household found through another app's rows: the words shown, e.g. 返乡人员：赵归.
+    note: str = ""
 
     @property
     def label(self) -> str:
-        return str(MATCH_LABELS[self.how])
+        return self.note or str(MATCH_LABELS[self.how])
 
 
 def search_matches(households: list[Household], text: str) -> dict[int, list[SearchMatch]]:
@@ -194,6 +202,11 @@ def search_matches(households: list[Household], text: str) -> dict[int, list[Sea
             found[household.pk].append(SearchMatch(MatchedBy.PHONE_TAIL))
         elif terms.phone_key and household.phone_hash == crypto.keyed_hash(terms.phone_key):
             found[household.pk].append(SearchMatch(MatchedBy.PHONE))
+    # Found through another app's rows (a returnee of that name): each app's `household_search_matches`
+    # names a function (text, household ids) -> {household id: [notes]}.
+    for part in _match_parts():
+        for pk, notes in part(terms.text, list(found)).items():
+            found[pk].extend(SearchMatch(MatchedBy.OTHER, note=note) for note in notes)
     return {pk: matches for pk, matches in found.items() if matches}
 
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import EDITORS, OFFICE_UP
+from bangfu.core.plugins import Step
 
 
 class RegionsConfig(AppConfig):
@@ -17,6 +18,8 @@ class RegionsConfig(AppConfig):
     # The villages page (the national list loaded, a township's own villages added), under 更多.
     nav = (NavItem(_("Villages"), "regions:villages", "region.add", order=96, more=True,
                    also_current=("regions:load",)),)
+    # `bangfu serve` on a fresh install: the tree down to townships, before anyone logs in.
+    serve_steps = (Step("bangfu.regions.services.regions_ensure", order=10),)
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

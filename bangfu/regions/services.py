@@ -82,6 +82,19 @@ def regions_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
     return LoadResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 
+def regions_ensure(*, base_url: str = "", data_dir: Path = DATA_DIR) -> list[str]:
+    """The tree down to townships loaded when any of its codes is missing (a fresh install, or an
+    upgrade that ships new ones), only their codes read otherwise: quick when all is there. `bangfu serve` runs it
+    first; `bangfu regions load` refreshes names too."""
+    shipped = {code for code, _name, _level, _parent in _read_rows(data_dir)}
+    levels = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP]
+    if shipped <= set(Region.objects.filter(level__in=levels).values_list("code", flat=True)):
+        return []
+    result = regions_load(data_dir=data_dir)
+    return [_("Division tree loaded: %(created)d provinces, cities, counties and townships added.")
+            % {"created": result.created}]
+
+
 CODE_RE = re.compile(r"^[0-9]+$")
 # The village part (last 3 digits) of a village a township adds itself: the national list uses
 # 001-599 only (checked in tests/test_villages.py against the shipped file).

@@ -107,6 +107,9 @@ PAGES: dict[str, Route] = {
     "home": get(read(LOGGED_IN, ok=frozenset({302}))),
     "accounts:login": Route({"GET": read(PUBLIC, ok=ANY_REDIRECT), "POST": write(PUBLIC, ok=frozenset({200, 400}))}),
     "accounts:logout": post(write(PUBLIC, ok=frozenset({302}))),
+    # the first administrator's one-time link: a wrong token, or any once an administrator exists, is 404
+    "accounts:setup": Route({"GET": read(PUBLIC, ok=frozenset({404})), "POST": write(PUBLIC, ok=frozenset({404}))},
+                            args={"token": "not-the-token"}),
     "set_language": post(write(PUBLIC, ok=frozenset({302}))),
     # one's own password; the users page (a colleague is a "caseworker": in the caller's village, the
     # neighbouring one, another province's)
@@ -312,7 +315,8 @@ API: dict[str, Route] = {
     "GET /api/returnees": get(read("emergency.view"), query_object="emergency", query_required=True),
     "POST /api/returnees": api_write("returnee.register", {
         "client_id": "<uuid>", "emergency": "<obj>", "name": "王五", "id_number": "<id_number>", "origin": "武汉",
-        "arrival": "<today>", "transport": "train", "household": "<household>"}, body_object="emergency"),
+        "arrival": "<today>", "transport": "train", "household": "<household>",
+        "quarantine": True, "home_supplies_ensured": True, "help_needed": False}, body_object="emergency"),
     # notifications
     "GET /api/notifications": get(read("notification.view")),
     "POST /api/notifications/{id}/read": api_write("notification.view", {}, obj="notification", ok=DONE),

@@ -58,6 +58,10 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "accounts.login_succeeded": "login failures show on no page",
     "accounts.user_snapshot": READS,
     "accounts.roles_given_by": READS,
+    "accounts.admin_exists": READS,
+    "accounts.setup_token_valid": READS,
+    "accounts.setup_token_issue": "a setup secret shows on no page but its own",
+    "accounts.setup_link": "a setup secret shows on no page but its own",
     "casework.schedules_current": READS,
     "casework.contact_snapshot": READS,
     "casework.campaign_households": READS,
@@ -396,6 +400,17 @@ def _(w):
     return lambda: regions_services.regions_load(data_dir=data), VILLAGE_A
 
 
+@case("regions.regions_ensure")
+def _(w):
+    data = Path(w.tmp) / "data"
+    data.mkdir()
+    (data / "provinces.csv").write_text("code,name\n37,山东省\n", encoding="utf-8")
+    (data / "cities.csv").write_text("code,name,provinceCode\n3702,青岛市,37\n", encoding="utf-8")
+    (data / "areas.csv").write_text("code,name,cityCode\n370215,即墨市,3702\n", encoding="utf-8")
+    (data / "streets.csv").write_text("code,name,areaCode\n370215999,新镇,370215\n", encoding="utf-8")
+    return lambda: regions_services.regions_ensure(data_dir=data), VILLAGE_A
+
+
 @case("regions.region_create")
 def _(w):
     return lambda: regions_services.region_create(actor=w.users["office"], code=TOWNSHIP + "909",
@@ -456,6 +471,15 @@ def _(w):
 def _(w):
     return lambda: accounts.users_bulk_add(actor=w.users["office"], township_code=TOWNSHIP, rows=[
         (2, {"name": "李红", "phone": "13912345678", "village": "戴家庄村", "role": "帮扶干部"})]), VILLAGE_A
+
+
+@case("accounts.admin_setup")
+def _(w):
+    from bangfu.accounts.models import User
+
+    User.objects.filter(role=Role.ADMIN).update(is_active=False)
+    secret = accounts.setup_token_issue()
+    return lambda: accounts.admin_setup(token=secret, username="first_admin", password="长城-Great-wall-2026"), VILLAGE_A
 
 
 def _rice(w, *, stock: int = 0) -> Item:

@@ -1,9 +1,19 @@
 """Schemathesis against our own OpenAPI document, with every check: for generated requests, valid and
 not, every answer is one the document declares (status, content type, body shape), none is a 500,
 invalid input is refused, and input valid by the document is accepted or refused only by a rule the
-document cannot state."""
+document cannot state.
+
+The cases are drawn from a fixed seed (FUZZ_SEED below), so that CI runs the same cases every time
+and a failure found there is found again by running the test again. To explore other cases, set
+BANGFU_FUZZ_SEED: a number draws from that seed (run it again with the same number to repeat a
+failure), `random` from a new one on every run:
+
+    BANGFU_FUZZ_SEED=random .venv/bin/python -m pytest -p no:randomly bangfu/api/tests/test_fuzz.py
+"""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 import schemathesis
@@ -21,6 +31,25 @@ from conftest import VILLAGE_A
 # Built from the API object rather than fetched, so that loading it needs no database.
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/"))
 schema.app = application
+FUZZ_SEED = 20261205
+
+
+def fuzz_seed(value: str | None) -> int | None:
+    """The seed the cases are drawn from: FUZZ_SEED unless BANGFU_FUZZ_SEED names another; None
+    (a new one each run) for `random`."""
+    if value is None or not value.strip():
+        return FUZZ_SEED
+    if value.strip().lower() == "random":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise pytest.UsageError(f"BANGFU_FUZZ_SEED={value!r}: a whole number, or 'random'") from None
+
+
+SEED = fuzz_seed(os.environ.get("BANGFU_FUZZ_SEED"))
+if SEED is not None:
+    schema.config.seed = SEED
 # Input valid by the document may still break a rule no JSON schema can state: one head per
 # household, an ID number's check digit, an area that exists, an end after its start, a date within
 # days of today (stated as `x-date-window`). Such a refusal is a 422, a documented answer of every
@@ -97,3 +126,12 @@ def test_every_answer_is_declared(case, token, shape_refusals):
     # schemathesis reads them as they come (compression has its own tests, core/tests/test_static_collect.py).
     response = case.call(headers={"Host": "localhost", "Accept-Encoding": "identity"})
     case.validate_response(response, additional_checks=[refused_by_its_own_schema])
+
+
+def test_the_cases_are_drawn_from_a_fixed_seed_unless_another_is_asked_for():
+    assert fuzz_seed(None) == fuzz_seed("") == FUZZ_SEED
+    assert fuzz_seed("42") == 42 and fuzz_seed("random") is None
+    with pytest.raises(pytest.UsageError):
+        fuzz_seed("tomorrow")
+    if "BANGFU_FUZZ_SEED" not in os.environ:
+        assert schema.config.seed == FUZZ_SEED and schema.config.has_explicit_seed

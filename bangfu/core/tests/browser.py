@@ -206,6 +206,52 @@ class Wire:
         self.cdp.send("Network.clearBrowserCache")
 
 
+def _joined_server_thread():
+    """Django's live server thread, whose server ends its request threads when it closes.
+
+    Django's threaded test server leaves each request thread (a daemon) running as long as the
+    browser keeps its connection open. Such a thread, ending later, closes its database connections:
+    the shared in-memory SQLite one too, once sharing it is no longer allowed, which raises in that
+    thread (pytest's PytestUnhandledThreadExceptionWarning). Here closing the server shuts the open
+    connections' sockets and waits for their threads, before sharing is revoked."""
+    import socket
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class JoinedServer(ThreadedWSGIServer):
+        daemon_threads = False
+        block_on_close = True
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._open: set[socket.socket] = set()
+            self._open_lock = threading.Lock()
+
+        def process_request_thread(self, request, client_address):
+            with self._open_lock:
+                self._open.add(request)
+            try:
+                super().process_request_thread(request, client_address)
+            finally:
+                with self._open_lock:
+                    self._open.discard(request)
+
+        def server_close(self):
+            with self._open_lock:
+                still_open = list(self._open)
+            for sock in still_open:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            super().server_close()  # joins the request threads (block_on_close)
+
+    class JoinedServerThread(LiveServerThread):
+        server_class = JoinedServer
+
+    return JoinedServerThread
+
+
 @contextlib.contextmanager
 def production_server():
     """A live server as bangfu serves for real: static files collected (hashed names, gzip copies)
@@ -213,7 +259,6 @@ def production_server():
     handler (which reads the apps' folders, uncompressed). Yields its base URL."""
     from django.conf import settings
     from django.db import connections
-    from django.test.testcases import LiveServerThread
     from django.test.utils import override_settings
 
     from bangfu.core.staticstorage import static_collect_if_stale
@@ -225,7 +270,7 @@ def production_server():
     ):
         static_collect_if_stale()
         shared = {conn.alias: conn for conn in connections.all() if conn.vendor == "sqlite" and conn.is_in_memory_db()}
-        thread = LiveServerThread("127.0.0.1", static_handler=lambda handler: handler, connections_override=shared)
+        thread = _joined_server_thread()("127.0.0.1", static_handler=lambda handler: handler, connections_override=shared)
         thread.daemon = True
         for conn in shared.values():
             conn.inc_thread_sharing()
@@ -236,6 +281,6 @@ def production_server():
                 raise thread.error
             yield f"http://127.0.0.1:{thread.port}"
         finally:
-            thread.terminate()
+            thread.terminate()  # its request threads ended first: then the connection is no longer shared
             for conn in shared.values():
                 conn.dec_thread_sharing()

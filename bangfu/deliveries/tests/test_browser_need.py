@@ -84,3 +84,7 @@ def test_resolving_a_supplies_need_through_its_delivery_issues_stock_and_resolve
     assert "大米 10kg" in done and "逄珍波" in done
     assert "已送达" in office.locator("#need-deliveries").inner_text()
     assert not office.errors and not phone.errors
+    # Closed here, not when the browser closes at the end of the run: until then the live server
+    # keeps a thread for each of their connections.
+    office.context.close()
+    phone.context.close()

@@ -69,7 +69,7 @@ def test_returnee_registered_once_and_masked(personas, emergency, home):
     id_number = person_id()
     body = {"emergency": emergency.pk, "household": home.pk, "name": "赵归", "id_number": id_number,
             "phone": "13700001234", "origin": "上海", "arrival": local_today().isoformat(), "transport": "bus",
-            "client_id": "ret-1"}
+            "quarantine": True, "home_supplies_ensured": True, "help_needed": False, "client_id": "ret-1"}
     first, again = api.post("/api/returnees", body), api.post("/api/returnees", body)
     assert (first.status_code, again.status_code) == (201, 200) and Returnee.objects.count() == 1
     assert id_number not in first.text and "13700001234" not in first.text
@@ -105,7 +105,27 @@ def test_a_name_of_one_newline_is_refused_by_the_form_not_the_schema(personas, e
     """The document's minLength allows "\\n"; the form behind the schema refuses it as blank, on its
     field (found by the fuzz test on PostgreSQL)."""
     body = {"emergency": emergency.pk, "household": home.pk, "name": "\n", "id_number": person_id(),
-            "origin": "上海", "arrival": local_today().isoformat(), "transport": "bus", "client_id": "ret-nl"}
+            "origin": "上海", "arrival": local_today().isoformat(), "transport": "bus", "client_id": "ret-nl",
+            "quarantine": True, "home_supplies_ensured": True, "help_needed": False}
     response = ApiClient(personas["caseworker_a"]).post("/api/returnees", body)
     assert response.status_code == 422 and "name" in response.json()["errors"]
     assert not Returnee.objects.exists()
+
+
+@pytest.mark.parametrize("answer", ["quarantine", "home_supplies_ensured", "help_needed"])
+def test_a_returnee_without_an_answer_is_refused_on_its_field_as_on_the_page(personas, emergency, home, answer):
+    """Home quarantine, supplies and help are answers: the API assumes none, as the page's form does."""
+    body = {"emergency": emergency.pk, "household": home.pk, "name": "赵归", "id_number": person_id(),
+            "origin": "上海", "arrival": local_today().isoformat(), "transport": "bus",
+            "quarantine": False, "home_supplies_ensured": True, "help_needed": False}
+    del body[answer]
+    response = ApiClient(personas["caseworker_a"]).post("/api/returnees", body)
+    assert response.status_code == 422 and answer in str(response.json())
+    assert not Returnee.objects.exists()
+    body[answer] = False
+    registered = ApiClient(personas["caseworker_a"]).post("/api/returnees", body)
+    assert registered.status_code == 201, registered.content
+    if answer == "quarantine":
+        assert registered.json()["quarantine"] is None  # no, as answered: not quarantined
+    else:
+        assert getattr(Returnee.objects.get(), answer) is False

@@ -145,7 +145,7 @@ def test_a_caseworkers_page_offers_existing_households_only(client, emergency, p
 def test_the_api_registers_a_new_household_once(emergency, personas):
     body = {"emergency": emergency.pk, "name": "刘返乡", "id_number": person_id(), "origin": "武汉",
             "arrival": local_today().isoformat(), "transport": "car", "client_id": str(uuid.uuid4()),
-            "new_household": {"village": VILLAGE_A, "address": "3组", "education": "高中"}}
+            "quarantine": True, "home_supplies_ensured": True, "help_needed": False, "new_household": {"village": VILLAGE_A, "address": "3组", "education": "高中"}}
     api = ApiClient(personas["office"])
     first = api.post("/api/returnees", body)
     assert first.status_code == 201, first.content

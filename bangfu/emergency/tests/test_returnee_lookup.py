@@ -92,3 +92,20 @@ def test_the_households_search_finds_a_returnee_by_name_and_id(client, emergency
     # Out of scope: the other village's caseworker does not find it.
     client.force_login(personas["caseworker_b"])
     assert home.number not in client.get(reverse("households:list"), {"q": "钱归来"}).content.decode()
+
+
+def test_a_household_found_through_its_returnee_says_so_in_the_match_column(client, emergency, homes, personas):
+    home = homes["wang"]
+    id_number = person_id()
+    returnee_register(emergency=emergency, household=home, name="钱归来", id_number=id_number, origin="上海",
+                      arrival=local_today(), transport="car", actor=personas["caseworker_a"])
+    client.force_login(personas["caseworker_a"])
+    for text in ("钱归", id_number, id_number[-4:]):
+        response = client.get(reverse("households:list"), {"q": text}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        rows = dict(response.context["rows"])
+        assert [m.label for m in rows[home]] == ["返乡人员：钱归来"], text
+        cell = response.content.decode().split('class="col-match"')[1].split("</td>")[0]
+        assert "返乡人员：钱归来" in cell and "本户" not in cell, text
+    # A member's own match keeps its words; the returnee's is not added to a household it is not in.
+    response = client.get(reverse("households:list"), {"q": "王秀英"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert [m.how for m in dict(response.context["rows"])[home]] == ["name"]

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from bangfu.core.plugins import declared
 from bangfu.core.staticstorage import static_collect_if_stale
 
 
@@ -23,6 +25,20 @@ def unapplied_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
+def nothing_migrated(alias: str = DEFAULT_DB_ALIAS) -> bool:
+    """A database no migration was ever applied to: a fresh install, safe to create at once."""
+    return not MigrationExecutor(connections[alias]).loader.applied_migrations
+
+
+def first_run_steps(*, base_url: str) -> list[str]:
+    """What each app does before the server starts (`serve_steps` on its AppConfig: the division
+    tree loaded when missing, the first administrator's setup link); the lines they print."""
+    lines: list[str] = []
+    for step in declared("serve_steps"):
+        lines += import_string(step.function)(base_url=base_url) or []
+    return lines
 
 
 def granian_command(*, host: str, port: int, workers: int, threads: int, access_log: bool) -> list[str]:
@@ -130,7 +146,9 @@ class Command(BaseCommand):
         if workers < 1 or threads < 1:
             raise CommandError(_("--workers and --threads are at least 1."))
         pending = unapplied_migrations()
-        if pending and migrate:
+        # A fresh data folder (or an empty database) is created at once; an upgrade's migrations wait
+        # for the operator's word (--migrate or 'bangfu migrate'), as other servers may still run.
+        if pending and (migrate or nothing_migrated()):
             from django.core.management import call_command
 
             call_command("migrate", interactive=False, verbosity=1)
@@ -143,17 +161,24 @@ class Command(BaseCommand):
         if not port_free(host, port):
             raise CommandError(_("Port %(port)d on %(host)s is already in use (another server?). "
                                  "Choose another with --port.") % {"port": port, "host": host})
+        lines = first_run_steps(base_url=f"http://{shown_host(host)}:{port}")
         self.stdout.write(serving_banner(host=host, port=port, workers=workers, threads=threads))
+        for line in lines:
+            self.stdout.write(line)
         code = serve(host=host, port=port, workers=workers, threads=threads, access_log=access_log,
                      tasks=not no_tasks)
         if code not in (0, -signal.SIGINT, -signal.SIGTERM, 130):
             raise CommandError(_("The server stopped with exit code %(code)s.") % {"code": code})
 
 
-def serving_banner(*, host: str, port: int, workers: int, threads: int) -> str:
+def shown_host(host: str) -> str:
+    """The host as a browser on this machine reaches it, in a URL."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    if ":" in shown:
-        shown = f"[{shown}]"
+    return f"[{shown}]" if ":" in shown else shown
+
+
+def serving_banner(*, host: str, port: int, workers: int, threads: int) -> str:
+    shown = shown_host(host)
     lines = [
         _("Serving bangfu on http://%(host)s:%(port)d/ (granian, %(workers)d worker(s) x %(threads)d threads). "
           "Ctrl-C stops it.") % {"host": shown, "port": port, "workers": workers, "threads": threads},
