@@ -315,8 +315,8 @@ def _import_all(rows, actor: User, result: ImportResult) -> None:
         data = form.cleaned_data
         try:
             parsed = identity.parse_id_number(data["id_number"], allow_disability=False)
-        except ValidationError as error:
-            result.errors.append((number, IMPORT_COLUMN["id_number"], " ".join(error.messages)))
+        except identity.IdentityError as error:
+            result.errors.append((number, IMPORT_COLUMN["id_number"], str(error)))
             continue
         key = (parsed.base, data["month"].isoformat())
         if key in seen:
