@@ -106,6 +106,8 @@ def work_demo_load(*, seed: int = 17) -> dict[str, int]:
             services.status_record(member=member, data=data, actor=office, source=Source.GRID)
             counts["statuses"] += 1
         # Last year's employment subsidies.
+        if not services.subsidy_candidates(township_code=township.code, year=last_year):
+            continue
         subsidy_list = services.subsidy_list_prepare(township=township, year=last_year, actor=office)
         counts["lists"] += 1
         county = User.objects.filter(role=Role.COUNTY, region_id=township.code[:COUNTY_LENGTH]).first()

@@ -138,17 +138,18 @@ class OutcomeForm(forms.Form):
         for key in ("place_code", "place_name", "reason"):
             data[key] = _text(data.get(key))
         outcome = data.get("outcome")
+        code, reason = data["place_code"], data["reason"]
         if outcome in (Outcome.RETURNED, Outcome.NEARBY):
             if not data.get("returned_on"):
                 self.add_error("returned_on", _("Say on which day they were back at work."))
-            if outcome == Outcome.RETURNED and not data["place_code"]:
+            if outcome == Outcome.RETURNED and not code:
                 self.add_error("place_code", _("Say where they work, as a division code."))
-            if data["place_code"] and (problem := place_code_problem(data["place_code"])):
+            elif code and (problem := place_code_problem(code)):
                 self.add_error("place_code", problem)
         else:
             data["returned_on"] = None
             data["place_code"] = data["place_name"] = ""
-        if outcome in (Outcome.NOT_YET, Outcome.NOT_GOING) and not data["reason"]:
+        if outcome in (Outcome.NOT_YET, Outcome.NOT_GOING) and not reason:
             self.add_error("reason", _("Say why."))
         return data
 

@@ -415,7 +415,7 @@ def drive_outcome_record(*, target: DriveTarget, data: dict[str, Any], actor: Us
     if target is None:
         raise Http404("no such labourer in this drive")
     if version is not None and version != target.version:
-        raise ConflictError(_("Someone else changed this labourer's outcome meanwhile; look again."))
+        raise ConflictError(target.version)
     before = target_snapshot(target)
     home = target.member.household.region_code
     outcome = data["outcome"]
@@ -524,9 +524,9 @@ def subsidy_account_set(*, payment: SubsidyPayment, account: str, actor: User,
         raise Http404("no such payment")
     subsidy_list = _list_locked(actor, payment.subsidy_list)
     if subsidy_list.status != ListStatus.DRAFT:
-        raise ConflictError(_("The list is approved; it can no longer change."))
+        raise ValidationError({"list": [_("The list is approved; it can no longer change.")]})
     if version is not None and version != payment.version:
-        raise ConflictError(_("Someone else changed this payment meanwhile; look again."))
+        raise ConflictError(payment.version)
     before = payment_snapshot(payment)
     payment.account_encrypted, payment.account_tail = crypto.encrypt(account), account[-4:]
     payment.version += 1
@@ -543,7 +543,7 @@ def subsidy_payment_remove(*, payment: SubsidyPayment, actor: User) -> None:
     if payment is None:
         raise Http404("no such payment")
     if _list_locked(actor, payment.subsidy_list).status != ListStatus.DRAFT:
-        raise ConflictError(_("The list is approved; it can no longer change."))
+        raise ValidationError({"list": [_("The list is approved; it can no longer change.")]})
     record(actor, Action.DELETE, payment)
     payment.delete()
 
@@ -554,9 +554,9 @@ def subsidy_list_approve(*, subsidy_list: SubsidyList, actor: User, version: int
     require(actor, "subsidy.approve")
     subsidy_list = _list_locked(actor, subsidy_list)
     if version is not None and version != subsidy_list.version:
-        raise ConflictError(_("Someone else changed this list meanwhile; look again."))
+        raise ConflictError(subsidy_list.version)
     if subsidy_list.status != ListStatus.DRAFT:
-        raise ConflictError(_("The list is already approved."))
+        raise ValidationError({"list": [_("The list is already approved.")]})
     if not subsidy_list.payments.exists():
         raise ValidationError({"list": [_("The list holds no payment.")]})
     before = list_snapshot(subsidy_list)
@@ -581,7 +581,7 @@ def subsidy_export(*, subsidy_list: SubsidyList, actor: User) -> bytes:
     if found is None:
         raise Http404("no such list")
     if found.status != ListStatus.APPROVED:
-        raise ConflictError(_("Only an approved list goes to the bank."))
+        raise ValidationError({"list": [_("Only an approved list goes to the bank.")]})
     reveal = can(actor, "member.reveal_id")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(f"{found.year}")

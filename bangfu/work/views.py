@@ -52,6 +52,12 @@ def _month(text: str | None) -> dt.date:
     return month_start(local_today())
 
 
+def _message(error: Exception) -> str:
+    if isinstance(error, ConflictError):
+        return str(error.message)
+    return " ".join(getattr(error, "messages", [str(error)]))
+
+
 def _village(request, key: str = "village") -> str:
     code = (request.GET.get(key) or "").strip()[:bounds.CODE]
     return code if code.isdigit() else ""
@@ -246,7 +252,7 @@ def drive_outcome(request: HttpRequest, pk: int, target: int) -> HttpResponse:
         except ValidationError as error:
             attach_errors(error, form)
         except ConflictError as error:
-            messages.error(request, str(error))
+            messages.error(request, str(error.message))
             return redirect("work:drive_outcome", drive.pk, row.pk)
         else:
             messages.success(request, _("%(name)s: outcome recorded.") % {"name": row.member.name})
@@ -316,8 +322,8 @@ def subsidy_account(request: HttpRequest, pk: int, payment: int) -> HttpResponse
         try:
             services.subsidy_account_set(payment=row, account=form.cleaned_data["account"], actor=request.user,
                                          version=form.cleaned_data.get("version"))
-        except ConflictError as error:
-            messages.error(request, str(error))
+        except (ConflictError, ValidationError) as error:
+            messages.error(request, _message(error))
         else:
             messages.success(request, _("%(name)s: bank card recorded.") % {"name": row.member.name})
     return redirect("work:subsidy", found.pk)
@@ -331,8 +337,8 @@ def subsidy_remove(request: HttpRequest, pk: int, payment: int) -> HttpResponse:
     row = queries.payment_get(request.user, found, payment)
     try:
         services.subsidy_payment_remove(payment=row, actor=request.user)
-    except ConflictError as error:
-        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, _message(error))
     else:
         messages.success(request, _("%(name)s is taken off the list.") % {"name": row.member.name})
     return redirect("work:subsidy", found.pk)
@@ -346,7 +352,7 @@ def subsidy_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.subsidy_list_approve(subsidy_list=found, actor=request.user)
     except (ConflictError, ValidationError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, _message(error))
     else:
         messages.success(request, _("The list is approved; it may be exported for the bank."))
     return redirect("work:subsidy", found.pk)
@@ -359,8 +365,8 @@ def subsidy_export(request: HttpRequest, pk: int) -> HttpResponse:
     found = queries.subsidy_list_get(request.user, pk)
     try:
         content = services.subsidy_export(subsidy_list=found, actor=request.user)
-    except ConflictError as error:
-        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, _message(error))
         return redirect("work:subsidy", found.pk)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="subsidy-{found.region_code}-{found.year}.xlsx"'
