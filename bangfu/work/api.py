@@ -104,23 +104,22 @@ def drive_detail(request, id: int = _id("The drive's id.")):
     return drive_out(drive, targets=queries.drive_targets(request.auth, drive)[:5000])
 
 
-@drives.post("/{id}/targets/{target}", response={200: DriveOut, 403: ErrorOut, **BODY_RESPONSES},
+@drives.post("/targets/{id}", response={200: DriveOut, 403: ErrorOut, **BODY_RESPONSES},
              summary="Record a labourer's outcome")
-def outcome_record(request, payload: OutcomeIn, id: int = _id("The drive's id."),
-                   target: int = _id("The targeted labourer's row id.")):
+def outcome_record(request, payload: OutcomeIn, id: int = _id("The targeted labourer's row id (`targets[].id`).")):
+    """The drive answered with this labourer's row only."""
     user = request.auth
     require(user, "drive.record")
-    drive = queries.drive_get(user, id)
-    row = queries.target_get(user, drive, target)
+    row = queries.target_get(user, id)
     data = _bound(OutcomeForm, payload.dict(exclude={"version"}))
     services.drive_outcome_record(target=row, data=data, actor=user, version=payload.version)
-    drive = queries.drive_get(user, id)
+    drive = queries.drive_get(user, row.drive_id)
     return drive_out(drive, targets=queries.drive_targets(user, drive).filter(pk=row.pk))
 
 
 def payment_out(p: SubsidyPayment) -> dict[str, Any]:
-    return {"id": p.pk, "member": p.member_id, "name": p.member.name, "village": p.household.region.name,
-            "id_number": identity.mask_id(p.member.id_number),
+    return {"id": p.pk, "member": p.member_id, "name": p.name, "village": p.household.region.name,
+            "id_number": identity.mask_id(p.id_number),
             "account": f"****{p.account_tail}" if p.account_tail else "", "area": p.area,
             "place_name": p.place_name, "amount": p.amount_fen / 100}
 

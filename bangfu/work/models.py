@@ -268,10 +268,13 @@ class SubsidyPayment(models.Model):
     """One labourer's employment subsidy for a year: one a year, whichever list holds it."""
 
     subsidy_list = models.ForeignKey(SubsidyList, on_delete=models.CASCADE, related_name="payments")
-    member = models.ForeignKey("households.Member", on_delete=models.PROTECT, related_name="+",
+    # A member removed from the registry keeps their payment: its name and ID number are its own.
+    member = models.ForeignKey("households.Member", on_delete=models.SET_NULL, null=True, related_name="+",
                                verbose_name=_("labourer"))
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(max_length=15, editable=False)
+    name = models.CharField(_("name"), max_length=50)
+    id_number_encrypted = models.TextField(editable=False)
     year = models.PositiveSmallIntegerField()
     area = models.CharField(_("area"), max_length=20, choices=Area.choices)
     place_name = models.CharField(_("place"), max_length=100, blank=True)
@@ -291,7 +294,13 @@ class SubsidyPayment(models.Model):
         constraints = [models.UniqueConstraint(fields=["member", "year"], name="subsidy_once_a_year")]
 
     def __str__(self) -> str:
-        return self.member.name
+        return self.name
+
+    @property
+    def id_number(self) -> str:
+        from bangfu.core import crypto
+
+        return crypto.decrypt(self.id_number_encrypted)
 
     @property
     def account(self) -> str:

@@ -145,8 +145,9 @@ def returned_count(drive: Drive) -> int:
     return DriveTarget.objects.filter(drive=drive, outcome=Outcome.RETURNED).count()
 
 
-def target_get(user, drive: Drive, pk: int) -> DriveTarget:
-    target = drive_targets(user, drive).filter(pk=pk).first()
+def target_get(user, pk: int) -> DriveTarget:
+    target = (DriveTarget.objects.visible_to(user).filter(drive__in=Drive.objects.visible_to(user), pk=pk)
+              .select_related("member", "household__region", "drive").first())
     if target is None:
         raise Http404("no such labourer in this drive")
     return target
@@ -171,8 +172,9 @@ def payments_of(user, subsidy_list: SubsidyList) -> QuerySet:
             .select_related("member", "household__region"))
 
 
-def payment_get(user, subsidy_list: SubsidyList, pk: int) -> SubsidyPayment:
-    found = payments_of(user, subsidy_list).filter(pk=pk).first()
+def payment_get(user, pk: int) -> SubsidyPayment:
+    found = (SubsidyPayment.objects.visible_to(user).filter(subsidy_list__in=SubsidyList.objects.visible_to(user), pk=pk)
+             .select_related("member", "subsidy_list").first())
     if found is None:
         raise Http404("no such payment")
     return found

@@ -96,7 +96,7 @@ class OutcomeIn(StrictSchema):
 
 class PaymentOut(Schema):
     id: int
-    member: int
+    member: int | None
     name: str
     village: str
     id_number: str = Field(description="Masked.")

@@ -501,7 +501,8 @@ def subsidy_list_prepare(*, township: Region, year: int, actor: User) -> Subsidy
         member = members[member_id]
         payment = SubsidyPayment.objects.create(
             subsidy_list=subsidy_list, member=member, household_id=member.household_id,
-            region_code=member.household.region_code, year=year, area=area, place_name=place,
+            region_code=member.household.region_code, name=member.name,
+            id_number_encrypted=crypto.encrypt(member.id_number), year=year, area=area, place_name=place,
             amount_fen=amounts[area])
         record(actor, Action.CREATE, payment)
     return subsidy_list
@@ -586,11 +587,11 @@ def subsidy_export(*, subsidy_list: SubsidyList, actor: User) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(f"{found.year}")
     ws.append(list(EXPORT_HEADERS))
-    payments = found.payments.select_related("member", "household__region").order_by("region_code", "member_id")
+    payments = found.payments.select_related("household__region").order_by("region_code", "pk")
     for n, p in enumerate(payments, 1):
-        id_number = p.member.id_number
+        id_number = p.id_number
         account = p.account
-        ws.append([n, p.member.name, id_number if reveal else identity.mask_id(id_number),
+        ws.append([n, p.name, id_number if reveal else identity.mask_id(id_number),
                    account if reveal else (f"****{p.account_tail}" if p.account_tail else ""),
                    p.household.region.name, p.place_name, AREA_SHORT[p.area],
                    p.amount_fen / 100])

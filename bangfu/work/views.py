@@ -236,11 +236,11 @@ def drive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def drive_outcome(request: HttpRequest, pk: int, target: int) -> HttpResponse:
+def drive_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     """One labourer's outcome (a phone form)."""
     require(request.user, "drive.record")
-    drive = queries.drive_get(request.user, pk)
-    row = queries.target_get(request.user, drive, target)
+    row = queries.target_get(request.user, pk)
+    drive = row.drive
     form = OutcomePageForm(request.POST if request.method == "POST" else None, initial={
         "outcome": row.outcome if row.outcome != Outcome.PENDING else "", "returned_on": row.returned_on,
         "place_code": row.place_code, "place_name": row.place_name, "reason": row.reason,
@@ -253,7 +253,7 @@ def drive_outcome(request: HttpRequest, pk: int, target: int) -> HttpResponse:
             attach_errors(error, form)
         except ConflictError as error:
             messages.error(request, str(error.message))
-            return redirect("work:drive_outcome", drive.pk, row.pk)
+            return redirect("work:drive_outcome", row.pk)
         else:
             messages.success(request, _("%(name)s: outcome recorded.") % {"name": row.member.name})
             return redirect("work:drive", drive.pk)
@@ -311,13 +311,13 @@ def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def subsidy_account(request: HttpRequest, pk: int, payment: int) -> HttpResponse:
+def subsidy_account(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "subsidy.prepare")
-    found = queries.subsidy_list_get(request.user, pk)
-    row = queries.payment_get(request.user, found, payment)
+    row = queries.payment_get(request.user, pk)
+    found = row.subsidy_list
     form = AccountForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "%s: %s" % (row.member.name, " ".join(m for ms in form.errors.values() for m in ms)))
+        messages.error(request, "%s: %s" % (row.name, " ".join(m for ms in form.errors.values() for m in ms)))
     else:
         try:
             services.subsidy_account_set(payment=row, account=form.cleaned_data["account"], actor=request.user,
@@ -325,22 +325,22 @@ def subsidy_account(request: HttpRequest, pk: int, payment: int) -> HttpResponse
         except (ConflictError, ValidationError) as error:
             messages.error(request, _message(error))
         else:
-            messages.success(request, _("%(name)s: bank card recorded.") % {"name": row.member.name})
+            messages.success(request, _("%(name)s: bank card recorded.") % {"name": row.name})
     return redirect("work:subsidy", found.pk)
 
 
 @login_required
 @require_POST
-def subsidy_remove(request: HttpRequest, pk: int, payment: int) -> HttpResponse:
+def subsidy_remove(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "subsidy.prepare")
-    found = queries.subsidy_list_get(request.user, pk)
-    row = queries.payment_get(request.user, found, payment)
+    row = queries.payment_get(request.user, pk)
+    found = row.subsidy_list
     try:
         services.subsidy_payment_remove(payment=row, actor=request.user)
     except ValidationError as error:
         messages.error(request, _message(error))
     else:
-        messages.success(request, _("%(name)s is taken off the list.") % {"name": row.member.name})
+        messages.success(request, _("%(name)s is taken off the list.") % {"name": row.name})
     return redirect("work:subsidy", found.pk)
 
 

@@ -121,7 +121,7 @@ def test_drive_pages(client, drive, personas):
     target = drive.targets.get(member__name="戴明")
     page = client.get(reverse("work:drive", args=[drive.pk])).content.decode()
     assert "戴明" in page and "春节后返岗" in page
-    url = reverse("work:drive_outcome", args=[drive.pk, target.pk])
+    url = reverse("work:drive_outcome", args=[target.pk])
     assert "data-outbox" in client.get(url).content.decode()
     assert client.post(url, {"outcome": "returned", "returned_on": "", "place_code": ""}).status_code == 200
     assert client.post(url, {"outcome": "returned", "returned_on": f"{TODAY.year}-02-15", "place_code": "44",
@@ -142,7 +142,7 @@ def test_drive_api(drive, personas):
     assert listed[0]["targeted"] == 6 and listed[0]["returned"] == 0
     detail = api.get(f"/api/drives/{drive.pk}").json()
     target = next(t for t in detail["targets"] if t["name"] == "外出1")
-    done = api.post(f"/api/drives/{drive.pk}/targets/{target['id']}", {
+    done = api.post(f"/api/drives/targets/{target['id']}", {
         "outcome": "returned", "returned_on": f"{TODAY.year}-02-11", "place_code": "32", "version": target["version"]})
     assert done.status_code == 200 and done.json()["returned"] == 1 and done.json()["targets"][0]["subsidy"] == 500
     assert ApiClient(personas["outsider_office"]).get(f"/api/drives/{drive.pk}").status_code == 404
