@@ -36,7 +36,7 @@ def _id(description: str):
 def status_out(s: LabourStatus) -> dict[str, Any]:
     return {"id": s.pk, "member": s.member_id, "month": s.month.strftime("%Y-%m"), "activity": s.activity,
             "reason": s.reason, "place_code": s.place_code, "place_name": s.place_name, "area": s.area,
-            "employer": s.employer, "job": s.job, "wage": None if s.wage_fen is None else s.wage_fen / 100,
+            "employer": s.employer, "job": s.job, "wage_fen": s.wage_fen,
             "started_on": s.started_on, "source": s.source, "version": s.version}
 
 
@@ -72,7 +72,8 @@ def status_record(request, payload: StatusIn):
         if earlier is not None:
             return Status(200, status_out(earlier))
     member = Member(pk=payload.member)  # looked up in the caller's scope by the service (404 outside)
-    data = _bound(StatusForm, payload.dict(exclude={"member", "client_id"}))
+    body = payload.dict(exclude={"member", "client_id", "wage_fen"})
+    data = _bound(StatusForm, {**body, "wage": None if payload.wage_fen is None else f"{payload.wage_fen / 100:.2f}"})
     status, created = services.status_record(member=member, data=data, actor=user, source=Source.API,
                                              client_id=payload.client_id)
     return Status(201 if created else 200, status_out(status))

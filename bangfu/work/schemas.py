@@ -23,8 +23,7 @@ class StatusIn(StrictSchema):
     place_name: Text = Field("", max_length=bounds.TITLE)
     employer: Text = Field("", max_length=bounds.TITLE)
     job: Text = Field("", max_length=bounds.TITLE)
-    wage: float | None = Field(None, ge=bounds.COST_FEN.min / 100, le=bounds.COST_FEN.max / 100,
-                               description="Monthly wage in yuan.")
+    wage_fen: int | None = Field(None, **bounds.COST_FEN.api(), description="Monthly wage in fen.")
     started_on: bounds.PAST_EVENT.date() | None = None
     client_id: ClientIdText | None = ClientId
 
@@ -40,7 +39,7 @@ class StatusOut(Schema):
     area: str
     employer: str
     job: str
-    wage: float | None
+    wage_fen: int | None
     started_on: dt.date | None
     source: str
     version: int

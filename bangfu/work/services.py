@@ -178,7 +178,7 @@ def statuses_grid_save(*, village: Region, month: dt.date, rows: list[tuple[Memb
     """The office's statuses of a village's labourers for a month, all or none (`rows`: each member
     with a StatusForm's cleaned data). Returns how many were recorded."""
     require(actor, "labour.bulk")
-    if village.level != Level.VILLAGE or not can_see_area(actor, village.code):
+    if village.level != Level.VILLAGE or not _can_see_area(actor, village.code):
         raise Http404("no such village")
     allowed = set(labourers(actor, village_code=village.code).values_list("pk", flat=True))
     errors: dict[str, list[str]] = {}
@@ -192,7 +192,7 @@ def statuses_grid_save(*, village: Region, month: dt.date, rows: list[tuple[Memb
     return len(rows)
 
 
-def can_see_area(actor: User, code: str) -> bool:
+def _can_see_area(actor: User, code: str) -> bool:
     from bangfu.core.permissions import Role
 
     return actor.role == Role.ADMIN or (bool(actor.region_id) and code.startswith(actor.region_id))
@@ -375,7 +375,7 @@ def drive_candidates(*, township_code: str, rule: str, start: dt.date):
 def drive_create(*, township: Region, title: str, start: dt.date, end: dt.date, rule: str, actor: User) -> Drive:
     """A township's back-to-work drive, with its targets chosen by the rule as of its start."""
     require(actor, "drive.manage")
-    if township.level != Level.TOWNSHIP or not can_see_area(actor, township.code):
+    if township.level != Level.TOWNSHIP or not _can_see_area(actor, township.code):
         raise ValidationError({"township": [_("Choose a township of your area.")]})
     if end < start:
         raise ValidationError({"end": [_("The end cannot be before the start.")]})
@@ -448,7 +448,7 @@ def drive_outcome_record(*, target: DriveTarget, data: dict[str, Any], actor: Us
 def subsidy_rates_set(*, county: Region, amounts: dict[str, int], actor: User) -> None:
     """The county's yearly subsidy by 地域, in fen."""
     require(actor, "subsidy.rates")
-    if county.level != Level.COUNTY or not can_see_area(actor, county.code):
+    if county.level != Level.COUNTY or not _can_see_area(actor, county.code):
         raise Http404("no such county")
     for area in SUBSIDISED:
         amount = amounts[area]
@@ -484,7 +484,7 @@ def subsidy_list_prepare(*, township: Region, year: int, actor: User) -> Subsidy
     """The township office's list of the year's employment subsidies: every labourer of the township
     who worked outside the county that year and has no payment for it, at the county's amount."""
     require(actor, "subsidy.prepare")
-    if township.level != Level.TOWNSHIP or not can_see_area(actor, township.code):
+    if township.level != Level.TOWNSHIP or not _can_see_area(actor, township.code):
         raise ValidationError({"township": [_("Choose a township of your area.")]})
     if year > local_today().year:
         raise ValidationError({"year": [_("A list is for this year or a past one.")]})

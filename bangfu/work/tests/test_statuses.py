@@ -208,12 +208,12 @@ def test_the_api_lists_labourers_and_records_idempotently(worker, neighbour, per
     listed = api.get("/api/labour").json()
     assert [row["name"] for row in listed] == ["戴明"] and listed[0]["status"] is None
     body = {"member": worker.pk, "month": this_month().strftime("%Y-%m"), "activity": "migrant",
-            "place_code": "440300", "wage": 5200, "client_id": "phone-1"}
+            "place_code": "440300", "wage_fen": 520000, "client_id": "phone-1"}
     first = api.post("/api/labour/statuses", body)
     assert first.status_code == 201 and first.json()["area"] == "outside_province"
     again = api.post("/api/labour/statuses", body)
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
-    assert api.get("/api/labour").json()[0]["status"]["wage"] == 5200
+    assert api.get("/api/labour").json()[0]["status"]["wage_fen"] == 520000
     bad = api.post("/api/labour/statuses", {**body, "client_id": "phone-2", "place_code": "4403000"})
     assert bad.status_code == 422 and "place_code" in bad.json()["errors"]
     out = api.post("/api/labour/statuses", {**body, "client_id": "phone-3", "member": neighbour.pk})
