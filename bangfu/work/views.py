@@ -137,7 +137,10 @@ def grid(request: HttpRequest) -> HttpResponse:
     for member, status in rows:
         initial = {}
         if status is not None:
-            initial = {"activity": status.activity, "reason": status.reason, "place_code": status.place_code,
+            # An earlier month's status is a starting point for the place and employer; its status is
+            # not this month's answer until someone chooses it.
+            initial = {"activity": status.activity if status.month == month else "", "reason": status.reason,
+                       "place_code": status.place_code,
                        "place_name": status.place_name, "employer": status.employer, "job": status.job,
                        "wage": status.wage_fen, "started_on": status.started_on}
         form = StatusForm(None if data is None else {**data.dict(), f"m{member.pk}-month": month.strftime("%Y-%m")},

@@ -118,6 +118,8 @@ def test_the_office_fills_a_villages_month(browser, live_server, worker, migrant
             page.get_by_role("button", name="保存本村本月情况").click()
             page.wait_for_load_state()
             assert LabourStatus.objects.get(member=migrants[7], month=TODAY.replace(day=1)).area == "in_county"
+            # Last month's statuses are shown, not recorded again for this month.
+            assert not LabourStatus.objects.filter(member=migrants[1], month=TODAY.replace(day=1)).exists()
         _shot(page, f"grid-{width}")
         page.goto(f"{live_server.url}/work/")
         _fits(page, width)
