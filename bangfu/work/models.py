@@ -155,7 +155,7 @@ class Outcome(models.TextChoices):
     PENDING = "pending", _("Not asked yet")
     RETURNED = "returned", _("Back at work")
     NEARBY = "nearby", _("Found work nearby")
-    NOT_YET = "not_yet", _("Not yet")
+    NOT_YET = "not_yet", _("Not back yet")
     NOT_GOING = "not_going", _("Not going")
 
 
