@@ -387,7 +387,8 @@ def drive_create(*, township: Region, title: str, start: dt.date, end: dt.date, 
     targets = [DriveTarget(drive=drive, member=m, household_id=m.household_id, region_code=m.household.region_code)
                for m in drive_candidates(township_code=township.code, rule=rule, start=start)
                .select_related("household")]
-    DriveTarget.objects.bulk_create(targets)
+    for target in DriveTarget.objects.bulk_create(targets):
+        record(actor, Action.CREATE, target)
     return drive
 
 

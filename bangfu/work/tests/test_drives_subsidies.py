@@ -72,6 +72,7 @@ def test_a_drive_targets_last_years_migrants_not_back_at_work(history, worker, r
                                      actor=personas["office"])
     assert set(everyone.targets.values_list("member__name", flat=True)) == {"外出6", "外出7"}
     assert Change.objects.filter(object_type="drive", object_id=drive.pk, action="create").exists()
+    assert Change.objects.filter(object_type="drive_target", action="create").count() == 6 + 2
 
 
 def test_refused_drives_write_nothing(history, regions, personas):
