@@ -93,7 +93,7 @@ def village_get(user, code: str) -> Region:
 def grid_rows(user, village: Region, month: dt.date) -> list[tuple[Member, LabourStatus | None]]:
     """A village's labourers with their status of the month (or, if none yet, the latest before,
     to start from)."""
-    members = with_latest_status(labourers(user, village_code=village.code).select_related("household"),
+    members = with_latest_status(labourers(user, village_code=village.code).select_related("household__region"),
                                  month=month).order_by("household_id", "pk")
     return attach_statuses(members)
 

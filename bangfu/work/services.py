@@ -95,7 +95,7 @@ def payment_snapshot(payment: SubsidyPayment) -> dict[str, Any]:
 # --- monthly statuses ---------------------------------------------------------------------------
 
 def _member_in_scope(actor: User, member: Member) -> Member:
-    found = (Member.objects.select_related("household")
+    found = (Member.objects.select_related("household__region")
              .filter(pk=member.pk, household__in=Household.objects.visible_to(actor)).first())
     if found is None:
         raise Http404("no such member")
@@ -105,11 +105,13 @@ def _member_in_scope(actor: User, member: Member) -> Member:
 def _status_values(member: Member, data: dict[str, Any]) -> dict[str, Any]:
     place = data.get("place_code") or ""
     activity = data["activity"]
+    place_name = data.get("place_name") or ""
     if not place and activity in (Activity.NEARBY, Activity.SELF_EMPLOYED):
-        place = member.household.region_code  # nearby with no place said: at home
+        # Nearby with no place said: at home.
+        place, place_name = member.household.region_code, place_name or member.household.region.name
     return {
         "activity": activity, "reason": data.get("reason") or "", "place_code": place,
-        "place_name": data.get("place_name") or "",
+        "place_name": place_name,
         "area": area_of(place, member.household.region_code) if place else "",
         "employer": data.get("employer") or "", "job": data.get("job") or "", "wage_fen": data.get("wage"),
         "started_on": data.get("started_on"),
@@ -324,7 +326,7 @@ def _import_all(rows, actor: User, result: ImportResult) -> None:
                                   _("The same person and month as row %(row)d.") % {"row": seen[key]}))
             continue
         seen[key] = number
-        member = (Member.objects.select_related("household")
+        member = (Member.objects.select_related("household__region")
                   .filter(id_hash=crypto.keyed_hash(parsed.base), household__in=visible).first())
         if member is None:
             result.errors.append((number, IMPORT_COLUMN["id_number"],

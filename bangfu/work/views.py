@@ -81,7 +81,8 @@ def labour_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "work/labour_list.html", {
         "rows": rows, "total": members.count(), "villages": queries.villages_for(request.user), "village": village,
         "activity": activity, "q": search, "activities": Activity.choices, "month": month,
-        "by_activity": [(label, counts["activity"].get(value, 0)) for value, label in Activity.choices],
+        "by_activity": [(label, counts["activity"][value]) for value, label in Activity.choices
+                        if counts["activity"].get(value)],
         "by_band": [(label, counts["band"].get(key, 0)) for key, label in BAND_LABELS.items()],
         "area_short": AREA_SHORT,
         "may_bulk": can(request.user, "labour.bulk"), "may_import": can(request.user, "labour.import"),
