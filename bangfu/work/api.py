@@ -14,7 +14,7 @@ from bangfu.households.models import Member
 from bangfu.households.schemas import MAX_ID
 from bangfu.work import queries, services
 from bangfu.work.forms import OutcomeForm, StatusForm
-from bangfu.work.models import DriveTarget, LabourStatus, Source, SubsidyPayment
+from bangfu.work.models import Placement, LabourStatus, Source, SubsidyPayment
 from bangfu.work.schemas import (
     DriveOut,
     LabourerOut,
@@ -79,7 +79,7 @@ def status_record(request, payload: StatusIn):
     return Status(201 if created else 200, status_out(status))
 
 
-def target_out(t: DriveTarget) -> dict[str, Any]:
+def target_out(t: Placement) -> dict[str, Any]:
     return {"id": t.pk, "member": t.member_id, "name": t.member.name, "village": t.household.region.name,
             "outcome": t.outcome, "returned_on": t.returned_on, "place_code": t.place_code,
             "place_name": t.place_name, "area": t.area, "reason": t.reason, "transport": t.transport,
@@ -102,7 +102,7 @@ def drive_list(request):
 def drive_detail(request, id: int = _id("The drive's id.")):
     require(request.auth, "drive.view")
     drive = queries.drive_get(request.auth, id)
-    return drive_out(drive, targets=queries.drive_targets(request.auth, drive)[:5000])
+    return drive_out(drive, targets=queries.placements(request.auth, drive)[:5000])
 
 
 @drives.post("/targets/{id}", response={200: DriveOut, 403: ErrorOut, **BODY_RESPONSES},
@@ -115,7 +115,7 @@ def outcome_record(request, payload: OutcomeIn, id: int = _id("The targeted labo
     data = _bound(OutcomeForm, payload.dict(exclude={"version"}))
     services.drive_outcome_record(target=row, data=data, actor=user, version=payload.version)
     drive = queries.drive_get(user, row.drive_id)
-    return drive_out(drive, targets=queries.drive_targets(user, drive).filter(pk=row.pk))
+    return drive_out(drive, targets=queries.placements(user, drive).filter(pk=row.pk))
 
 
 def payment_out(p: SubsidyPayment) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Work: the labour force month by month (a status per labourer and month), back-to-work drives
-with each targeted labourer's outcome, and the yearly employment subsidy: the county's amounts by
+with each targeted labourer's placement (the outcome), and the yearly employment subsidy: the county's amounts by
 地域 and the township's payment lists that the county approves. Job postings (`JobPosting`) and
 public-welfare posts (`WelfarePost`) come later beside them."""
 
@@ -165,13 +165,14 @@ class Transport(models.TextChoices):
     OWN = "own", _("On their own")
 
 
-class DriveTargetQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DriveTargetQuerySet:
+class PlacementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PlacementQuerySet:
         return self.filter(household__in=Household.objects.visible_to(user))
 
 
-class DriveTarget(models.Model):
-    """A labourer a drive targets, and what became of them."""
+class Placement(models.Model):
+    """A labourer a back-to-work drive targets and what became of them: back at work (返岗务工,
+    `returned`), work found nearby, not yet, not going. Job postings' hires will be placements too."""
 
     drive = models.ForeignKey(Drive, on_delete=models.CASCADE, related_name="targets")
     member = models.ForeignKey("households.Member", on_delete=models.CASCADE, related_name="+",
@@ -188,16 +189,16 @@ class DriveTarget(models.Model):
     subsidy_fen = models.PositiveBigIntegerField(_("subsidy due"), default=0, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = DriveTargetQuerySet.as_manager()
-    history = Tracked(type="drive_target", household="household_id",
-                      snapshot="bangfu.work.services.target_snapshot", always=("outcome",),
+    objects = PlacementQuerySet.as_manager()
+    history = Tracked(type="placement", household="household_id",
+                      snapshot="bangfu.work.services.placement_snapshot", always=("outcome",),
                       keys=Keys(
                                 money=frozenset({"subsidy_fen"})))
 
     class Meta:
         ordering = ["region_code", "member_id"]
-        constraints = [models.UniqueConstraint(fields=["drive", "member"], name="drive_target_once")]
-        indexes = [models.Index(fields=["drive", "outcome"], name="drive_target_outcome")]
+        constraints = [models.UniqueConstraint(fields=["drive", "member"], name="placement_once_per_drive")]
+        indexes = [models.Index(fields=["drive", "outcome"], name="placement_outcome")]
 
     def __str__(self) -> str:
         return self.member.name

@@ -17,7 +17,7 @@ from bangfu.work.areas import band_of
 from bangfu.work.labour import labourers
 from bangfu.work.models import (
     Drive,
-    DriveTarget,
+    Placement,
     LabourStatus,
     Outcome,
     SubsidyList,
@@ -121,8 +121,8 @@ def drive_get(user, pk: int) -> Drive:
     return drive
 
 
-def drive_targets(user, drive: Drive, *, outcome: str = "", village_code: str = "") -> QuerySet:
-    targets = DriveTarget.objects.visible_to(user).filter(drive=drive).select_related("member", "household__region")
+def placements(user, drive: Drive, *, outcome: str = "", village_code: str = "") -> QuerySet:
+    targets = Placement.objects.visible_to(user).filter(drive=drive).select_related("member", "household__region")
     if outcome:
         targets = targets.filter(outcome=outcome)
     if village_code:
@@ -132,7 +132,7 @@ def drive_targets(user, drive: Drive, *, outcome: str = "", village_code: str = 
 
 def drive_counts(user, drive: Drive) -> dict[str, int]:
     """How many targets of the user's scope by outcome, and the subsidy due in all."""
-    targets = DriveTarget.objects.visible_to(user).filter(drive=drive)
+    targets = Placement.objects.visible_to(user).filter(drive=drive)
     counts = dict(targets.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
     counts = {value: counts.get(value, 0) for value in Outcome.values}
     counts["total"] = sum(counts.values())
@@ -142,11 +142,11 @@ def drive_counts(user, drive: Drive) -> dict[str, int]:
 
 def returned_count(drive: Drive) -> int:
     """The drive's labourers back at work, as reports quote it ("7 back to work")."""
-    return DriveTarget.objects.filter(drive=drive, outcome=Outcome.RETURNED).count()
+    return Placement.objects.filter(drive=drive, outcome=Outcome.RETURNED).count()
 
 
-def target_get(user, pk: int) -> DriveTarget:
-    target = (DriveTarget.objects.visible_to(user).filter(drive__in=Drive.objects.visible_to(user), pk=pk)
+def target_get(user, pk: int) -> Placement:
+    target = (Placement.objects.visible_to(user).filter(drive__in=Drive.objects.visible_to(user), pk=pk)
               .select_related("member", "household__region", "drive").first())
     if target is None:
         raise Http404("no such labourer in this drive")

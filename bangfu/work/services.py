@@ -38,7 +38,7 @@ from bangfu.work.models import (
     Activity,
     Area,
     Drive,
-    DriveTarget,
+    Placement,
     DriveTargetRule,
     LabourStatus,
     ListStatus,
@@ -70,7 +70,7 @@ def drive_snapshot(drive: Drive) -> dict[str, Any]:
             "rule": drive.rule}
 
 
-def target_snapshot(target: DriveTarget) -> dict[str, Any]:
+def placement_snapshot(target: Placement) -> dict[str, Any]:
     return {"drive": target.drive_id, "member": target.member_id, "outcome": target.outcome,
             "returned_on": _day(target.returned_on), "place_code": target.place_code,
             "place_name": target.place_name, "area": target.area, "reason": target.reason,
@@ -386,10 +386,10 @@ def drive_create(*, township: Region, title: str, start: dt.date, end: dt.date, 
     drive = Drive.objects.create(title=title.strip(), region=township, region_code=township.code, start=start,
                                  end=end, rule=rule, created_by=actor, created_at=timezone.now())
     record(actor, Action.CREATE, drive)
-    targets = [DriveTarget(drive=drive, member=m, household_id=m.household_id, region_code=m.household.region_code)
+    targets = [Placement(drive=drive, member=m, household_id=m.household_id, region_code=m.household.region_code)
                for m in drive_candidates(township_code=township.code, rule=rule, start=start)
                .select_related("household")]
-    for target in DriveTarget.objects.bulk_create(targets):
+    for target in Placement.objects.bulk_create(targets):
         record(actor, Action.CREATE, target)
     return drive
 
@@ -408,18 +408,18 @@ DEFAULT_SUBSIDY_FEN = {Area.OUTSIDE_PROVINCE: 50000, Area.OUTSIDE_CITY: 40000, A
 
 
 @transaction.atomic
-def drive_outcome_record(*, target: DriveTarget, data: dict[str, Any], actor: User,
-                         version: int | None = None) -> DriveTarget:
+def drive_outcome_record(*, target: Placement, data: dict[str, Any], actor: User,
+                         version: int | None = None) -> Placement:
     """What became of a labourer a drive targets (`data`: an OutcomeForm's cleaned data). Back at
     work, the subsidy due is the county's amount for the 地域, and the month's status follows."""
     require(actor, "drive.record")
-    target = DriveTarget.objects.visible_to(actor).select_related("member__household", "drive").filter(
+    target = Placement.objects.visible_to(actor).select_related("member__household", "drive").filter(
         pk=target.pk).select_for_update(of=("self",)).first()
     if target is None:
         raise Http404("no such labourer in this drive")
     if version is not None and version != target.version:
         raise ConflictError(target.version)
-    before = target_snapshot(target)
+    before = placement_snapshot(target)
     home = target.member.household.region_code
     outcome = data["outcome"]
     place = data.get("place_code") or ""

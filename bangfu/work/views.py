@@ -229,7 +229,7 @@ def drive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if outcome not in Outcome.values:
         outcome = ""
     village = _village(request)
-    targets = list(queries.drive_targets(request.user, drive, outcome=outcome, village_code=village)[:500])
+    targets = list(queries.placements(request.user, drive, outcome=outcome, village_code=village)[:500])
     return render_page(request, "work/drive.html", {
         "drive": drive, "targets": targets, "counts": queries.drive_counts(request.user, drive),
         "outcome": outcome, "outcomes": Outcome.choices, "village": village,

@@ -211,7 +211,7 @@ PAGES: dict[str, Route] = {
     "work:drives": get(read("drive.view")),
     "work:drive_add": form("drive.manage"),
     "work:drive": get(read("drive.view"), obj="drive"),
-    "work:drive_outcome": form("drive.record", obj="drive_target"),
+    "work:drive_outcome": form("drive.record", obj="placement"),
     "work:subsidies": get(read("subsidy.view")),
     "work:subsidy_add": form("subsidy.prepare"),
     "work:rates": form("subsidy.rates"),
@@ -336,7 +336,7 @@ API: dict[str, Route] = {
     "GET /api/drives": get(read("drive.view")),
     "GET /api/drives/{id}": get(read("drive.view"), obj="drive"),
     "POST /api/drives/targets/{id}": api_write("drive.record", {"outcome": "not_yet", "reason": "等待复工通知"},
-                                               obj="drive_target", ok=DONE),
+                                               obj="placement", ok=DONE),
     "GET /api/subsidies": get(read("subsidy.view")),
     "GET /api/subsidies/{id}": get(read("subsidy.view"), obj="subsidy_list"),
     # notifications

@@ -193,7 +193,7 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         drive = drive_create(township=township, title="返岗", start=today, end=today, rule="migrant_last_year",
                              actor=office)
         objects.setdefault("drive", {})[side] = drive
-        objects.setdefault("drive_target", {})[side] = drive.targets.get()
+        objects.setdefault("placement", {})[side] = drive.targets.get()
         subsidy_list = subsidy_list_prepare(township=township, year=today.year - 1, actor=office)
         objects.setdefault("subsidy_list", {})[side] = subsidy_list
         objects.setdefault("payment", {})[side] = subsidy_list.payments.get()

@@ -112,7 +112,7 @@ CHANGES_NO_PAGE: dict[str, str] = {
                                  "the emergency's pages are not kept",
     "work.status_snapshot": READS,
     "work.drive_snapshot": READS,
-    "work.target_snapshot": READS,
+    "work.placement_snapshot": READS,
     "work.rate_snapshot": READS,
     "work.list_snapshot": READS,
     "work.payment_snapshot": READS,

@@ -61,7 +61,7 @@ def history(worker, migrants, personas):
     return migrants
 
 
-def test_a_drive_targets_last_years_migrants_not_back_at_work(history, worker, regions, personas):
+def test_a_placements_last_years_migrants_not_back_at_work(history, worker, regions, personas):
     drive = services.drive_create(township=regions["370215010"], title="春节后返岗", rule=DriveTargetRule.MIGRANT_LAST_YEAR,
                                   start=dt.date(TODAY.year, 2, 1), end=dt.date(TODAY.year, 3, 31),
                                   actor=personas["office"])
@@ -72,7 +72,7 @@ def test_a_drive_targets_last_years_migrants_not_back_at_work(history, worker, r
                                      actor=personas["office"])
     assert set(everyone.targets.values_list("member__name", flat=True)) == {"外出6", "外出7"}
     assert Change.objects.filter(object_type="drive", object_id=drive.pk, action="create").exists()
-    assert Change.objects.filter(object_type="drive_target", action="create").count() == 6 + 2
+    assert Change.objects.filter(object_type="placement", action="create").count() == 6 + 2
 
 
 def test_refused_drives_write_nothing(history, regions, personas):
