@@ -12,13 +12,12 @@ from bangfu.core.dates import local_today
 from bangfu.households.choices import LaborSkill
 from bangfu.households.models import Household, Member
 
-# 劳动年龄: 16 to 60 by default (settings.WORK_AGE_RANGE for another rule).
-DEFAULT_AGE_RANGE = (16, 60)
 ABLE = (LaborSkill.ORDINARY, LaborSkill.SKILLED, LaborSkill.WEAK)
 
 
 def age_range() -> tuple[int, int]:
-    return tuple(getattr(settings, "WORK_AGE_RANGE", DEFAULT_AGE_RANGE))
+    """劳动年龄: settings.WORK_AGE_MIN to WORK_AGE_MAX (16 to 60 by default)."""
+    return settings.WORK_AGE_MIN, settings.WORK_AGE_MAX
 
 
 def _birth_window(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -395,16 +395,13 @@ def drive_create(*, township: Region, title: str, start: dt.date, end: dt.date, 
 
 
 def subsidy_amounts(county_code: str) -> dict[str, int]:
-    """The county's yearly subsidy by 地域, in fen (the deployment's defaults where the county set none)."""
-    amounts = {**DEFAULT_SUBSIDY_FEN, **getattr(settings, "WORK_SUBSIDY_DEFAULT_FEN", {})}
+    """The county's yearly subsidy by 地域, in fen: its own amounts, or the deployment's
+    (settings.WORK_SUBSIDY_DEFAULT_FEN: 省外 500 / 省内市外 400 / 市内县外 300 yuan by default, one
+    county's rule)."""
+    amounts = {Area(area): fen for area, fen in settings.WORK_SUBSIDY_DEFAULT_FEN.items()}
     amounts.update(SubsidyRate.objects.filter(county_id=county_code).values_list("area", "amount_fen"))
     amounts[Area.IN_COUNTY] = 0
     return amounts
-
-
-# 省外 500 / 省内市外 400 / 市内县外 300 yuan a year (one county's rule; settings.WORK_SUBSIDY_DEFAULT_FEN
-# overrides it for a deployment, a county's own rows for the county).
-DEFAULT_SUBSIDY_FEN = {Area.OUTSIDE_PROVINCE: 50000, Area.OUTSIDE_CITY: 40000, Area.OUTSIDE_COUNTY: 30000}
 
 
 @transaction.atomic

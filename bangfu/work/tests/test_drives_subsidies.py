@@ -273,3 +273,12 @@ def test_the_demo_brings_seven_back_to_work(make_household, personas):
     drive = Drive.objects.get(region_code="370215010")
     assert queries.returned_count(drive) == 7 and counts["returned"] == 7
     assert SubsidyList.objects.get(region_code="370215010").status == ListStatus.APPROVED
+
+
+def test_the_deployments_default_amounts_and_working_age_are_settings(settings, worker, personas):
+    from bangfu.work.labour import labourers
+
+    settings.WORK_SUBSIDY_DEFAULT_FEN = {"outside_province": 80000, "outside_city": 40000, "outside_county": 30000}
+    assert services.subsidy_amounts("370215")[Area.OUTSIDE_PROVINCE] == 80000
+    settings.WORK_AGE_MAX = 40  # the worker is 45
+    assert not labourers(personas["office"]).filter(pk=worker.pk).exists()
