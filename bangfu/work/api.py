@@ -14,7 +14,7 @@ from bangfu.households.models import Member
 from bangfu.households.schemas import MAX_ID
 from bangfu.work import queries, services
 from bangfu.work.forms import OutcomeForm, StatusForm
-from bangfu.work.models import Placement, LabourStatus, Source, SubsidyPayment
+from bangfu.work.models import LabourStatus, Placement, Source, SubsidyPayment
 from bangfu.work.schemas import (
     DriveOut,
     LabourerOut,

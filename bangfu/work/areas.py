@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.codes import CODE_LENGTHS, Level, city_of, level_of
-
 from bangfu.work.models import Activity, Area
 
 COUNTY_LENGTH = CODE_LENGTHS[Level.COUNTY]

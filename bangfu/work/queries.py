@@ -17,9 +17,9 @@ from bangfu.work.areas import band_of
 from bangfu.work.labour import labourers
 from bangfu.work.models import (
     Drive,
-    Placement,
     LabourStatus,
     Outcome,
+    Placement,
     SubsidyList,
     SubsidyPayment,
 )

@@ -321,7 +321,7 @@ def subsidy_account(request: HttpRequest, pk: int) -> HttpResponse:
     found = row.subsidy_list
     form = AccountForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "%s: %s" % (row.name, " ".join(m for ms in form.errors.values() for m in ms)))
+        messages.error(request, f"{row.name}: " + " ".join(m for ms in form.errors.values() for m in ms))
     else:
         try:
             services.subsidy_account_set(payment=row, account=form.cleaned_data["account"], actor=request.user,

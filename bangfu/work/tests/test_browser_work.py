@@ -102,7 +102,7 @@ def test_the_office_fills_a_villages_month(browser, live_server, worker, migrant
         context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
         page = context.new_page()
         errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
         log_in(page, live_server.url, "office", "pw-office")
         page.goto(f"{live_server.url}/work/grid/?village=370215010001&month={month}")
         _fits(page, width)
