@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "bangfu.emergency",
     "bangfu.notify",
     "bangfu.needs",
+    "bangfu.work",
     "bangfu.ops",
 ]
 
@@ -342,3 +343,13 @@ IMPORT_MAX_PACK_RATIO = env_int("BANGFU_IMPORT_MAX_PACK_RATIO", 100)
 IMPORT_MAX_STRINGS_BYTES = env_int("BANGFU_IMPORT_MAX_STRINGS_BYTES", 512 * 1024 * 1024)
 # An export of up to this many households downloads at once; a bigger one is a background job.
 EXPORT_INLINE_HOUSEHOLDS = env_int("BANGFU_EXPORT_INLINE_HOUSEHOLDS", 2000)
+
+# Work (bangfu.work): the working age (劳动年龄) of the labour force, and the yearly employment
+# subsidy in fen for work 省外 / 省内市外 / 市内县外 where a county has set no amounts of its own.
+WORK_AGE_MIN = env_int("BANGFU_WORK_AGE_MIN", 16)
+WORK_AGE_MAX = env_int("BANGFU_WORK_AGE_MAX", 60)
+WORK_SUBSIDY_DEFAULT_FEN = {
+    "outside_province": env_int("BANGFU_WORK_SUBSIDY_OUTSIDE_PROVINCE_FEN", 50000),
+    "outside_city": env_int("BANGFU_WORK_SUBSIDY_OUTSIDE_CITY_FEN", 40000),
+    "outside_county": env_int("BANGFU_WORK_SUBSIDY_OUTSIDE_COUNTY_FEN", 30000),
+}

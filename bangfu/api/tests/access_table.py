@@ -209,6 +209,25 @@ PAGES: dict[str, Route] = {
                                obj="check"),
     "emergencies:returnees": get(read("emergency.view"), obj="emergency"),
     "emergencies:returnee_register": form("returnee.register", obj="emergency"),
+    # work: the labour force, drives, employment subsidies
+    "work:labour": get(read("labour.view")),
+    "work:labourer": Route({"GET": read("labour.view"), "POST": write("labour.record", gate="labour.view")},
+                           obj="member"),
+    "work:grid": form("labour.bulk", query_object="village"),
+    "work:import": form("labour.import"),
+    "work:drives": get(read("drive.view")),
+    "work:drive_add": form("drive.manage"),
+    "work:drive": get(read("drive.view"), obj="drive"),
+    "work:drive_outcome": form("drive.record", obj="placement"),
+    "work:subsidies": get(read("subsidy.view")),
+    "work:subsidy_add": form("subsidy.prepare"),
+    "work:rates": form("subsidy.rates"),
+    "work:subsidy": get(read("subsidy.view"), obj="subsidy_list"),
+    "work:subsidy_approve": post(write("subsidy.approve"), obj="subsidy_list"),
+    # A list being prepared goes to the bank only once approved: back to its page (302).
+    "work:subsidy_export": get(read("subsidy.view", ok=frozenset({302})), obj="subsidy_list"),
+    "work:subsidy_account": post(write("subsidy.prepare"), obj="payment"),
+    "work:subsidy_remove": post(write("subsidy.prepare"), obj="payment"),
     # notifications
     "notify:inbox": get(read("notification.view")),
     "notify:open": post(write("notification.view"), obj="notification"),
@@ -317,6 +336,17 @@ API: dict[str, Route] = {
         "client_id": "<uuid>", "emergency": "<obj>", "name": "王五", "id_number": "<id_number>", "origin": "武汉",
         "arrival": "<today>", "transport": "train", "household": "<household>",
         "quarantine": True, "home_supplies_ensured": True, "help_needed": False}, body_object="emergency"),
+    # work
+    "GET /api/labour": get(read("labour.view")),
+    "POST /api/labour/statuses": api_write("labour.record", {
+        "client_id": "<uuid>", "member": "<obj>", "month": "2024-01", "activity": "unemployed", "reason": "照顾老人"},
+        body_object="member"),
+    "GET /api/drives": get(read("drive.view")),
+    "GET /api/drives/{id}": get(read("drive.view"), obj="drive"),
+    "POST /api/drives/targets/{id}": api_write("drive.record", {"outcome": "not_yet", "reason": "等待复工通知"},
+                                               obj="placement", ok=DONE),
+    "GET /api/subsidies": get(read("subsidy.view")),
+    "GET /api/subsidies/{id}": get(read("subsidy.view"), obj="subsidy_list"),
     # notifications
     "GET /api/notifications": get(read("notification.view")),
     "POST /api/notifications/{id}/read": api_write("notification.view", {}, obj="notification", ok=DONE),

@@ -153,6 +153,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
     from bangfu.notify.models import Message, Notification
     from bangfu.supplies.models import ItemKind
     from bangfu.supplies.services import item_create, stock_receive
+    from bangfu.work.services import drive_create, subsidy_list_prepare
+    from bangfu.work.services import status_record as work_status_record
 
     def user(name, role, region):
         return user_add(username=name, role=role, region_code=region, password="pw-" + name, display_name=name,
@@ -196,6 +198,16 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         objects.setdefault("check", {})[side] = HealthCheck.objects.get(household=household, emergency=emergency)
         objects.setdefault("village", {})[side] = village
         objects.setdefault("township", {})[side] = township_code
+        # Work: a labourer away last year, a drive targeting them, a subsidy list paying them.
+        work_status_record(member=household.members.get(), actor=office, data={
+            "month": dt.date(today.year - 1, 12, 1), "activity": "migrant", "place_code": "44"})
+        drive = drive_create(township=township, title="返岗", start=today, end=today, rule="migrant_last_year",
+                             actor=office)
+        objects.setdefault("drive", {})[side] = drive
+        objects.setdefault("placement", {})[side] = drive.targets.get()
+        subsidy_list = subsidy_list_prepare(township=township, year=today.year - 1, actor=office)
+        objects.setdefault("subsidy_list", {})[side] = subsidy_list
+        objects.setdefault("payment", {})[side] = subsidy_list.payments.get()
     objects["caseworker"] = {"in": colleague, "out": caseworker_other}
 
     # The neighbour: a household of the other village of the same township, in the township office's

@@ -28,6 +28,7 @@ from bangfu.needs.forms import AssignForm, NeedForm, NoteForm, ReopenForm, Resol
 from bangfu.regions.models import Region
 from bangfu.supplies.forms import MoveForm
 from bangfu.supplies.models import MoveKind
+from bangfu.work.forms import OutcomeForm, StatusPageForm
 
 NUMBER_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
 DATE_FIELDS = (forms.DateField, forms.DateTimeField)
@@ -151,6 +152,8 @@ def _pairs():
         ("TransitionIn", ReopenForm, {}),
         ("UserIn", UserAddForm, {}),
         ("UserPatch", UserEditForm, {}),
+        ("StatusIn", StatusPageForm, {"member": None, "wage_fen": "wage"}),  # the labourer's id; the page names them in its path
+        ("OutcomeIn", OutcomeForm, {}),
     ]
 
 

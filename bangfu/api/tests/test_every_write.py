@@ -42,6 +42,7 @@ from bangfu.needs.models import Category, MeasureType
 from bangfu.regions import services as regions_services
 from bangfu.supplies import services as supplies
 from bangfu.supplies.models import Item, ItemKind
+from bangfu.work import services as work
 from conftest import VILLAGE_A, household_data, member_data, person_id
 
 TOWNSHIP = township_of(VILLAGE_A)
@@ -116,6 +117,16 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "emergency.new_household_villages": READS,
     "emergency.summary_refresh": "recounts the numbers of writes that recorded history or marked their area; "
                                  "the emergency's pages are not kept",
+    "work.status_snapshot": READS,
+    "work.drive_snapshot": READS,
+    "work.placement_snapshot": READS,
+    "work.rate_snapshot": READS,
+    "work.list_snapshot": READS,
+    "work.payment_snapshot": READS,
+    "work.drive_candidates": READS,
+    "work.subsidy_amounts": READS,
+    "work.subsidy_candidates": READS,
+    "work.subsidy_export": "an export changes nothing a page shows (it is recorded as read history)",
 }
 
 
@@ -654,6 +665,91 @@ def _(w):
     returnee = _returnee(w)
     return lambda: emergency.returnee_update(returnee=returnee, actor=w.users["caseworker_a"],
                                              screening="normal"), VILLAGE_A
+
+
+def _work_status(w, member=None, month=None, place="440300"):
+    member = member or w.make(caseworker=w.users["caseworker_a"]).members.get()
+    work.status_record(member=member, actor=w.users["office"], data={
+        "month": month or dt.date(w.today.year - 1, 12, 1), "activity": "migrant", "place_code": place})
+    return member
+
+
+def _work_list(w):
+    _work_status(w)
+    return work.subsidy_list_prepare(township=w.regions[TOWNSHIP], year=w.today.year - 1, actor=w.users["office"])
+
+
+def _work_drive(w):
+    _work_status(w)
+    return work.drive_create(township=w.regions[TOWNSHIP], title="返岗", start=w.today, end=w.today,
+                             rule="migrant_last_year", actor=w.users["office"])
+
+
+@case("work.status_record")
+def _(w):
+    member = w.make(caseworker=w.users["caseworker_a"]).members.get()
+    return lambda: _work_status(w, member), VILLAGE_A
+
+
+@case("work.statuses_grid_save")
+def _(w):
+    member = w.make(caseworker=w.users["caseworker_a"]).members.get()
+    return lambda: work.statuses_grid_save(village=w.regions[VILLAGE_A], month=dt.date(w.today.year, 1, 1),
+                                           rows=[(member, {"activity": "unemployed", "reason": "病"})],
+                                           actor=w.users["office"]), VILLAGE_A
+
+
+@case("work.statuses_import")
+def _(w):
+    import io
+
+    member = w.make(caseworker=w.users["caseworker_a"]).members.get()
+    sheet = io.BytesIO(f"证件号码,月份,就业状态,原因\n{member.id_number},{w.today.year}-01,未就业,病\n".encode())
+    return lambda: work.statuses_import(source=sheet, actor=w.users["office"]), VILLAGE_A
+
+
+@case("work.drive_create")
+def _(w):
+    _work_status(w)
+    return lambda: work.drive_create(township=w.regions[TOWNSHIP], title="返岗", start=w.today, end=w.today,
+                                     rule="migrant_last_year", actor=w.users["office"]), TOWNSHIP
+
+
+@case("work.drive_outcome_record")
+def _(w):
+    target = _work_drive(w).targets.get()
+    return lambda: work.drive_outcome_record(target=target, actor=w.users["caseworker_a"], data={
+        "outcome": "not_yet", "reason": "等待通知"}), VILLAGE_A
+
+
+@case("work.subsidy_rates_set")
+def _(w):
+    return lambda: work.subsidy_rates_set(county=w.regions["370215"], actor=w.users["county"], amounts={
+        "outside_province": 60000, "outside_city": 40000, "outside_county": 30000}), "370215"
+
+
+@case("work.subsidy_list_prepare")
+def _(w):
+    return lambda: _work_list(w), TOWNSHIP
+
+
+@case("work.subsidy_account_set")
+def _(w):
+    payment = _work_list(w).payments.get()
+    return lambda: work.subsidy_account_set(payment=payment, account="6228480012345678",
+                                            actor=w.users["office"]), VILLAGE_A
+
+
+@case("work.subsidy_payment_remove")
+def _(w):
+    payment = _work_list(w).payments.get()
+    return lambda: work.subsidy_payment_remove(payment=payment, actor=w.users["office"]), VILLAGE_A
+
+
+@case("work.subsidy_list_approve")
+def _(w):
+    made = _work_list(w)
+    return lambda: work.subsidy_list_approve(subsidy_list=made, actor=w.users["county"]), TOWNSHIP
 
 
 def test_every_service_has_a_case_or_a_reason():

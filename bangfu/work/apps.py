@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.core.nav import NavItem
+from bangfu.core.permissions import EDITORS, OFFICE_UP, STAFF, Role
+from bangfu.core.plugins import Step
+
+
+class WorkConfig(AppConfig):
+    name = "bangfu.work"
+    label = "work"
+    verbose_name = _("Work")
+    urls = {"work/": "bangfu.work.urls"}
+    api_routers = {
+        "/labour": "bangfu.work.api.labour",
+        "/drives": "bangfu.work.api.drives",
+        "/subsidies": "bangfu.work.api.subsidies",
+    }
+    permissions = {
+        "labour.view": STAFF,
+        # A caseworker records their households' labourers on a call; the village and the office too.
+        "labour.record": EDITORS | {Role.CASEWORKER},
+        # A village's grid for a month, and a sheet of statuses.
+        "labour.bulk": EDITORS,
+        "labour.import": OFFICE_UP,
+        "drive.view": STAFF,
+        "drive.manage": OFFICE_UP,
+        "drive.record": EDITORS | {Role.CASEWORKER},
+        # The employment subsidy: the township prepares the list, the county sets the amounts and approves.
+        "subsidy.view": OFFICE_UP | {Role.COUNTY},
+        "subsidy.prepare": OFFICE_UP,
+        "subsidy.approve": frozenset({Role.ADMIN, Role.COUNTY}),
+        "subsidy.rates": frozenset({Role.ADMIN, Role.COUNTY}),
+    }
+    nav = (
+        NavItem(_("Labour"), "work:labour", "labour.view", order=50, also_current=("work:*",), more=True),
+    )
+    # A monthly status heard on a call or visit, on the contact form.
+    contact_form_parts = ("bangfu.work.contactpart.StatusPart",)
+    # After the emergency's demo: statuses for the demo labourers, a drive per township, a subsidy list.
+    demo_steps = (Step("bangfu.work.demo.work_demo_load", order=50),)

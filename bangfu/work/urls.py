@@ -1,0 +1,25 @@
+"""Work pages: the labour force, a village's month, imports; drives; employment subsidies."""
+
+from django.urls import path
+
+from bangfu.work import views
+
+app_name = "work"
+urlpatterns = [
+    path("", views.labour_list, name="labour"),
+    path("labourers/<int:pk>/", views.labourer, name="labourer"),
+    path("grid/", views.grid, name="grid"),
+    path("import/", views.status_import, name="import"),
+    path("drives/", views.drive_list, name="drives"),
+    path("drives/new/", views.drive_add, name="drive_add"),
+    path("drives/<int:pk>/", views.drive_detail, name="drive"),
+    path("drives/targets/<int:pk>/", views.drive_outcome, name="drive_outcome"),
+    path("subsidies/", views.subsidy_lists, name="subsidies"),
+    path("subsidies/new/", views.subsidy_add, name="subsidy_add"),
+    path("subsidies/rates/", views.subsidy_rates, name="rates"),
+    path("subsidies/<int:pk>/", views.subsidy_detail, name="subsidy"),
+    path("subsidies/<int:pk>/approve/", views.subsidy_approve, name="subsidy_approve"),
+    path("subsidies/<int:pk>/export/", views.subsidy_export, name="subsidy_export"),
+    path("subsidies/payments/<int:pk>/account/", views.subsidy_account, name="subsidy_account"),
+    path("subsidies/payments/<int:pk>/remove/", views.subsidy_remove, name="subsidy_remove"),
+]
