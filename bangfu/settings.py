@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "bangfu.emergency",
     "bangfu.notify",
     "bangfu.needs",
+    "bangfu.monitoring",
     "bangfu.ops",
 ]
 
