@@ -117,6 +117,7 @@ def step_take(request, payload: StepIn, id: int = Path(..., ge=1, le=bounds.ID.m
     """404 outside the caller's area, 403 when the role may not take the step, 409 (with the
     current stage) when the stage does not allow it, 422 naming the missing field."""
     user = request.auth
+    require(user, f"lead.{payload.action}")
     lead = queries.lead_get(user, id)
     try:
         current = services.lead_step(lead=lead, actor=user, action=payload.action, data=payload.dict())

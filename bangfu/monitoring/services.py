@@ -23,9 +23,9 @@ from bangfu.core import crypto
 from bangfu.core.codes import COUNTY_LENGTH, township_of
 from bangfu.core.dates import local_today
 from bangfu.core.idempotency import create_once
-from bangfu.core.permissions import PermissionDenied, Role, require
+from bangfu.core.permissions import Role, require
 from bangfu.history.models import Action
-from bangfu.history.services import record
+from bangfu.history.services import areas_touch, record
 from bangfu.households import choices as household_choices
 from bangfu.households import identity
 from bangfu.households.models import Household, Member
@@ -655,13 +655,6 @@ def leads_escalate(*, today: dt.date | None = None) -> int:
                             link=reverse("monitoring:detail", args=[lead.pk]),
                             role=Role.COUNTY if lead.stage == Stage.DECIDE else Role.TOWNSHIP_OFFICE,
                             region_code=lead.region_code)
+            areas_touch([lead.region_code])  # the board's colours and the lead's page
             count += 1
     return count
-
-
-def may_take(user, action: str) -> bool:
-    try:
-        require(user, f"lead.{action}")
-    except PermissionDenied:
-        return False
-    return True

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from bangfu.core.codes import Level, prefix_q
 from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
-from bangfu.core.permissions import Role, require
+from bangfu.core.permissions import Role, can, require
 from bangfu.households import identity
 from bangfu.monitoring import exports, queries, services
 from bangfu.monitoring.drops import drop_rows
@@ -48,7 +48,7 @@ def board(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.ADMIN:
         villages = villages.filter(prefix_q("code", request.user.region_id or "-"))
     context.update(closed=queries.closed_leads(request.user), villages=villages.order_by("code")[:200],
-                   village=village, drops=queries.drops(request.user, limit=5),
+                   village=village, drops=queries.drops(request.user, limit=5) if can(request.user, "lead.import") else [],
                    township=_township_of_user(request.user))
     return render(request, "monitoring/board.html", context)
 
@@ -116,10 +116,10 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def lead_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    lead = queries.lead_get(request.user, pk)
     if action not in services.ACTIONS:
         raise Http404("no such step")
     require(request.user, f"lead.{action}")
+    lead = queries.lead_get(request.user, pk)
     form = StepForm(_form_data(request))
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -166,7 +166,7 @@ def drop_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def drop_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "lead.view")
+    require(request.user, "lead.import")
     drop = queries.drop_get(request.user, pk)
     return render(request, "monitoring/drop.html", {"drop": drop, "outcomes": queries.drop_outcomes(drop),
                                                     "labels": exports.RESULT_LABELS})
@@ -175,7 +175,7 @@ def drop_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def drop_export(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "lead.view")
+    require(request.user, "lead.import")
     drop = queries.drop_get(request.user, pk)
     response = HttpResponse(exports.outcomes_xlsx(drop, queries.drop_outcomes(drop)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="drop-{drop.pk}-outcomes.xlsx"'
