@@ -163,7 +163,7 @@ class Lead(models.Model):
     stage_since = models.DateField(_("in this stage since"))
     # The current step's due date (Shanghai calendar day, the last day it is in time), and the
     # whole identification's.
-    due_on = models.DateField(_("due date"), null=True, blank=True)
+    due_on = models.DateField(_("Step due by"), null=True, blank=True)
     identify_by = models.DateField(_("identification due"))
     # The stage whose overdue step was escalated (once per stage).
     escalated_stage = models.CharField(max_length=20, blank=True, editable=False)
