@@ -116,7 +116,7 @@ def _demo_drop(users: dict[str, User], office: User) -> int:
         rows.append(services.DropRow(row=number, id_number=member.id_number[:18], name=member.name,
                                      value=str(amount), amount_fen=amount * 100))
         number += 1
-    rows.append(services.DropRow(row=number, id_number=make_id_number("370283", dt.date(1966, 8, 9), 77, "F"),
+    rows.append(services.DropRow(row=number, id_number=make_id_number("370283", dt.date(1966, 8, 9), 27, "F"),
                                  name="外乡人", value="50000", amount_fen=5_000_000))
     drop = services.drop_import(actor=office, department=Department.MEDICAL, rows=rows, file_name="医保局2026年11月大额支出.xlsx")
     return drop.lead_count
