@@ -37,5 +37,8 @@ class MonitoringConfig(AppConfig):
     nav = (
         NavItem(_("Monitoring"), "monitoring:board", "lead.view", order=38, also_current=("monitoring:*",)),
     )
+    # The household's page (households.panels): its leads, and turning a visit, a call or a daily
+    # check into a lead.
+    household_panels = (PanelSource("bangfu.monitoring.panels.household_leads_panel", order=8),)
     # A need's page offers to turn it into a monitoring lead (needs.plugins).
     need_panels = (PanelSource("bangfu.monitoring.panels.need_lead_panel", order=50),)

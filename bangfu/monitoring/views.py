@@ -21,6 +21,7 @@ from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
 from bangfu.core.permissions import Role, can, require
 from bangfu.households import identity
+from bangfu.households import queries as household_queries
 from bangfu.monitoring import exports, queries, services
 from bangfu.monitoring.drops import drop_rows
 from bangfu.monitoring.forms import STEP_FIELDS, DropForm, LeadForm, PublicApplicationForm, SettingsForm, StepForm
@@ -59,6 +60,12 @@ def _township_of_user(user) -> Region | None:
     return None
 
 
+def _row_id(text) -> int:
+    """A row id from a query parameter; 0 (found nowhere) for anything else."""
+    text = str(text)
+    return int(text) if text.isdigit() and len(text) < 19 else 0
+
+
 @login_required
 @GET_POST
 def lead_create(request: HttpRequest) -> HttpResponse:
@@ -67,10 +74,17 @@ def lead_create(request: HttpRequest) -> HttpResponse:
     need_id = request.GET.get("need") or request.POST.get("need")
     if need_id:
         need = Need.objects.visible_to(request.user).select_related("household").filter(
-            pk=int(need_id) if str(need_id).isdigit() else 0).first()
+            pk=_row_id(need_id)).first()
         if need is None:
             raise Http404("no such need")
+    household = None
+    household_id = request.GET.get("household") or request.POST.get("household")
+    if household_id and need is None:
+        household = household_queries.household_get(
+            request.user, _row_id(household_id))
     initial = {}
+    if household is not None:
+        initial = {"source": Source.CADRE, "village": household.region_id}
     if need is not None:
         initial = {"source": Source.CADRE, "channel": "need", "indicator": need.get_category_display(),
                    "difficulty": need.description, "village": need.household.region_id}
@@ -80,8 +94,8 @@ def lead_create(request: HttpRequest) -> HttpResponse:
         try:
             lead, created = services.lead_create(
                 actor=request.user, client_id=data["client_id"], source=data["source"], channel=data["channel"],
-                village=data["village"] or (need.household.region if need else None),
-                household=need.household if need is not None and not data["id_number"] else None,
+                village=data["village"] or (need.household.region if need else household.region if household else None),
+                household=household or (need.household if need is not None and not data["id_number"] else None),
                 name=data["name"], id_number=data["id_number"], phone=data["phone"], indicator=data["indicator"],
                 value=data["value"], difficulty=data["difficulty"], received_on=data["received_on"], need=need,
                 source_note=_("Need %(id)s") % {"id": need.pk} if need else "")
@@ -91,7 +105,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
             if created:
                 messages.success(request, _("The lead is recorded."))
             return redirect("monitoring:detail", lead.pk)
-    return render(request, "monitoring/lead_form.html", {"form": form, "need": need})
+    return render(request, "monitoring/lead_form.html", {"form": form, "need": need, "household": household})
 
 
 def _lead_context(request: HttpRequest, lead: Lead) -> dict:

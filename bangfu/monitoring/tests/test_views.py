@@ -115,3 +115,28 @@ def test_the_notice_print_page_shows_no_id_number_or_phone(personas, make_househ
     assert household.head_name in page
     for secret in (member["id_number"], member["id_number"][-4:], "13912345678", "13812345678"):
         assert secret not in page
+
+
+def test_a_need_and_a_household_page_turn_into_a_lead(personas, make_household):
+    import uuid
+
+    from bangfu.needs.services import need_create
+
+    household = make_household(VILLAGE_A, caseworker=personas["caseworker_a"])
+    need, _created = need_create(household=household, category="medical", description="住院费用负担重",
+                                 client_id=uuid.uuid4(), actor=personas["caseworker_a"])
+    client = Client()
+    client.force_login(personas["village_a"])
+    link = f"{reverse('monitoring:create')}?need={need.pk}"
+    assert link in client.get(reverse("needs:detail", args=[need.pk])).content.decode()
+    response = client.post(link, {"client_id": str(uuid.uuid4()), "source": "cadre", "channel": "need",
+                                  "indicator": "大病支出", "need": need.pk})
+    lead = Lead.objects.get()
+    assert response.status_code == 302 and lead.need == need and lead.household == household
+    page = client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    assert f"{reverse('monitoring:create')}?household={household.pk}" in page
+    assert reverse("monitoring:detail", args=[lead.pk]) in page
+    client.post(f"{reverse('monitoring:create')}?household={household.pk}", {
+        "client_id": str(uuid.uuid4()), "source": "cadre", "channel": "check", "indicator": "务工收入骤减",
+        "household": household.pk})
+    assert Lead.objects.filter(household=household, channel="check").count() == 1
