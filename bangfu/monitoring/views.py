@@ -112,7 +112,8 @@ def _lead_context(request: HttpRequest, lead: Lead) -> dict:
     return {
         "lead": lead, "colour": services.colour(lead), "overdue": services.is_overdue(lead),
         "actions": [(name, services.ACTIONS[name]) for name in services.allowed_actions(lead, request.user)],
-        "steps": list(lead.steps.select_related("taken_by")),
+        "steps": [(step, services.ACTIONS.get(step.action, step.action))
+                  for step in lead.steps.select_related("taken_by")],
         "id_masked": f"{'*' * 16}{lead.id_tail}" if lead.id_tail else "",
         "phone_masked": f"*******{lead.phone_tail}" if lead.phone_tail else "",
         "income_yuan": None if lead.income_per_person_fen is None else lead.income_per_person_fen / 100,
