@@ -4,10 +4,10 @@ allow one). The same services and queries as the pages; 404 outside the scope, 4
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from bangfu.core import bounds
@@ -54,7 +54,7 @@ def lead_create(request, payload: LeadIn):
     else:
         village = Region.objects.filter(code=payload.village, level="village").first() if payload.village else None
         if village is None:
-            raise FieldErrors({"village": ["Choose a village (or give the household)."]})
+            raise FieldErrors({"village": [_("Choose the village.")]})
     if payload.id_number:
         try:
             identity.parse_id_number(payload.id_number)
@@ -85,15 +85,16 @@ def drop_create(request, payload: DropIn):
         try:
             base = identity.parse_id_number(row.id_number).base
         except identity.IdentityError as error:
-            errors.setdefault(f"rows.{i}.id_number", []).append(f"{row.row}: {error.message}")
+            errors.setdefault(f"rows.{i}.id_number", []).append(
+                _("Row %(row)d: %(message)s") % {"row": row.row, "message": error.message})
             continue
-        if payload.department.value == "medical" and row.amount is None:
-            errors.setdefault(f"rows.{i}.amount", []).append(f"{row.row}: amount needed")
+        if payload.department.value == "medical" and row.amount_fen is None:
+            errors.setdefault(f"rows.{i}.amount_fen", []).append(
+                _("Row %(row)d: give the self-paid cost.") % {"row": row.row})
             continue
-        amount = None if row.amount is None else int((Decimal(row.amount) * 100).to_integral_value())
-        rows.append(services.DropRow(row=row.row, id_number=base, name=row.name,
-                                     value=str(row.amount) if row.amount is not None else row.reason,
-                                     amount_fen=amount))
+        shown = f"{row.amount_fen / 100:.2f}" if row.amount_fen is not None else row.reason
+        rows.append(services.DropRow(row=row.row, id_number=base, name=row.name, value=shown,
+                                     amount_fen=row.amount_fen))
     if errors:
         raise FieldErrors(errors)
     drop = services.drop_import(actor=user, department=payload.department.value, rows=rows,

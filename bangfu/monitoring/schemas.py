@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
-from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db import models as django_models
 from django.utils import translation
@@ -78,7 +77,8 @@ class DropRowIn(Schema):
     row: int = Field(ge=1, le=1_000_000, description="The row number in the department's own file.")
     name: Text = Field(min_length=1, max_length=bounds.NAME)
     id_number: Text = Field(min_length=1, max_length=bounds.ID_NUMBER)
-    amount: Decimal | None = Field(None, ge=0, le=100_000_000, description="Self-paid cost in yuan (医保).")
+    amount_fen: int | None = Field(None, **bounds.INCOME_FEN.api(),
+                                   description="Self-paid cost in fen, 1 yuan = 100 fen (医保).")
     reason: Text = Field("", max_length=bounds.TITLE)
 
 
@@ -109,7 +109,7 @@ class StepIn(StrictSchema):
     decide: agreed (and reason when not; decide: monitor_type and risks when agreed); exclude: reason."""
 
     action: Literal["accept", "verify", "compare", "deliberate", "publicize", "review", "decide", "exclude"]
-    cadres: list[Text] = Field([], max_length=20)
+    cadres: list[Annotated[Text, Field(max_length=bounds.NAME)]] = Field([], max_length=20)
     findings: Text = Field("", max_length=bounds.LONG_TEXT)
     answers: Text = Field("", max_length=bounds.LONG_TEXT)
     meeting_on: bounds.PAST_EVENT.date() | None = None
@@ -119,7 +119,7 @@ class StepIn(StrictSchema):
     objections: Text = Field("", max_length=bounds.LONG_TEXT)
     agreed: bool | None = None
     monitor_type: Literal["", "unstable", "marginal", "sudden_hardship"] = ""
-    risks: list[Text] = Field([], max_length=11)
+    risks: list[Annotated[Text, Field(max_length=bounds.NAME)]] = Field([], max_length=11)
     reason: Text = Field("", max_length=bounds.NOTE)
     note: Text = Field("", max_length=bounds.NOTE)
 

@@ -46,13 +46,13 @@ def test_a_drop_through_the_api_reports_each_row(personas, make_household):
     household = make_household(VILLAGE_A)
     member = household.members.get()
     response = _post(_client(personas["office"]), "/api/leads/imports", {"department": "medical", "rows": [
-        {"row": 2, "name": member.name, "id_number": member.id_number, "amount": "25000"},
-        {"row": 3, "name": "外乡人", "id_number": "410308196608090771", "amount": "60000"},
+        {"row": 2, "name": member.name, "id_number": member.id_number, "amount_fen": 2500000},
+        {"row": 3, "name": "外乡人", "id_number": "410308196608090771", "amount_fen": 6000000},
     ]})
     assert response.status_code == 201
     assert [(r["row"], r["result"]) for r in response.json()["rows"]] == [(2, "lead"), (3, "stranger")]
     bad = _post(_client(personas["office"]), "/api/leads/imports", {"department": "medical", "rows": [
-        {"row": 9, "name": "某", "id_number": "123", "amount": "1"}]})
+        {"row": 9, "name": "某", "id_number": "123", "amount_fen": 100}]})
     assert bad.status_code == 422 and "rows.0.id_number" in bad.json()["errors"]
     assert Lead.objects.count() == 1
 

@@ -140,3 +140,22 @@ def test_a_need_and_a_household_page_turn_into_a_lead(personas, make_household):
         "client_id": str(uuid.uuid4()), "source": "cadre", "channel": "check", "indicator": "务工收入骤减",
         "household": household.pk})
     assert Lead.objects.filter(household=household, channel="check").count() == 1
+
+
+def test_the_county_sets_its_deadlines_and_thresholds_on_its_page(personas):
+    from bangfu.monitoring.services import limits_for
+
+    client = Client()
+    client.force_login(personas["county"])
+    url = reverse("monitoring:settings")
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"accept_days": 5, "verify_days": 5, "compare_days": 5, "total_days": 10,
+                                "medical_poor_fen": "4000", "medical_other_fen": "15000"})
+    assert refused.status_code == 200 and refused.context["form"].errors["total_days"]
+    saved = client.post(url, {"accept_days": 1, "verify_days": 2, "compare_days": 3, "total_days": 10,
+                              "medical_poor_fen": "4000", "medical_other_fen": "15000"})
+    assert saved.status_code == 302
+    assert limits_for("370215010001").medical_poor_fen == 400000 and limits_for("370215").total_days == 10
+    office = Client()
+    office.force_login(personas["office"])
+    assert office.get(url).status_code == 403
