@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "bangfu.notify",
     "bangfu.needs",
     "bangfu.work",
+    "bangfu.monitoring",
     "bangfu.ops",
 ]
 

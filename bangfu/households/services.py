@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.deletion import ProtectedError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -311,6 +312,30 @@ def household_update(*, actor: User, household: Household, version: int, data: d
     households_moved([HouseholdMove(household_id=current.pk, old_region_code=old_region_code,
                                     new_region_code=current.region_code, old_caseworker_id=current.caseworker_id,
                                     new_caseworker_id=current.caseworker_id)])
+    record(actor, Action.UPDATE, current, before=before)
+    return current
+
+
+@transaction.atomic
+def household_monitoring_set(*, actor: User, household: Household, monitor_type: str, risks: list[str],
+                             permission: str = "household.change") -> Household:
+    """Make a household a monitored one (监测对象): the category, its monitoring type and risks.
+    `permission`: the action that allows it; the county's decision at the end of an identification
+    (monitoring) names its own, as the county does not edit the registry otherwise."""
+    require(actor, permission)
+    current = Household.objects.visible_to(actor).select_for_update().filter(pk=household.pk).first()
+    if current is None:
+        raise Http404("no such household")
+    if monitor_type not in choices.MonitorType.values:
+        raise ValidationError({"monitor_type": _("Choose the monitoring type.")})
+    if any(risk not in choices.Risk.values for risk in risks):
+        raise ValidationError({"risks": _("Choose the risks.")})
+    before = household_snapshot(current)
+    current.monitor_type, current.risks = monitor_type, list(risks)
+    current.version = F("version") + 1
+    current.save(update_fields=["monitor_type", "risks", "version", "updated_at"])
+    current.refresh_from_db()
+    _set_categories(current, [*current.category_values(), choices.Category.MONITORED])
     record(actor, Action.UPDATE, current, before=before)
     return current
 

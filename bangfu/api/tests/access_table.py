@@ -232,6 +232,27 @@ PAGES: dict[str, Route] = {
     "notify:inbox": get(read("notification.view")),
     "notify:open": post(write("notification.view"), obj="notification"),
     "notify:read_all": post(write("notification.view")),
+    # monitoring: leads, steps, drops, the village's public notice, the public form (no login)
+    "monitoring:board": get(read("lead.view")),
+    "monitoring:create": form("lead.create"),
+    # The county's own settings: an administrator has no county.
+    "monitoring:settings": Route({"GET": Rule("monitoring.settings", "", READ_OK, (("admin", frozenset({404})),)),
+                                  "POST": Rule("monitoring.settings", "", PAGE_WRITE_OK,
+                                               (("admin", frozenset({404})),))}),
+    "monitoring:drop_upload": form("lead.import"),
+    # A drop names people of the whole township or county: for those who import them.
+    "monitoring:drop": get(read("lead.import"), obj="drop"),
+    "monitoring:drop_export": get(read("lead.import"), obj="drop"),
+    "monitoring:notice": get(read("lead.view"), obj="village"),
+    "monitoring:notice_xlsx": get(read("lead.view"), obj="village"),
+    "monitoring:qr": get(read("lead.view"), obj="township"),
+    # Anyone, for any township (a missing one is a 404); a POST past the hourly limit is a 429.
+    "monitoring:apply": Route({"GET": read(PUBLIC, ok=frozenset({200, 404})),
+                               "POST": write(PUBLIC, ok=frozenset({200, 404, 429}))}, obj="township"),
+    "monitoring:thanks": get(read(PUBLIC, ok=frozenset({200, 404})), obj="township"),
+    "monitoring:detail": get(read("lead.view"), obj="lead"),
+    "monitoring:step": Route({"GET": read("lead.accept"), "POST": write("lead.accept")}, obj="lead",
+                             args={"action": "accept"}),
     # needs
     "needs:board": get(read("need.view")),
     "needs:numbers": get(read("need.view")),
@@ -350,6 +371,17 @@ API: dict[str, Route] = {
     # notifications
     "GET /api/notifications": get(read("notification.view")),
     "POST /api/notifications/{id}/read": api_write("notification.view", {}, obj="notification", ok=DONE),
+    # monitoring
+    "GET /api/leads": get(read("lead.view")),
+    "POST /api/leads": api_write("lead.create", {"client_id": "<uuid>", "source": "cadre", "channel": "contact",
+                                                 "household": "<obj>", "indicator": "务工收入骤减"},
+                                 body_object="household"),
+    "POST /api/leads/imports": api_write("lead.import", {"department": "civil", "rows": [
+        {"row": 2, "name": "张三", "id_number": "<id_number>"}]}),
+    "GET /api/monitored": get(read("lead.view")),
+    # The lead waits at home verification: accepting it is refused by its stage (409).
+    "POST /api/monitored/{id}/steps": api_write("lead.accept", {"action": "accept"}, obj="lead",
+                                                ok=frozenset({409})),
     # needs
     "POST /api/needs": api_write("need.create", {"client_id": "<uuid>", "household": "<obj>",
                                                  "category": "living_supplies", "description": "米面油不够了"},

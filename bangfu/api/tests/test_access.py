@@ -149,6 +149,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
     from bangfu.emergency.models import HealthCheck
     from bangfu.emergency.services import checks_generate, emergency_open
     from bangfu.imports.models import ImportJob, JobKind, JobStatus
+    from bangfu.monitoring.models import Department
+    from bangfu.monitoring.services import DropRow, drop_import, lead_create
     from bangfu.needs.services import need_create
     from bangfu.notify.models import Message, Notification
     from bangfu.supplies.models import ItemKind
@@ -197,6 +199,12 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         objects.setdefault("emergency", {})[side] = emergency
         objects.setdefault("check", {})[side] = HealthCheck.objects.get(household=household, emergency=emergency)
         objects.setdefault("village", {})[side] = village
+        objects.setdefault("lead", {})[side] = lead_create(
+            actor=office, client_id=uuid.uuid4(), source="cadre", channel="contact", village=household.region,
+            household=household, indicator="大病支出")[0]
+        objects.setdefault("drop", {})[side] = drop_import(
+            actor=office, department=Department.CIVIL, file_name="民政.xlsx",
+            rows=[DropRow(row=2, id_number=household.members.get().id_number, name="某人", value="")])
         objects.setdefault("township", {})[side] = township_code
         # Work: a labourer away last year, a drive targeting them, a subsidy list paying them.
         work_status_record(member=household.members.get(), actor=office, data={
@@ -226,6 +234,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
                                                   actor=office, caseworker=personas["caseworker_b"])
     objects["check"]["near"] = HealthCheck.objects.get(household=near, emergency=objects["emergency"]["in"])
     objects["village"]["near"] = VILLAGE_B
+    objects["lead"]["near"] = lead_create(actor=office, client_id=uuid.uuid4(), source="cadre", channel="contact",
+                                          village=near.region, household=near, indicator="大病支出")[0]
     objects["caseworker"]["near"] = personas["caseworker_b"]
 
     settings.JOB_FILES_DIR = tmp_path

@@ -24,6 +24,7 @@ from bangfu.deliveries.forms import CompleteForm, DeliveryForm, DistributionForm
 from bangfu.emergency.forms import CheckForm, EmergencyForm, ExtendForm, ReturneeForm
 from bangfu.emergency.models import CheckItem, Emergency
 from bangfu.households.forms import HouseholdForm, MemberForm
+from bangfu.monitoring.forms import LeadForm, StepForm
 from bangfu.needs.forms import AssignForm, NeedForm, NoteForm, ReopenForm, ResolveForm
 from bangfu.regions.models import Region
 from bangfu.supplies.forms import MoveForm
@@ -150,6 +151,8 @@ def _pairs():
         ("TransitionIn", AssignForm, {}),
         ("TransitionIn", ResolveForm, {"cost_fen": "cost"}),
         ("TransitionIn", ReopenForm, {}),
+        ("LeadIn", LeadForm, {"household": None}),
+        ("StepIn", StepForm, {"cadres": None}),  # a list of names here, one text there
         ("UserIn", UserAddForm, {}),
         ("UserPatch", UserEditForm, {}),
         ("StatusIn", StatusPageForm, {"member": None, "wage_fen": "wage"}),  # the labourer's id; the page names them in its path
@@ -227,7 +230,9 @@ def test_a_moment_is_judged_by_its_shanghai_day():
 
 
 # Bodies with no form of their own: each only chooses (a user by id, a field to reveal).
-NO_FORM = {"AssignIn": "a caseworker's id", "ReopenIn": "a caseworker's id", "RevealIn": "a choice of field"}
+NO_FORM = {"AssignIn": "a caseworker's id", "ReopenIn": "a caseworker's id", "RevealIn": "a choice of field",
+           # A department's rows, each read as a row of its file is (monitoring.drops).
+           "DropIn": "a department and its rows", "DropRowIn": "a row of a department's file"}
 
 
 def _referenced(schema: dict, spec: dict, seen: set[str]) -> None:

@@ -97,6 +97,15 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "notify.messages_deliver": "the menu's unread count is part of a kept page's key",
     "notify.notification_read": "the menu's unread count is part of a kept page's key",
     "notify.notifications_read_all": "the menu's unread count is part of a kept page's key",
+    "monitoring.limits_for": READS,
+    "monitoring.due_for": READS,
+    "monitoring.is_overdue": READS,
+    "monitoring.colour": READS,
+    "monitoring.lead_snapshot": READS,
+    "monitoring.is_monitored": READS,
+    "monitoring.identity_hash": READS,
+    "monitoring.allowed_actions": READS,
+    "monitoring.income_per_person": READS,
     "supplies.township_in_scope": READS,
     "supplies.township_check": READS,
     "supplies.item_check": READS,
@@ -750,6 +759,71 @@ def _(w):
 def _(w):
     made = _work_list(w)
     return lambda: work.subsidy_list_approve(subsidy_list=made, actor=w.users["county"]), TOWNSHIP
+
+
+def _lead(w, *, source: str = "cadre", channel: str = "contact"):
+    from bangfu.monitoring import services as monitoring
+
+    household = w.make()
+    return monitoring.lead_create(actor=w.users["office"], client_id=uuid.uuid4(), source=source, channel=channel,
+                                  village=household.region, household=household, indicator="大病支出")[0]
+
+
+@case("households.household_monitoring_set")
+def _(w):
+    household = w.make()
+    return lambda: households.household_monitoring_set(actor=w.users["office"], household=household,
+                                                       monitor_type="marginal", risks=["因病"]), VILLAGE_A
+
+
+@case("monitoring.lead_create")
+def _(w):
+    return lambda: _lead(w), VILLAGE_A
+
+
+@case("monitoring.lead_apply_public")
+def _(w):
+    from bangfu.monitoring import services as monitoring
+
+    return lambda: monitoring.lead_apply_public(township=w.regions[TOWNSHIP], village=w.regions[VILLAGE_A],
+                                                name="韩立新", id_number=person_id(), phone="13905321188",
+                                                difficulty="突发重病"), VILLAGE_A
+
+
+@case("monitoring.lead_step")
+def _(w):
+    from bangfu.monitoring import services as monitoring
+
+    lead = _lead(w)
+    return lambda: monitoring.lead_step(lead=lead, actor=w.users["office"], action="exclude",
+                                        data={"reason": "收入达标"}), VILLAGE_A
+
+
+@case("monitoring.leads_escalate")
+def _(w):
+    from bangfu.monitoring import services as monitoring
+
+    _lead(w)
+    return lambda: monitoring.leads_escalate(today=w.today + dt.timedelta(days=30)), VILLAGE_A
+
+
+@case("monitoring.drop_import")
+def _(w):
+    from bangfu.monitoring import services as monitoring
+
+    household = w.make()
+    row = monitoring.DropRow(row=2, id_number=household.members.get().id_number, name="某人", value="")
+    return lambda: monitoring.drop_import(actor=w.users["office"], department="civil", rows=[row],
+                                          file_name="民政.xlsx"), VILLAGE_A
+
+
+@case("monitoring.settings_set")
+def _(w):
+    from bangfu.monitoring import services as monitoring
+
+    return lambda: monitoring.settings_set(actor=w.users["county"], county=w.regions["370215"], data={
+        "accept_days": 2, "verify_days": 3, "compare_days": 5, "total_days": 15, "medical_poor_fen": 500000,
+        "medical_other_fen": 2000000}), "370215"
 
 
 def test_every_service_has_a_case_or_a_reason():

@@ -104,6 +104,7 @@ def _builders(user):
         "bangfu.households.pageforms.AssignForm": lambda cls: cls(caseworkers=users),
         "bangfu.households.pageforms.HouseholdPageForm": lambda cls: cls(user=user),
         "bangfu.imports.pageforms.UploadForm": lambda cls: cls(user=user),
+        "bangfu.monitoring.forms.PublicApplicationForm": lambda cls: cls(township=area),
         "bangfu.needs.forms.AssignForm": lambda cls: cls(owners=users),
         "bangfu.needs.forms.NeedFilterForm": lambda cls: cls({}, villages=regions),
         "bangfu.regions.forms.RegionAddForm": lambda cls: cls(parents=regions),

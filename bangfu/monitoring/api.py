@@ -1,0 +1,129 @@
+"""API routes for monitoring: leads (list; record, idempotent by client id; a department's drop)
+and the households in identification or monitored, with their steps (409 when the stage does not
+allow one). The same services and queries as the pages; 404 outside the scope, 403 by role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
+
+from bangfu.core import bounds
+from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
+from bangfu.core.permissions import require
+from bangfu.households import identity
+from bangfu.households import queries as household_queries
+from bangfu.monitoring import queries, services
+from bangfu.monitoring.models import Lead
+from bangfu.monitoring.schemas import DropIn, DropOut, LeadIn, LeadOut, LeadStage, RefusedOut, StepIn
+from bangfu.regions.models import Region
+
+leads = Router(tags=["monitoring"])
+monitored = Router(tags=["monitoring"])
+
+
+def lead_out(lead: Lead) -> dict[str, Any]:
+    return {
+        "id": lead.pk, "client_id": lead.client_id, "source": lead.source, "channel": lead.channel,
+        "department": lead.department, "kind": lead.kind, "indicator": lead.indicator, "value": lead.value,
+        "name": lead.name, "id_tail": lead.id_tail, "village": lead.region_code, "household": lead.household_id,
+        "stage": lead.stage, "received_on": lead.received_on, "due_on": lead.due_on,
+        "identify_by": lead.identify_by, "overdue": services.is_overdue(lead), "colour": services.colour(lead),
+        "outcome": lead.outcome, "outcome_reason": lead.outcome_reason, "monitor_type": lead.monitor_type,
+        "risks": list(lead.risks), "version": lead.version,
+    }
+
+
+@leads.get("", response={200: list[LeadOut], **COMMON_RESPONSES}, summary="Leads in the caller's area")
+def leads_list(request, stage: LeadStage | None = Query(None)):
+    """The newest 200 leads the caller may see (a village its own, the county all of its own)."""
+    require(request.auth, "lead.view")
+    return [lead_out(lead) for lead in queries.leads_list(request.auth, stage=stage.value if stage else "")]
+
+
+@leads.post("", response={200: LeadOut, 201: LeadOut, **BODY_RESPONSES}, summary="Record a lead")
+def lead_create(request, payload: LeadIn):
+    """201 with the new lead, or 200 with the lead a retry (the same client_id) recorded first."""
+    user = request.auth
+    require(user, "lead.create")
+    household = village = None
+    if payload.household:
+        household = household_queries.household_get(user, payload.household)
+    else:
+        village = Region.objects.filter(code=payload.village, level="village").first() if payload.village else None
+        if village is None:
+            raise FieldErrors({"village": [_("Choose the village.")]})
+    if payload.id_number:
+        try:
+            identity.parse_id_number(payload.id_number)
+        except identity.IdentityError as error:
+            raise FieldErrors({"id_number": [str(error.message)]}) from None
+    phone = ""
+    if payload.phone:
+        try:
+            phone = identity.normalise_phone(payload.phone)
+        except identity.IdentityError as error:
+            raise FieldErrors({"phone": [str(error.message)]}) from None
+    lead, created = services.lead_create(
+        actor=user, client_id=payload.client_id, source=payload.source, channel=payload.channel,
+        village=village, household=household, name=payload.name, id_number=payload.id_number, phone=phone,
+        indicator=payload.indicator, value=payload.value, difficulty=payload.difficulty)
+    return Status(201 if created else 200, lead_out(lead))
+
+
+@leads.post("/imports", response={201: DropOut, **BODY_RESPONSES}, summary="A department's drop")
+def drop_create(request, payload: DropIn):
+    """Every row matched on ID number in the caller's area and checked against the department's
+    threshold; each row's result comes back (the rows matching nobody included). A bad row is
+    refused with its row number and field, and nothing is written."""
+    user = request.auth
+    require(user, "lead.import")
+    rows, errors = [], {}
+    for i, row in enumerate(payload.rows):
+        try:
+            base = identity.parse_id_number(row.id_number).base
+        except identity.IdentityError as error:
+            errors.setdefault(f"rows.{i}.id_number", []).append(
+                _("Row %(row)d: %(message)s") % {"row": row.row, "message": error.message})
+            continue
+        if payload.department.value == "medical" and row.amount_fen is None:
+            errors.setdefault(f"rows.{i}.amount_fen", []).append(
+                _("Row %(row)d: give the self-paid cost.") % {"row": row.row})
+            continue
+        shown = f"{row.amount_fen / 100:.2f}" if row.amount_fen is not None else row.reason
+        rows.append(services.DropRow(row=row.row, id_number=base, name=row.name, value=shown,
+                                     amount_fen=row.amount_fen))
+    if errors:
+        raise FieldErrors(errors)
+    drop = services.drop_import(actor=user, department=payload.department.value, rows=rows,
+                                file_name=payload.file_name)
+    return Status(201, {"id": drop.pk, "department": drop.department, "row_count": drop.row_count,
+                        "lead_count": drop.lead_count,
+                        "rows": [{"row": r["row"], "result": r["result"], "message": r["message"],
+                                  "lead": r.get("lead")} for r in drop.rows]})
+
+
+@monitored.get("", response={200: list[LeadOut], **COMMON_RESPONSES},
+               summary="Households in identification or monitored, with their stage")
+def monitored_list(request, stage: LeadStage | None = Query(None)):
+    require(request.auth, "lead.view")
+    return [lead_out(lead) for lead in queries.monitored_list(request.auth, stage=stage.value if stage else "")]
+
+
+@monitored.post("/{id}/steps", response={200: LeadOut, 403: ErrorOut, 409: RefusedOut, **BODY_RESPONSES},
+                summary="Take an identification step")
+def step_take(request, payload: StepIn, id: int = Path(..., ge=1, le=bounds.ID.max)):
+    """404 outside the caller's area, 403 when the role may not take the step, 409 (with the
+    current stage) when the stage does not allow it, 422 naming the missing field."""
+    user = request.auth
+    require(user, f"lead.{payload.action}")
+    lead = queries.lead_get(user, id)
+    try:
+        current = services.lead_step(lead=lead, actor=user, action=payload.action, data=payload.dict())
+    except services.StepNotAllowed as refused:
+        return Status(409, {"detail": str(refused.message), "stage": refused.stage})
+    except ValidationError:
+        raise
+    return lead_out(current)

@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.core.nav import NavItem
+from bangfu.core.permissions import OFFICE_UP, STAFF, Role
+from bangfu.core.plugins import Step
+from bangfu.households.panels import PanelSource
+
+
+class MonitoringConfig(AppConfig):
+    name = "bangfu.monitoring"
+    label = "monitoring"
+    verbose_name = _("Monitoring")
+    # Pages (bangfu.urls) under this prefix, and API routers (bangfu.api.urls).
+    urls = {"monitoring/": "bangfu.monitoring.urls"}
+    api_routers = {
+        "/leads": "bangfu.monitoring.api.leads",
+        "/monitored": "bangfu.monitoring.api.monitored",
+    }
+    # Any cadre records a lead; the township accepts applications, compares and reviews; the village
+    # verifies at home, holds the deliberation and the notice; the county decides.
+    permissions = {
+        "lead.view": STAFF,
+        "lead.create": STAFF,
+        "lead.import": OFFICE_UP | {Role.COUNTY},
+        "lead.accept": OFFICE_UP | {Role.VILLAGE},
+        "lead.verify": frozenset({Role.ADMIN, Role.VILLAGE}),
+        "lead.compare": OFFICE_UP,
+        "lead.deliberate": frozenset({Role.ADMIN, Role.VILLAGE}),
+        "lead.publicize": frozenset({Role.ADMIN, Role.VILLAGE}),
+        "lead.review": OFFICE_UP,
+        "lead.decide": frozenset({Role.ADMIN, Role.COUNTY}),
+        "lead.exclude": OFFICE_UP | {Role.COUNTY},
+        "monitoring.settings": frozenset({Role.ADMIN, Role.COUNTY}),
+    }
+    demo_steps = (Step("bangfu.monitoring.demo.monitoring_demo_load", order=50),)
+    nav = (
+        NavItem(_("Monitoring"), "monitoring:board", "lead.view", order=38, also_current=("monitoring:*",)),
+    )
+    # The household's page (households.panels): its leads, and turning a visit, a call or a daily
+    # check into a lead.
+    household_panels = (PanelSource("bangfu.monitoring.panels.household_leads_panel", order=8),)
+    # A need's page offers to turn it into a monitoring lead (needs.plugins).
+    need_panels = (PanelSource("bangfu.monitoring.panels.need_lead_panel", order=50),)

@@ -1,0 +1,660 @@
+"""Every write to monitoring: a lead from each route, a department's drop checked row by row, the
+identification steps on a clock, escalation of overdue steps, and a county's settings. Each checks
+the role, the scope and the stage, writes in one transaction, and records history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from bangfu.accounts.models import User
+from bangfu.core import crypto
+from bangfu.core.codes import COUNTY_LENGTH, township_of
+from bangfu.core.dates import local_today
+from bangfu.core.idempotency import create_once
+from bangfu.core.permissions import Role, require
+from bangfu.history.models import Action
+from bangfu.history.services import areas_touch, record
+from bangfu.households import choices as household_choices
+from bangfu.households import identity
+from bangfu.households.models import Household, Member
+from bangfu.households.services import household_monitoring_set
+from bangfu.monitoring.models import (
+    OPEN_STAGES,
+    Channel,
+    Department,
+    DepartmentDrop,
+    Kind,
+    Lead,
+    MonitoringSettings,
+    Outcome,
+    Source,
+    Stage,
+    Step,
+)
+from bangfu.notify.services import message_enqueue
+from bangfu.regions.models import Region
+
+
+class StepNotAllowed(Exception):
+    """A step the lead's current stage does not allow (or another user moved it first): a 409."""
+
+    def __init__(self, *, action: str, stage: str):
+        super().__init__(action, stage)
+        self.action = action
+        self.stage = stage
+        self.message = _("This lead is at “%(stage)s” now: “%(action)s” cannot be taken.") % {
+            "stage": Stage(stage).label, "action": str(ACTIONS[action]) if action in ACTIONS else action}
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Limits:
+    accept_days: int = 2
+    verify_days: int = 3
+    compare_days: int = 5
+    total_days: int = 15
+    medical_poor_fen: int = 500_000
+    medical_other_fen: int = 2_000_000
+
+
+def limits_for(region_code: str) -> Limits:
+    """The deadlines and thresholds of the county holding `region_code` (the defaults without a row)."""
+    row = MonitoringSettings.objects.filter(county_id=region_code[:COUNTY_LENGTH]).first()
+    if row is None:
+        return Limits()
+    return Limits(row.accept_days, row.verify_days, row.compare_days, row.total_days, row.medical_poor_fen,
+                  row.medical_other_fen)
+
+
+@transaction.atomic
+def settings_set(*, actor: User, county: Region, data: dict[str, int]) -> MonitoringSettings:
+    """A county user (or an administrator) sets the county's deadlines and thresholds."""
+    require(actor, "monitoring.settings")
+    if actor.role != Role.ADMIN and actor.region_id != county.code:
+        raise Http404("no such county")
+    if data["total_days"] < data["accept_days"] + data["verify_days"] + data["compare_days"]:
+        raise ValidationError({"total_days": _(
+            "The whole identification cannot take less than accepting, verifying and comparing together.")})
+    row = MonitoringSettings.objects.select_for_update().filter(county=county).first()
+    before = None
+    if row is None:
+        row = MonitoringSettings(county=county)
+    else:
+        before = {name: getattr(row, name) for name in data}
+    for name, value in data.items():
+        setattr(row, name, value)
+    row.updated_by, row.updated_at = actor, timezone.now()
+    row.save()
+    record(actor, Action.CREATE if before is None else Action.UPDATE, row, before=before,
+           after={name: getattr(row, name) for name in data})
+    return row
+
+
+# --- deadlines -----------------------------------------------------------------------------------
+
+def due_for(stage: str, *, start: dt.date, received_on: dt.date, limits: Limits) -> dt.date | None:
+    """The last Shanghai calendar day a stage's step is in time: accepting within 2 days of the day
+    received (received Monday: in time through Wednesday), verifying within 3 days of the day
+    accepted, comparing within 5 of the day verified; the steps after, by the end of the whole
+    identification (15 days from the day received)."""
+    if stage == Stage.LEAD:
+        return start + dt.timedelta(days=limits.accept_days)
+    if stage == Stage.VERIFY:
+        return start + dt.timedelta(days=limits.verify_days)
+    if stage == Stage.COMPARE:
+        return start + dt.timedelta(days=limits.compare_days)
+    if stage in OPEN_STAGES:
+        return received_on + dt.timedelta(days=limits.total_days)
+    return None
+
+
+def is_overdue(lead: Lead, today: dt.date | None = None) -> bool:
+    return lead.is_open and lead.due_on is not None and (today or local_today()) > lead.due_on
+
+
+def colour(lead: Lead, today: dt.date | None = None) -> str:
+    """红 overdue, 黄 due today or tomorrow, 绿 otherwise (the board and the API)."""
+    today = today or local_today()
+    if not lead.is_open or lead.due_on is None:
+        return ""
+    if today > lead.due_on:
+        return "red"
+    if (lead.due_on - today).days <= 1:
+        return "yellow"
+    return "green"
+
+
+# --- snapshot and the person ---------------------------------------------------------------------
+
+def lead_snapshot(lead: Lead) -> dict[str, Any]:
+    return {
+        "source": lead.source, "channel": lead.channel, "department": lead.department, "kind": lead.kind,
+        "indicator": lead.indicator, "value": lead.value, "name": lead.name, "stage": lead.stage,
+        "due_on": lead.due_on.isoformat() if lead.due_on else None, "household": lead.household_id,
+        "monitor_type": lead.monitor_type, "risks": list(lead.risks), "outcome": lead.outcome,
+        "outcome_reason": lead.outcome_reason,
+    }
+
+
+def _member_of(id_hash: str, households=None) -> Member | None:
+    if not id_hash:
+        return None
+    members = Member.objects.filter(id_hash=id_hash).select_related("household")
+    if households is not None:
+        members = members.filter(household__in=households)
+    return members.first()
+
+
+def is_monitored(household: Household) -> bool:
+    return household.categories.filter(category=household_choices.Category.MONITORED).exists()
+
+
+def _open_duplicate(id_hash: str, household_id: int | None, reason: str) -> Lead | None:
+    """An open lead for the same person and reason (a department, or the indicator of another route)."""
+    leads = Lead.objects.open()
+    if id_hash:
+        leads = leads.filter(id_hash=id_hash)
+    elif household_id:
+        leads = leads.filter(household_id=household_id)
+    else:
+        return None
+    return leads.filter(department=reason).first() if reason in Department.values else \
+        leads.filter(department="", indicator=reason).first()
+
+
+@dataclass
+class Person:
+    """Who a lead is about: a registered member, or a name with an ID number to register."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    member: Member | None = None
+
+
+def _tell_village(lead: Lead, *, event: str) -> None:
+    """The verification task goes to the village (its cadres), once per lead and stage."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Verify at home by %(due)s: %(name)s, %(indicator)s") % {
+            "due": lead.due_on.isoformat() if lead.due_on else "", "name": lead.name, "indicator": lead.indicator}
+    message_enqueue(kind="lead.verify", dedupe_key=f"lead-{event}:{lead.pk}:{lead.stage}", subject=subject,
+                    body=lead.difficulty[:200], link=reverse("monitoring:detail", args=[lead.pk]),
+                    role=Role.VILLAGE, region_code=lead.region_code)
+
+
+def _tell_township(lead: Lead, *, event: str, subject: str) -> None:
+    message_enqueue(kind=f"lead.{event}", dedupe_key=f"lead-{event}:{lead.pk}:{lead.stage}", subject=subject,
+                    body=lead.difficulty[:200], link=reverse("monitoring:detail", args=[lead.pk]),
+                    role=Role.TOWNSHIP_OFFICE, region_code=lead.region_code)
+
+
+def _new_lead(*, actor: User | None, client_id, source: str, channel: str, village: Region, person: Person,
+              indicator: str, value: str = "", threshold: str = "", difficulty: str = "", department: str = "",
+              received_on: dt.date, need=None, drop: DepartmentDrop | None = None, drop_row: int | None = None,
+              source_note: str = "", kind: str = Kind.NEW) -> Lead:
+    """Write one lead (inside the caller's transaction): an application waits to be accepted, a
+    cadre's or a department's goes to the village to verify at once; a person already monitored is
+    closed as such, for the department to hear back."""
+    limits = limits_for(village.code)
+    member = person.member
+    household = member.household if member is not None else None
+    lead = Lead(
+        client_id=client_id, source=source, channel=channel, department=department, kind=kind,
+        indicator=indicator[:100], value=value[:100], threshold=threshold[:100], difficulty=difficulty,
+        name=(member.name if member is not None else person.name)[:50], household=household, member=member,
+        village=village, region_code=household.region_code if household is not None else village.code,
+        need=need, drop=drop, drop_row=drop_row, source_note=source_note[:300], received_on=received_on,
+        created_by=actor, created_at=timezone.now(), identify_by=received_on + dt.timedelta(days=limits.total_days),
+    )
+    if person.id_number:
+        parsed = identity.parse_id_number(person.id_number)
+        lead.id_number_encrypted, lead.id_hash, _tail = crypto.seal_id_number(parsed.full, parsed.base)
+        lead.id_tail = parsed.base[-identity.ID_TAIL_SHOWN:]
+    elif member is not None:
+        lead.id_hash, lead.id_tail = member.id_hash, member.id_tail_reversed[:identity.ID_TAIL_SHOWN][::-1]
+    if person.phone:
+        lead.phone_encrypted, _hash, lead.phone_tail = crypto.seal_phone(person.phone)
+    if kind == Kind.ALREADY_MONITORED:
+        lead.stage, lead.outcome, lead.decided_on = Stage.ALREADY, Outcome.ALREADY, received_on
+        lead.outcome_reason = _("Already a monitored household.")
+        lead.due_on = None
+    else:
+        lead.stage = Stage.LEAD if source == Source.APPLICATION else Stage.VERIFY
+        lead.due_on = due_for(lead.stage, start=received_on, received_on=received_on, limits=limits)
+    lead.stage_since = received_on
+    lead.save()
+    record(actor, Action.CREATE, lead, message=str(Channel(channel).label))
+    if lead.stage == Stage.VERIFY:
+        _tell_village(lead, event="verify")
+    elif lead.stage == Stage.LEAD:
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_township(lead, event="applied", subject=_("Application to accept by %(due)s: %(name)s") % {
+                "due": lead.due_on.isoformat(), "name": lead.name})
+    return lead
+
+
+def _region_in_scope(actor: User, code: str) -> bool:
+    return actor.role == Role.ADMIN or bool(actor.region_id) and code.startswith(actor.region_id)
+
+
+@transaction.atomic
+def lead_create(*, actor: User, client_id, source: str, channel: str, village: Region, name: str = "",
+                id_number: str = "", phone: str = "", household: Household | None = None, indicator: str,
+                value: str = "", difficulty: str = "", received_on: dt.date | None = None, need=None,
+                source_note: str = "") -> tuple[Lead, bool]:
+    """Staff record a lead: an application taken in person or by phone, or one a cadre found (from
+    a contact, a need, a daily check or a 排查 campaign). The person is a registered household's
+    member (found by ID number, or the household's head) or someone to register. A retry with the
+    same client id stores it once; an open lead for the same person and indicator is refused."""
+    require(actor, "lead.create")
+    if channel not in Channel.values or source not in (Source.APPLICATION, Source.CADRE):
+        raise ValidationError({"channel": _("Choose how the lead came.")})
+    from bangfu.monitoring.models import CHANNELS_OF
+
+    if channel not in CHANNELS_OF[Source(source)]:
+        raise ValidationError({"channel": _("This channel does not go with this source.")})
+    existing = Lead.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        return existing, False
+    visible = Household.objects.visible_to(actor)
+    if household is None and village is None:
+        raise ValidationError({"village": _("Choose the village.")})
+    if household is not None:
+        if not visible.filter(pk=household.pk).exists():
+            raise Http404("no such household")
+        village = household.region
+    if not _region_in_scope(actor, village.code):
+        raise ValidationError({"village": _("%(village)s is outside your area.") % {"village": village.name}})
+    member = None
+    if id_number:
+        member = _member_of(identity_hash(id_number))
+        if member is not None and household is not None and member.household_id != household.pk:
+            raise ValidationError({"id_number": _("This ID number belongs to another household.")})
+        if member is not None and not visible.filter(pk=member.household_id).exists():
+            raise ValidationError({"id_number": _(
+                "This person is registered in a household outside your area: tell its township office.")})
+    elif household is not None:
+        member = household.members.filter(relation=household_choices.Relation.HEAD).first() or \
+            household.members.first()
+    if member is None and not name:
+        raise ValidationError({"name": _("Give the person's name.")})
+    if member is None and not id_number:
+        raise ValidationError({"id_number": _("Give the ID number of a person not registered yet.")})
+    received_on = received_on or local_today()
+    if received_on > local_today():
+        raise ValidationError({"received_on": _("A lead cannot be received in the future.")})
+    hashed = member.id_hash if member is not None else identity_hash(id_number)
+    duplicate = _open_duplicate(hashed, member.household_id if member else None, indicator)
+    if duplicate is not None:
+        raise ValidationError({"indicator": _("An open lead for this person and reason exists already (lead %(id)s).")
+                               % {"id": duplicate.pk}})
+    kind = Kind.ALREADY_MONITORED if member is not None and is_monitored(member.household) else Kind.NEW
+
+    def create() -> Lead:
+        return _new_lead(actor=actor, client_id=client_id, source=source, channel=channel, village=village,
+                         person=Person(name=name, id_number=id_number, phone=phone, member=member),
+                         indicator=indicator, value=value, difficulty=difficulty, received_on=received_on,
+                         need=need, source_note=source_note, kind=kind)
+
+    return create_once(Lead, client_id=client_id, create=create)
+
+
+def identity_hash(id_number: str) -> str:
+    return crypto.keyed_hash(identity.parse_id_number(id_number).base)
+
+
+@transaction.atomic
+def lead_apply_public(*, township: Region, village: Region, name: str, id_number: str, phone: str,
+                      difficulty: str) -> Lead | None:
+    """A household applies through the township's public form (no login). Whatever happens, the
+    caller answers the same thank-you page: nothing here tells anyone about a person. A repeated
+    application while one is open for the same person is not stored twice (None)."""
+    if township_of(village.code) != township.code:
+        raise ValidationError({"village": _("Choose a village of this township.")})
+    hashed = identity_hash(id_number)
+    member = _member_of(hashed)
+    if member is not None and township_of(member.household.region_code) != township.code:
+        member = None  # registered in another township: the lead keeps the name and number given
+    if Lead.objects.open().filter(id_hash=hashed, source=Source.APPLICATION).exists():
+        return None
+    kind = Kind.ALREADY_MONITORED if member is not None and is_monitored(member.household) else Kind.NEW
+    if member is not None:
+        village = member.household.region
+    return _new_lead(actor=None, client_id=uuid.uuid4(), source=Source.APPLICATION, channel=Channel.QR,
+                     village=village, person=Person(name=name, id_number=id_number, phone=phone, member=member),
+                     indicator=str(_("Household applied")), difficulty=difficulty, received_on=local_today(),
+                     kind=kind)
+
+
+# --- department drops ----------------------------------------------------------------------------
+
+@dataclass
+class DropRow:
+    row: int
+    id_number: str
+    name: str
+    value: str  # the indicator's value as given (a medical cost in yuan, a reason)
+    amount_fen: int | None = None
+
+
+@dataclass
+class DropError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)d, %(column)s: %(message)s") % {"row": self.row, "column": self.column,
+                                                           "message": self.message}
+
+
+@transaction.atomic
+def drop_import(*, actor: User, department: str, rows: list[DropRow], file_name: str,
+                received_on: dt.date | None = None) -> DepartmentDrop:
+    """A department's list checked against the registry in the uploader's area: each row is a
+    lead (a person over the department's threshold, or on its list), already monitored (a lead of
+    that kind, closed), a duplicate of an open lead for the same person and department (no second
+    lead), below the threshold, or a stranger (matching nobody in the area: reported by row)."""
+    require(actor, "lead.import")
+    if department not in Department.values:
+        raise ValidationError({"department": _("Choose the department.")})
+    scope = actor.region_id or ""
+    received_on = received_on or local_today()
+    visible = Household.objects.visible_to(actor)
+    now = timezone.now()
+    drop = DepartmentDrop.objects.create(department=department, region_code=scope, file_name=file_name[:200],
+                                         received_on=received_on, uploaded_by=actor, uploaded_at=now,
+                                         row_count=len(rows))
+    label = Department(department).label
+    report: list[dict[str, Any]] = []
+    hashes = {r.row: identity_hash(r.id_number) for r in rows}
+    members = {m.id_hash: m for m in Member.objects.filter(id_hash__in=set(hashes.values()), household__in=visible)
+               .select_related("household", "household__region")}
+    monitored = set(Household.objects.filter(pk__in={m.household_id for m in members.values()},
+                                             categories__category=household_choices.Category.MONITORED)
+                    .values_list("pk", flat=True))
+    poor = set(Household.objects.filter(pk__in={m.household_id for m in members.values()},
+                                        categories__category=household_choices.Category.REGISTERED_POOR)
+               .values_list("pk", flat=True))
+    open_hashes = set(Lead.objects.open().filter(id_hash__in=set(hashes.values()), department=department)
+                      .values_list("id_hash", flat=True))
+    limits_cache: dict[str, Limits] = {}
+    seen: set[str] = set()
+    count = 0
+    for r in rows:
+        hashed = hashes[r.row]
+        entry: dict[str, Any] = {"row": r.row, "name": r.name, "id_tail": r.id_number[-2:], "value": r.value}
+        member = members.get(hashed)
+        if member is None:
+            entry.update(result="stranger", message=_("Matches nobody registered in your area."))
+            report.append(entry)
+            continue
+        household = member.household
+        entry["name"] = member.name
+        if hashed in open_hashes or hashed in seen:
+            entry.update(result="duplicate", message=_("An open lead for this person and department exists already."))
+            report.append(entry)
+            continue
+        threshold = ""
+        if department == Department.MEDICAL:
+            county = household.region_code[:COUNTY_LENGTH]
+            limits = limits_cache.setdefault(county, limits_for(county))
+            line = limits.medical_poor_fen if household.pk in poor else limits.medical_other_fen
+            threshold = f"≥ {line / 100:.0f}"
+            if r.amount_fen is None or r.amount_fen < line:
+                entry.update(result="below", message=_("Below the threshold of %(yuan)s yuan.") % {
+                    "yuan": f"{line / 100:.0f}"})
+                report.append(entry)
+                continue
+        kind = Kind.ALREADY_MONITORED if household.pk in monitored else Kind.NEW
+        lead = _new_lead(actor=actor, client_id=uuid.uuid4(), source=Source.DEPARTMENT, channel=Channel.DEPARTMENT,
+                         village=household.region, person=Person(name=member.name, member=member),
+                         indicator=str(label), value=r.value, threshold=threshold, department=department,
+                         received_on=received_on, drop=drop, drop_row=r.row, kind=kind)
+        seen.add(hashed)
+        count += 1
+        entry.update(result="already" if kind == Kind.ALREADY_MONITORED else "lead", lead=lead.pk,
+                     message=str(Kind(kind).label))
+        report.append(entry)
+    drop.rows = report
+    drop.lead_count = count
+    drop.save(update_fields=["rows", "lead_count"])
+    record(actor, Action.CREATE, drop, after={"department": department, "rows": len(rows), "leads": count},
+           region_code=scope)
+    return drop
+
+
+# --- identification steps ------------------------------------------------------------------------
+
+ACTIONS = {
+    "accept": _("Accept"), "verify": _("Record the home verification"), "compare": _("Record the comparison"),
+    "deliberate": _("Record the deliberation"), "publicize": _("Record the public notice"),
+    "review": _("Township review"), "decide": _("County decision"), "exclude": _("Not included"),
+}
+# Where each step may be taken from, and where it leads.
+STEPS = {
+    "accept": (Stage.LEAD, Stage.VERIFY),
+    "verify": (Stage.VERIFY, Stage.COMPARE),
+    "compare": (Stage.COMPARE, Stage.DELIBERATE),
+    "deliberate": (Stage.DELIBERATE, Stage.PUBLICIZE),
+    "publicize": (Stage.PUBLICIZE, Stage.REVIEW),
+    "review": (Stage.REVIEW, Stage.DECIDE),
+    "decide": (Stage.DECIDE, Stage.MONITORED),
+}
+
+
+def allowed_actions(lead: Lead, user) -> list[str]:
+    """The steps the lead's stage allows and the user's role may take (the page's buttons)."""
+    from bangfu.core.permissions import can
+
+    names = [name for name, (start, _end) in STEPS.items() if start == lead.stage]
+    if lead.is_open:
+        names.append("exclude")
+    return [name for name in names if can(user, f"lead.{name}")]
+
+
+def _link_household(lead: Lead) -> None:
+    """A person registered since the lead came in is found again by ID number."""
+    if lead.household_id is None and lead.id_hash:
+        member = _member_of(lead.id_hash)
+        if member is not None and township_of(member.household.region_code) == township_of(lead.region_code):
+            lead.household, lead.member = member.household, member
+            lead.region_code = member.household.region_code
+
+
+def income_per_person(household: Household) -> int | None:
+    """Net income per person (fen per year) from the household's income fields and its members."""
+    net = household.net_income
+    people = household.members.count()
+    if net is None or not people:
+        return None
+    return net // people
+
+
+def _check(action: str, lead: Lead, data: dict[str, Any]) -> dict[str, Any]:
+    """What a step must carry (after role, scope and stage): the fields' errors, or the record."""
+    errors: dict[str, str] = {}
+    kept: dict[str, Any] = {}
+    today = local_today()
+    if action == "verify":
+        cadres = [n for n in (data.get("cadres") or []) if n]
+        if len(set(cadres)) < 2:
+            errors["cadres"] = _("Name at least two cadres who visited.")
+        if not (data.get("findings") or "").strip():
+            errors["findings"] = _("Say what the visit found.")
+        if lead.household is None:
+            errors["household"] = _("Register the household first (the ID number links it to this lead).")
+        kept = {"cadres": cadres, "findings": (data.get("findings") or "").strip()}
+    elif action == "compare":
+        if not (data.get("answers") or "").strip():
+            errors["answers"] = _("Record what the departments answered (vehicles, housing, public employment...).")
+        kept = {"answers": (data.get("answers") or "").strip()}
+    elif action == "deliberate":
+        if data.get("meeting_on") is None:
+            errors["meeting_on"] = _("Give the date of the meeting.")
+        elif data["meeting_on"] > today:
+            errors["meeting_on"] = _("The meeting cannot be in the future.")
+        if not data.get("attendance"):
+            errors["attendance"] = _("Give how many attended.")
+        if data.get("agreed") not in (True, False):
+            errors["agreed"] = _("Say what the meeting decided.")
+        kept = {"meeting_on": data.get("meeting_on").isoformat() if data.get("meeting_on") else None,
+                "attendance": data.get("attendance"), "agreed": data.get("agreed"),
+                "note": (data.get("note") or "").strip()}
+    elif action == "publicize":
+        start, end = data.get("notice_start"), data.get("notice_end")
+        if start is None:
+            errors["notice_start"] = _("Give the first day of the notice.")
+        if end is None:
+            errors["notice_end"] = _("Give the last day of the notice.")
+        elif start is not None and end < start:
+            errors["notice_end"] = _("The notice ends after it starts.")
+        elif end >= today:
+            errors["notice_end"] = _("Record the notice after its last day.")
+        kept = {"notice_start": start.isoformat() if start else None, "notice_end": end.isoformat() if end else None,
+                "objections": (data.get("objections") or "").strip()}
+    elif action in ("review", "decide"):
+        if data.get("agreed") not in (True, False):
+            errors["agreed"] = _("Say whether the household is included.")
+        elif data["agreed"] is False and not (data.get("reason") or "").strip():
+            errors["reason"] = _("Say why it is not included.")
+        if action == "decide" and data.get("agreed"):
+            if data.get("monitor_type") not in household_choices.MonitorType.values:
+                errors["monitor_type"] = _("Choose the monitoring type.")
+            risks = data.get("risks") or []
+            if not risks or any(r not in household_choices.Risk.values for r in risks):
+                errors["risks"] = _("Choose the risks.")
+        kept = {"agreed": data.get("agreed"), "reason": (data.get("reason") or "").strip()}
+    elif action == "exclude":
+        if not (data.get("reason") or "").strip():
+            errors["reason"] = _("Say why it is not included.")
+        kept = {"reason": (data.get("reason") or "").strip()}
+    if errors:
+        raise ValidationError(errors)
+    return kept
+
+
+@transaction.atomic
+def lead_step(*, lead: Lead, actor: User, action: str, data: dict[str, Any] | None = None) -> Lead:
+    """Take one identification step: role (403), scope (404), stage (409), what the step carries
+    (422), then a compare-and-set update on (stage, version), the step's record, history, and the
+    next one told (the village verifies; the township compares and reviews; the county decides).
+    A step taken moves the deadline to the next stage's; a refused deliberation, review or decision
+    ends the lead as not included, with its reason."""
+    data = dict(data or {})
+    if action not in ACTIONS:
+        raise ValidationError({"action": _("Unknown step.")})
+    require(actor, f"lead.{action}")
+    current = Lead.objects.visible_to(actor).select_for_update().filter(pk=lead.pk).first()
+    if current is None:
+        raise Http404("no such lead")
+    if action == "exclude":
+        if not current.is_open:
+            raise StepNotAllowed(action=action, stage=current.stage)
+        target = Stage.NOT_INCLUDED
+    else:
+        start, target = STEPS[action]
+        if current.stage != start:
+            raise StepNotAllowed(action=action, stage=current.stage)
+    _link_household(current)
+    kept = _check(action, current, data)
+    today = local_today()
+    limits = limits_for(current.region_code)
+    changes: dict[str, Any] = {}
+    if action == "verify":
+        current.income_per_person_fen = income_per_person(current.household)
+        kept["income_per_person_fen"] = current.income_per_person_fen
+        changes["income_per_person_fen"] = current.income_per_person_fen
+    refused = (action in ("deliberate", "review", "decide") and kept.get("agreed") is False) or action == "exclude"
+    if refused:
+        target = Stage.NOT_INCLUDED
+        changes.update(outcome=Outcome.NOT_ELIGIBLE, decided_on=today,
+                       outcome_reason=(kept.get("reason") or kept.get("note") or
+                                       str(_("Not agreed at the village deliberation")))[:300])
+    elif action == "decide":
+        changes.update(outcome=Outcome.INCLUDED, decided_on=today, monitor_type=data["monitor_type"],
+                       risks=list(data["risks"]))
+    in_time = current.due_on is None or today <= current.due_on
+    due = due_for(target, start=today, received_on=current.received_on, limits=limits)
+    if target not in (Stage.LEAD, Stage.VERIFY, Stage.COMPARE) and due is not None:
+        due = current.identify_by
+    before = lead_snapshot(current)
+    updated = Lead.objects.filter(pk=current.pk, stage=current.stage, version=current.version).update(
+        stage=target, stage_since=today, due_on=due, version=F("version") + 1, household=current.household,
+        member=current.member, region_code=current.region_code, **changes)
+    if not updated:
+        raise StepNotAllowed(action=action, stage=Lead.objects.get(pk=current.pk).stage)
+    Step.objects.create(lead=current, action=action, from_stage=current.stage, to_stage=target, data=kept,
+                        taken_by=actor, taken_at=timezone.now(), taken_on=today, in_time=in_time)
+    current.refresh_from_db()
+    record(actor, Action.UPDATE, current, before=before, after=lead_snapshot(current) | {"action": action},
+           message=_step_message(action, kept))
+    if target == Stage.MONITORED:
+        household_monitoring_set(actor=actor, household=current.household, monitor_type=current.monitor_type,
+                                 risks=list(current.risks), permission="lead.decide")
+    _tell_next(current)
+    return current
+
+
+def _step_message(action: str, kept: dict[str, Any]) -> str:
+    parts = [str(ACTIONS[action])]
+    for key in ("findings", "answers", "reason", "objections", "note"):
+        if kept.get(key):
+            parts.append(str(kept[key])[:200])
+    if kept.get("cadres"):
+        parts.append("、".join(kept["cadres"]))
+    return ": ".join(parts[:1]) + (" " + " · ".join(parts[1:]) if parts[1:] else "")
+
+
+def _tell_next(lead: Lead) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"name": lead.name, "stage": Stage(lead.stage).label}
+        if lead.stage in (Stage.VERIFY, Stage.DELIBERATE, Stage.PUBLICIZE):
+            _tell_village(lead, event="step")
+        elif lead.stage in (Stage.COMPARE, Stage.REVIEW):
+            _tell_township(lead, event="step", subject=_("%(stage)s: %(name)s") % names)
+        elif lead.stage == Stage.DECIDE:
+            message_enqueue(kind="lead.decide", dedupe_key=f"lead-step:{lead.pk}:{lead.stage}",
+                            subject=_("%(stage)s: %(name)s") % names,
+                            link=reverse("monitoring:detail", args=[lead.pk]), role=Role.COUNTY,
+                            region_code=lead.region_code)
+
+
+# --- escalation ----------------------------------------------------------------------------------
+
+def leads_escalate(*, today: dt.date | None = None) -> int:
+    """Each open lead past its step's due date is marked escalated for that stage and its township
+    office told (the county too for the county's own step), once: the mark is set by a
+    compare-and-set update and the message has a dedupe key, so running this twice, or two at
+    once, escalates a step once. Returns how many it escalated."""
+    today = today or local_today()
+    count = 0
+    candidates = Lead.objects.open().filter(due_on__lt=today).exclude(escalated_stage=F("stage"))
+    for lead in candidates.order_by("due_on", "pk").iterator():
+        with transaction.atomic():
+            if not Lead.objects.filter(pk=lead.pk, stage=lead.stage, version=lead.version).exclude(
+                    escalated_stage=lead.stage).update(escalated_stage=lead.stage):
+                continue
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = _("Overdue since %(due)s: %(stage)s, %(name)s") % {
+                    "due": lead.due_on.isoformat(), "stage": Stage(lead.stage).label, "name": lead.name}
+            message_enqueue(kind="lead.overdue", dedupe_key=f"lead-overdue:{lead.pk}:{lead.stage}", subject=subject,
+                            link=reverse("monitoring:detail", args=[lead.pk]),
+                            role=Role.COUNTY if lead.stage == Stage.DECIDE else Role.TOWNSHIP_OFFICE,
+                            region_code=lead.region_code)
+            areas_touch([lead.region_code])  # the board's colours and the lead's page
+            count += 1
+    return count
