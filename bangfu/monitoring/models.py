@@ -172,7 +172,7 @@ class Lead(models.Model):
     monitor_type = models.CharField(_("monitoring type"), max_length=20,
                                     choices=household_choices.MonitorType.choices, blank=True)
     risks = models.JSONField(_("risks"), default=list, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(_("lead outcome"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_reason = models.CharField(_("reason"), max_length=300, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('income_per_person_fen', models.BigIntegerField(blank=True, null=True)),
                 ('monitor_type', models.CharField(blank=True, choices=[('unstable', 'Unstable after lifting (脱贫不稳定户)'), ('marginal', 'Marginal, easily impoverished (边缘易致贫户)'), ('sudden_hardship', 'Sudden severe hardship (突发严重困难户)')], max_length=20, verbose_name='monitoring type')),
                 ('risks', models.JSONField(blank=True, default=list, verbose_name='risks')),
-                ('outcome', models.CharField(blank=True, choices=[('included', 'Included (纳入)'), ('already', 'Already monitored (已是监测对象)'), ('not_eligible', 'Not eligible (不符合)')], max_length=20, verbose_name='outcome')),
+                ('outcome', models.CharField(blank=True, choices=[('included', 'Included (纳入)'), ('already', 'Already monitored (已是监测对象)'), ('not_eligible', 'Not eligible (不符合)')], max_length=20, verbose_name='lead outcome')),
                 ('outcome_reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
                 ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
                 ('created_at', models.DateTimeField()),
