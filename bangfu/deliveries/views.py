@@ -18,6 +18,7 @@ from bangfu.accounts import queries as account_queries
 from bangfu.core.codes import township_of
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
+from bangfu.core.outbox import outbox_errors, outbox_form
 from bangfu.core.permissions import PermissionDenied, Role, can, require
 from bangfu.deliveries import queries, services
 from bangfu.deliveries.forms import (
@@ -183,10 +184,12 @@ def _step(request: HttpRequest, delivery, name: str, form, apply) -> HttpRespons
         else:
             messages.success(request, message)
             return redirect("deliveries:detail", delivery.pk)
+    outbox_errors(request, form)
     delivery = queries.delivery_get(request.user, delivery.pk)  # as stored, not as the refused step left it
     return render(request, "deliveries/detail.html", _detail_context(request, delivery, **{name: form}), status=422)
 
 
+@outbox_form
 @login_required
 @require_POST
 def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -201,6 +204,7 @@ def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, delivery, "complete", CompleteForm(request.POST), apply)
 
 
+@outbox_form
 @login_required
 @require_POST
 def delivery_fail(request: HttpRequest, pk: int) -> HttpResponse:
