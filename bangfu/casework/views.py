@@ -25,7 +25,7 @@ from bangfu.casework.worklist import caseworker_version, worklist_for
 from bangfu.core.codes import TOWNSHIP_LENGTH, Level, level_of
 from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
-from bangfu.core.outbox import outbox_errors, outbox_form
+from bangfu.core.outbox import offline_page, outbox_errors, outbox_form
 from bangfu.core.permissions import Role, can, require
 from bangfu.history import queries as history_queries
 from bangfu.history.pagecache import cached_page
@@ -80,6 +80,7 @@ def _worklist_area(request: HttpRequest, user_id: int | None = None) -> str:
     return caseworker_version(user_id, region or "")
 
 
+@offline_page
 @login_required
 @require_http_methods(["GET"])
 @cached_page(_worklist_area)
@@ -235,6 +236,7 @@ def _parts_body(request: HttpRequest, form) -> dict[str, list[str]]:
             if key not in own and not key.endswith("client_id")}
 
 
+@offline_page
 @outbox_form
 @login_required
 @GET_POST

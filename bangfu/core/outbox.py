@@ -93,3 +93,24 @@ def outbox_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return response
 
     return wrapped
+
+
+OFFLINE_HEADER = "X-Bangfu-Offline"
+
+
+def offline_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a page the phone may keep to read offline (the service worker keeps only marked pages).
+
+    Only for pages that show masked fields only: an ID number or a phone shown in full is a reveal,
+    its own POST answered with `no-store`, never marked. A full page only (not an htmx partial),
+    a 200 answer to a GET, and never one that says `no-store`."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if (request.method == "GET" and response.status_code == 200 and not request.headers.get("HX-Request")
+                and "no-store" not in response.get("Cache-Control", "")):
+            response[OFFLINE_HEADER] = "1"
+        return response
+
+    return wrapped

@@ -18,7 +18,7 @@ from bangfu.accounts import queries as account_queries
 from bangfu.core.codes import township_of
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
-from bangfu.core.outbox import outbox_errors, outbox_form
+from bangfu.core.outbox import offline_page, outbox_errors, outbox_form
 from bangfu.core.permissions import PermissionDenied, Role, can, require
 from bangfu.deliveries import queries, services
 from bangfu.deliveries.forms import (
@@ -158,6 +158,7 @@ def _detail_context(request: HttpRequest, delivery, **forms) -> dict:
     return context
 
 
+@offline_page
 @login_required
 @require_http_methods(["GET"])
 def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:

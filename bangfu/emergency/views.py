@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bangfu.core.codes import TOWNSHIP_LENGTH, Level, township_of
 from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
-from bangfu.core.outbox import outbox_errors, outbox_form
+from bangfu.core.outbox import offline_page, outbox_errors, outbox_form
 from bangfu.core.permissions import Role, can, require
 from bangfu.deliveries import queries as delivery_queries
 from bangfu.emergency import queries, services
@@ -165,6 +165,7 @@ def _after_check(request: HttpRequest) -> str:
     return reverse("casework:worklist") if request.user.role == Role.CASEWORKER else reverse("emergencies:checks")
 
 
+@offline_page
 @outbox_form
 @login_required
 @GET_POST
@@ -193,7 +194,7 @@ def check_form(request: HttpRequest, pk: int) -> HttpResponse:
     readings = {(f"m{r.member_id}" if r.member_id else f"r{r.returnee_id}"): r for r in check.readings.all()}
     return render(request, "emergency/check_form.html", {
         "check": check, "form": form, "readings": readings, "may_submit": may_submit,
-        "household": check.household, "emergency": check.emergency,
+        "household": check.household, "emergency": check.emergency, "back": _after_check(request),
     })
 
 
@@ -233,6 +234,7 @@ def _returnee_household(request: HttpRequest, form: ReturneeForm) -> tuple[House
     return None, found
 
 
+@offline_page
 @outbox_form
 @login_required
 @GET_POST

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from bangfu.core.codes import township_of
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
-from bangfu.core.outbox import outbox_errors, outbox_form
+from bangfu.core.outbox import offline_page, outbox_errors, outbox_form
 from bangfu.core.permissions import Role, can, require
 from bangfu.households import queries as household_queries
 from bangfu.needs import display, queries, services, workflow
@@ -42,6 +42,7 @@ def _form_data(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
+@offline_page
 @outbox_form
 @login_required
 @GET_POST

@@ -108,6 +108,10 @@ PAGES: dict[str, Route] = {
     "accounts:login": Route({"GET": read(PUBLIC, ok=ANY_REDIRECT), "POST": write(PUBLIC, ok=frozenset({200, 400}))}),
     "accounts:logout": post(write(PUBLIC, ok=frozenset({302}))),
     "set_language": post(write(PUBLIC, ok=frozenset({302}))),
+    # the service worker (no data: the same script for anyone) and the phone's outbox page (its rows
+    # are on the phone)
+    "core:service_worker": get(read(PUBLIC)),
+    "core:outbox": get(read(LOGGED_IN)),
     # one's own password; the users page (a colleague is a "caseworker": in the caller's village, the
     # neighbouring one, another province's)
     "accounts:password": form(LOGGED_IN),
