@@ -24,11 +24,12 @@ self.addEventListener("fetch", function (event) {
     if (response.ok && !response.redirected) {
       var keep = response.headers.get("X-Bangfu-Offline") === "1";
       var copy = keep ? response.clone() : null;
-      caches.open(PAGES).then(function (cache) { return keep ? cache.put(key, copy) : cache.delete(key); });
+      if (keep) caches.open(PAGES).then(function (cache) { return cache.put(key, copy); });
+      else caches.has(PAGES).then(function (has) { return has && caches.open(PAGES).then(function (c) { return c.delete(key); }); });
     }
     return response;
   }, function () {
-    return caches.open(PAGES).then(function (cache) { return cache.match(key, { ignoreVary: true }); })
+    return caches.match(key, { ignoreVary: true, cacheName: PAGES })
       .then(function (hit) {
         return hit || new Response("<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
           "<p>离线：这一页没有保存在手机上。 Offline: this page is not kept on the phone.</p><p><a href=/casework/today/>今日待办</a></p>",
