@@ -57,7 +57,9 @@ def _until(page, script: str, arg=None, tries: int = 100):
         if page.evaluate(script, arg):
             return
         time.sleep(0.1)
-    raise AssertionError(f"never true: {script}")
+    print("SW state:", page.url, page.evaluate("""async () => { const r = await navigator.serviceWorker.getRegistration("/"); return r ? [r.active && r.active.state, r.installing && r.installing.state, r.waiting && r.waiting.state, r.scope] : "none"; }"""))
+    kept = page.evaluate("""async () => (await caches.keys()).length ? (await (await caches.open("bangfu-pages-1")).keys()).map((r) => r.url) : []""")
+    raise AssertionError(f"never true: {script} (kept: {kept})")
 
 
 def _controlled_and_kept(page, urls: list[str]):
@@ -67,6 +69,12 @@ def _controlled_and_kept(page, urls: list[str]):
         const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
         return urls.every((u) => kept.includes(u));
     }""", urls)
+
+
+def _no_signal(page, context):
+    """Offline, the service worker's own requests included (they follow the page's after a moment)."""
+    context.set_offline(True)
+    _until(page, """() => fetch("/outbox/", {method: "POST"}).then(() => false, () => true)""")
 
 
 def test_checks_and_contacts_recorded_offline_are_stored_once_when_the_signal_returns(
@@ -89,14 +97,17 @@ def test_checks_and_contacts_recorded_offline_are_stored_once_when_the_signal_re
         _controlled_and_kept(page, ["/casework/today/", "/outbox/", *check_urls, *contact_urls])
         assert page.locator("[data-synced]").is_visible()
 
-        context.set_offline(True)
+        _no_signal(page, context)
         for url in check_urls:
             page.goto(base + url)
+            page.locator("html[data-outbox=ready]").wait_for(state="attached")
             page.get_by_role("button", name="全部正常").click()
             page.get_by_role("button", name="提交排查").click()
             page.wait_for_url(f"{base}/casework/today/")
         for url in contact_urls:
             page.goto(base + url)
+            page.locator("html[data-outbox=ready]").wait_for(state="attached")
+            page.locator("input[name=channel][value=phone]").check()
             page.locator("button[name=outcome][value=no_answer]").click()
             page.wait_for_url(f"{base}/casework/today/")
         page.locator(COUNT).wait_for()
@@ -124,7 +135,8 @@ def test_checks_and_contacts_recorded_offline_are_stored_once_when_the_signal_re
 
         context.set_offline(False)  # the `online` event sends them
         page.goto(f"{base}/outbox/")
-        _until(page, "() => document.querySelectorAll('.outbox-row').length === 0", tries=200)
+        _until(page, f"async () => (await ({ENTRIES})()).length === 0", tries=300)
+        page.locator("[data-outbox-empty]").wait_for()
         assert page.locator("[data-outbox-badge]").is_hidden()
         assert CheckSubmission.objects.count() == 10
         assert HealthCheck.objects.filter(pk__in=[c.pk for c in checks], status=CheckStatus.DONE).count() == 10
@@ -152,6 +164,7 @@ def test_a_changed_replay_is_flagged_a_refused_form_is_kept_and_logout_clears_th
 
         # Refused by the server (422): kept, shown with the server's message, not sent again by itself.
         page.goto(url)
+        page.locator("html[data-outbox=ready]").wait_for(state="attached")
         page.get_by_label(head.name).fill("99")
         page.get_by_role("button", name="全部正常").click()
         page.get_by_role("button", name="提交排查").click()

@@ -74,7 +74,7 @@
 
   // Every waiting entry, oldest first; refused ones wait for the user.
   function flush(andRefused) {
-    if (sending) return Promise.resolve();
+    if (sending || !navigator.onLine) return badge();
     sending = true;
     return all().then(function (entries) {
       entries.sort(function (a, b) { return a.time - b.time; });
@@ -223,10 +223,11 @@
     kv.get("prefetched", meta).then(function (last) {
       if (force !== true && last && Date.now() - last < 600000) return;
       var seen = {}, chain = Promise.resolve();
-      links.forEach(function (a) {
-        if (seen[a.href]) return;
-        seen[a.href] = 1;
-        chain = chain.then(function () { return fetch(a.href, { credentials: "same-origin" }).catch(function () {}); });
+      // This page too: it may have loaded before the service worker took over.
+      [location.href.split("#")[0]].concat(Array.prototype.map.call(links, function (a) { return a.href; })).forEach(function (href) {
+        if (seen[href]) return;
+        seen[href] = 1;
+        chain = chain.then(function () { return fetch(href, { credentials: "same-origin" }).catch(function () {}); });
       });
       return chain.then(function () { return kv.set("prefetched", Date.now(), meta); });
     });
@@ -252,6 +253,7 @@
   window.addEventListener("online", function () { flush(false); });
   function start() {
     document.querySelectorAll("form[data-outbox] input[name=client_id]").forEach(function (f) { f.value = newId(); });
+    document.documentElement.setAttribute("data-outbox", "ready");  // forms are kept from now on
     refill();
     synced();
     flush(false).then(prefetch);
