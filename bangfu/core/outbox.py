@@ -7,8 +7,10 @@ the same one the plain form posts to, wrapped in `@outbox_form`, and answers suc
     200 {"status": "stored", "location": url}        stored now, or already by an earlier send of
                                                       the same submission: the entry leaves the outbox
                                                       and the page goes to `location`
-    422 {"status": "invalid", "detail", "errors"}    the form refused it: kept and shown with the
-                                                      message, to fix or drop; never sent again by itself
+    422 {"status": "invalid", "detail", "errors", "html"}  the form refused it: kept and shown with
+                                                      the message (and, to the user who just tapped,
+                                                      the page with each field's error: `html`), to
+                                                      fix or drop; never sent again by itself
     409 {"status": "replay_mismatch", "code", "detail"}  its client id was stored with another body:
                                                       kept and flagged, never answered as stored
     401 / 403 {"status": "login" | "forbidden", "detail"}  kept; the user logs in again
@@ -89,7 +91,9 @@ def outbox_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return _json("stored", 200, location=response["Location"])
         if response.status_code in (200, 422):  # the form shown again with its errors
             detail, errors = _errors(request)
-            return _json("invalid", 422, detail=detail, errors=errors)
+            # The page the plain post would have shown: the phone shows it when the user is there.
+            html = response.content.decode() if "html" in response.get("Content-Type", "") else ""
+            return _json("invalid", 422, detail=detail, errors=errors, html=html)
         return response
 
     return wrapped

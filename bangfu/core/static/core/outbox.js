@@ -111,7 +111,7 @@
     buttons.forEach(function (b) { b.disabled = true; });
     (replaces ? kv.del(replaces, store) : Promise.resolve()).then(function () {
       return kv.set(id, entry, store);
-    }).then(function () { return send(entry); }).then(function (json) {
+    }).then(function () { return navigator.onLine ? send(entry) : null; }).then(function (json) {
       if (json && json.status === "stored") { location.assign(json.location); return; }
       buttons.forEach(function (b) { b.disabled = false; });
       badge();
@@ -119,6 +119,12 @@
         say(body.msgQueued);
         if (form.dataset.outboxBack) location.assign(form.dataset.outboxBack);
         else if (idField) idField.value = newId();
+      } else if (json && json.html) {
+        // The page the form would have shown, each error at its field; the entry waits as refused.
+        var fresh = new DOMParser().parseFromString(json.html, "text/html").querySelector("main");
+        var here = document.querySelector("main");
+        if (fresh && here) here.replaceWith(document.importNode(fresh, true));
+        else showErrors(form, entry);
       } else {
         showErrors(form, entry);
       }
