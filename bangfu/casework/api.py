@@ -20,7 +20,7 @@ from bangfu.casework.schemas import (
 )
 from bangfu.casework.worklist import worklist_for
 from bangfu.core.dates import local_today
-from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
+from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, REPLAY_RESPONSES, ErrorOut, FieldErrors
 from bangfu.core.permissions import require
 from bangfu.households import queries as household_queries
 
@@ -58,7 +58,8 @@ def _campaign_out(campaign: Campaign, row: queries.CoverageRow) -> dict[str, Any
     }
 
 
-@router.post("/contacts", response={201: ContactOut, 403: ErrorOut, **BODY_RESPONSES}, summary="Log a contact")
+@router.post("/contacts", response={201: ContactOut, 403: ErrorOut, **BODY_RESPONSES,
+                                 **REPLAY_RESPONSES}, summary="Log a contact")
 def contact_create(request, payload: ContactIn):
     """One attempt to reach a household. Idempotent by `client_id`: sending the same submission
     again stores nothing and answers with the contact the first one stored (201 both times)."""

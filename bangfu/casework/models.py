@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bangfu.core.codes import prefix_q
+from bangfu.core.idempotency import ClientHashed
 from bangfu.history.tracked import Tracked
 from bangfu.households import choices as household_choices
 from bangfu.households.models import Household, scope_q
@@ -120,7 +121,7 @@ class Campaign(models.Model):
         return self.status == CampaignStatus.OPEN and self.start <= day <= self.end
 
 
-class Contact(models.Model):
+class Contact(ClientHashed):
     """One attempt to reach a household (随访记录), reached or not, with what was learned."""
 
     client_id = models.UUIDField(unique=True, editable=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -331,6 +331,7 @@ def contact_create(
     assessment: dict[str, Any] | None = None,
     answers: dict[str, Any] | None = None,
     then: Sequence[Callable[[Contact], None]] = (),
+    extra: Mapping[str, Any] | None = None,
 ) -> tuple[Contact, bool]:
     """Log one attempt to reach a household. Idempotent by `client_id`: a second submission stores
     nothing and returns the first contact with created=False.
@@ -338,7 +339,9 @@ def contact_create(
     `assessment` holds the four conditions (`supplies_ok` ... each True/False, with `<name>_note`
     where False), for a contact that reached the household. `then` are callables run with the new
     contact inside the same transaction, only when it is created: how another app adds its own rows
-    to the same submission (a need recorded on the contact screen). Returns (contact, created)."""
+    to the same submission (a need recorded on the contact screen); `extra` is what those steps were
+    given (the parts' fields), kept in the submission's hash with the contact's own fields, so that a
+    retry whose parts differ is refused too (`ReplayMismatch`). Returns (contact, created)."""
     require(actor, "contact.create")
     _check_visible(actor, household)
     try:
@@ -389,7 +392,10 @@ def contact_create(
             step(contact)
         return contact
 
-    contact, created = create_once(Contact, client_id=client_id, create=create)
+    payload = {"channel": channel, "reached": reached, "at": at, "not_reached_reason": not_reached_reason,
+               "notes": notes, "campaign": campaign, "assessment": assessment, "answers": answers,
+               "extra": extra}
+    contact, created = create_once(Contact, client_id=client_id, create=create, payload=payload)
     if not created and (contact.caseworker_id != actor.pk or contact.household_id != household.pk):
         # Not a retry of this submission: an id reused by another client or for another household.
         raise ValidationError({"client_id": _("This submission id was already used for another contact.")})

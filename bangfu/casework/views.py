@@ -25,6 +25,7 @@ from bangfu.casework.worklist import caseworker_version, worklist_for
 from bangfu.core.codes import TOWNSHIP_LENGTH, Level, level_of
 from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
+from bangfu.core.outbox import offline_page, outbox_errors, outbox_form
 from bangfu.core.permissions import Role, can, require
 from bangfu.history import queries as history_queries
 from bangfu.history.pagecache import cached_page
@@ -79,6 +80,7 @@ def _worklist_area(request: HttpRequest, user_id: int | None = None) -> str:
     return caseworker_version(user_id, region or "")
 
 
+@offline_page
 @login_required
 @require_http_methods(["GET"])
 @cached_page(_worklist_area)
@@ -227,6 +229,15 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _parts_body(request: HttpRequest, form) -> dict[str, list[str]]:
+    """The posted fields that are not the contact's own (the parts'): part of the submission's hash."""
+    own = {*form.fields, "next", "followup"}
+    return {key: request.POST.getlist(key) for key in request.POST
+            if key not in own and not key.endswith("client_id")}
+
+
+@offline_page
+@outbox_form
 @login_required
 @GET_POST
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -250,7 +261,8 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     if data is not None and form.is_valid() and all(part.is_valid() for part in parts):
         try:
             contact, created = services.contact_create(
-                actor=request.user, household=household, then=[part.save for part in parts], **form.service_kwargs())
+                actor=request.user, household=household, then=[part.save for part in parts],
+                extra=_parts_body(request, form), **form.service_kwargs())
         except ValidationError as error:
             attach_errors(error, form)
         else:
@@ -264,6 +276,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.info(request, _("This contact was already saved."))
             return redirect(back)
+    outbox_errors(request, form, *parts)
     return render(request, "casework/contact_form.html", {
         "household": household, "form": form, "parts": parts, "followup": followup, "next": back,
         "asked_channel": Channel(asked_channel).label if asked_channel else "",

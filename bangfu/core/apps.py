@@ -5,6 +5,8 @@ class CoreConfig(AppConfig):
     name = "bangfu.core"
     label = "core"
     verbose_name = "bangfu"
+    # The phone's outbox page, and the service worker (/outbox/sw.js, allowed the scope /).
+    urls = {"outbox/": "bangfu.core.urls"}
 
     def ready(self) -> None:
         from bangfu.core.permissions import permission_table

@@ -3,6 +3,7 @@ error, in the caller's language.
 
     400 / 401 / 403 / 404 / 413   {"detail": "..."}
     409                  {"detail": "...", "current_version": 7}
+    409 (a replay)       {"detail": "...", "code": "replay_mismatch"}  (a client id stored with another body)
     422                  {"detail": "...", "errors": {"field": ["..."], "members.0.id_number": ["..."]}}
     500                  {"detail": "...", "request_id": "<uuid>"}   (the id the logs and X-Request-Id carry)
 
@@ -30,6 +31,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from bangfu.core import requestid
+from bangfu.core.idempotency import ReplayMismatch
 
 
 class ConflictError(Exception):
@@ -58,6 +60,11 @@ class ConflictOut(Schema):
     current_version: int
 
 
+class ReplayOut(Schema):
+    detail: str
+    code: str
+
+
 class ServerErrorOut(Schema):
     detail: str
     request_id: str
@@ -79,6 +86,8 @@ BODY_RESPONSES: dict[int, Any] = {400: ErrorOut, **COMMON_RESPONSES}
 EVERY_OPERATION: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut,
                                    500: ServerErrorOut}
 WITH_BODY: dict[int, Any] = {400: ErrorOut, 413: ErrorOut}
+# An operation taking a `client_id`: the id sent again with another body.
+REPLAY_RESPONSES: dict[int, Any] = {409: ReplayOut}
 
 
 def _invalid_summary() -> str:
@@ -216,6 +225,9 @@ def install(api) -> None:
             request, {"detail": str(exc.message), "current_version": exc.current_version}, status=409
         )
 
+    def on_replay(request, exc: ReplayMismatch):
+        return api.create_response(request, {"detail": str(exc.message), "code": exc.code}, status=409)
+
     def on_http_error(request, exc: HttpError):
         if isinstance(exc.__cause__, NinjaValidationError):
             # The body's parser refused what it read (ninja reports any error there as a 400).
@@ -254,6 +266,7 @@ def install(api) -> None:
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(DjangoPermissionDenied, on_denied)
     api.add_exception_handler(ConflictError, on_conflict)
+    api.add_exception_handler(ReplayMismatch, on_replay)
     api.add_exception_handler(HttpError, on_http_error)
 
 

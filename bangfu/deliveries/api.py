@@ -11,7 +11,7 @@ from ninja import Path, Query, Router, Status
 
 from bangfu.accounts.models import User
 from bangfu.core.codes import Level, township_of
-from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
+from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, REPLAY_RESPONSES, ErrorOut, FieldErrors
 from bangfu.core.permissions import require
 from bangfu.deliveries import queries, services
 from bangfu.deliveries.models import Delivery, Distribution
@@ -91,7 +91,8 @@ def delivery_counts(request):
     return queries.delivery_counts(request.auth).__dict__
 
 
-@router.post("", response={201: DeliveryOut, 200: DeliveryOut, 403: ErrorOut, **BODY_RESPONSES},
+@router.post("", response={201: DeliveryOut, 200: DeliveryOut, 403: ErrorOut, **BODY_RESPONSES,
+                                 **REPLAY_RESPONSES},
              summary="Ask for a delivery or an errand")
 def delivery_create(request, payload: DeliveryIn):
     """For a household in the caller's area (404 otherwise). With `client_id`, a repeat answers 200
@@ -99,10 +100,11 @@ def delivery_create(request, payload: DeliveryIn):
     user = request.auth
     require(user, "delivery.create")
     household = household_queries.household_get(user, payload.household)
+    repeat = False
     if payload.client_id:
         existing = Delivery.objects.visible_to(user).filter(client_id=payload.client_id).first()
         if existing is not None and existing.household_id == household.pk:
-            return Status(200, delivery_out(queries.delivery_get(user, existing.pk)))
+            repeat = True
     item = None
     if payload.item is not None:
         township = Region.objects.get(code=township_of(household.region_code))
@@ -115,7 +117,7 @@ def delivery_create(request, payload: DeliveryIn):
         description=payload.description, cost=payload.cost, caseworker=_caseworker(payload.caseworker),
         client_id=payload.client_id,
     )
-    return Status(201, delivery_out(queries.delivery_get(user, delivery.pk)))
+    return Status(200 if repeat else 201, delivery_out(queries.delivery_get(user, delivery.pk)))
 
 
 @router.get("/{id}", response={200: DeliveryOut, **COMMON_RESPONSES}, summary="A delivery or errand")

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.codes import township_of
+from bangfu.core.idempotency import ClientHashed
 from bangfu.history.tracked import Keys, Tracked
 from bangfu.households.models import Household
 
@@ -63,7 +64,7 @@ class DeliveryQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
-class Delivery(models.Model):
+class Delivery(ClientHashed):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="deliveries",
                                   verbose_name=_("household"))
     # Denormalised from the household: the township's stock and the office's lists filter on it.
@@ -166,7 +167,7 @@ class Delivery(models.Model):
         return township_of(self.region_code)
 
 
-class Distribution(models.Model):
+class Distribution(ClientHashed):
     """A planned hand-out: to each household of a selection, each of its lines (an item and a
     quantity: 大米 10 kg, 食用油 1 桶). Each household's share of each line is a Delivery, the priority
     households first, then the special groups."""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
 from bangfu.core.codes import township_of
-from bangfu.core.idempotency import create_once
+from bangfu.core.idempotency import create_once, replayed
 from bangfu.core.permissions import PermissionDenied, Role, can, require
 from bangfu.deliveries.models import (
     OPEN_STATUSES,
@@ -139,6 +139,13 @@ def delivery_create(
     for `need` (one of the household's open needs), it resolves the need once delivered."""
     require(actor, "delivery.create")
     _visible(actor, household)
+    payload = {"kind": kind, "source": source, "item": item, "quantity": quantity, "description": description,
+               "cost": cost, "caseworker": caseworker, "need": need}
+    earlier = replayed(Delivery, client_id=client_id, payload=payload) if client_id else None
+    if earlier is not None:  # a retry: answered before its fields are checked again
+        if earlier.household_id != household.pk:
+            raise ValidationError({"client_id": _("This client id was used for another household.")})
+        return earlier
     if need is not None:
         _need_check(actor, need, household)
     description = description.strip()
@@ -189,7 +196,7 @@ def delivery_create(
         return delivery
 
     if client_id:
-        delivery, _created = create_once(Delivery, client_id=client_id, create=create)
+        delivery, _created = create_once(Delivery, client_id=client_id, create=create, payload=payload)
         if delivery.household_id != household.pk:
             raise ValidationError({"client_id": _("This client id was used for another household.")})
         return delivery
@@ -492,6 +499,7 @@ def distribution_create(*, plan: DistributionPlan, actor: User, client_id: str |
         return distribution
 
     if client_id:
-        distribution, _created = create_once(Distribution, client_id=client_id, create=create)
+        distribution, _created = create_once(Distribution, client_id=client_id, create=create, payload={
+            "plan": plan})
         return distribution
     return create()

@@ -18,6 +18,7 @@ from bangfu.accounts import queries as account_queries
 from bangfu.core.codes import township_of
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
+from bangfu.core.outbox import offline_page, outbox_errors, outbox_form
 from bangfu.core.permissions import PermissionDenied, Role, can, require
 from bangfu.deliveries import queries, services
 from bangfu.deliveries.forms import (
@@ -157,6 +158,7 @@ def _detail_context(request: HttpRequest, delivery, **forms) -> dict:
     return context
 
 
+@offline_page
 @login_required
 @require_http_methods(["GET"])
 def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -183,10 +185,12 @@ def _step(request: HttpRequest, delivery, name: str, form, apply) -> HttpRespons
         else:
             messages.success(request, message)
             return redirect("deliveries:detail", delivery.pk)
+    outbox_errors(request, form)
     delivery = queries.delivery_get(request.user, delivery.pk)  # as stored, not as the refused step left it
     return render(request, "deliveries/detail.html", _detail_context(request, delivery, **{name: form}), status=422)
 
 
+@outbox_form
 @login_required
 @require_POST
 def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -201,6 +205,7 @@ def delivery_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, delivery, "complete", CompleteForm(request.POST), apply)
 
 
+@outbox_form
 @login_required
 @require_POST
 def delivery_fail(request: HttpRequest, pk: int) -> HttpResponse:

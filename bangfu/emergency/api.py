@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from bangfu.core.dates import local_today
-from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
+from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, REPLAY_RESPONSES, ErrorOut, FieldErrors
 from bangfu.core.permissions import require
 from bangfu.deliveries import queries as delivery_queries
 from bangfu.emergency import queries, services
-from bangfu.emergency.models import CheckSubmission, Emergency, HealthCheck, Returnee
+from bangfu.emergency.models import Emergency, HealthCheck, Returnee
 from bangfu.emergency.schemas import (
     CheckIn,
     CheckOut,
@@ -162,7 +162,8 @@ def check_list(request, day: str | None = DayParam, emergency: int | None = Quer
     return [check_out(c) for c in rows]
 
 
-@checks.post("/{id}", response={200: CheckOut, 201: CheckOut, 403: ErrorOut, **BODY_RESPONSES},
+@checks.post("/{id}", response={200: CheckOut, 201: CheckOut, 403: ErrorOut, **BODY_RESPONSES,
+                                 **REPLAY_RESPONSES},
              summary="Record a daily check")
 def check_submit(request, payload: CheckIn, id: int = _id("The check's id.")):
     """Idempotent by `client_id`: a repeat answers 200 with the check as the first one left it. A
@@ -171,13 +172,13 @@ def check_submit(request, payload: CheckIn, id: int = _id("The check's id.")):
     user = request.auth
     require(user, "check.submit")
     check = queries.check_get(user, id)
-    if CheckSubmission.objects.filter(client_id=payload.client_id, check_row=check).exists():
-        return Status(200, check_out(queries.check_get(user, id)))
-    services.check_submit(
+    # A repeat (the same client id and body) is answered by the service without a write; another body
+    # under the same id is refused (409 replay_mismatch).
+    _check, written = services.check_submit(
         check=check, actor=user, client_id=payload.client_id, temperatures=payload.temperatures,
         disinfection=payload.disinfection, symptoms=payload.symptoms, supplies_enough=payload.supplies_enough,
         help_needed=payload.help_needed, note=payload.note)
-    return Status(201, check_out(queries.check_get(user, id)))
+    return Status(201 if written else 200, check_out(queries.check_get(user, id)))
 
 
 # --- returnees ------------------------------------------------------------------------------------
@@ -189,7 +190,8 @@ def returnee_list(request, emergency: int = Query(..., ge=1, le=MAX_ID)):
     return [returnee_out(r) for r in queries.returnees_for(request.auth, e)]
 
 
-@returnees.post("", response={201: ReturneeOut, 200: ReturneeOut, 403: ErrorOut, **BODY_RESPONSES},
+@returnees.post("", response={201: ReturneeOut, 200: ReturneeOut, 403: ErrorOut, **BODY_RESPONSES,
+                                 **REPLAY_RESPONSES},
                 summary="Register a returnee")
 def returnee_register(request, payload: ReturneeIn):
     """In a household of the caller's area (404 otherwise), or in a new household registered in the
@@ -202,7 +204,13 @@ def returnee_register(request, payload: ReturneeIn):
     emergency = queries.emergency_get(user, payload.emergency)
     if payload.client_id:
         existing = Returnee.objects.visible_to(user).filter(client_id=payload.client_id).first()
-        if existing is not None:
+        if existing is not None:  # a repeat: answered once its body is checked to be the same
+            services.returnee_replay_check(client_id=payload.client_id, payload=services.returnee_payload(
+                emergency=emergency, name=payload.name, id_number=payload.id_number, origin=payload.origin,
+                arrival=payload.arrival, transport=payload.transport, phone=payload.phone,
+                screening=payload.screening, quarantine=payload.quarantine,
+                home_supplies_ensured=payload.home_supplies_ensured, help_needed=payload.help_needed,
+                help_note=payload.help_note))
             return Status(200, returnee_out(existing))
     if (payload.household is None) == (payload.new_household is None):
         raise FieldErrors({"household": [_("Give either household or new_household.")]})

@@ -3,6 +3,7 @@ from the people of the household), registering a returnee."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from decimal import Decimal
 
@@ -94,6 +95,18 @@ class CheckForm(forms.Form):
             "note": check.note,
         })
         return {name: value for name, value in initial.items() if value not in (None, "")}
+
+    # What "all normal" fills in, on an explicit tap (nothing is preselected): a normal temperature
+    # for each person, and the answer that needs nothing for each question.
+    NORMAL_TEMPERATURE = "36.5"
+    NORMAL_ANSWERS = {CheckItem.DISINFECTION.value: "yes", CheckItem.SYMPTOMS.value: "no",
+                      CheckItem.SUPPLIES.value: "yes", CheckItem.HELP.value: "no"}
+
+    def all_normal(self) -> str:
+        """The fields and values the "all normal" button fills, as JSON for its data attribute."""
+        values = {name: self.NORMAL_TEMPERATURE for name in self.fields if name.startswith("t_")}
+        values.update({name: value for name, value in self.NORMAL_ANSWERS.items() if name in self.fields})
+        return json.dumps(values)
 
     def temperature_fields(self):
         return [self[name] for name in self.fields if name.startswith("t_")]

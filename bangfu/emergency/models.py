@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.idempotency import ClientHashed
 from bangfu.history.tracked import Keys, Tracked
 from bangfu.households.models import Household
 
@@ -131,7 +132,7 @@ class HealthCheck(models.Model):
         return f"{self.household.number} {self.day}"
 
 
-class CheckSubmission(models.Model):
+class CheckSubmission(ClientHashed):
     """One submission of a check from a phone, once per client id (a retry writes nothing new)."""
 
     check_row = models.ForeignKey(HealthCheck, on_delete=models.CASCADE, related_name="submissions")
@@ -201,7 +202,7 @@ class ReturneeQuerySet(models.QuerySet):
         return self.filter(household__in=Household.objects.visible_to(user))
 
 
-class Returnee(models.Model):
+class Returnee(ClientHashed):
     """Someone come back from elsewhere during an emergency, living in a household of the area."""
 
     emergency = models.ForeignKey(Emergency, on_delete=models.PROTECT, related_name="returnees")

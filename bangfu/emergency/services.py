@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from bangfu.accounts.models import User
 from bangfu.core import crypto
 from bangfu.core.dates import local_today
-from bangfu.core.idempotency import create_once
+from bangfu.core.idempotency import create_once, payload_hash, same_body
 from bangfu.core.permissions import PermissionDenied, Role, require
 from bangfu.deliveries.services import delivery_priority_refresh
 from bangfu.emergency.models import (
@@ -276,10 +276,13 @@ def check_submit(
         raise Http404("no such household")
     if not client_id:
         raise ValidationError({"client_id": _("A client id is required.")})
+    payload = {"temperatures": temperatures or {}, "disinfection": disinfection, "symptoms": symptoms,
+               "supplies_enough": supplies_enough, "help_needed": help_needed, "note": note}
     existing = CheckSubmission.objects.filter(client_id=client_id).select_related("check_row").first()
     if existing is not None:
         if existing.check_row_id != check.pk:
             raise ValidationError({"client_id": _("This client id was used for another check.")})
+        same_body(existing, payload_hash(payload))
         return existing.check_row, False
     check = HealthCheck.objects.select_for_update(of=("self",)).select_related("emergency", "household").get(
         pk=check.pk)
@@ -311,7 +314,7 @@ def check_submit(
         return CheckSubmission.objects.create(check_row=check, client_id=client_id, submitted_by=actor,
                                               submitted_at=timezone.now())
 
-    _submission, created = create_once(CheckSubmission, client_id=client_id, create=create)
+    _submission, created = create_once(CheckSubmission, client_id=client_id, create=create, payload=payload)
     if not created:
         return check, False
     before = check_snapshot(check)
@@ -387,7 +390,7 @@ def _help_need(*, check: HealthCheck, actor: User) -> None:
     need_create(
         household=check.household, category=NeedCategory.OTHER, description=description,
         client_id=help_need_client_id(check.emergency, check.household_id, check.day), actor=actor,
-        permission="check.submit", report=True,
+        permission="check.submit", report=True, replay_checked=False,
     )
 
 
@@ -413,7 +416,7 @@ def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, a
         household=household, category=NeedCategory.MEDICAL, urgency=Urgency.URGENT,
         description=description,
         client_id=fever_need_client_id(emergency, key, check.day), actor=actor, permission="check.submit",
-        report=True,
+        report=True, replay_checked=False,
     )
 
     def create() -> FeverAlert:
@@ -568,11 +571,16 @@ def returnee_register(
     require(actor, "returnee.register")
     if not Emergency.objects.visible_to(actor).filter(pk=emergency.pk).exists():
         raise Http404("no such emergency")
+    payload = returnee_payload(emergency=emergency, name=name, id_number=id_number, origin=origin,
+                               arrival=arrival, transport=transport, phone=phone, screening=screening,
+                               quarantine=quarantine, home_supplies_ensured=home_supplies_ensured,
+                               help_needed=help_needed, help_note=help_note)
     if client_id:
         earlier = Returnee.objects.filter(client_id=client_id).first()
         if earlier is not None:
             if not Returnee.objects.visible_to(actor).filter(pk=earlier.pk).exists():
                 raise ValidationError({"client_id": _("This client id was used for another registration.")})
+            same_body(earlier, payload_hash(payload))
             return earlier
     if (household is None) == (new_household is None):
         raise ValidationError({"household": [_("Choose the household they join, or register a new one.")]})
@@ -641,9 +649,26 @@ def returnee_register(
         return returnee
 
     if client_id:
-        returnee, _created = create_once(Returnee, client_id=client_id, create=create)
+        returnee, _created = create_once(Returnee, client_id=client_id, create=create, payload=payload)
         return returnee
     return create()
+
+
+def returnee_payload(*, emergency, name, id_number, origin, arrival, transport, phone, screening, quarantine,
+                     home_supplies_ensured, help_needed, help_note) -> dict[str, Any]:
+    """What a registration's client id is stored with (its hash): the person as submitted. The
+    household is left out: the page finds it from what was typed, which a retry may find again
+    differently (a household registered meanwhile)."""
+    return {"emergency": emergency, "name": name, "id_number": id_number, "origin": origin, "arrival": arrival,
+            "transport": transport, "phone": phone, "screening": screening, "quarantine": quarantine,
+            "home_supplies_ensured": home_supplies_ensured, "help_needed": help_needed, "help_note": help_note}
+
+
+def returnee_replay_check(*, client_id: str, payload: dict[str, Any]) -> None:
+    """Refuse (`ReplayMismatch`) a registration sent again under a stored client id with another body."""
+    stored = Returnee.objects.filter(client_id=client_id).first()
+    if stored is not None:
+        same_body(stored, payload_hash(payload))
 
 
 def _due_check_today(emergency: Emergency, household: Household) -> None:

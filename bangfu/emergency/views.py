@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bangfu.core.codes import TOWNSHIP_LENGTH, Level, township_of
 from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
+from bangfu.core.outbox import offline_page, outbox_errors, outbox_form
 from bangfu.core.permissions import Role, can, require
 from bangfu.deliveries import queries as delivery_queries
 from bangfu.emergency import queries, services
@@ -164,6 +165,8 @@ def _after_check(request: HttpRequest) -> str:
     return reverse("casework:worklist") if request.user.role == Role.CASEWORKER else reverse("emergencies:checks")
 
 
+@offline_page
+@outbox_form
 @login_required
 @GET_POST
 def check_form(request: HttpRequest, pk: int) -> HttpResponse:
@@ -187,10 +190,11 @@ def check_form(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("The daily check is recorded."))
                 return redirect(_after_check(request))
+    outbox_errors(request, form)
     readings = {(f"m{r.member_id}" if r.member_id else f"r{r.returnee_id}"): r for r in check.readings.all()}
     return render(request, "emergency/check_form.html", {
         "check": check, "form": form, "readings": readings, "may_submit": may_submit,
-        "household": check.household, "emergency": check.emergency,
+        "household": check.household, "emergency": check.emergency, "back": _after_check(request),
     })
 
 
@@ -230,6 +234,8 @@ def _returnee_household(request: HttpRequest, form: ReturneeForm) -> tuple[House
     return None, found
 
 
+@offline_page
+@outbox_form
 @login_required
 @GET_POST
 def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
@@ -251,7 +257,13 @@ def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
         form.is_valid()
         data = form.cleaned_data
         if data.get("client_id") and queries.returnee_registered(request.user, client_id=data["client_id"]):
-            # A double tap or a retry: registered by the first submission, nothing to check again.
+            # A double tap or a retry: registered by the first submission, nothing to check again,
+            # unless what was sent differs from what was stored under its id.
+            services.returnee_replay_check(client_id=data["client_id"], payload=services.returnee_payload(
+                emergency=emergency, name=data.get("name", ""), id_number=data.get("id_number", ""),
+                origin=data.get("origin", ""), arrival=data.get("arrival"), transport=data.get("transport", ""),
+                phone=data.get("phone", ""), screening=data.get("screening", ""), help_note=data.get("help_note", ""),
+                **form.answers()))
             messages.info(request, _("The returnee is registered."))
             return redirect("emergencies:returnees", emergency.pk)
         household, new_household = None, None
@@ -287,5 +299,6 @@ def returnee_register(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The returnee is registered."))
                 return redirect("emergencies:returnees", emergency.pk)
+    outbox_errors(request, form)
     return render(request, "emergency/returnee_form.html", {
         "emergency": emergency, "form": form, "candidates": candidates})

@@ -19,6 +19,7 @@ from bangfu.core.codes import township_of
 from bangfu.core.errors import ConflictError
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
+from bangfu.core.outbox import offline_page
 from bangfu.core.permissions import Role, can, require
 from bangfu.history.timeline import field_label, history_entries
 from bangfu.households import display, queries, services
@@ -87,6 +88,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 # --- one household -----------------------------------------------------------------------------
 
+@offline_page
 @login_required
 @require_http_methods(["GET"])
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:

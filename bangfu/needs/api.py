@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
 
-from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut
+from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, REPLAY_RESPONSES, ErrorOut
+from bangfu.core.idempotency import ReplayMismatch
 from bangfu.core.permissions import require
 from bangfu.households import queries as household_queries
 from bangfu.needs import queries, services, workflow
@@ -55,16 +56,18 @@ def _detail_out(need: Need, user) -> dict[str, Any]:
     }
 
 
-@router.post("", response={201: NeedDetailOut, 200: NeedDetailOut, 403: ErrorOut, **BODY_RESPONSES},
+@router.post("", response={201: NeedDetailOut, 200: NeedDetailOut, 403: ErrorOut, **BODY_RESPONSES,
+                                 **REPLAY_RESPONSES},
              summary="Record a need")
 def need_create(request, payload: NeedIn):
     """Record a need for a household in the caller's area. Idempotent by `client_id`: a retry
-    answers 200 with the need the first call recorded (whatever else the retry says)."""
+    answers 200 with the need the first call recorded; the same id with another body is refused (409,
+    code `replay_mismatch`)."""
     user = request.auth
     require(user, "need.create")
     existing = Need.objects.visible_to(user).filter(client_id=payload.client_id).first()
-    if existing is not None:
-        return Status(200, _detail_out(queries.need_get(user, existing.pk), user))
+    if existing is not None and existing.household_id != payload.household:
+        raise ReplayMismatch()  # the same id for another household: not a retry
     household = household_queries.household_get(user, payload.household)
     need, created = services.need_create(
         household=household, category=payload.category.value, description=payload.description,

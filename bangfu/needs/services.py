@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from bangfu.accounts.models import User
 from bangfu.core.codes import township_of
 from bangfu.core.dates import SHANGHAI, local_today
-from bangfu.core.idempotency import create_once
+from bangfu.core.idempotency import create_once, replayed
 from bangfu.core.permissions import PermissionDenied, Role, require
 from bangfu.history.models import Action
 from bangfu.history.services import record
@@ -130,6 +130,7 @@ def need_create(
     recorded_at: dt.datetime | None = None,
     permission: str = "need.create",
     report: bool | None = None,
+    replay_checked: bool = True,
 ) -> tuple[Need, bool]:
     """Record a need, once per client id: (need, created).
 
@@ -143,11 +144,20 @@ def need_create(
     `recorded_at`: when the need was heard, if earlier than now (written on paper during a visit,
     typed in later); its deadline counts from then.
 
+    `replay_checked`: the client id came with a submission, and a retry of it with another body is
+    refused (`ReplayMismatch`). False for an id derived from another piece of work to make it happen
+    once (a fever's need, once per person per day), whose later description may differ.
+
     `permission`: the action that allows this need; a need raised by another piece of work (a fever
     at a daily check, which a village volunteer may record) names that work's permission."""
     require(actor, permission)
     if not _in_scope(actor, household):
         raise Http404("no such household")
+    payload = {"household": household, "category": category, "description": description, "urgency": urgency,
+               "contact": contact, "recorded_at": recorded_at, "report": report} if replay_checked else None
+    earlier = replayed(Need, client_id=client_id, payload=payload) if payload is not None else None
+    if earlier is not None:  # a retry: answered before its fields are checked again
+        return earlier, False
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": _("Say what the household needs.")})
@@ -186,7 +196,7 @@ def need_create(
                           "actor": actor, "description": need.description[:200]})
         return need
 
-    return create_once(Need, client_id=client_id, create=create)
+    return create_once(Need, client_id=client_id, create=create, payload=payload)
 
 
 # --- who is told -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from bangfu.core.codes import township_of
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
+from bangfu.core.outbox import offline_page, outbox_errors, outbox_form
 from bangfu.core.permissions import Role, can, require
 from bangfu.households import queries as household_queries
 from bangfu.needs import display, queries, services, workflow
@@ -41,6 +42,8 @@ def _form_data(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
+@offline_page
+@outbox_form
 @login_required
 @GET_POST
 def need_create(request: HttpRequest, household_pk: int) -> HttpResponse:
@@ -60,6 +63,7 @@ def need_create(request: HttpRequest, household_pk: int) -> HttpResponse:
             if created:
                 messages.success(request, _("The need is recorded."))
             return redirect("needs:detail", need.pk)
+    outbox_errors(request, form)
     return render(request, "needs/need_form.html", {
         "form": form, "household": household,
         "cancel_url": reverse("households:detail", args=[household.pk]),

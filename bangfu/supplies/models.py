@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.idempotency import ClientHashed
 from bangfu.history.tracked import Tracked
 
 
@@ -58,7 +59,7 @@ class MoveKind(models.TextChoices):
     ADJUST = "adjust", _("Adjust")
 
 
-class StockMove(models.Model):
+class StockMove(ClientHashed):
     """One line of the ledger. `quantity` is signed: what the move did to the balance."""
 
     township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",

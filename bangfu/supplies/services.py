@@ -121,7 +121,9 @@ def _write_move(*, township, item, kind, quantity, actor, client_id, source="", 
         return move
 
     if client_id:
-        return create_once(StockMove, client_id=client_id, create=create)
+        return create_once(StockMove, client_id=client_id, create=create, payload={
+            "township": township, "item": item, "kind": kind, "quantity": quantity, "source": source,
+            "reason": reason, "note": note, "household_id": household_id})
     return create(), True
 
 

@@ -111,6 +111,10 @@ PAGES: dict[str, Route] = {
     "accounts:setup": Route({"GET": read(PUBLIC, ok=frozenset({404})), "POST": write(PUBLIC, ok=frozenset({404}))},
                             args={"token": "not-the-token"}),
     "set_language": post(write(PUBLIC, ok=frozenset({302}))),
+    # the service worker (no data: the same script for anyone) and the phone's outbox page (its rows
+    # are on the phone)
+    "core:service_worker": get(read(PUBLIC)),
+    "core:outbox": get(read(LOGGED_IN)),
     # one's own password; the users page (a colleague is a "caseworker": in the caller's village, the
     # neighbouring one, another province's)
     "accounts:password": form(LOGGED_IN),

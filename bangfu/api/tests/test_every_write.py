@@ -122,6 +122,8 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "emergency.fever_need_client_id": READS,
     "emergency.help_need_client_id": READS,
     "emergency.returnee_person_checked": READS,
+    "emergency.returnee_payload": READS,
+    "emergency.returnee_replay_check": READS,
     "emergency.returnee_snapshot": READS,
     "emergency.new_household_villages": READS,
     "emergency.summary_refresh": "recounts the numbers of writes that recorded history or marked their area; "

@@ -49,8 +49,8 @@ def test_caseworker_logs_a_phone_contact_from_the_worklist(phone_page, live_serv
     page.fill("textarea[name=notes]", "老人身体好，米面充足")
     page.get_by_role("button", name="已联系上 · 保存").click()
     # Saving untouched answers is refused, each one named.
-    page.wait_for_load_state()
-    assert page.locator(".form-errors").is_visible()
+    page.locator(".form-errors").first.wait_for()  # the outbox shows the refused form
+    assert page.locator(".form-errors").first.is_visible()
     assert page.get_by_text("生活储备充足：请回答是或否。").is_visible()
     assert not Contact.objects.exists()
     page.locator("input[name=channel][value=phone]").check()

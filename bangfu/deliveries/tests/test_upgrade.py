@@ -63,8 +63,8 @@ def _write_before(old, *, households, township, rice, personas) -> None:
 
 # Columns added after the move (a delivery's need), or moved (a distribution's item and quantity, to
 # its lines), each with its own migration and tests.
-LATER = {"need_id"}
-MOVED = {"item_id", "quantity"}
+LATER = {"need_id", "client_hash"}
+MOVED = {"item_id", "quantity", "client_hash"}
 
 
 def _rows(model, without=LATER) -> list[dict]:

@@ -32,7 +32,7 @@ def test_a_check_starts_unanswered_refuses_untouched_answers_and_is_corrected_fr
     assert page.locator("input[type=radio]:checked").count() == 0
 
     page.get_by_role("button", name="提交排查").click()
-    page.wait_for_load_state()
+    page.get_by_text(f"{QUESTIONS[0]}请回答是或否。").wait_for()  # the outbox shows the refused form
     for question in QUESTIONS:
         assert page.get_by_text(f"{question}请回答是或否。").is_visible()
     check.refresh_from_db()

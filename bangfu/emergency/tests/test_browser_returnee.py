@@ -26,7 +26,7 @@ def test_a_returnee_registered_by_name_is_found_in_search(phone_page, live_serve
     page.fill("input[name=name]", "李归乡")
     page.fill("input[name=id_number]", id_number)
     page.get_by_role("button", name="登记").click()
-    page.wait_for_load_state()
+    page.get_by_text("有 2 户与“李大山”相符").wait_for()  # the outbox shows the refused form
     # One round: the household's choice, the place they came from, the three yes/no answers.
     assert page.get_by_text("有 2 户与“李大山”相符").is_visible()
     assert page.locator(".has-error").count() >= 5

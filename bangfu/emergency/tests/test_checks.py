@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.http import Http404
 
 from bangfu.core.dates import local_today
+from bangfu.core.idempotency import ReplayMismatch
 from bangfu.core.permissions import PermissionDenied
 from bangfu.deliveries.models import Delivery
 from bangfu.deliveries.services import delivery_create
@@ -98,8 +99,11 @@ def test_submission_is_idempotent_by_client_id(emergency, home, personas):
     _row, written = _submit(check, personas["caseworker_a"], {_key(head): "36.6"}, client_id=client_id)
     assert written
     changes = Change.objects.filter(object_type="healthcheck").count()
-    row, written = _submit(check, personas["caseworker_a"], {_key(head): "39.0"}, client_id=client_id)
+    row, written = _submit(check, personas["caseworker_a"], {_key(head): "36.6"}, client_id=client_id)
     assert not written
+    # The same id with another body is not a retry: refused, never answered as stored.
+    with pytest.raises(ReplayMismatch):
+        _submit(check, personas["caseworker_a"], {_key(head): "39.0"}, client_id=client_id)
     row.refresh_from_db()
     assert row.status == CheckStatus.DONE and not row.fever
     assert row.readings.get().temperature == Decimal("36.6")

@@ -26,8 +26,10 @@ def test_create_is_idempotent_by_client_id(household_a, personas):
     assert first.status_code == 201, first.content
     data = first.json()
     assert data["status"] == "recorded" and data["actions"] == ["report", "resolve"] and data["timeline"][0]["action"] == "recorded"
-    again = api.post("/api/needs", payload | {"description": "changed on retry"})
+    again = api.post("/api/needs", payload)
     assert again.status_code == 200 and again.json()["id"] == data["id"]
+    changed = api.post("/api/needs", payload | {"description": "changed on retry"})
+    assert changed.status_code == 409 and changed.json()["code"] == "replay_mismatch", changed.content
     assert Need.objects.get().description == "老人需要陪同就医"
 
 

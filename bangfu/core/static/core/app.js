@@ -117,6 +117,22 @@
   });
 })();
 
+/* A daily check's "all normal": one explicit tap fills the normal answers (none is preselected). */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-all-normal]");
+    if (!button) return;
+    var normal = JSON.parse(button.dataset.allNormal);
+    Object.keys(normal).forEach(function (name) {
+      button.form.querySelectorAll('[name="' + name + '"]').forEach(function (field) {
+        if (field.type === "radio") field.checked = field.value === normal[name];
+        else if (!field.value) field.value = normal[name];
+      });
+    });
+  });
+})();
+
 /* Casework: a print button prints the daily list. */
 (function () {
   "use strict";
