@@ -124,7 +124,7 @@ class Agreement(models.Model):
     history = Tracked(type="fund_agreement", household="household_id", region="region_code",
                       snapshot="bangfu.fund.services.agreement_snapshot",
                       keys=Keys(money=frozenset({"monthly_amount"}),
-                                labels={"supporters": _("supporters"), "elder": _("elder")}))
+                                labels={"children": _("supporters"), "elder": _("elder")}))
 
     class Meta:
         ordering = ["council_id", "id"]

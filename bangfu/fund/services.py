@@ -58,7 +58,7 @@ def agreement_snapshot(agreement: Agreement) -> dict:
         "starts_on": agreement.starts_on.isoformat(), "in_kind": agreement.in_kind, "visits": agreement.visits,
         "signed_on": agreement.signed_on.isoformat(), "witnesses": agreement.witnesses, "status": agreement.status,
         # Phones as their masked form: a timeline is read by roles that may not see them.
-        "supporters": [f"{s.name}（{s.relation}）{mask_phone(s.phone) if s.phone_encrypted else ''} {s.address}".strip()
+        "children": [f"{s.name}（{s.relation}）{mask_phone(s.phone) if s.phone_encrypted else ''} {s.address}".strip()
                        for s in agreement.supporters.all()],
     }
 
