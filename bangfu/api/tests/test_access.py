@@ -219,6 +219,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
     objects["agreement"]["near"] = agreement_create(
         council=objects["council"]["near"], elder=near_elder.members.get(), monthly_amount=10000, starts_on=today,
         signed_on=today, witnesses="村委会", supporters=[SupporterData(name="郝强", relation="长子")], actor=office)
+    contribution_record(agreement=objects["agreement"]["near"], amount=10000, frequency=Frequency.MONTHLY, on=today,
+                        actor=office)
     objects["caseworker"]["near"] = personas["caseworker_b"]
 
     settings.JOB_FILES_DIR = tmp_path
