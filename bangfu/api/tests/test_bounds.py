@@ -23,6 +23,7 @@ from bangfu.core.forms import YuanField
 from bangfu.deliveries.forms import CompleteForm, DeliveryForm, DistributionForm, FailForm
 from bangfu.emergency.forms import CheckForm, EmergencyForm, ExtendForm, ReturneeForm
 from bangfu.emergency.models import CheckItem, Emergency
+from bangfu.fund.forms import AgreementForm, ContributionForm, CouncilForm, PayoutForm, SupporterForm
 from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.needs.forms import AssignForm, NeedForm, NoteForm, ReopenForm, ResolveForm
 from bangfu.regions.models import Region
@@ -150,6 +151,11 @@ def _pairs():
         ("TransitionIn", ResolveForm, {"cost_fen": "cost"}),
         ("TransitionIn", ReopenForm, {}),
         ("UserIn", UserAddForm, {}),
+        ("CouncilIn", CouncilForm, {"members": None}),  # lines of one text there, a list here
+        ("AgreementIn", AgreementForm, {}),
+        ("SupporterIn", SupporterForm, {}),
+        ("ContributionIn", ContributionForm, {}),
+        ("PayoutIn", PayoutForm, {}),
         ("UserPatch", UserEditForm, {}),
     ]
 
