@@ -28,6 +28,11 @@ class Totals:
         return self.contributions + self.match - self.payouts
 
 
+def percent_text(percent) -> str:
+    """10.00 -> "10", 12.50 -> "12.5" (never 1E+1)."""
+    return format(percent.normalize(), "f")
+
+
 def _sums(entries) -> Totals:
     sums = entries.aggregate(
         contributions=Sum("amount", filter=Q(kind=EntryKind.CONTRIBUTION), default=0),

@@ -31,6 +31,7 @@ from bangfu.fund.models import (
     FundSetting,
     Supporter,
 )
+from bangfu.fund.queries import percent_text
 from bangfu.history.models import Action
 from bangfu.history.services import record
 from bangfu.households.identity import mask_phone
@@ -261,11 +262,11 @@ def contribution_record(*, agreement: Agreement, amount: int, frequency: str, on
     def create() -> Entry:
         entry = _entry(agreement, actor, kind=EntryKind.CONTRIBUTION, amount=amount, on=on, frequency=frequency,
                        payer=payer.strip(), note=note.strip(), client_id=client_id or None)
-        added = match_amount(amount, match_percent_for(agreement.region_code))
+        percent = match_percent_for(agreement.region_code)
+        added = match_amount(amount, percent)
         if added:
             _entry(agreement, actor, kind=EntryKind.MATCH, amount=added, on=on, matches=entry,
-                   note=_("%(percent)s%% of %(amount)s") % {"percent": match_percent_for(agreement.region_code)
-                                                          .normalize(), "amount": _yuan(amount)})
+                   note=_("%(percent)s%% of %(amount)s") % {"percent": percent_text(percent), "amount": _yuan(amount)})
         Agreement.objects.filter(pk=agreement.pk).update(balance=F("balance") + amount + added)
         record(actor, Action.CREATE, entry)
         return entry

@@ -95,7 +95,7 @@ def council_print(request: HttpRequest, pk: int) -> HttpResponse:
     council = queries.council_get(request.user, pk)
     return render(request, "fund/council_print.html", {
         "council": council, "rows": queries.public_ledger(council), "totals": queries.council_totals(council),
-        "today": local_today(), "percent": services.match_percent_for(council.region_code).normalize()})
+        "today": local_today(), "percent": queries.percent_text(services.match_percent_for(council.region_code))})
 
 
 def _elders(user, council) -> list[Member]:
@@ -200,7 +200,7 @@ def _entry_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             return redirect("fund:agreement", agreement.pk)
     return render(request, "fund/entry_form.html", {
         "form": form, "agreement": agreement, "kind": kind,
-        "balance": agreement.balance, "percent": services.match_percent_for(agreement.region_code).normalize()})
+        "balance": agreement.balance, "percent": queries.percent_text(services.match_percent_for(agreement.region_code))})
 
 
 @login_required
