@@ -4,6 +4,7 @@ a contribution recorded on a phone, a payout to the elder."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,8 @@ from bangfu.households.identity import IdentityError, normalise_phone
 
 # The most one ledger line or one month's support may be: a million yuan.
 FUND_FEN = bounds.Range(1, bounds.COST_FEN.max)
+# The county's match, in percent.
+MATCH_PERCENT = bounds.Range(Decimal(0), Decimal(100))
 # Rows of supporters an agreement form offers (the API takes a list of the same length at most).
 SUPPORTER_ROWS = 4
 
@@ -142,3 +145,14 @@ class PayoutForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("client_id", uuid.uuid4().hex)
+
+
+class MatchForm(forms.Form):
+    county = forms.ChoiceField(label=_("county"), choices=())
+    match_percent = forms.DecimalField(label=_("match (%)"), max_digits=5, decimal_places=2,
+                                       min_value=MATCH_PERCENT.min, max_value=MATCH_PERCENT.max,
+                                       help_text=_("Added by the council or the government to each contribution."))
+
+    def __init__(self, *args, counties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [("", "—"), *[(c.code, c.name) for c in counties]]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("councils/<int:pk>/print/", views.council_print, name="council_print"),
     path("councils/<int:pk>/agreements/new/", views.agreement_create, name="agreement_create"),
     path("arrears/", views.arrears_list, name="arrears"),
+    path("match/", views.match_setting, name="match"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement"),
     path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path("agreements/<int:pk>/contributions/new/", views.contribution_create, name="contribution_create"),

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bangfu.core.codes import Level
 from bangfu.core.dates import local_today
 from bangfu.core.errors import ConflictError
 from bangfu.core.forms import attach_errors
@@ -24,6 +25,7 @@ from bangfu.fund.forms import (
     AgreementForm,
     ContributionForm,
     CouncilForm,
+    MatchForm,
     PayoutForm,
 )
 from bangfu.fund.models import EntryKind
@@ -222,3 +224,25 @@ def arrears_list(request: HttpRequest) -> HttpResponse:
     rows = queries.arrears(request.user)
     return render(request, "fund/arrears.html", {"rows": rows, "total": sum(r.owed for r in rows),
                                                  "today": local_today()})
+
+
+@login_required
+@GET_POST
+def match_setting(request: HttpRequest) -> HttpResponse:
+    """The county's match: a county user sets their county's, an administrator any county's."""
+    require(request.user, "fund.configure")
+    counties = list(Region.objects.within(request.user.scope).filter(level=Level.COUNTY).order_by("code"))
+    current = {c.code: services.match_percent_for(c.code) for c in counties}
+    form = MatchForm(request.POST or None, counties=counties)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.fund_setting_set(county=next(c for c in counties if c.code == data["county"]),
+                                      match_percent=data["match_percent"], actor=request.user)
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, _("Match saved."))
+            return redirect("fund:match")
+    return render(request, "fund/match.html", {
+        "form": form, "rows": [(c, queries.percent_text(current[c.code])) for c in counties]})

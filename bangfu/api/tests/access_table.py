@@ -198,6 +198,7 @@ PAGES: dict[str, Route] = {
     "fund:council_print": get(read("fund.view"), obj="council"),
     "fund:agreement_create": form("fund.manage", obj="council"),
     "fund:arrears": get(read("fund.view")),
+    "fund:match": form("fund.configure"),
     "fund:agreement": get(read("fund.view"), obj="agreement"),
     "fund:agreement_edit": form("fund.manage", obj="agreement"),
     "fund:contribution_create": form("fund.record", obj="agreement"),

@@ -84,3 +84,18 @@ def test_a_village_sees_its_council_only(council, regions, personas):
     listing = client.get(reverse("fund:councils")).content.decode()
     assert council.name in listing and other.name not in listing
     assert client.get(reverse("fund:council", args=[other.pk])).status_code == 404
+
+
+def test_the_county_sets_its_match_and_the_next_contribution_takes_it(agreement, personas):
+    client = _client(personas["county"])
+    page = client.get(reverse("fund:match")).content.decode()
+    assert "即墨区: 10%" in page
+    response = client.post(reverse("fund:match"), {"county": "370215", "match_percent": "12.5"})
+    assert response.status_code == 302
+    assert "即墨区: 12.5%" in client.get(reverse("fund:match")).content.decode()
+    refused = client.post(reverse("fund:match"), {"county": "370215", "match_percent": "101"})
+    assert refused.status_code == 200 and "12.5%" in refused.content.decode()
+    _client(personas["village_a"]).post(reverse("fund:contribution_create", args=[agreement.pk]), {
+        "amount": "100", "frequency": "monthly", "on": local_today().isoformat(), "client_id": "m-1"})
+    assert Entry.objects.get(kind=EntryKind.MATCH).amount == 1250
+    assert _client(personas["office"]).get(reverse("fund:match")).status_code == 403
