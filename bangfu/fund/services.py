@@ -222,7 +222,7 @@ def agreement_change(*, agreement: Agreement, monthly_amount: int, in_kind: str,
     require(actor, "fund.manage")
     agreement = _scoped_agreement(actor, agreement, lock=True)
     if version is not None and version != agreement.version:
-        raise ConflictError(_("This agreement was changed by someone else; reload it."))
+        raise ConflictError(agreement.version)
     if status not in AgreementStatus.values:
         raise ValidationError({"status": _("Select a valid choice.")})
     if monthly_amount <= 0:

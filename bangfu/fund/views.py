@@ -168,7 +168,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             attach_errors(error, form)
         except ConflictError as error:
-            form.add_error(None, str(error))
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Agreement changed."))
             return redirect("fund:agreement", agreement.pk)

@@ -99,3 +99,27 @@ def test_the_county_sets_its_match_and_the_next_contribution_takes_it(agreement,
         "amount": "100", "frequency": "monthly", "on": local_today().isoformat(), "client_id": "m-1"})
     assert Entry.objects.get(kind=EntryKind.MATCH).amount == 1250
     assert _client(personas["office"]).get(reverse("fund:match")).status_code == 403
+
+
+def test_a_council_is_made_and_an_agreement_changed_on_their_pages(agreement, personas, regions):
+    from bangfu.fund.models import Council
+    from bangfu.history.models import Change
+    from conftest import VILLAGE_B
+
+    client = _client(personas["office"])
+    response = client.post(reverse("fund:council_create"), {
+        "village": VILLAGE_B, "name": "北郝家庄村孝心养老理事会", "founded_on": "2019-05-01",
+        "members": "郝建国（会长）\n\n郝秀兰（理事）"})
+    council = Council.objects.get(region_code=VILLAGE_B)
+    assert response.status_code == 302 and council.members == ["郝建国(会长)", "郝秀兰(理事)"]  # text cleaned (NFKC)
+    # The village that has its council is not offered again.
+    assert VILLAGE_B not in client.get(reverse("fund:council_create")).content.decode()
+
+    url = reverse("fund:agreement_edit", args=[agreement.pk])
+    data = {"monthly_amount": "250", "in_kind": "每年小麦300斤", "visits": "每周一次", "witnesses": "村委会",
+            "status": "active", "version": agreement.version}
+    assert client.post(url, data).status_code == 302
+    stale = client.post(url, {**data, "monthly_amount": "300"})
+    assert stale.status_code == 200 and Agreement.objects.get(pk=agreement.pk).monthly_amount == 25000
+    change = Change.objects.filter(object_type="fund_agreement", action="update").get()
+    assert change.before["monthly_amount"] == 20000 and change.after["monthly_amount"] == 25000
