@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "bangfu.supplies",
     "bangfu.deliveries",
     "bangfu.emergency",
+    "bangfu.fund",
     "bangfu.notify",
     "bangfu.needs",
     "bangfu.work",

@@ -202,6 +202,18 @@ PAGES: dict[str, Route] = {
     "deliveries:distributions": get(read("supplies.view"), query_object="township"),
     "deliveries:distribution_plan": form("distribution.plan", query_object="township"),
     "deliveries:distribution": get(read("supplies.view"), obj="distribution"),
+    # the filial-piety fund: a council is seen by its area, an agreement by whoever sees the elder's household
+    "fund:councils": get(read("fund.view")),
+    "fund:council_create": form("fund.manage"),
+    "fund:council": get(read("fund.view"), obj="council"),
+    "fund:council_print": get(read("fund.view"), obj="council"),
+    "fund:agreement_create": form("fund.manage", obj="council"),
+    "fund:arrears": get(read("fund.view")),
+    "fund:match": form("fund.configure"),
+    "fund:agreement": get(read("fund.view"), obj="agreement"),
+    "fund:agreement_edit": form("fund.manage", obj="agreement"),
+    "fund:contribution_create": form("fund.record", obj="agreement"),
+    "fund:payout_create": form("fund.record", obj="agreement"),
     # emergencies
     "emergencies:list": get(read("emergency.view")),
     "emergencies:open": form("emergency.manage"),
@@ -372,6 +384,24 @@ API: dict[str, Route] = {
                                                obj="placement", ok=DONE),
     "GET /api/subsidies": get(read("subsidy.view")),
     "GET /api/subsidies/{id}": get(read("subsidy.view"), obj="subsidy_list"),
+    # the filial-piety fund
+    "GET /api/fund/councils": get(read("fund.view")),
+    # The caller's village has its council already (one a village): refused on its field.
+    "POST /api/fund/councils": api_write("fund.manage", {"village": "<obj>", "name": "孝心养老理事会",
+                                                         "founded_on": "<today>"}, body_object="village",
+                                         ok=frozenset({422}), hidden=422),
+    "GET /api/fund/agreements": get(read("fund.view"), query_object="council"),
+    "POST /api/fund/agreements": api_write("fund.manage", {
+        "council": "<obj>", "elder": "<elder>", "monthly_amount": 10000, "starts_on": "<today>",
+        "signed_on": "<today>", "witnesses": "村委会", "supporters": [{"name": "王强", "relation": "长子"}]},
+        body_object="council"),
+    "GET /api/fund/contributions": get(read("fund.view"), query_object="agreement"),
+    "POST /api/fund/contributions": api_write("fund.record", {"agreement": "<obj>", "amount": 10000,
+                                                              "frequency": "monthly", "on": "<today>",
+                                                              "client_id": "<uuid>"}, body_object="agreement"),
+    "GET /api/fund/payouts": get(read("fund.view"), query_object="agreement"),
+    "POST /api/fund/payouts": api_write("fund.record", {"agreement": "<obj>", "amount": 100, "month": "<today>",
+                                                        "on": "<today>"}, body_object="agreement"),
     # notifications
     "GET /api/notifications": get(read("notification.view")),
     "POST /api/notifications/{id}/read": api_write("notification.view", {}, obj="notification", ok=DONE),

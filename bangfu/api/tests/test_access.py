@@ -31,7 +31,7 @@ from bangfu.accounts.services import token_create, user_add
 from bangfu.api.tests.access_table import API, LOGGED_IN, PAGES, PUBLIC, Route, Rule
 from bangfu.core.dates import local_today
 from bangfu.core.permissions import can
-from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER, member_data
+from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER, member_data, person_id
 
 TOWNSHIP_A, TOWNSHIP_OTHER = "370215010", "410308103"
 MISSING_ID = 987_654_321
@@ -148,6 +148,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
     from bangfu.deliveries.services import DistributionPlan, PlanLine, delivery_create, distribution_create
     from bangfu.emergency.models import HealthCheck
     from bangfu.emergency.services import checks_generate, emergency_open
+    from bangfu.fund.models import Frequency
+    from bangfu.fund.services import SupporterData, agreement_create, contribution_record, council_create
     from bangfu.imports.models import ImportJob, JobKind, JobStatus
     from bangfu.monitoring.models import Department
     from bangfu.monitoring.services import DropRow, drop_import, lead_create
@@ -188,6 +190,14 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
             categories=[]), actor=office)
         emergency = emergency_open(region=township, kind="epidemic", title="疫情防控", start=today, actor=office)
         checks_generate(day=today)
+        elder = make_household(village, caseworker=caseworker, members=[member_data(
+            name="逄老汉" if side == "in" else OUT_HEAD + "父", id_number=person_id(birth=dt.date(1950, 1, 1)))])
+        objects.setdefault("council", {})[side] = council = council_create(
+            village=regions[village], name="孝心养老理事会", founded_on=today, members=[], actor=office)
+        objects.setdefault("agreement", {})[side] = agreement = agreement_create(
+            council=council, elder=elder.members.get(), monthly_amount=10000, starts_on=today, signed_on=today,
+            witnesses="村委会", supporters=[SupporterData(name="王强", relation="长子")], actor=office)
+        contribution_record(agreement=agreement, amount=10000, frequency=Frequency.MONTHLY, on=today, actor=office)
         objects.setdefault("household", {})[side] = household
         objects.setdefault("member", {})[side] = household.members.get()
         objects.setdefault("conflict", {})[side] = held_edit(household, caseworker)
@@ -236,6 +246,15 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
     objects["village"]["near"] = VILLAGE_B
     objects["lead"]["near"] = lead_create(actor=office, client_id=uuid.uuid4(), source="cadre", channel="contact",
                                           village=near.region, household=near, indicator="大病支出")[0]
+    near_elder = make_household(VILLAGE_B, caseworker=personas["caseworker_b"], members=[member_data(
+        name=NEAR_HEAD + "父", id_number=person_id(birth=dt.date(1950, 1, 1)))])
+    objects["council"]["near"] = council_create(village=regions[VILLAGE_B], name="孝心养老理事会", founded_on=today,
+                                                members=[], actor=office)
+    objects["agreement"]["near"] = agreement_create(
+        council=objects["council"]["near"], elder=near_elder.members.get(), monthly_amount=10000, starts_on=today,
+        signed_on=today, witnesses="村委会", supporters=[SupporterData(name="郝强", relation="长子")], actor=office)
+    contribution_record(agreement=objects["agreement"]["near"], amount=10000, frequency=Frequency.MONTHLY, on=today,
+                        actor=office)
     objects["caseworker"]["near"] = personas["caseworker_b"]
 
     settings.JOB_FILES_DIR = tmp_path
@@ -323,7 +342,6 @@ def _api_url(key: str, route: Route, value: str | None) -> tuple[str, str]:
 
 def _body(route: Route, world: World, side: str, value: str | None) -> str:
     from bangfu.supplies.models import Item
-    from conftest import person_id
 
     same = "in" if side == "missing" else side
     codes = (route.body_object or route.obj) in MISSING_CODE  # a region code, not an id
@@ -334,6 +352,7 @@ def _body(route: Route, world: World, side: str, value: str | None) -> str:
         "<household>": world.objects["household"][same].pk,
         "<caseworker>": world.objects["household"][same].caseworker_id,
         "<member_key>": f"m{world.objects['member'][same].pk}",
+        "<elder>": world.objects["agreement"][same].elder_id,
     }
 
     def fill(item):

@@ -23,6 +23,7 @@ from bangfu.core.forms import YuanField
 from bangfu.deliveries.forms import CompleteForm, DeliveryForm, DistributionForm, FailForm
 from bangfu.emergency.forms import CheckForm, EmergencyForm, ExtendForm, ReturneeForm
 from bangfu.emergency.models import CheckItem, Emergency
+from bangfu.fund.forms import AgreementForm, ContributionForm, CouncilForm, PayoutForm, SupporterForm
 from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.monitoring.forms import LeadForm, StepForm
 from bangfu.needs.forms import AssignForm, NeedForm, NoteForm, ReopenForm, ResolveForm
@@ -154,6 +155,11 @@ def _pairs():
         ("LeadIn", LeadForm, {"household": None}),
         ("StepIn", StepForm, {"cadres": None}),  # a list of names here, one text there
         ("UserIn", UserAddForm, {}),
+        ("CouncilIn", CouncilForm, {"members": None}),  # lines of one text there, a list here
+        ("AgreementIn", AgreementForm, {}),
+        ("SupporterIn", SupporterForm, {}),
+        ("ContributionIn", ContributionForm, {}),
+        ("PayoutIn", PayoutForm, {}),
         ("UserPatch", UserEditForm, {}),
         ("StatusIn", StatusPageForm, {"member": None, "wage_fen": "wage"}),  # the labourer's id; the page names them in its path
         ("OutcomeIn", OutcomeForm, {}),

@@ -31,6 +31,7 @@ from bangfu.deliveries import services as deliveries
 from bangfu.deliveries.models import DeliveryKind
 from bangfu.emergency import services as emergency
 from bangfu.emergency.models import HealthCheck
+from bangfu.fund import services as fund
 from bangfu.history.queries import area_version
 from bangfu.households import choices
 from bangfu.households import services as households
@@ -126,6 +127,13 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "emergency.returnee_replay_check": READS,
     "emergency.returnee_snapshot": READS,
     "emergency.new_household_villages": READS,
+    "fund.setting_snapshot": READS,
+    "fund.council_snapshot": READS,
+    "fund.agreement_snapshot": READS,
+    "fund.entry_snapshot": READS,
+    "fund.match_percent_for": READS,
+    "fund.match_amount": READS,
+    "fund.age_on": READS,
     "emergency.summary_refresh": "recounts the numbers of writes that recorded history or marked their area; "
                                  "the emergency's pages are not kept",
     "work.status_snapshot": READS,
@@ -826,6 +834,63 @@ def _(w):
     return lambda: monitoring.settings_set(actor=w.users["county"], county=w.regions["370215"], data={
         "accept_days": 2, "verify_days": 3, "compare_days": 5, "total_days": 15, "medical_poor_fen": 500000,
         "medical_other_fen": 2000000}), "370215"
+def _council(w):
+    return fund.council_create(village=w.regions[VILLAGE_A], name="孝心养老理事会", founded_on=w.today, members=[],
+                               actor=w.users["office"])
+
+
+def _agreement(w, council=None):
+    elder = w.make(VILLAGE_A, members=[member_data(id_number=person_id(birth=dt.date(1950, 1, 1)))]).members.get()
+    return fund.agreement_create(council=council or _council(w), elder=elder, monthly_amount=10000, starts_on=w.today,
+                                 signed_on=w.today, witnesses="村委会",
+                                 supporters=[fund.SupporterData(name="王强", relation="长子")], actor=w.users["office"])
+
+
+@case("fund.fund_setting_set")
+def _(w):
+    return lambda: fund.fund_setting_set(county=w.regions["370215"], match_percent=15,
+                                         actor=w.users["county"]), "370215"
+
+
+@case("fund.council_create")
+def _(w):
+    return lambda: _council(w), VILLAGE_A
+
+
+@case("fund.council_change")
+def _(w):
+    council = _council(w)
+    return lambda: fund.council_change(council=council, name="新名", founded_on=w.today, members=["甲"],
+                                       actor=w.users["office"]), VILLAGE_A
+
+
+@case("fund.agreement_create")
+def _(w):
+    council = _council(w)
+    return lambda: _agreement(w, council), VILLAGE_A
+
+
+@case("fund.agreement_change")
+def _(w):
+    agreement = _agreement(w)
+    return lambda: fund.agreement_change(agreement=agreement, monthly_amount=20000, in_kind="", visits="",
+                                         witnesses="村委会", status="active", actor=w.users["office"]), VILLAGE_A
+
+
+@case("fund.contribution_record")
+def _(w):
+    agreement = _agreement(w)
+    return lambda: fund.contribution_record(agreement=agreement, amount=10000, frequency="monthly", on=w.today,
+                                            actor=w.users["village_a"]), VILLAGE_A
+
+
+@case("fund.payout_record")
+def _(w):
+    agreement = _agreement(w)
+    fund.contribution_record(agreement=agreement, amount=10000, frequency="monthly", on=w.today,
+                             actor=w.users["office"])
+    return lambda: fund.payout_record(agreement=agreement, amount=5000, month=w.today, on=w.today,
+                                      actor=w.users["office"]), VILLAGE_A
 
 
 def test_every_service_has_a_case_or_a_reason():

@@ -136,6 +136,16 @@ class DemoDataTests(TestCase):
         assert Change.objects.values("request_id").distinct().count() == 1
 
 
+    def test_songzhuangs_fund_has_the_reports_figures(self):
+        from bangfu.fund.models import Agreement, Council, Entry, EntryKind
+
+        # 4 个理事会, 51 份协议, 29,800 元 (送庄镇's report).
+        councils = Council.objects.filter(region_code__startswith=SONGZHUANG.code)
+        assert councils.count() == 4
+        assert Agreement.objects.filter(council__in=councils).count() == 51
+        assert sum(Entry.objects.filter(council__in=councils, kind=EntryKind.CONTRIBUTION)
+                   .values_list("amount", flat=True)) == 29_800 * 100
+
     def test_the_fever_found_at_todays_check_is_with_the_office(self):
         from bangfu.needs.models import Need, Status
 
