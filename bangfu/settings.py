@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "bangfu.supplies",
     "bangfu.deliveries",
     "bangfu.emergency",
+    "bangfu.projects",
     "bangfu.notify",
     "bangfu.needs",
     "bangfu.ops",
