@@ -174,6 +174,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
             categories=[]), actor=office)
         emergency = emergency_open(region=township, kind="epidemic", title="疫情防控", start=today, actor=office)
         checks_generate(day=today)
+        objects.setdefault("project", {})[side] = _project(regions, village, office,
+                                                           "外省水厂工程" if side == "out" else "生产路硬化工程")
         objects.setdefault("household", {})[side] = household
         objects.setdefault("member", {})[side] = household.members.get()
         objects.setdefault("need", {})[side] = need
@@ -202,6 +204,7 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
                                                   actor=office, caseworker=personas["caseworker_b"])
     objects["check"]["near"] = HealthCheck.objects.get(household=near, emergency=objects["emergency"]["in"])
     objects["village"]["near"] = VILLAGE_B
+    objects["project"]["near"] = _project(regions, VILLAGE_B, office, "北郝家庄村路灯工程")
     objects["caseworker"]["near"] = personas["caseworker_b"]
 
     settings.JOB_FILES_DIR = tmp_path
@@ -221,10 +224,18 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         owned["notification"][owner.pk] = Notification.objects.create(user=owner, message=message,
                                                                        created_at=job.created_at)
     markers = {OUT_HEAD: "out", OUT_CASEWORKER: "out", objects["household"]["out"].number: "out",
-               objects["item"]["out"].name: "out", NEAR_HEAD: "near", near.number: "near"}
+               objects["item"]["out"].name: "out", objects["project"]["out"].name: "out", NEAR_HEAD: "near", near.number: "near"}
     objects["job"] = {"out": owned["job"][personas["outsider_office"].pk]}
     objects["notification"] = {"out": owned["notification"][personas["outsider_office"].pk]}
     return World(objects, owned, markers)
+
+
+def _project(regions, village: str, office, name: str):
+    from bangfu.projects.services import project_create
+
+    return project_create(name=name, type="infrastructure", region=regions[village], villages=[regions[village]],
+                          budget={"central": 10_000_00}, meeting_date=local_today(), meeting_attendance=20,
+                          meeting_decision="同意申报", client_id=uuid.uuid4(), actor=office)[0]
 
 
 def _in_scope(user, kind: str, side: str) -> bool:
