@@ -70,7 +70,10 @@ class ProjectForm(forms.Form):
             match = TARGET_LINE.match(line)
             if match is None:
                 raise forms.ValidationError(_("Line %(line)s: write “indicator: target”.") % {"line": number})
-            indicator, target = match["indicator"][:100], match["target"][:100]
+            indicator, target = match["indicator"], match["target"]
+            if max(len(indicator), len(target)) > bounds.TITLE:
+                raise forms.ValidationError(_("Line %(line)s: at most %(max)s characters each.") % {
+                    "line": number, "max": bounds.TITLE})
             rows.append((indicator, target))
         return rows
 

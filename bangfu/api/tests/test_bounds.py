@@ -25,6 +25,7 @@ from bangfu.emergency.forms import CheckForm, EmergencyForm, ExtendForm, Returne
 from bangfu.emergency.models import CheckItem, Emergency
 from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.needs.forms import AssignForm, NeedForm, NoteForm, ReopenForm, ResolveForm
+from bangfu.projects.forms import PaymentForm, ProjectForm, StepForm
 from bangfu.regions.models import Region
 from bangfu.supplies.forms import MoveForm
 from bangfu.supplies.models import MoveKind
@@ -64,6 +65,7 @@ def _dynamic_forms() -> dict[str, forms.BaseForm]:
         "CheckForm": CheckForm(emergency=emergency, people=[("m1", "n", None), ("r1", "n", None)]),
         "ScheduleForm": ScheduleForm(current={}),
         **{f"MoveForm.{kind}": MoveForm(kind=kind, items=Region.objects.none()) for kind in MoveKind.values},
+        "StepForm.hand_over": StepForm(action="hand_over"),
     }
 
 
@@ -151,6 +153,12 @@ def _pairs():
         ("TransitionIn", ReopenForm, {}),
         ("UserIn", UserAddForm, {}),
         ("UserPatch", UserEditForm, {}),
+        # a list of ids there, household numbers in a text here; a list of rows there, lines of text here
+        ("ProjectIn", ProjectForm, {"households": None, "targets": None, "client_id": None}),
+        ("StepIn", StepForm, {}),
+        ("ItemIn", dynamic["StepForm.hand_over"], {"name": "item_1_name", "value_fen": "item_1_value",
+                                                   "owner_name": "item_1_owner_name", "keeper": "item_1_keeper"}),
+        ("PaymentIn", PaymentForm, {"amount_fen": "amount", "client_id": None}),
     ]
 
 
@@ -224,7 +232,8 @@ def test_a_moment_is_judged_by_its_shanghai_day():
 
 
 # Bodies with no form of their own: each only chooses (a user by id, a field to reveal).
-NO_FORM = {"AssignIn": "a caseworker's id", "ReopenIn": "a caseworker's id", "RevealIn": "a choice of field"}
+NO_FORM = {"AssignIn": "a caseworker's id", "ReopenIn": "a caseworker's id", "RevealIn": "a choice of field",
+           "TargetIn": "a line of ProjectForm's targets text (indicator and target, each of bounds.TITLE)"}
 
 
 def _referenced(schema: dict, spec: dict, seen: set[str]) -> None:
