@@ -33,7 +33,7 @@ def demo_projects(*, township_code: str = "370215010", office_username: str = "l
     office = User.objects.get(username=office_username)
     county = User.objects.get(username=county_username)
     villages = list(Region.objects.filter(level=Level.VILLAGE, code__startswith=township_code).order_by("code"))
-    cadres = {u.region_id: u for u in User.objects.filter(role=Role.VILLAGE, region_id__startswith=township_code)}
+    cadres = {u.region_id: u for u in User.objects.filter(role=Role.VILLAGE, region__code__startswith=township_code)}
     today = local_today()
     made = []
     for n, (name, index, budget, reached) in enumerate(PLANS):
