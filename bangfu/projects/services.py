@@ -28,7 +28,6 @@ from bangfu.history.services import record
 from bangfu.households.models import Household
 from bangfu.notify.services import message_enqueue
 from bangfu.projects.models import (
-    NOTICE_STAGES,
     CountyDeadlines,
     HandoverItem,
     LedgerEntry,

@@ -107,16 +107,19 @@ def test_each_step_by_role(personas, regions, action, at, allowed, refused):
 
 @pytest.mark.parametrize(("action", "at", "allowed", "refused"), BY_ROLE)
 def test_a_step_at_the_wrong_stage_is_refused_with_the_reason(personas, regions, action, at, allowed, refused):
-    project = make(personas, regions) if at != Stage.PROPOSED else advance(make(personas, regions), personas,
-                                                                            Stage.VILLAGE_NOTICE)
+    # A new project is applied for; the step taken there is the only one it allows.
+    project = make(personas, regions)
     if at == Stage.PROPOSED:
-        pass
-    elif project.stage == at:  # not reached: a new project is proposed
-        pytest.fail("set-up")
+        project = advance(project, personas, Stage.VILLAGE_NOTICE)
+    changes = Change.objects.count()
     with pytest.raises(services.StepRefused) as refused_error:
         services.project_step(project=project, action=action, actor=personas[allowed[0]], data=DATA.get(action, {}))
-    assert "“" in refused_error.value.message
-    assert Project.objects.get(pk=project.pk).stage == project.stage
+    assert step_label(action) in refused_error.value.message
+    assert Project.objects.get(pk=project.pk).stage == project.stage and Change.objects.count() == changes
+
+
+def step_label(action: str) -> str:
+    return str(services.STEPS[action].label)
 
 
 def test_the_whole_way_to_handover_leaves_a_handover_list(personas, regions):
