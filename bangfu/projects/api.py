@@ -16,7 +16,7 @@ from bangfu.households.schemas import MAX_ID
 from bangfu.projects import queries, services
 from bangfu.projects.forms import StepForm
 from bangfu.projects.models import Project, Stage
-from bangfu.projects.schemas import PaymentIn, PaymentOut, ProjectIn, ProjectOut, RefusedOut, StepIn
+from bangfu.projects.schemas import ProjectPaymentIn, ProjectPaymentOut, ProjectIn, ProjectOut, StepRefusedOut, ProjectStepIn
 from bangfu.regions.models import Region
 
 router = Router(tags=["projects"])
@@ -90,9 +90,9 @@ def project_detail(request, id: int = _id()):
     return project_out(queries.project_get(user, id))
 
 
-@router.post("/{id}/steps", response={200: ProjectOut, 403: ErrorOut, 409: RefusedOut, **BODY_RESPONSES},
+@router.post("/{id}/steps", response={200: ProjectOut, 403: ErrorOut, 409: StepRefusedOut, **BODY_RESPONSES},
              summary="Take a project's next step")
-def project_step(request, payload: StepIn, id: int = _id()):
+def project_step(request, payload: ProjectStepIn, id: int = _id()):
     """publish and self_check (village: they post a notice), review and accept (township office:
     they close it), approve, issue and spot_check (county), start and progress (village or office),
     hand_over (office or county, with the list of what is handed over). 404 outside the caller's
@@ -119,17 +119,17 @@ def project_step(request, payload: StepIn, id: int = _id()):
     return project_out(queries.project_get(user, id))
 
 
-@router.get("/{id}/payments", response={200: list[PaymentOut], **COMMON_RESPONSES}, summary="A project's ledger")
+@router.get("/{id}/payments", response={200: list[ProjectPaymentOut], **COMMON_RESPONSES}, summary="A project's ledger")
 def payment_list(request, id: int = _id()):
     user = request.auth
     require(user, "project.view")
     return [payment_out(e) for e in queries.ledger(queries.project_get(user, id))]
 
 
-@router.post("/{id}/payments", response={200: PaymentOut, 201: PaymentOut, 403: ErrorOut, 409: RefusedOut,
+@router.post("/{id}/payments", response={200: ProjectPaymentOut, 201: ProjectPaymentOut, 403: ErrorOut, 409: StepRefusedOut,
                                          **BODY_RESPONSES},
              summary="Record a payment (idempotent by client id)")
-def payment_create(request, payload: PaymentIn, id: int = _id()):
+def payment_create(request, payload: ProjectPaymentIn, id: int = _id()):
     """Never above what remains of the source's allocation (422 on amount_fen, with the figure); 409
     before the funds are issued."""
     user = request.auth

@@ -12,7 +12,7 @@ from bangfu.core import bounds
 from bangfu.households.schemas import StrictSchema, Text
 
 
-class TypeIn(str, enum.Enum):
+class ProjectTypeIn(str, enum.Enum):
     industry = "industry"
     infrastructure = "infrastructure"
     public_service = "public_service"
@@ -20,7 +20,7 @@ class TypeIn(str, enum.Enum):
     other = "other"
 
 
-class ActionIn(str, enum.Enum):
+class ProjectActionIn(str, enum.Enum):
     publish = "publish"
     review = "review"
     approve = "approve"
@@ -33,7 +33,7 @@ class ActionIn(str, enum.Enum):
     hand_over = "hand_over"
 
 
-class SourceIn(str, enum.Enum):
+class FundSourceIn(str, enum.Enum):
     central = "central"
     province = "province"
     city = "city"
@@ -41,13 +41,13 @@ class SourceIn(str, enum.Enum):
     other = "other"
 
 
-class OutcomeIn(str, enum.Enum):
+class NoticeOutcomeIn(str, enum.Enum):
     no_objection = "no_objection"
     resolved = "resolved"
     upheld = "upheld"
 
 
-class OwnerIn(str, enum.Enum):
+class HandoverOwnerIn(str, enum.Enum):
     county = "county"
     township = "township"
     village = "village"
@@ -57,7 +57,7 @@ class OwnerIn(str, enum.Enum):
 Fen = int
 
 
-class TargetIn(StrictSchema):
+class ProjectTargetIn(StrictSchema):
     indicator: Text = Field(min_length=1, max_length=bounds.TITLE)
     target: Text = Field(min_length=1, max_length=bounds.TITLE)
 
@@ -65,7 +65,7 @@ class TargetIn(StrictSchema):
 class ProjectIn(StrictSchema):
     client_id: uuid.UUID = Field(description="A client-generated UUID: the same request sent again is stored once.")
     name: Text = Field(min_length=1, max_length=bounds.TITLE)
-    type: TypeIn
+    type: ProjectTypeIn
     region: Text = Field(pattern=r"^[0-9]{6,12}$", description="The code of the village, township or county applying.")
     villages: list[Text] = Field(min_length=1, max_length=100, description="Codes of the villages served.")
     description: Text = Field("", max_length=bounds.LONG_TEXT)
@@ -81,43 +81,43 @@ class ProjectIn(StrictSchema):
     meeting_date: bounds.PAST_EVENT.date()
     meeting_attendance: int = Field(**bounds.PEOPLE.api())
     meeting_decision: Text = Field(min_length=1, max_length=bounds.ANSWER)
-    targets: list[TargetIn] = Field([], max_length=50)
+    targets: list[ProjectTargetIn] = Field([], max_length=50)
 
 
-class ItemIn(StrictSchema):
+class HandoverItemIn(StrictSchema):
     name: Text = Field(min_length=1, max_length=bounds.TITLE)
     value_fen: Fen = Field(**bounds.INCOME_FEN.api())
-    owner_level: OwnerIn
+    owner_level: HandoverOwnerIn
     owner_name: Text = Field(min_length=1, max_length=bounds.TITLE)
     keeper: Text = Field(min_length=1, max_length=bounds.TITLE)
 
 
-class StepIn(StrictSchema):
-    action: ActionIn
+class ProjectStepIn(StrictSchema):
+    action: ProjectActionIn
     version: int | None = Field(None, **bounds.VERSION.api())
     notice_start: bounds.PLANNED.date() | None = None
     notice_days: int | None = Field(None, **bounds.NOTICE_DAYS.api())
     place: Text = Field("", max_length=bounds.TITLE)
-    outcome: OutcomeIn | None = None
+    outcome: NoticeOutcomeIn | None = None
     objections: Text = Field("", max_length=bounds.LONG_TEXT)
     day: bounds.PAST_EVENT.date() | None = None
     contractor: Text = Field("", max_length=bounds.TITLE)
     started_on: bounds.PAST_EVENT.date() | None = None
     progress: int | None = Field(None, **bounds.PERCENT.api())
     note: Text = Field("", max_length=bounds.NOTE)
-    items: list[ItemIn] = Field([], max_length=50)
+    items: list[HandoverItemIn] = Field([], max_length=50)
 
 
-class PaymentIn(StrictSchema):
+class ProjectPaymentIn(StrictSchema):
     client_id: uuid.UUID = Field(description="A client-generated UUID: the same request sent again is stored once.")
-    source: SourceIn
+    source: FundSourceIn
     amount_fen: Fen = Field(**bounds.INCOME_FEN.api())
     day: bounds.PAST_EVENT.date()
     payee: Text = Field(min_length=1, max_length=bounds.TITLE)
     note: Text = Field("", max_length=bounds.NOTE)
 
 
-class MoneyOut(Schema):
+class ProjectMoneyOut(Schema):
     source: str = Field(description="A funding source, or empty for the total.")
     budget_fen: int
     allocated_fen: int
@@ -126,7 +126,7 @@ class MoneyOut(Schema):
     spending_rate: float | None = Field(description="Paid / allocated, in percent.")
 
 
-class NoticeOut(Schema):
+class ProjectNoticeOut(Schema):
     stage: str
     start: dt.date
     end: dt.date
@@ -135,7 +135,7 @@ class NoticeOut(Schema):
     outcome: str
 
 
-class TargetOut(Schema):
+class ProjectTargetOut(Schema):
     indicator: str
     target: str
     actual: str
@@ -158,13 +158,13 @@ class ProjectOut(Schema):
     contractor: str
     started_on: dt.date | None
     progress: int
-    targets: list[TargetOut]
-    notices: list[NoticeOut]
-    money: list[MoneyOut]
+    targets: list[ProjectTargetOut]
+    notices: list[ProjectNoticeOut]
+    money: list[ProjectMoneyOut]
     version: int
 
 
-class PaymentOut(Schema):
+class ProjectPaymentOut(Schema):
     id: int
     project: int
     kind: str
@@ -175,7 +175,7 @@ class PaymentOut(Schema):
     note: str
 
 
-class RefusedOut(Schema):
+class StepRefusedOut(Schema):
     detail: str
     stage: str
 

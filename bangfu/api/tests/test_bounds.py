@@ -155,10 +155,10 @@ def _pairs():
         ("UserPatch", UserEditForm, {}),
         # a list of ids there, household numbers in a text here; a list of rows there, lines of text here
         ("ProjectIn", ProjectForm, {"households": None, "targets": None, "client_id": None}),
-        ("StepIn", StepForm, {}),
-        ("ItemIn", dynamic["StepForm.hand_over"], {"name": "item_1_name", "value_fen": "item_1_value",
+        ("ProjectStepIn", StepForm, {}),
+        ("HandoverItemIn", dynamic["StepForm.hand_over"], {"name": "item_1_name", "value_fen": "item_1_value",
                                                    "owner_name": "item_1_owner_name", "keeper": "item_1_keeper"}),
-        ("PaymentIn", PaymentForm, {"amount_fen": "amount", "client_id": None}),
+        ("ProjectPaymentIn", PaymentForm, {"amount_fen": "amount", "client_id": None}),
     ]
 
 
@@ -233,7 +233,7 @@ def test_a_moment_is_judged_by_its_shanghai_day():
 
 # Bodies with no form of their own: each only chooses (a user by id, a field to reveal).
 NO_FORM = {"AssignIn": "a caseworker's id", "ReopenIn": "a caseworker's id", "RevealIn": "a choice of field",
-           "TargetIn": "a line of ProjectForm's targets text (indicator and target, each of bounds.TITLE)"}
+           "ProjectTargetIn": "a line of ProjectForm's targets text (indicator and target, each of bounds.TITLE)"}
 
 
 def _referenced(schema: dict, spec: dict, seen: set[str]) -> None:
