@@ -175,3 +175,21 @@ class PaymentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client_id"].initial = str(uuid.uuid4())
+
+
+class DeadlinesForm(forms.Form):
+    """A county's deadlines for its projects' stages."""
+
+    county = forms.ChoiceField(label=_("county"))
+    notice_days = forms.IntegerField(label=_("notice days"), **bounds.NOTICE_DAYS.form())
+    stage_days = forms.IntegerField(label=_("days for each stage"), **bounds.SCHEDULE_DAYS.form(),
+                                    help_text=_("From the day a stage begins (or its notice ends) to its deadline."))
+    start_by_month = forms.TypedChoiceField(label=_("start by: month"), coerce=int,
+                                            choices=[("", "—"), *((m, m) for m in range(1, 13))])
+    start_by_day = forms.TypedChoiceField(label=_("start by: day"), coerce=int,
+                                          choices=[("", "—"), *((d, d) for d in range(1, 32))],
+                                          help_text=_("Funds issued to a project not started by this day are withdrawn."))
+
+    def __init__(self, *args, counties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [(c.code, c.name) for c in counties]

@@ -76,3 +76,12 @@ def regions_for(user) -> tuple[list[Region], list[Region]]:
     applying = [r for r in area.order_by("code") if level_of(r.code) in (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY)]
     villages = [r for r in applying if level_of(r.code) == Level.VILLAGE]
     return applying, villages
+
+
+def counties_for(user) -> list[Region]:
+    """The counties whose deadlines the user sets: their own (an administrator: every county)."""
+    if user.role == Role.ADMIN:
+        return list(Region.objects.filter(level=Level.COUNTY).order_by("code"))
+    if user.region_id and level_of(user.region_id) == Level.COUNTY:
+        return list(Region.objects.filter(code=user.region_id))
+    return []

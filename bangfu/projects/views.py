@@ -18,7 +18,7 @@ from bangfu.core.forms import attach_errors
 from bangfu.core.permissions import PermissionDenied, can, require
 from bangfu.households.models import Household
 from bangfu.projects import queries, services
-from bangfu.projects.forms import PaymentForm, ProjectForm, StepForm
+from bangfu.projects.forms import DeadlinesForm, PaymentForm, ProjectForm, StepForm
 from bangfu.projects.models import NOTICE_STAGES, Stage
 from bangfu.regions.models import Region
 
@@ -191,3 +191,28 @@ def notice_print(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         "start": start, "end": end, "days": (end - start + dt.timedelta(days=1)).days, "money": queries.money(project),
         "villages": [r.region for r in project.village_rows.all()],
     })
+
+
+@login_required
+@GET_POST
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """A county's deadlines: the notice days, the days of each stage, the start-by day."""
+    require(request.user, "project.settings")
+    counties = queries.counties_for(request.user)
+    chosen = request.POST.get("county") or request.GET.get("county") or (counties[0].code if counties else "")
+    current = services.deadlines_of(chosen) if chosen else {}
+    form = DeadlinesForm(request.POST if request.method == "POST" else None, counties=counties,
+                         initial={"county": chosen, **current})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        county = next(c for c in counties if c.code == data["county"])
+        try:
+            services.deadlines_set(county=county, notice_days=data["notice_days"], stage_days=data["stage_days"],
+                                   start_by_month=data["start_by_month"], start_by_day=data["start_by_day"],
+                                   actor=request.user)
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, _("The deadlines are saved; each project's next stage follows them."))
+            return redirect("projects:list")
+    return render(request, "projects/deadlines.html", {"form": form})

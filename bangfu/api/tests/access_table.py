@@ -222,6 +222,7 @@ PAGES: dict[str, Route] = {
     # its next); the role is checked after the project is looked up (the step's own permission)
     "projects:list": get(read("project.view")),
     "projects:create": form("project.create"),
+    "projects:deadlines": form("project.settings"),
     "projects:detail": get(read("project.view"), obj="project"),
     "projects:step": form("project.publish", gate="project.view", obj="project", args={"action": "publish"}),
     "projects:payment": form("project.pay", gate="project.view", obj="project"),

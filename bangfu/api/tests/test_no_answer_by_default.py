@@ -109,6 +109,7 @@ def _builders(user):
         "bangfu.regions.forms.RegionAddForm": lambda cls: cls(parents=regions),
         "bangfu.projects.forms.ProjectForm": lambda cls: cls(regions=[area], villages=[area]),
         "bangfu.projects.forms.StepForm": lambda cls: cls(action="review"),
+        "bangfu.projects.forms.DeadlinesForm": lambda cls: cls(counties=[area]),
     }
 
 

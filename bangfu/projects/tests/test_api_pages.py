@@ -154,3 +154,20 @@ def test_print_card_and_notice(client, personas, regions):
     draft = client.get(reverse("projects:notice", args=[project.pk, "self_checked"]))
     assert draft.status_code == 200
     assert client.get(reverse("projects:notice", args=[project.pk, "issued"])).status_code == 404
+
+
+def test_the_county_sets_its_deadlines_on_its_page(client, personas, regions):
+    client.force_login(personas["office"])
+    assert client.get(reverse("projects:deadlines")).status_code == 403
+    client.force_login(personas["county"])
+    page = client.get(reverse("projects:deadlines"))
+    assert page.status_code == 200 and "即墨区" in page.content.decode()
+    refused = client.post(reverse("projects:deadlines"), {"county": "370215", "notice_days": "5", "stage_days": "20",
+                                                         "start_by_month": "2", "start_by_day": "30"})
+    assert refused.status_code == 200 and "该月没有这一天" in refused.content.decode()
+    done = client.post(reverse("projects:deadlines"), {"county": "370215", "notice_days": "5", "stage_days": "20",
+                                                      "start_by_month": "8", "start_by_day": "31"})
+    assert done.status_code == 302
+    project = advance(make(personas, regions), personas, Stage.VILLAGE_NOTICE)
+    notice = project.notices.get()
+    assert (notice.end - notice.start).days == 4
