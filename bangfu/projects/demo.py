@@ -75,7 +75,8 @@ def demo_projects(*, township_code: str = "370215010", office_username: str = "l
                            day=start + dt.timedelta(days=45), payee="即墨区鑫盛建筑工程有限公司", note="预付款",
                            client_id=uuid.uuid5(NAMESPACE, f"pay-{n}-1"), actor=office)
         if goal >= 6:
-            step("self_check", applicant, notice_start=start + dt.timedelta(days=80), place="村务公开栏")
+            step("self_check", applicant, notice_start=start + dt.timedelta(days=80), place="村务公开栏",
+                 actuals={"工程完工率": "100%", "受益脱贫户满意度": "98%"})
             step("accept", office, outcome=NoticeOutcome.NO_OBJECTION, objections="")
             step("spot_check", county, note="抽查合格")
             for source, amount in budget.items():

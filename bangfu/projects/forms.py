@@ -23,6 +23,23 @@ TARGET_LINE = re.compile(r"^\s*(?P<indicator>[^:：=]+?)\s*[:：=]\s*(?P<target>
 SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
+def _target_lines(text: str) -> list[tuple[str, str]]:
+    """(indicator, value) of each line "indicator: value"."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = TARGET_LINE.match(line)
+        if match is None:
+            raise forms.ValidationError(_("Line %(line)s: write “indicator: target”.") % {"line": number})
+        indicator, target = match["indicator"], match["target"]
+        if max(len(indicator), len(target)) > bounds.TITLE:
+            raise forms.ValidationError(_("Line %(line)s: at most %(max)s characters each.") % {
+                "line": number, "max": bounds.TITLE})
+        rows.append((indicator, target))
+    return rows
+
+
 class ProjectForm(forms.Form):
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=bounds.CLIENT_ID)
     name = forms.CharField(label=_("project name"), max_length=bounds.TITLE)
@@ -63,19 +80,7 @@ class ProjectForm(forms.Form):
         return [n for n in SEPARATORS.split(self.cleaned_data.get("households") or "") if n]
 
     def clean_targets(self):
-        rows = []
-        for number, line in enumerate((self.cleaned_data.get("targets") or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            match = TARGET_LINE.match(line)
-            if match is None:
-                raise forms.ValidationError(_("Line %(line)s: write “indicator: target”.") % {"line": number})
-            indicator, target = match["indicator"], match["target"]
-            if max(len(indicator), len(target)) > bounds.TITLE:
-                raise forms.ValidationError(_("Line %(line)s: at most %(max)s characters each.") % {
-                    "line": number, "max": bounds.TITLE})
-            rows.append((indicator, target))
-        return rows
+        return _target_lines(self.cleaned_data.get("targets") or "")
 
     def budget(self) -> dict[str, int]:
         return {source: self.cleaned_data.get(f"budget_{source}") or 0 for source in Source.values}
@@ -89,7 +94,7 @@ STEP_FIELDS = {
     "issue": ("day", "note"),
     "start": ("contractor", "started_on", "progress", "note"),
     "progress": ("progress", "note"),
-    "self_check": ("notice_start", "notice_days", "place", "note"),
+    "self_check": ("notice_start", "notice_days", "place", "actuals", "note"),
     "accept": ("outcome", "objections", "note"),
     "spot_check": ("note",),
     "hand_over": ("note",),
@@ -115,6 +120,9 @@ class StepForm(forms.Form):
     contractor = forms.CharField(label=_("contractor"), required=False, max_length=bounds.TITLE)
     started_on = forms.DateField(label=_("start date"), required=False, validators=[bounds.PAST_EVENT], **DATE)
     progress = forms.IntegerField(label=_("progress (%)"), required=False, **bounds.PERCENT.form())
+    actuals = forms.CharField(label=_("targets reached"), required=False, max_length=bounds.LONG_TEXT,
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("One a line: indicator: actual value, e.g. 新建道路长度: 1.25公里"))
     note = forms.CharField(label=_("note"), required=False, max_length=bounds.NOTE)
 
     def __init__(self, *args, action: str, rows: int = 3, **kwargs):
@@ -139,6 +147,9 @@ class StepForm(forms.Form):
                                                                       max_length=bounds.TITLE)
                 self.fields[f"item_{n}_keeper"] = forms.CharField(label=_("kept by"), required=False,
                                                                   max_length=bounds.TITLE)
+
+    def clean_actuals(self):
+        return dict(_target_lines(self.cleaned_data.get("actuals") or ""))
 
     def item_rows(self):
         return [[self[f"item_{n}_{f}"] for f in ITEM_FIELDS] for n in range(1, self.rows + 1)]

@@ -104,6 +104,8 @@ class ProjectStepIn(StrictSchema):
     contractor: Text = Field("", max_length=bounds.TITLE)
     started_on: bounds.PAST_EVENT.date() | None = None
     progress: int | None = Field(None, **bounds.PERCENT.api())
+    actuals: Text = Field("", max_length=bounds.LONG_TEXT,
+                          description="self_check: one a line, “indicator: actual value”.")
     note: Text = Field("", max_length=bounds.NOTE)
     items: list[HandoverItemIn] = Field([], max_length=50)
 

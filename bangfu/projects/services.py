@@ -335,8 +335,14 @@ def project_step(*, project: Project, action: str, actor: User, data: dict | Non
     elif action == "self_check":
         changes["progress"] = 100
         notice = _post_notice(current, Stage.SELF_CHECKED, data, actor, today)
-        for target_id, actual in (data.get("actuals") or {}).items():
-            current.targets.filter(pk=target_id).update(actual=actual)
+        actuals = data.get("actuals") or {}
+        targets = {t.indicator: t for t in current.targets.all()}
+        unknown = [name for name in actuals if name not in targets]
+        if unknown:
+            raise ValidationError({"actuals": _("No target “%(indicator)s” in this project.") % {
+                "indicator": unknown[0]}})
+        for indicator, actual in actuals.items():
+            Target.objects.filter(pk=targets[indicator].pk).update(actual=actual)
     elif action == "hand_over":
         items = data.get("items") or []
         if not items:

@@ -46,6 +46,17 @@ def test_create_outside_the_area_is_refused_on_its_field(personas, regions):
     assert not Project.objects.exists()
 
 
+def test_self_check_over_the_api_with_the_targets_reached(personas, regions):
+    project = advance(make(personas, regions), personas, Stage.BUILDING)
+    url = f"/api/projects/{project.pk}/steps"
+    bad = ApiClient(personas["village_a"]).post(url, {"action": "self_check", "place": "公开栏", "actuals": "完工率"})
+    assert bad.status_code == 422 and "actuals" in bad.json()["errors"]
+    done = ApiClient(personas["village_a"]).post(url, {"action": "self_check", "place": "公开栏",
+                                                      "actuals": "完工率：100%"})
+    assert done.status_code == 200 and done.json()["targets"][0]["actual"] == "100%"
+    assert done.json()["progress"] == 100
+
+
 def test_steps_answer_403_404_409(personas, regions):
     project = make(personas, regions)
     url = f"/api/projects/{project.pk}/steps"

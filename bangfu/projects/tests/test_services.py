@@ -151,6 +151,17 @@ def test_a_notice_runs_seven_shanghai_days_and_cannot_close_before_its_end(perso
     assert project.stage == Stage.TOWNSHIP_REVIEWED
 
 
+def test_the_self_check_records_the_targets_reached(personas, regions):
+    project = advance(make(personas, regions), personas, Stage.BUILDING)
+    with pytest.raises(ValidationError) as error:
+        services.project_step(project=project, action="self_check", actor=personas["village_a"],
+                              data={"place": "公开栏", "actuals": {"受益户数": "40户"}})
+    assert "actuals" in error.value.message_dict and not project.notices.filter(stage=Stage.SELF_CHECKED).exists()
+    services.project_step(project=project, action="self_check", actor=personas["village_a"],
+                          data={"place": "公开栏", "actuals": {"完工率": "100%"}})
+    assert project.targets.get().actual == "100%"
+
+
 def test_upheld_objections_send_the_application_back(personas, regions):
     project = advance(make(personas, regions), personas, Stage.VILLAGE_NOTICE)
     with pytest.raises(ValidationError) as error:
