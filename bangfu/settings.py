@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "bangfu.deliveries",
     "bangfu.emergency",
     "bangfu.fund",
+    "bangfu.projects",
     "bangfu.notify",
     "bangfu.needs",
     "bangfu.work",

@@ -68,6 +68,10 @@ SCHEDULE_DAYS = Range(1, 366)
 # A township's deadlines for needs.
 URGENT_HOURS = Range(1, 720)
 NORMAL_DAYS = Range(1, 90)
+# Projects: a public notice's days, a share in percent, people counted (attendance, households benefiting).
+NOTICE_DAYS = Range(1, 60)
+PERCENT = Range(0, 100)
+PEOPLE = Range(0, 1_000_000)
 
 # --- texts: the longest each kind may be -------------------------------------------------------
 NAME = 50            # a person's name, who received goods, an item

@@ -281,6 +281,16 @@ PAGES: dict[str, Route] = {
     "needs:detail": get(read("need.view"), obj="need"),
     "needs:act": Route({"GET": scope_first("need.report", ok=READ_OK), "POST": scope_first("need.report")},
                        obj="need", args={"action": "report"}),
+    # projects: a step's page names its step (the project of the world is applied for, so "publish" is
+    # its next); the role is checked after the project is looked up (the step's own permission)
+    "projects:list": get(read("project.view")),
+    "projects:create": form("project.create"),
+    "projects:deadlines": form("project.settings"),
+    "projects:detail": get(read("project.view"), obj="project"),
+    "projects:step": form("project.publish", gate="project.view", obj="project", args={"action": "publish"}),
+    "projects:payment": form("project.pay", gate="project.view", obj="project"),
+    "projects:card": get(read("project.view"), obj="project"),
+    "projects:notice": get(read("project.view"), obj="project", args={"stage": "village_notice"}),
     # the API's own pages (its operations are in API below)
     "api:openapi-json": get(read(PUBLIC)),
     "api:openapi-view": get(read(PUBLIC)),
@@ -422,5 +432,18 @@ API: dict[str, Route] = {
                                  body_object="household"),
     "GET /api/needs": get(read("need.view")),
     "GET /api/needs/{id}": get(read("need.view"), obj="need"),
+    "GET /api/projects": get(read("project.view")),
+    "POST /api/projects": api_write("project.create", {
+        "client_id": "<uuid>", "name": "路灯安装工程", "type": "infrastructure", "region": "<obj>",
+        "villages": ["<obj>"], "budget_central": 100, "meeting_date": "<today>", "meeting_attendance": 20,
+        "meeting_decision": "同意申报"}, body_object="village", hidden=422),
+    "GET /api/projects/{id}": get(read("project.view"), obj="project"),
+    "POST /api/projects/{id}/steps": api_write("project.publish", {"action": "publish", "place": "村务公开栏"},
+                                               ok=DONE, gate="project.view", obj="project"),
+    "GET /api/projects/{id}/payments": get(read("project.view"), obj="project"),
+    # The project of the world has no funds issued yet: a payment is refused by its stage (409).
+    "POST /api/projects/{id}/payments": api_write("project.pay", {
+        "client_id": "<uuid>", "source": "central", "amount_fen": 100, "day": "<today>", "payee": "施工方"},
+        ok=frozenset({409}), gate="project.view", obj="project"),
     "POST /api/needs/{id}/transitions": api_scope_first("need.report", {"action": "report"}, obj="need"),
 }

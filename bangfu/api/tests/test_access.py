@@ -198,6 +198,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
             council=council, elder=elder.members.get(), monthly_amount=10000, starts_on=today, signed_on=today,
             witnesses="村委会", supporters=[SupporterData(name="王强", relation="长子")], actor=office)
         contribution_record(agreement=agreement, amount=10000, frequency=Frequency.MONTHLY, on=today, actor=office)
+        objects.setdefault("project", {})[side] = _project(regions, village, office,
+                                                           "外省水厂工程" if side == "out" else "生产路硬化工程")
         objects.setdefault("household", {})[side] = household
         objects.setdefault("member", {})[side] = household.members.get()
         objects.setdefault("conflict", {})[side] = held_edit(household, caseworker)
@@ -255,6 +257,7 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         signed_on=today, witnesses="村委会", supporters=[SupporterData(name="郝强", relation="长子")], actor=office)
     contribution_record(agreement=objects["agreement"]["near"], amount=10000, frequency=Frequency.MONTHLY, on=today,
                         actor=office)
+    objects["project"]["near"] = _project(regions, VILLAGE_B, office, "北郝家庄村路灯工程")
     objects["caseworker"]["near"] = personas["caseworker_b"]
 
     settings.JOB_FILES_DIR = tmp_path
@@ -274,10 +277,18 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         owned["notification"][owner.pk] = Notification.objects.create(user=owner, message=message,
                                                                        created_at=job.created_at)
     markers = {OUT_HEAD: "out", OUT_CASEWORKER: "out", objects["household"]["out"].number: "out",
-               objects["item"]["out"].name: "out", NEAR_HEAD: "near", near.number: "near"}
+               objects["item"]["out"].name: "out", objects["project"]["out"].name: "out", NEAR_HEAD: "near", near.number: "near"}
     objects["job"] = {"out": owned["job"][personas["outsider_office"].pk]}
     objects["notification"] = {"out": owned["notification"][personas["outsider_office"].pk]}
     return World(objects, owned, markers)
+
+
+def _project(regions, village: str, office, name: str):
+    from bangfu.projects.services import project_create
+
+    return project_create(name=name, type="infrastructure", region=regions[village], villages=[regions[village]],
+                          budget={"central": 10_000_00}, meeting_date=local_today(), meeting_attendance=20,
+                          meeting_decision="同意申报", client_id=uuid.uuid4(), actor=office)[0]
 
 
 def _in_scope(user, kind: str, side: str) -> bool:

@@ -27,6 +27,7 @@ from bangfu.fund.forms import AgreementForm, ContributionForm, CouncilForm, Payo
 from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.monitoring.forms import LeadForm, StepForm
 from bangfu.needs.forms import AssignForm, NeedForm, NoteForm, ReopenForm, ResolveForm
+from bangfu.projects.forms import PaymentForm, ProjectForm, StepForm
 from bangfu.regions.models import Region
 from bangfu.supplies.forms import MoveForm
 from bangfu.supplies.models import MoveKind
@@ -67,6 +68,7 @@ def _dynamic_forms() -> dict[str, forms.BaseForm]:
         "CheckForm": CheckForm(emergency=emergency, people=[("m1", "n", None), ("r1", "n", None)]),
         "ScheduleForm": ScheduleForm(current={}),
         **{f"MoveForm.{kind}": MoveForm(kind=kind, items=Region.objects.none()) for kind in MoveKind.values},
+        "StepForm.hand_over": StepForm(action="hand_over"),
     }
 
 
@@ -163,6 +165,12 @@ def _pairs():
         ("UserPatch", UserEditForm, {}),
         ("StatusIn", StatusPageForm, {"member": None, "wage_fen": "wage"}),  # the labourer's id; the page names them in its path
         ("OutcomeIn", OutcomeForm, {}),
+        # a list of ids there, household numbers in a text here; a list of rows there, lines of text here
+        ("ProjectIn", ProjectForm, {"households": None, "targets": None, "client_id": None}),
+        ("ProjectStepIn", StepForm, {}),
+        ("HandoverItemIn", dynamic["StepForm.hand_over"], {"name": "item_1_name", "value_fen": "item_1_value",
+                                                   "owner_name": "item_1_owner_name", "keeper": "item_1_keeper"}),
+        ("ProjectPaymentIn", PaymentForm, {"amount_fen": "amount", "client_id": None}),
     ]
 
 
@@ -238,7 +246,8 @@ def test_a_moment_is_judged_by_its_shanghai_day():
 # Bodies with no form of their own: each only chooses (a user by id, a field to reveal).
 NO_FORM = {"AssignIn": "a caseworker's id", "ReopenIn": "a caseworker's id", "RevealIn": "a choice of field",
            # A department's rows, each read as a row of its file is (monitoring.drops).
-           "DropIn": "a department and its rows", "DropRowIn": "a row of a department's file"}
+           "DropIn": "a department and its rows", "DropRowIn": "a row of a department's file",
+           "ProjectTargetIn": "a line of ProjectForm's targets text (indicator and target, each of bounds.TITLE)"}
 
 
 def _referenced(schema: dict, spec: dict, seen: set[str]) -> None:

@@ -134,6 +134,16 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "fund.match_percent_for": READS,
     "fund.match_amount": READS,
     "fund.age_on": READS,
+    "projects.deadlines_of": READS,
+    "projects.county_code_of": READS,
+    "projects.notice_end": READS,
+    "projects.stage_deadline": READS,
+    "projects.project_snapshot": READS,
+    "projects.step_allowed_roles": READS,
+    "projects.steps_open": READS,
+    "projects.ledger_totals": READS,
+    "projects.yuan": READS,
+    "projects.overdue_dedupe_key": READS,
     "emergency.summary_refresh": "recounts the numbers of writes that recorded history or marked their area; "
                                  "the emergency's pages are not kept",
     "work.status_snapshot": READS,
@@ -891,6 +901,61 @@ def _(w):
                              actor=w.users["office"])
     return lambda: fund.payout_record(agreement=agreement, amount=5000, month=w.today, on=w.today,
                                       actor=w.users["office"]), VILLAGE_A
+
+
+def _project(w, *, to: str = "proposed"):
+    from bangfu.projects import services as projects
+
+    project = projects.project_create(
+        name="生产路硬化", type="infrastructure", region=w.regions[VILLAGE_A], villages=[w.regions[VILLAGE_A]],
+        budget={"central": 10_000_00}, meeting_date=w.today, meeting_attendance=20, meeting_decision="同意",
+        client_id=uuid.uuid4(), actor=w.users["office"])[0]
+    steps = [("publish", "office", {"notice_start": w.today - dt.timedelta(days=30), "place": "公开栏"}),
+             ("review", "office", {"outcome": "no_objection"}), ("approve", "county", {}), ("issue", "county", {})]
+    for action, who, data in steps:
+        if project.stage == to:
+            break
+        project = projects.project_step(project=project, action=action, actor=w.users[who], data=data)
+    return project
+
+
+@case("projects.project_create")
+def _(w):
+    return lambda: _project(w), VILLAGE_A
+
+
+@case("projects.project_step")
+def _(w):
+    from bangfu.projects import services as projects
+
+    project = _project(w)
+    return lambda: projects.project_step(project=project, action="publish", actor=w.users["village_a"],
+                                         data={"place": "公开栏"}), VILLAGE_A
+
+
+@case("projects.payment_create")
+def _(w):
+    from bangfu.projects import services as projects
+
+    project = _project(w, to="issued")
+    return lambda: projects.payment_create(project=project, source="central", amount_fen=100, day=w.today,
+                                           payee="施工方", client_id=uuid.uuid4(), actor=w.users["office"]), VILLAGE_A
+
+
+@case("projects.projects_escalate")
+def _(w):
+    from bangfu.projects import services as projects
+
+    _project(w)
+    return lambda: projects.projects_escalate(today=w.today + dt.timedelta(days=60)), VILLAGE_A
+
+
+@case("projects.deadlines_set")
+def _(w):
+    from bangfu.projects import services as projects
+
+    return lambda: projects.deadlines_set(county=w.regions["370215"], notice_days=5, stage_days=20, start_by_month=8,
+                                          start_by_day=31, actor=w.users["county"]), "370215"
 
 
 def test_every_service_has_a_case_or_a_reason():

@@ -108,6 +108,9 @@ def _builders(user):
         "bangfu.needs.forms.AssignForm": lambda cls: cls(owners=users),
         "bangfu.needs.forms.NeedFilterForm": lambda cls: cls({}, villages=regions),
         "bangfu.regions.forms.RegionAddForm": lambda cls: cls(parents=regions),
+        "bangfu.projects.forms.ProjectForm": lambda cls: cls(regions=[area], villages=[area]),
+        "bangfu.projects.forms.StepForm": lambda cls: cls(action="review"),
+        "bangfu.projects.forms.DeadlinesForm": lambda cls: cls(counties=[area]),
     }
 
 
