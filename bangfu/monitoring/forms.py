@@ -43,7 +43,7 @@ class LeadForm(forms.Form):
     name = TextField(label=_("name"), max_length=bounds.NAME, required=False)
     id_number = IdNumberField(label=_("ID number"), max_length=bounds.ID_NUMBER, required=False)
     phone = PhoneField(label=_("phone"), required=False, max_length=bounds.PHONE)
-    indicator = TextField(label=_("indicator"), max_length=bounds.TITLE,
+    indicator = TextField(label=_("warning indicator"), max_length=bounds.TITLE,
                           help_text=_("What the difficulty is: a large medical bill, a lost job, a disaster..."))
     value = TextField(label=_("value"), max_length=bounds.TITLE, required=False)
     difficulty = TextField(label=_("difficulty"), max_length=bounds.LONG_TEXT, required=False, widget=forms.Textarea)

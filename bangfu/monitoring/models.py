@@ -133,7 +133,7 @@ class Lead(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     department = models.CharField(_("department"), max_length=20, choices=Department.choices, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEW)
-    indicator = models.CharField(_("indicator"), max_length=100)
+    indicator = models.CharField(_("warning indicator"), max_length=100)
     value = models.CharField(_("value"), max_length=100, blank=True)
     threshold = models.CharField(_("threshold"), max_length=100, blank=True)
     difficulty = models.TextField(_("difficulty"), max_length=2000, blank=True)

@@ -247,7 +247,7 @@ class HandoverItem(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="handover")
     name = models.CharField(_("what is handed over"), max_length=100)
-    value_fen = models.BigIntegerField(_("value"))
+    value_fen = models.BigIntegerField(_("asset value"))
     owner_level = models.CharField(_("owned by"), max_length=10, choices=HandoverOwner.choices)
     owner_name = models.CharField(_("owner"), max_length=100)
     keeper = models.CharField(_("kept by"), max_length=100)

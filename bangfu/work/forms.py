@@ -123,7 +123,7 @@ class DriveForm(forms.Form):
 class OutcomeForm(forms.Form):
     """What became of a labourer a drive targets."""
 
-    outcome = forms.ChoiceField(label=_("outcome"), choices=BLANK + list(Outcome.choices))
+    outcome = forms.ChoiceField(label=_("back-to-work outcome"), choices=BLANK + list(Outcome.choices))
     returned_on = forms.DateField(label=_("back at work on"), required=False, validators=[bounds.PAST_EVENT],
                                   widget=forms.DateInput(attrs={"type": "date"}))
     place_code = forms.CharField(label=_("place code"), max_length=bounds.CODE, required=False)

@@ -179,7 +179,7 @@ class Placement(models.Model):
                                verbose_name=_("labourer"))
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
     region_code = models.CharField(max_length=15, editable=False)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome = models.CharField(_("back-to-work outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     returned_on = models.DateField(_("back at work on"), null=True, blank=True)
     place_code = models.CharField(_("place code"), max_length=15, blank=True)
     place_name = models.CharField(_("place"), max_length=100, blank=True)

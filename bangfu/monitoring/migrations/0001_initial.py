@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('channel', models.CharField(choices=[('in_person', 'In person'), ('phone', 'By phone'), ('qr', 'Public form (QR code)'), ('contact', 'From a contact'), ('need', 'From a need'), ('check', 'From a daily check'), ('campaign', 'Periodic check campaign (排查)'), ('department', 'Department data')], max_length=20, verbose_name='channel')),
                 ('department', models.CharField(blank=True, choices=[('medical', 'Medical insurance (医保): self-paid medical costs'), ('civil', 'Civil affairs (民政): minimum living / extreme hardship roster'), ('disability', "Disabled persons' federation (残联): new disabilities"), ('education', 'Education (教育): school drop-outs'), ('emergency', 'Emergency management (应急): disaster list'), ('hrss', 'Human resources and social security (人社): insurance lost')], max_length=20, verbose_name='department')),
                 ('kind', models.CharField(choices=[('new', 'New'), ('already_monitored', 'Already monitored')], default='new', max_length=20, verbose_name='kind')),
-                ('indicator', models.CharField(max_length=100, verbose_name='indicator')),
+                ('indicator', models.CharField(max_length=100, verbose_name='warning indicator')),
                 ('value', models.CharField(blank=True, max_length=100, verbose_name='value')),
                 ('threshold', models.CharField(blank=True, max_length=100, verbose_name='threshold')),
                 ('difficulty', models.TextField(blank=True, max_length=2000, verbose_name='difficulty')),

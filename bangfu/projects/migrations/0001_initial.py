@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='what is handed over')),
-                ('value_fen', models.BigIntegerField(verbose_name='value')),
+                ('value_fen', models.BigIntegerField(verbose_name='asset value')),
                 ('owner_level', models.CharField(choices=[('county', 'County'), ('township', 'Township'), ('village', 'Village collective'), ('household', 'Household')], max_length=10, verbose_name='owned by')),
                 ('owner_name', models.CharField(max_length=100, verbose_name='owner')),
                 ('keeper', models.CharField(max_length=100, verbose_name='kept by')),

@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('region_code', models.CharField(editable=False, max_length=15)),
-                ('outcome', models.CharField(choices=[('pending', 'Not asked yet'), ('returned', 'Back at work'), ('nearby', 'Found work nearby'), ('not_yet', 'Not back yet'), ('not_going', 'Not going')], default='pending', max_length=10, verbose_name='outcome')),
+                ('outcome', models.CharField(choices=[('pending', 'Not asked yet'), ('returned', 'Back at work'), ('nearby', 'Found work nearby'), ('not_yet', 'Not back yet'), ('not_going', 'Not going')], default='pending', max_length=10, verbose_name='back-to-work outcome')),
                 ('returned_on', models.DateField(blank=True, null=True, verbose_name='back at work on')),
                 ('place_code', models.CharField(blank=True, max_length=15, verbose_name='place code')),
                 ('place_name', models.CharField(blank=True, max_length=100, verbose_name='place')),
