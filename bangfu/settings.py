@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "bangfu.supplies",
     "bangfu.deliveries",
     "bangfu.emergency",
+    "bangfu.policies",
     "bangfu.notify",
     "bangfu.needs",
     "bangfu.ops",

@@ -68,6 +68,8 @@ SCHEDULE_DAYS = Range(1, 366)
 # A township's deadlines for needs.
 URGENT_HOURS = Range(1, 720)
 NORMAL_DAYS = Range(1, 90)
+# A person's age in whole years (a policy's age condition).
+AGE_YEARS = Range(0, 150)
 
 # --- texts: the longest each kind may be -------------------------------------------------------
 NAME = 50            # a person's name, who received goods, an item
