@@ -31,14 +31,16 @@ def _header_row(sheet) -> tuple[int, dict[str, int], list[str]]:
     for count, (number, values) in enumerate(sheet.rows()):
         if count >= SCAN_ROWS:
             break
+        # Matched in a normal form (full-width brackets, stray spaces); named as the file spells it.
         texts = [clean_text(v).replace(" ", "") if v is not None else "" for v in values]
+        names_known = {key: {clean_text(n) for n in names} for key, names in HEADERS.items()}
         found = {}
-        for key, names in HEADERS.items():
+        for key, names in names_known.items():
             for index, text in enumerate(texts):
                 if text in names and key not in found:
                     found[key] = index
         if all(key in found for key in REQUIRED):
-            return number, found, texts
+            return number, found, ["" if v is None else str(v).strip() for v in values]
     raise FileError(_("No header row found: the sheet needs the columns 身份证号 and 金额 within its first %(n)d "
                       "rows.") % {"n": SCAN_ROWS})
 
