@@ -218,6 +218,13 @@ PAGES: dict[str, Route] = {
     "needs:detail": get(read("need.view"), obj="need"),
     "needs:act": Route({"GET": scope_first("need.report", ok=READ_OK), "POST": scope_first("need.report")},
                        obj="need", args={"action": "report"}),
+    # policies: the county's (the administrator's defaults), a receipt for a household, a payment sheet
+    "policies:list": get(read("policy.view")),
+    "policies:create": form("policy.manage"),
+    "policies:edit": form("policy.manage", args={"key": "dibao"}),
+    "policies:gaps": get(read("policy.view")),
+    "policies:import": form("policy.import"),
+    "policies:receipt_add": form("policy.receipt", obj="household"),
     # the API's own pages (its operations are in API below)
     "api:openapi-json": get(read(PUBLIC)),
     "api:openapi-view": get(read(PUBLIC)),
@@ -318,5 +325,17 @@ API: dict[str, Route] = {
                                  body_object="household"),
     "GET /api/needs": get(read("need.view")),
     "GET /api/needs/{id}": get(read("need.view"), obj="need"),
+    # policies: a key the county has is changed (200), a new one created (201)
+    "GET /api/policies": get(read("policy.view")),
+    "POST /api/policies": api_write("policy.manage", {"key": "dibao", "name": "低保", "amount": 60000,
+                                                      "period": "monthly", "per": "member",
+                                                      "categories": ["minimum_living"]}),
+    "GET /api/policy-receipts": get(read("policy.view")),
+    "POST /api/policy-receipts": api_write("policy.receipt", {
+        "client_id": "<uuid>", "household": "<obj>", "policy": "housing", "period": "once", "amount": 2000000,
+        "paid_on": "<today>"}, body_object="household"),
+    # A person of no household in the caller's area is reported back, not stored.
+    "POST /api/policy-receipts/import": api_write("policy.import", {
+        "policy": "housing", "period": "once", "rows": [{"id_number": "<id_number>", "amount": 100}]}, ok=DONE),
     "POST /api/needs/{id}/transitions": api_scope_first("need.report", {"action": "report"}, obj="need"),
 }
