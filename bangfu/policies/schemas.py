@@ -60,7 +60,7 @@ class ReceiptIn(StrictSchema):
     household: int = Field(ge=1, le=MAX_ID)
     policy: str = Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=40)
     member: int | None = Field(None, ge=1, le=MAX_ID, description="Who received it (a policy paid per person).")
-    period: str = Field(pattern=PERIOD, description="2026-03 (monthly), 2026 (yearly) or once.")
+    period: str = Field(pattern=PERIOD, max_length=7, description="2026-03 (monthly), 2026 (yearly) or once.")
     amount: int = Field(**AMOUNT.api(), description="Money in fen.")
     paid_on: bounds.PAST_EVENT.date()
 
@@ -87,7 +87,7 @@ class ImportIn(StrictSchema):
     """A department's payment sheet as rows, for one policy and period; matched on ID number."""
 
     policy: str = Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=40)
-    period: str = Field(pattern=PERIOD)
+    period: str = Field(pattern=PERIOD, max_length=7)
     rows: list[PaymentRowIn] = Field(min_length=1, max_length=10_000)
 
 

@@ -25,6 +25,7 @@ from bangfu.emergency.forms import CheckForm, EmergencyForm, ExtendForm, Returne
 from bangfu.emergency.models import CheckItem, Emergency
 from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.needs.forms import AssignForm, NeedForm, NoteForm, ReopenForm, ResolveForm
+from bangfu.policies.forms import ImportForm, PolicyForm, ReceiptForm
 from bangfu.regions.models import Region
 from bangfu.supplies.forms import MoveForm
 from bangfu.supplies.models import MoveKind
@@ -149,6 +150,9 @@ def _pairs():
         ("TransitionIn", AssignForm, {}),
         ("TransitionIn", ResolveForm, {"cost_fen": "cost"}),
         ("TransitionIn", ReopenForm, {}),
+        ("PolicyIn", PolicyForm, {}),
+        ("ReceiptIn", ReceiptForm, {}),
+        ("ImportIn", ImportForm, {}),
         ("UserIn", UserAddForm, {}),
         ("UserPatch", UserEditForm, {}),
     ]
@@ -224,7 +228,8 @@ def test_a_moment_is_judged_by_its_shanghai_day():
 
 
 # Bodies with no form of their own: each only chooses (a user by id, a field to reveal).
-NO_FORM = {"AssignIn": "a caseworker's id", "ReopenIn": "a caseworker's id", "RevealIn": "a choice of field"}
+NO_FORM = {"AssignIn": "a caseworker's id", "ReopenIn": "a caseworker's id", "RevealIn": "a choice of field",
+           "PaymentRowIn": "a payment sheet's row, checked as the sheet's rows are (policies.payments)"}
 
 
 def _referenced(schema: dict, spec: dict, seen: set[str]) -> None:
