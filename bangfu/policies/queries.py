@@ -147,14 +147,16 @@ def _missing_message(e: Entitlement, check: PolicyCheck | None) -> str:
     message = _("Entitled to %(policy)s%(who)s (%(amount)s yuan, %(period)s): nothing recorded as received "
                 "for %(key)s.") % {"policy": e.policy.name, "who": _who(e.member_name), "amount": _yuan(e.amount),
                                    "period": e.policy.get_period_display(), "key": e.period}
+    # A sentence after a sentence: no space after a full-width stop (Chinese), one after a period.
+    space = "" if message.endswith("。") else " "
     if check is not None and check.answer == Answer.NOT_ARRIVED:
-        message += " " + _("On %(day)s the household said it has not arrived: ask the department.") % {
+        message += space + _("On %(day)s the household said it has not arrived: ask the department.") % {
             "day": f"{check.checked_on:%m-%d}"}
     elif check is not None and check.answer == Answer.ARRIVED:
-        message += " " + _("On %(day)s the household said it arrived: record the receipt.") % {
+        message += space + _("On %(day)s the household said it arrived: record the receipt.") % {
             "day": f"{check.checked_on:%m-%d}"}
     else:
-        message += " " + _("Ask the household on the next call or visit whether it arrived.")
+        message += space + _("Ask the household on the next call or visit whether it arrived.")
     return message
 
 
