@@ -20,6 +20,7 @@ from bangfu.core.permissions import Role
 from bangfu.households.choices import Status
 from bangfu.households.models import Household, HouseholdCategory, Member, scope_q
 from bangfu.policies import rules
+from bangfu.policies.defaults import DEFAULT_POLICIES
 from bangfu.policies.models import Answer, Per, Policy, PolicyCheck, Receipt
 
 
@@ -34,13 +35,20 @@ def county_of_code(code: str) -> str:
     return code[:COUNTY_LENGTH]
 
 
+def default_policies() -> list[Policy]:
+    """The defaults as the code gives them (unsaved rows): what every county starts from until the
+    administrator changes one (a row of county "") or the county sets its own."""
+    return [Policy(county_code="", **{**d, "categories": [str(c) for c in d["categories"]]})
+            for d in DEFAULT_POLICIES]
+
+
 def policies_of_county(county_code: str, *, in_force: bool = False) -> list[Policy]:
-    """A county's policies: its own rows, and the defaults it has not replaced; by key."""
-    rows = Policy.objects.filter(county_code__in={"", county_code}).select_related("updated_by")
-    chosen: dict[str, Policy] = {}
-    for policy in rows:
-        if policy.key not in chosen or policy.county_code:
-            chosen[policy.key] = policy
+    """A county's policies: its own rows, then the defaults as changed by the administrator, then
+    the defaults of the code; by key."""
+    chosen: dict[str, Policy] = {p.key: p for p in default_policies()}
+    rows = Policy.objects.filter(county_code__in={"", county_code}).order_by("county_code", "key")
+    for policy in rows:  # "" sorts first: a county's own row wins
+        chosen[policy.key] = policy
     policies = sorted(chosen.values(), key=lambda p: (p.name, p.key))
     return [p for p in policies if p.active] if in_force else policies
 

@@ -57,7 +57,8 @@ def policy_save(*, actor: User, key: str, data: dict[str, Any], county_code: str
     row = Policy.objects.select_for_update().filter(county_code=county, key=key).first()
     values = {f: data[f] for f in POLICY_FIELDS if f in data}
     if row is None:
-        inherited = Policy.objects.filter(county_code="", key=key).first()
+        # What the county (or the administrator) saw until now: the default, as changed or as given.
+        inherited = next((p for p in queries.policies_of_county(county) if p.key == key), None)
         start = {f: getattr(inherited, f) for f in POLICY_FIELDS} if inherited else {}
         merged = {**start, **values}
         missing = [f for f in ("name", "amount", "period", "per") if merged.get(f) in (None, "")]

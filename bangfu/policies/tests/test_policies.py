@@ -25,7 +25,7 @@ def test_county_changes_its_own_policy(client, personas, dibao_home):
     assert client.post(reverse("policies:edit", args=["dibao"]), FORM).status_code == 302
     own = Policy.objects.get(county_code="370215", key="dibao")
     assert (own.amount, own.department) == (60_000, "区民政局")
-    assert Policy.objects.get(county_code="", key="dibao").amount == 50_000
+    assert not Policy.objects.filter(county_code="").exists()  # the default untouched
     assert Change.objects.filter(object_type="policy", action="create").count() == 1
     # The county's households are owed the new amount; another county keeps the default.
     owed = queries.entitlements_of(queries.Household.objects.filter(pk=dibao_home.pk), local_today())
@@ -56,6 +56,14 @@ def test_administrator_changes_the_defaults(client, personas):
                                                                    "amount": "1200"}).status_code == 302
     assert Policy.objects.get(county_code="", key="tekun").amount == 120_000
     assert not Policy.objects.exclude(county_code="").exists()
+    # Every county without its own row is owed the new default.
+    assert next(p for p in queries.policies_of_county("410308") if p.key == "tekun").amount == 120_000
+    # A county's own change starts from the changed default.
+    client.force_login(personas["county"])
+    assert client.post(reverse("policies:edit", args=["tekun"]), {**FORM, "name": "特困供养（即墨）",
+                                                                   "amount": "1300"}).status_code == 302
+    assert Policy.objects.get(county_code="370215", key="tekun").amount == 130_000
+    assert Policy.objects.get(county_code="", key="tekun").amount == 120_000
 
 
 @pytest.mark.parametrize("persona", ["office", "village_a", "caseworker_a"])

@@ -4,12 +4,11 @@ the defaults as the migration stored them."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 import pytest
 
 from bangfu.households import choices
-from bangfu.policies import rules
+from bangfu.policies import queries, rules
 from bangfu.policies.defaults import DEFAULT_POLICIES
 from bangfu.policies.models import Policy
 
@@ -128,15 +127,16 @@ def test_periods():
 
 
 @pytest.mark.django_db
-def test_the_migration_stored_the_defaults():
-    migration = importlib.import_module("bangfu.policies.migrations.0002_default_policies")
-    assert [d["key"] for d in DEFAULT_POLICIES] == [row[0] for row in migration.DEFAULTS]
-    stored = {p.key: p for p in Policy.objects.filter(county_code="")}
+def test_the_defaults_hold_every_listed_policy_with_valid_rules():
+    served = {p.key: p for p in queries.policies_of_county("370215")}
+    assert list(served) == sorted(served, key=lambda k: (served[k].name, k))
+    assert set(served) == {d["key"] for d in DEFAULT_POLICIES} == {
+        "dibao", "tekun", "disability", "medical", "education", "housing", "welfare_post", "industry", "microcredit"}
     for default in DEFAULT_POLICIES:
-        row = stored[default["key"]]
+        row = served[default["key"]]
         assert (row.name, row.amount, row.period, row.per) == (default["name"], default["amount"],
                                                                default["period"], default["per"])
-        assert row.categories == [str(c) for c in default["categories"]]
-        assert row.conditions == default["conditions"]
+        assert row.categories == [str(c) for c in default["categories"]] and row.pk is None
         assert not rules.check_conditions(row.conditions)
-    assert choices.SchoolStatus.VOCATIONAL_1 in stored["education"].conditions[0]["values"]
+    assert choices.SchoolStatus.VOCATIONAL_1 in served["education"].conditions[0]["values"]
+    assert not Policy.objects.exists()  # nothing stored until someone changes one
