@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -228,7 +228,8 @@ def gaps_in_scope(user, *, day: dt.date | None = None, village: str = "", kind: 
     entitlements = entitlements_of(households, day)
     rows = list(households.values("id", "number", "head_name", "region_code").order_by("region_code", "number"))
     ids = households.values("id")
-    receipts = list(Receipt.objects.filter(household__in=ids).filter(Q(period__in=_periods(day))))
+    receipts = list(Receipt.objects.filter(household__in=ids, period__in=_periods(day)).only(
+        "id", "policy_key", "household_id", "member_id", "period", "amount"))
     names = dict(Member.objects.filter(pk__in={r.member_id for r in receipts if r.member_id}).values_list("id",
                                                                                                          "name"))
     gaps = _gaps(rows, entitlements, receipts, _checks_of(ids, day), names, day)
