@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "bangfu.emergency",
     "bangfu.fund",
     "bangfu.projects",
+    "bangfu.policies",
     "bangfu.notify",
     "bangfu.needs",
     "bangfu.work",

@@ -72,6 +72,8 @@ NORMAL_DAYS = Range(1, 90)
 NOTICE_DAYS = Range(1, 60)
 PERCENT = Range(0, 100)
 PEOPLE = Range(0, 1_000_000)
+# A person's age in whole years (a policy's age condition).
+AGE_YEARS = Range(0, 150)
 
 # --- texts: the longest each kind may be -------------------------------------------------------
 NAME = 50            # a person's name, who received goods, an item

@@ -291,6 +291,13 @@ PAGES: dict[str, Route] = {
     "projects:payment": form("project.pay", gate="project.view", obj="project"),
     "projects:card": get(read("project.view"), obj="project"),
     "projects:notice": get(read("project.view"), obj="project", args={"stage": "village_notice"}),
+    # policies: the county's (the administrator's defaults), a receipt for a household, a payment sheet
+    "policies:list": get(read("policy.view")),
+    "policies:create": form("policy.manage"),
+    "policies:edit": form("policy.manage", args={"key": "dibao"}),
+    "policies:gaps": get(read("policy.view")),
+    "policies:import": form("policy.import"),
+    "policies:receipt_add": form("policy.receipt", obj="household"),
     # the API's own pages (its operations are in API below)
     "api:openapi-json": get(read(PUBLIC)),
     "api:openapi-view": get(read(PUBLIC)),
@@ -445,5 +452,17 @@ API: dict[str, Route] = {
     "POST /api/projects/{id}/payments": api_write("project.pay", {
         "client_id": "<uuid>", "source": "central", "amount_fen": 100, "day": "<today>", "payee": "施工方"},
         ok=frozenset({409}), gate="project.view", obj="project"),
+    # policies: a key the county has is changed (200), a new one created (201)
+    "GET /api/policies": get(read("policy.view")),
+    "POST /api/policies": api_write("policy.manage", {"key": "dibao", "name": "低保", "amount": 60000,
+                                                      "period": "monthly", "per": "member",
+                                                      "categories": ["minimum_living"]}),
+    "GET /api/policy-receipts": get(read("policy.view")),
+    "POST /api/policy-receipts": api_write("policy.receipt", {
+        "client_id": "<uuid>", "household": "<obj>", "policy": "housing", "period": "once", "amount": 2000000,
+        "paid_on": "<today>"}, body_object="household"),
+    # A person of no household in the caller's area is reported back, not stored.
+    "POST /api/policy-receipts/import": api_write("policy.import", {
+        "policy": "housing", "period": "once", "rows": [{"id_number": "<id_number>", "amount": 100}]}, ok=DONE),
     "POST /api/needs/{id}/transitions": api_scope_first("need.report", {"action": "report"}, obj="need"),
 }

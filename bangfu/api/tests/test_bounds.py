@@ -28,6 +28,7 @@ from bangfu.households.forms import HouseholdForm, MemberForm
 from bangfu.monitoring.forms import LeadForm, StepForm
 from bangfu.needs.forms import AssignForm, NeedForm, NoteForm, ReopenForm, ResolveForm
 from bangfu.projects.forms import PaymentForm, ProjectForm, StepForm
+from bangfu.policies.forms import ImportForm, PolicyForm, ReceiptForm
 from bangfu.regions.models import Region
 from bangfu.supplies.forms import MoveForm
 from bangfu.supplies.models import MoveKind
@@ -156,6 +157,9 @@ def _pairs():
         ("TransitionIn", ReopenForm, {}),
         ("LeadIn", LeadForm, {"household": None}),
         ("StepIn", StepForm, {"cadres": None}),  # a list of names here, one text there
+        ("PolicyIn", PolicyForm, {}),
+        ("ReceiptIn", ReceiptForm, {}),
+        ("ImportIn", ImportForm, {}),
         ("UserIn", UserAddForm, {}),
         ("CouncilIn", CouncilForm, {"members": None}),  # lines of one text there, a list here
         ("AgreementIn", AgreementForm, {}),
@@ -247,7 +251,8 @@ def test_a_moment_is_judged_by_its_shanghai_day():
 NO_FORM = {"AssignIn": "a caseworker's id", "ReopenIn": "a caseworker's id", "RevealIn": "a choice of field",
            # A department's rows, each read as a row of its file is (monitoring.drops).
            "DropIn": "a department and its rows", "DropRowIn": "a row of a department's file",
-           "ProjectTargetIn": "a line of ProjectForm's targets text (indicator and target, each of bounds.TITLE)"}
+           "ProjectTargetIn": "a line of ProjectForm's targets text (indicator and target, each of bounds.TITLE)",
+           "PaymentRowIn": "a payment sheet's row, checked as the sheet's rows are (policies.payments)"}
 
 
 def _referenced(schema: dict, spec: dict, seen: set[str]) -> None:

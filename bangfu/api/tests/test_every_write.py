@@ -40,6 +40,7 @@ from bangfu.imports.services import households_import
 from bangfu.imports.tests.support import FILES
 from bangfu.needs import services as needs
 from bangfu.needs.models import Category, MeasureType
+from bangfu.policies import services as policies
 from bangfu.regions import services as regions_services
 from bangfu.supplies import services as supplies
 from bangfu.supplies.models import Item, ItemKind
@@ -156,6 +157,9 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "work.subsidy_amounts": READS,
     "work.subsidy_candidates": READS,
     "work.subsidy_export": "an export changes nothing a page shows (it is recorded as read history)",
+    "policies.policy_snapshot": READS,
+    "policies.receipt_snapshot": READS,
+    "policies.check_snapshot": READS,
 }
 
 
@@ -956,6 +960,38 @@ def _(w):
 
     return lambda: projects.deadlines_set(county=w.regions["370215"], notice_days=5, stage_days=20, start_by_month=8,
                                           start_by_day=31, actor=w.users["county"]), "370215"
+
+
+@case("policies.policy_save")
+def _(w):
+    return lambda: policies.policy_save(actor=w.users["county"], key="dibao", data={"amount": 60_000}), "370215"
+
+
+def _dibao_home(w):
+    return w.make(VILLAGE_A, categories=[choices.Category.MINIMUM_LIVING])
+
+
+@case("policies.receipt_record")
+def _(w):
+    household = _dibao_home(w)
+    return lambda: policies.receipt_record(
+        actor=w.users["office"], household=household, policy_key="dibao", period=f"{w.today:%Y-%m}",
+        amount=50_000, paid_on=w.today, member=household.members.get(), client_id=uuid.uuid4()), VILLAGE_A
+
+
+@case("policies.receipts_import")
+def _(w):
+    member = _dibao_home(w).members.get()
+    rows = [policies.PaymentRow(row=2, id_number=member.id_number, name=member.name, amount=50_000, paid_on=w.today)]
+    return lambda: policies.receipts_import(actor=w.users["office"], policy_key="dibao", period=f"{w.today:%Y-%m}",
+                                            rows=rows), VILLAGE_A
+
+
+@case("policies.policy_check_record")
+def _(w):
+    household = _dibao_home(w)
+    return lambda: policies.policy_check_record(actor=w.users["village_a"], household=household,
+                                                policy_key="dibao", answer="not_arrived"), VILLAGE_A
 
 
 def test_every_service_has_a_case_or_a_reason():
