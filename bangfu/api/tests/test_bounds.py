@@ -25,10 +25,12 @@ from bangfu.emergency.forms import CheckForm, EmergencyForm, ExtendForm, Returne
 from bangfu.emergency.models import CheckItem, Emergency
 from bangfu.fund.forms import AgreementForm, ContributionForm, CouncilForm, PayoutForm, SupporterForm
 from bangfu.households.forms import HouseholdForm, MemberForm
-from bangfu.monitoring.forms import LeadForm, StepForm
+from bangfu.monitoring.forms import LeadForm
+from bangfu.monitoring.forms import StepForm as LeadStepForm
 from bangfu.needs.forms import AssignForm, NeedForm, NoteForm, ReopenForm, ResolveForm
-from bangfu.projects.forms import PaymentForm, ProjectForm, StepForm
 from bangfu.policies.forms import ImportForm, PolicyForm, ReceiptForm
+from bangfu.projects.forms import PaymentForm, ProjectForm
+from bangfu.projects.forms import StepForm as ProjectStepForm
 from bangfu.regions.models import Region
 from bangfu.supplies.forms import MoveForm
 from bangfu.supplies.models import MoveKind
@@ -69,7 +71,7 @@ def _dynamic_forms() -> dict[str, forms.BaseForm]:
         "CheckForm": CheckForm(emergency=emergency, people=[("m1", "n", None), ("r1", "n", None)]),
         "ScheduleForm": ScheduleForm(current={}),
         **{f"MoveForm.{kind}": MoveForm(kind=kind, items=Region.objects.none()) for kind in MoveKind.values},
-        "StepForm.hand_over": StepForm(action="hand_over"),
+        "StepForm.hand_over": ProjectStepForm(action="hand_over"),
     }
 
 
@@ -156,7 +158,7 @@ def _pairs():
         ("TransitionIn", ResolveForm, {"cost_fen": "cost"}),
         ("TransitionIn", ReopenForm, {}),
         ("LeadIn", LeadForm, {"household": None}),
-        ("StepIn", StepForm, {"cadres": None}),  # a list of names here, one text there
+        ("StepIn", LeadStepForm, {"cadres": None}),  # a list of names here, one text there
         ("PolicyIn", PolicyForm, {}),
         ("ReceiptIn", ReceiptForm, {}),
         ("ImportIn", ImportForm, {}),
@@ -171,7 +173,7 @@ def _pairs():
         ("OutcomeIn", OutcomeForm, {}),
         # a list of ids there, household numbers in a text here; a list of rows there, lines of text here
         ("ProjectIn", ProjectForm, {"households": None, "targets": None, "client_id": None}),
-        ("ProjectStepIn", StepForm, {}),
+        ("ProjectStepIn", ProjectStepForm, {}),
         ("HandoverItemIn", dynamic["StepForm.hand_over"], {"name": "item_1_name", "value_fen": "item_1_value",
                                                    "owner_name": "item_1_owner_name", "keeper": "item_1_keeper"}),
         ("ProjectPaymentIn", PaymentForm, {"amount_fen": "amount", "client_id": None}),
