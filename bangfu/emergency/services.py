@@ -261,12 +261,13 @@ def check_snapshot(check: HealthCheck) -> dict[str, Any]:
 
 @transaction.atomic
 def check_submit(
-    *, check: HealthCheck, actor: User, client_id: str, temperatures: dict[str, Any] | None = None,
+    *, check: HealthCheck | int, actor: User, client_id: str, temperatures: dict[str, Any] | None = None,
     disinfection: bool | None = None, symptoms: bool | None = None, supplies_enough: bool | None = None,
     help_needed: bool | None = None, note: str = "", people: list[tuple[str, str, Any]] | None = None,
 ) -> tuple[HealthCheck, bool]:
     """Record a household's daily check, once per client id: (check, written). A later submission
-    with another client id corrects the day's check. `temperatures` maps a person key of
+    with another client id corrects the day's check. `check` is the check or its id (read here, in
+    the actor's area, whichever is given). `temperatures` maps a person key of
     `check_people` ("m12", "r3") to degrees Celsius; `people`, when the caller has just read them
     for its form, spares reading them again.
 
@@ -284,7 +285,8 @@ def check_submit(
     # In the actor's area and locked: one statement.
     locked = (HealthCheck.objects.select_for_update(of=("self",))
               .select_related("emergency", "household", "household__region")
-              .filter(pk=check.pk, household__in=Household.objects.visible_to(actor)).first())
+              .filter(pk=check if isinstance(check, int) else check.pk,
+                      household__in=Household.objects.visible_to(actor)).first())
     if locked is None:
         raise Http404("no such household")
     check = locked
