@@ -89,3 +89,24 @@ def test_a_page_submission_is_a_fixed_handful_of_statements(client, personas, em
     assert check.fever and check.version == 3
     # The fever alert's summary number is recounted in the same transaction.
     assert _summary(emergency, check) == (1, 1, 1, 0) == _recounted(emergency, check)
+
+
+def test_a_refused_submission_leaves_its_client_id_free(personas, emergency, home):
+    """The client id is taken before the answers are checked, in the same transaction: a refusal
+    takes it back, and the same submission corrected goes through."""
+    from bangfu.emergency.models import CheckSubmission
+
+    checks_generate()
+    check = HealthCheck.objects.get(household=home)
+    api = ApiClient(personas["caseworker_a"])
+    person = api.get("/api/checks").json()[0]["people"][0]["key"]
+    body = {"client_id": "phone-9", "temperatures": {"m999999": 36.5}, "disinfection": True, "symptoms": False,
+            "supplies_enough": True, "help_needed": False}
+    refused = api.post(f"/api/checks/{check.pk}", body)  # no such person: refused by the service
+    assert refused.status_code == 422 and "temperatures" in refused.json()["errors"]
+    assert not CheckSubmission.objects.exists() and _summary(emergency, check)[1] == 0
+    check.refresh_from_db()
+    assert check.status == "due" and check.version == 1
+    accepted = api.post(f"/api/checks/{check.pk}", {**body, "temperatures": {person: 36.4}})
+    assert accepted.status_code == 201 and CheckSubmission.objects.count() == 1
+    assert _summary(emergency, check) == (1, 1, 0, 0) == _recounted(emergency, check)
