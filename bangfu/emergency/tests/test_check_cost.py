@@ -110,3 +110,31 @@ def test_a_refused_submission_leaves_its_client_id_free(personas, emergency, hom
     accepted = api.post(f"/api/checks/{check.pk}", {**body, "temperatures": {person: 36.4}})
     assert accepted.status_code == 201 and CheckSubmission.objects.count() == 1
     assert _summary(emergency, check) == (1, 1, 0, 0) == _recounted(emergency, check)
+
+
+def test_a_quarantine_ended_at_a_first_check_is_counted_as_a_recount_would(personas, emergency, home):
+    """The returnee's quarantine comes with the people read for the check: found well after its
+    end, it ends, and the summary row says so (one fewer in quarantine, the check done)."""
+    import datetime as dt
+
+    from bangfu.core.dates import local_today
+    from bangfu.emergency.models import QuarantineStatus
+    from bangfu.emergency.services import returnee_register
+    from conftest import person_id
+
+    returnee = returnee_register(emergency=emergency, household=home, name="李归", id_number=person_id(),
+                                 phone="13912345678", origin="武汉", transport="train",
+                                 arrival=local_today() - dt.timedelta(days=14), actor=personas["caseworker_a"])
+    checks_generate()
+    check = HealthCheck.objects.get(household=home)
+    assert _summary(emergency, check) == (1, 0, 0, 1)
+    api = ApiClient(personas["caseworker_a"])
+    response = api.post(f"/api/checks/{check.pk}", {
+        "client_id": "phone-q", "temperatures": {f"r{returnee.pk}": 36.5}, "disinfection": True,
+        "symptoms": False, "supplies_enough": True, "help_needed": False})
+    assert response.status_code == 201
+    returnee.quarantine.refresh_from_db()
+    assert returnee.quarantine.status == QuarantineStatus.ENDED
+    # The answer's people are read again: the returnee is no longer measured as one.
+    assert f"r{returnee.pk}" not in [p["key"] for p in response.json()["people"]]
+    assert _summary(emergency, check) == (1, 1, 0, 0) == _recounted(emergency, check)
