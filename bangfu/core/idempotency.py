@@ -9,6 +9,7 @@ answered as done, the same id with another body is refused (`ReplayMismatch`, a 
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import decimal
 import json
@@ -35,6 +36,19 @@ class ClientHashed(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # The row `create_once` is writing takes its body's hash in the same INSERT (no second statement).
+        pending = _pending.get()
+        if pending is not None and not self.client_hash:
+            model, field, client_id, digest = pending
+            if type(self) is model and str(getattr(self, field)) == str(client_id):
+                self.client_hash = digest
+        super().save(*args, **kwargs)
+
+
+# (model, field, client id, hash) of the row `create_once` is writing, for `ClientHashed.save`.
+_pending: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("bangfu_pending_hash", default=None)
 
 
 class ReplayMismatch(Exception):
@@ -120,12 +134,16 @@ def create_once(model: type[M], *, client_id, create: Callable[[], M], field: st
         same_body(existing, digest)
         return existing, False
     try:
-        with transaction.atomic():
-            row = create()
-            if digest:
-                model._default_manager.filter(pk=row.pk).update(client_hash=digest)
-                row.client_hash = digest
-            return row, True
+        token = _pending.set((model, field, client_id, digest) if digest else None)
+        try:
+            with transaction.atomic():
+                row = create()
+        finally:
+            _pending.reset(token)
+        if digest and row.client_hash != digest:  # written some other way than save() (bulk_create)
+            model._default_manager.filter(pk=row.pk).update(client_hash=digest)
+            row.client_hash = digest
+        return row, True
     except IntegrityError:
         existing = model._default_manager.filter(**lookup).first()
         if existing is None:  # another constraint failed: not a retry

@@ -63,11 +63,16 @@ def _household(h) -> dict[str, Any]:
 
 
 def check_out(c: HealthCheck) -> dict[str, Any]:
+    """A check with its people and readings: those a submission just wrote when it carries them
+    (services.check_submit), read otherwise."""
+    people = getattr(c, "checked_people", None)
+    if people is None:
+        people = services.check_people(c)
     return {
         "id": c.pk, "emergency": c.emergency_id, "household": _household(c.household), "day": c.day,
         "status": c.status, "disinfection": c.disinfection, "symptoms": c.symptoms,
         "supplies_enough": c.supplies_enough, "help_needed": c.help_needed, "note": c.note, "fever": c.fever,
-        "people": [{"key": key, "name": name} for key, name, _p in services.check_people(c)],
+        "people": [{"key": key, "name": name} for key, name, _p in people],
         "readings": [{"person": f"m{r.member_id}" if r.member_id else f"r{r.returnee_id}", "name": r.name,
                       "temperature": float(r.temperature), "fever": r.fever} for r in c.readings.all()],
         "done_at": c.done_at, "version": c.version,
@@ -171,14 +176,14 @@ def check_submit(request, payload: CheckIn, id: int = _id("The check's id.")):
     need, once per person per day."""
     user = request.auth
     require(user, "check.submit")
-    check = queries.check_get(user, id)
-    # A repeat (the same client id and body) is answered by the service without a write; another body
-    # under the same id is refused (409 replay_mismatch).
-    _check, written = services.check_submit(
-        check=check, actor=user, client_id=payload.client_id, temperatures=payload.temperatures,
+    # The service reads the check in the caller's area (404 otherwise) and locks it: one statement.
+    row, written = services.check_submit(
+        check=id, actor=user, client_id=payload.client_id, temperatures=payload.temperatures,
         disinfection=payload.disinfection, symptoms=payload.symptoms, supplies_enough=payload.supplies_enough,
         help_needed=payload.help_needed, note=payload.note)
-    return Status(201 if written else 200, check_out(queries.check_get(user, id)))
+    if not written:  # a repeat: the check as it is now, read again
+        return Status(200, check_out(queries.check_get(user, id)))
+    return Status(201, check_out(row))  # built from the rows just written
 
 
 # --- returnees ------------------------------------------------------------------------------------

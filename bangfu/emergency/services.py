@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -227,7 +227,8 @@ def check_people(check: HealthCheck) -> list[tuple[str, str, Any]]:
     head when they came with a new household) is measured once, as the returnee: their reading is
     what ends the quarantine."""
     returnees = list(Returnee.objects.filter(household_id=check.household_id,
-                                             quarantine__status=QuarantineStatus.ACTIVE).order_by("pk"))
+                                             quarantine__status=QuarantineStatus.ACTIVE)
+                     .select_related("quarantine").order_by("pk"))
     as_returnee = {r.member_id for r in returnees if r.member_id}
     people: list[tuple[str, str, Any]] = [(f"m{m.pk}", m.name, m) for m in check.household.members.all()
                                           if m.pk not in as_returnee]
@@ -260,37 +261,55 @@ def check_snapshot(check: HealthCheck) -> dict[str, Any]:
 
 @transaction.atomic
 def check_submit(
-    *, check: HealthCheck, actor: User, client_id: str, temperatures: dict[str, Any] | None = None,
+    *, check: HealthCheck | int, actor: User, client_id: str, temperatures: dict[str, Any] | None = None,
     disinfection: bool | None = None, symptoms: bool | None = None, supplies_enough: bool | None = None,
-    help_needed: bool | None = None, note: str = "",
+    help_needed: bool | None = None, note: str = "", people: list[tuple[str, str, Any]] | None = None,
 ) -> tuple[HealthCheck, bool]:
     """Record a household's daily check, once per client id: (check, written). A later submission
-    with another client id corrects the day's check. `temperatures` maps a person key of
-    `check_people` ("m12", "r3") to degrees Celsius.
+    with another client id corrects the day's check. `check` is the check or its id (read here, in
+    the actor's area, whichever is given). `temperatures` maps a person key of
+    `check_people` ("m12", "r3") to degrees Celsius; `people`, when the caller has just read them
+    for its form, spares reading them again.
 
     A temperature at or above the emergency's threshold raises a fever alert to the township office
     and opens an urgent medical need, once per person per day however often the check is submitted.
-    A returnee found well on or after the planned end of quarantine leaves quarantine."""
+    A returnee found well on or after the planned end of quarantine leaves quarantine.
+
+    The check returned carries what was written, for an answer built without reading it again: its
+    readings (as `check.readings.all()`) and, unless a quarantine ended, its people
+    (`check.checked_people`). The village's summary row counts the check done in the same
+    transaction (a counter; recounted when a fever alert or a quarantine changes other numbers)."""
     require(actor, "check.submit")
-    if not Household.objects.visible_to(actor).filter(pk=check.household_id).exists():
-        raise Http404("no such household")
     if not client_id:
         raise ValidationError({"client_id": _("A client id is required.")})
     payload = {"temperatures": temperatures or {}, "disinfection": disinfection, "symptoms": symptoms,
                "supplies_enough": supplies_enough, "help_needed": help_needed, "note": note}
-    existing = CheckSubmission.objects.filter(client_id=client_id).select_related("check_row").first()
-    if existing is not None:
-        if existing.check_row_id != check.pk:
+    # In the actor's area and locked: one statement.
+    locked = (HealthCheck.objects.select_for_update(of=("self",))
+              .select_related("emergency", "household", "household__region")
+              .filter(pk=check if isinstance(check, int) else check.pk,
+                      household__in=Household.objects.visible_to(actor)).first())
+    if locked is None:
+        raise Http404("no such household")
+    check = locked
+
+    def create() -> CheckSubmission:
+        return CheckSubmission.objects.create(check_row=check, client_id=client_id, submitted_by=actor,
+                                              submitted_at=timezone.now())
+
+    # The one look-up of the client id; a retry with another body is refused (ReplayMismatch). A
+    # submission refused below leaves no row: the transaction is rolled back with it.
+    submission, created = create_once(CheckSubmission, client_id=client_id, create=create, payload=payload)
+    if not created:
+        if submission.check_row_id != check.pk:
             raise ValidationError({"client_id": _("This client id was used for another check.")})
-        same_body(existing, payload_hash(payload))
-        return existing.check_row, False
-    check = HealthCheck.objects.select_for_update(of=("self",)).select_related("emergency", "household").get(
-        pk=check.pk)
+        return check, False
     emergency = check.emergency
     today = local_today()
     if check.day > today:
         raise ValidationError({"day": _("This check is not due yet.")})
-    people = check_people(check)
+    if people is None:
+        people = check_people(check)
     known = {key: (name, person) for key, name, person in people}
     readings: list[tuple[str, str, Any, Decimal]] = []
     errors: dict[str, list[str]] = {}
@@ -310,16 +329,11 @@ def check_submit(
     if errors:
         raise ValidationError(errors)
 
-    def create() -> CheckSubmission:
-        return CheckSubmission.objects.create(check_row=check, client_id=client_id, submitted_by=actor,
-                                              submitted_at=timezone.now())
-
-    _submission, created = create_once(CheckSubmission, client_id=client_id, create=create, payload=payload)
-    if not created:
-        return check, False
-    before = check_snapshot(check)
     first = check.status == CheckStatus.DUE
-    check.readings.all().delete()
+    # A check due has no readings yet and its history row needs no "before".
+    before = None if first else check_snapshot(check)
+    if not first:
+        Reading.objects.filter(check_row=check).delete()
     threshold = emergency.fever_threshold
     rows = []
     for key, name, person, degrees in readings:
@@ -327,7 +341,11 @@ def check_submit(
         rows.append(Reading(check_row=check, member=person if is_member else None,
                             returnee=None if is_member else person, name=name, temperature=degrees,
                             fever=degrees >= threshold))
-    Reading.objects.bulk_create(rows)
+    if rows:
+        Reading.objects.bulk_create(rows)
+    # What the check now holds, for its history row and the answer: not read back.
+    check._prefetched_objects_cache = {**getattr(check, "_prefetched_objects_cache", {}), "readings": rows}
+    check.checked_people = people
     check.status = CheckStatus.DONE
     check.disinfection = disinfection if emergency.asks(CheckItem.DISINFECTION) else None
     check.symptoms = symptoms if emergency.asks(CheckItem.SYMPTOMS) else None
@@ -339,20 +357,35 @@ def check_submit(
     check.done_by = actor
     check.version += 1
     check.save()
-    record(actor, Action.UPDATE, check, before=None if first else before,
+    record(actor, Action.UPDATE, check, before=before,
            message=(_("Daily check of %(day)s") if first else _("Daily check of %(day)s corrected")) % {
                "day": check.day.isoformat()})
-    fevers = 0
+    fevers = raised = 0
     for key, name, _person, degrees in readings:
         if degrees >= threshold:
-            _fever_alert(check=check, key=key, name=name, degrees=degrees, actor=actor)
+            raised += _fever_alert(check=check, key=key, name=name, degrees=degrees, actor=actor)
             fevers += 1
     if check.help_needed and not fevers:
         _help_need(check=check, actor=actor)
     well = {key for key, _name, _p, degrees in readings if degrees < threshold} if not check.symptoms else set()
-    _quarantines_review(check=check, well=well, actor=actor)
-    summary_refresh(emergency=emergency, day=check.day, region_code=check.region_code)
+    ended = _quarantines_review(check=check, people=people, well=well, actor=actor)
+    if ended:  # who is measured has changed: an answer reads them again
+        del check.checked_people
+    if raised or ended:
+        summary_refresh(emergency=emergency, day=check.day, region_code=check.region_code)
+    elif first:
+        _summary_count_done(check)
     return check, True
+
+
+def _summary_count_done(check: HealthCheck) -> None:
+    """One more check done in its village's summary row of the day: what summary_refresh would
+    count, without counting again. A village with no row yet (its checks made before the row was)
+    is counted in full."""
+    counted = Summary.objects.filter(emergency_id=check.emergency_id, day=check.day,
+                                     region_code=check.region_code).update(done=F("done") + 1)
+    if not counted:
+        summary_refresh(emergency=check.emergency, day=check.day, region_code=check.region_code)
 
 
 def fever_need_client_id(emergency: Emergency, key: str, day: dt.date) -> uuid.UUID:
@@ -394,8 +427,9 @@ def _help_need(*, check: HealthCheck, actor: User) -> None:
     )
 
 
-def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, actor: User) -> None:
-    """Once per person per day: the alert row, the urgent medical need, the office's message."""
+def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, actor: User) -> int:
+    """Once per person per day: the alert row, the urgent medical need, the office's message.
+    Returns 1 if it raised the alert, 0 if the person's alert of the day was raised already."""
     from bangfu.needs.models import Category as NeedCategory
     from bangfu.needs.models import Urgency
     from bangfu.needs.services import need_create
@@ -403,7 +437,7 @@ def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, a
 
     emergency, household = check.emergency, check.household
     if FeverAlert.objects.filter(emergency=emergency, person_key=key, day=check.day).exists():
-        return
+        return 0
     # Read by the township office, whatever the language of whoever submitted the check.
     with translation.override(settings.LANGUAGE_CODE):
         description = _("Fever %(degrees)s °C at the daily check of %(day)s: %(name)s. Arrange a doctor.") % {
@@ -429,7 +463,7 @@ def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, a
         with transaction.atomic():  # a concurrent check of the same person raised it first
             alert = create()
     except IntegrityError:
-        return
+        return 0
     record(actor, Action.CREATE, alert, after={"name": name, "temperature": str(degrees), "day": check.day.isoformat()},
            message=description)
     message_enqueue(
@@ -437,15 +471,21 @@ def _fever_alert(*, check: HealthCheck, key: str, name: str, degrees: Decimal, a
         subject=subject, body=description, link=reverse("emergencies:overview", args=[emergency.pk]),
         role=Role.TOWNSHIP_OFFICE, region_code=household.region_code,
     )
+    return 1
 
 
-def _quarantines_review(*, check: HealthCheck, well: set[str], actor: User) -> None:
+def _quarantines_review(*, check: HealthCheck, people: list[tuple[str, str, Any]], well: set[str],
+                        actor: User) -> int:
     """A returnee found well (no fever, no symptoms) at a check on or after the planned end leaves
-    quarantine; otherwise it goes on. A day without a check changes nothing."""
-    active = Quarantine.objects.filter(household_id=check.household_id, status=QuarantineStatus.ACTIVE,
-                                       end__lte=check.day).select_related("returnee")
-    for quarantine in active:
-        if f"r{quarantine.returnee_id}" not in well:
+    quarantine; otherwise it goes on. A day without a check changes nothing. The quarantines are
+    those of the check's people (the returnees in quarantine in the household, read with them).
+    Returns how many ended."""
+    ended = 0
+    for key, _name, person in people:
+        if not key.startswith("r") or key not in well:
+            continue
+        quarantine = person.quarantine
+        if quarantine.status != QuarantineStatus.ACTIVE or quarantine.end > check.day:
             continue
         quarantine.status = QuarantineStatus.ENDED
         quarantine.ended_on = check.day
@@ -455,6 +495,8 @@ def _quarantines_review(*, check: HealthCheck, well: set[str], actor: User) -> N
                message=_("Quarantine ended: found well at the check of %(day)s") % {"day": check.day.isoformat()},
                region_code=check.region_code)
         delivery_priority_refresh(check.household, actor=actor)
+        ended += 1
+    return ended
 
 
 # --- returnees -----------------------------------------------------------------------------------

@@ -180,7 +180,8 @@ def check_form(request: HttpRequest, pk: int) -> HttpResponse:
         require(request.user, "check.submit")
         if form.is_valid():
             try:
-                row, _written = services.check_submit(check=check, actor=request.user, **form.service_kwargs())
+                row, _written = services.check_submit(check=check, actor=request.user, people=people,
+                                                      **form.service_kwargs())
             except ValidationError as error:
                 attach_errors(error, form)
             else:

@@ -140,7 +140,7 @@ def test_delivery_api_and_returnee_api(emergency, home, personas):
 
     body = {"emergency": emergency.pk, "household": home.pk, "name": "赵归", "id_number": person_id(),
             "phone": "13700001234", "origin": "上海", "arrival": local_today().isoformat(), "transport": "bus",
-            "client_id": "ret-1"}
+            "quarantine": True, "home_supplies_ensured": True, "help_needed": False, "client_id": "ret-1"}
     assert api.post("/api/returnees", body).status_code == 201
     assert api.post("/api/returnees", body).status_code == 200
     refused = api.post("/api/returnees", {**body, "origin": "北京"})
