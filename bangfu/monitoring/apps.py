@@ -44,7 +44,8 @@ class MonitoringConfig(AppConfig):
         "clearance.decide": frozenset({Role.ADMIN, Role.COUNTY}),
         "flag.view": OFFICE_UP | {Role.COUNTY},
     }
-    demo_steps = (Step("bangfu.monitoring.demo.monitoring_demo_load", order=50),)
+    demo_steps = (Step("bangfu.monitoring.demo.monitoring_demo_load", order=50),
+                  Step("bangfu.monitoring.demo.plans_demo_load", order=51))
     nav = (
         NavItem(_("Monitoring"), "monitoring:board", "lead.view", order=38, also_current=("monitoring:*",)),
         NavItem(_("Rule flags"), "monitoring:flags", "flag.view", order=39),
