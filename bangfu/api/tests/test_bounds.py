@@ -24,7 +24,7 @@ from bangfu.deliveries.forms import CompleteForm, DeliveryForm, DistributionForm
 from bangfu.emergency.forms import CheckForm, EmergencyForm, ExtendForm, ReturneeForm
 from bangfu.emergency.models import CheckItem, Emergency
 from bangfu.households.forms import HouseholdForm, MemberForm
-from bangfu.monitoring.forms import LeadForm, StepForm
+from bangfu.monitoring.forms import LeadForm, MeasureForm, StepForm
 from bangfu.needs.forms import AssignForm, NeedForm, NoteForm, ReopenForm, ResolveForm
 from bangfu.regions.models import Region
 from bangfu.supplies.forms import MoveForm
@@ -153,6 +153,7 @@ def _pairs():
         ("TransitionIn", ReopenForm, {}),
         ("LeadIn", LeadForm, {"household": None}),
         ("StepIn", StepForm, {"cadres": None}),  # a list of names here, one text there
+        ("MeasureIn", MeasureForm, {"household": None}),  # in the path there
         ("UserIn", UserAddForm, {}),
         ("UserPatch", UserEditForm, {}),
         ("StatusIn", StatusPageForm, {"member": None, "wage_fen": "wage"}),  # the labourer's id; the page names them in its path
