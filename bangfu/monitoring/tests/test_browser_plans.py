@@ -14,7 +14,6 @@ from bangfu.monitoring import rules
 from bangfu.monitoring.models import Clearance, PlanMeasure
 from bangfu.monitoring.tests.test_browser import _log_in, _page
 from bangfu.monitoring.tests.test_plans import monitored
-from conftest import VILLAGE_A
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

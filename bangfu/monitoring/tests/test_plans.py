@@ -21,7 +21,7 @@ from bangfu.households import choices
 from bangfu.households.services import household_monitoring_set
 from bangfu.monitoring import rules, services
 from bangfu.monitoring.models import Clearance, ClearanceStage, Flag, Lead, PlanMeasure, Stage
-from conftest import VILLAGE_A, VILLAGE_B, member_data, person_id
+from conftest import VILLAGE_A, member_data, person_id
 
 pytestmark = pytest.mark.django_db
 
