@@ -28,6 +28,15 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 9, 1)
 
 
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The reasons are read in English here, whatever language an earlier test left active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def today(monkeypatch):
     monkeypatch.setattr(services, "local_today", lambda now=None: TODAY)
