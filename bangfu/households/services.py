@@ -341,6 +341,27 @@ def household_monitoring_set(*, actor: User, household: Household, monitor_type:
 
 
 @transaction.atomic
+def household_monitoring_clear(*, actor: User, household: Household, method: str, cleared_on,
+                               permission: str = "household.change") -> Household:
+    """A monitored household's risk cleared (风险消除): no longer in the monitored category, the
+    method (帮扶消除 or 自然消除) and the day kept. `permission` as for household_monitoring_set."""
+    require(actor, permission)
+    current = Household.objects.visible_to(actor).select_for_update().filter(pk=household.pk).first()
+    if current is None:
+        raise Http404("no such household")
+    if method not in choices.RiskEliminationMethod.values:
+        raise ValidationError({"risk_elimination_method": _("Choose how the risk was eliminated.")})
+    before = household_snapshot(current)
+    current.risk_elimination_method, current.risk_eliminated_on = method, cleared_on
+    current.version = F("version") + 1
+    current.save(update_fields=["risk_elimination_method", "risk_eliminated_on", "version", "updated_at"])
+    current.refresh_from_db()
+    _set_categories(current, [c for c in current.category_values() if c != choices.Category.MONITORED])
+    record(actor, Action.UPDATE, current, before=before)
+    return current
+
+
+@transaction.atomic
 def household_delete(*, actor: User, household: Household, reason: str = "") -> None:
     require(actor, "household.delete")
     household = Household.objects.select_for_update().get(pk=household.pk)

@@ -16,8 +16,20 @@ from bangfu.core.permissions import require
 from bangfu.households import identity
 from bangfu.households import queries as household_queries
 from bangfu.monitoring import queries, services
-from bangfu.monitoring.models import Lead
-from bangfu.monitoring.schemas import DropIn, DropOut, LeadIn, LeadOut, LeadStage, RefusedOut, StepIn
+from bangfu.monitoring.models import Lead, PlanMeasure
+from bangfu.monitoring.schemas import (
+    DropIn,
+    DropOut,
+    FlagOut,
+    FlagRule,
+    LeadIn,
+    LeadOut,
+    LeadStage,
+    MeasureIn,
+    MeasureOut,
+    RefusedOut,
+    StepIn,
+)
 from bangfu.regions.models import Region
 
 leads = Router(tags=["monitoring"])
@@ -127,3 +139,52 @@ def step_take(request, payload: StepIn, id: int = Path(..., ge=1, le=bounds.ID.m
     except ValidationError:
         raise
     return lead_out(current)
+
+
+# --- plans and flags -------------------------------------------------------------------------------
+
+plans = Router(tags=["monitoring"])
+flags = Router(tags=["monitoring"])
+
+
+def measure_out(measure: PlanMeasure) -> dict[str, Any]:
+    return {"id": measure.pk, "client_id": measure.client_id, "household": measure.household_id,
+            "type": measure.type, "content": measure.content, "owner": measure.owner_id, "due_on": measure.due_on,
+            "status": measure.status, "planned_on": measure.planned_on, "done_on": measure.done_on,
+            "version": measure.version}
+
+
+@plans.get("", response={200: list[MeasureOut], **COMMON_RESPONSES}, summary="Plan measures in the caller's area")
+def plans_list(request):
+    """The newest 200 measures of the plans (一户一策) of households the caller may see."""
+    require(request.auth, "plan.view")
+    return [measure_out(m) for m in queries.plans_list(request.auth)]
+
+
+@plans.post("", response={200: MeasureOut, 201: MeasureOut, **BODY_RESPONSES}, summary="Add a measure to a plan")
+def plan_measure_create(request, payload: MeasureIn):
+    """201 with the new measure, or 200 with the measure a retry (the same client_id) recorded first;
+    404 for a household outside the caller's area, 422 naming the field."""
+    from bangfu.accounts.models import User
+
+    user = request.auth
+    require(user, "plan.edit")
+    household = household_queries.household_get(user, payload.household)
+    owner = User.objects.filter(pk=payload.owner).first()
+    measure, created = services.measure_create(
+        actor=user, household=household, client_id=payload.client_id, type=payload.type.value,
+        content=payload.content, owner=owner, due_on=payload.due_on)
+    return Status(201 if created else 200, measure_out(measure))
+
+
+@flags.get("", response={200: list[FlagOut], **COMMON_RESPONSES}, summary="Households flagged by the rules")
+def flags_list(request, rule: FlagRule | None = Query(None)):
+    """The households in the caller's area that a rule flags, each with its message and a link to
+    the household's plan (the newest 500, by village)."""
+    from bangfu.monitoring.rules import RULE_LABELS, link_of
+
+    require(request.auth, "flag.view")
+    return [{"id": f.pk, "household": f.household_id, "village": f.region_code, "rule": f.rule,
+             "label": str(RULE_LABELS.get(f.rule, f.rule)), "message": f.message, "link": link_of(f.household_id),
+             "raised_on": f.raised_on}
+            for f in queries.flags_list(request.auth, rule=rule.value if rule else "")]

@@ -13,7 +13,7 @@ from bangfu.core.forms import YuanField
 from bangfu.core.text import clean_text
 from bangfu.households import choices as household_choices
 from bangfu.households.forms import IdNumberField, PhoneField
-from bangfu.monitoring.models import Channel, Department, Source
+from bangfu.monitoring.models import Channel, Department, MeasureStatus, Source
 from bangfu.regions.models import Region
 
 SOURCE_CHOICES = [("", "—"), (Source.APPLICATION.value, Source.APPLICATION.label),
@@ -140,3 +140,82 @@ class SettingsForm(forms.Form):
     medical_poor_fen = YuanField(fen=bounds.INCOME_FEN, required=True,
                                  label=_("self-paid medical cost, formerly poor (yuan)"))
     medical_other_fen = YuanField(fen=bounds.INCOME_FEN, required=True, label=_("self-paid medical cost, others (yuan)"))
+    line_fen = YuanField(fen=bounds.INCOME_FEN, required=True, label=_("monitoring line per person (yuan a year)"))
+    stable_months = forms.IntegerField(label=_("income above the line for (months)"), min_value=1, max_value=36)
+
+
+# --- the plan per household and risk clearance -----------------------------------------------------
+
+def _plan_type_choices():
+    from bangfu.needs.models import MeasureType
+
+    return [("", "—")] + [(t.value, t.label) for t in MeasureType if t not in (MeasureType.SUPPLIES, MeasureType.ERRAND)]
+
+
+class MeasureForm(forms.Form):
+    """A measure of a household's plan; `client_id` made when the form is drawn (a retry stores it once)."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    type = forms.ChoiceField(label=_("measure"), choices=_plan_type_choices)
+    content = TextField(label=_("planned measure"), max_length=bounds.ANSWER)
+    owner = forms.ModelChoiceField(label=_("owner"), queryset=None, empty_label="—")
+    due_on = forms.DateField(label=_("due date"), validators=[bounds.PLANNED],
+                             widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, owners=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        from bangfu.accounts.models import User
+
+        self.fields["owner"].queryset = owners if owners is not None else User.objects.none()
+
+
+class MeasureStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=[("", "—"), *MeasureStatus.choices])
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, **bounds.VERSION.form())
+
+
+class ClearanceStartForm(forms.Form):
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    method = forms.ChoiceField(label=_("risk elimination method"),
+                               choices=[("", "—"), *household_choices.RiskEliminationMethod.choices])
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
+
+class ClearanceStepForm(forms.Form):
+    """Every clearance step's fields; the service says which a step needs."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+    cadres = TextField(label=_("cadres who visited"), max_length=bounds.ADDRESS, required=False,
+                       help_text=_("At least two names, separated by 、"))
+    findings = TextField(label=_("what the visit found"), max_length=bounds.LONG_TEXT, required=False,
+                         widget=forms.Textarea(attrs={"rows": 3}))
+    stable_since = forms.DateField(label=_("income above the line since"), required=False,
+                                   validators=[bounds.PAST_EVENT], widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_on = forms.DateField(label=_("meeting date"), required=False, validators=[bounds.PAST_EVENT],
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    notice_start = forms.DateField(label=_("notice from"), required=False, validators=[bounds.PAST_EVENT],
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    notice_end = forms.DateField(label=_("notice to"), required=False, validators=[bounds.PAST_EVENT],
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    objections = TextField(label=_("objections"), max_length=bounds.LONG_TEXT, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    agreed = forms.ChoiceField(label=_("risk cleared?"), choices=YES_NO, required=False)
+    reason = TextField(label=_("reason"), max_length=bounds.NOTE, required=False)
+
+    def step_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["cadres"] = _names(data.get("cadres") or "")
+        data["agreed"] = {"yes": True, "no": False}.get(data.get("agreed") or "")
+        return data
+
+
+CLEARANCE_STEP_FIELDS = {
+    "verify": ("cadres", "findings", "stable_since"),
+    "publicize": ("meeting_on", "notice_start", "notice_end", "objections"),
+    "review": ("agreed", "reason"),
+    "decide": ("agreed", "reason"),
+}

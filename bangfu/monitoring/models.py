@@ -16,6 +16,7 @@ from bangfu.core.codes import prefix_q
 from bangfu.core.permissions import Role
 from bangfu.history.tracked import Keys, Tracked
 from bangfu.households import choices as household_choices
+from bangfu.needs.models import MeasureType
 
 
 class Source(models.TextChoices):
@@ -239,6 +240,9 @@ class MonitoringSettings(models.Model):
     total_days = models.PositiveSmallIntegerField(_("whole identification within (days)"), default=15)
     medical_poor_fen = models.BigIntegerField(_("self-paid medical cost, formerly poor (yuan)"), default=500_000)
     medical_other_fen = models.BigIntegerField(_("self-paid medical cost, others (yuan)"), default=2_000_000)
+    # Risk clearance: income per person above this line (fen per year) for this many months.
+    line_fen = models.BigIntegerField(_("monitoring line per person (yuan a year)"), default=690_000)
+    stable_months = models.PositiveSmallIntegerField(_("income above the line for (months)"), default=6)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField()
 
@@ -252,3 +256,124 @@ class MonitoringSettings(models.Model):
                                                       total_days__gte=1, total_days__lte=90),
                                    name="monitoring_days_range"),
         ]
+
+
+# --- the plan per household (一户一策) -------------------------------------------------------------
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    UNDER_WAY = "under_way", _("Under way")
+    DONE = "done", _("Done")
+
+
+OPEN_MEASURE_STATUSES = (MeasureStatus.PLANNED, MeasureStatus.UNDER_WAY)
+
+
+class HouseholdScopedQuerySet(models.QuerySet):
+    def visible_to(self, user) -> HouseholdScopedQuerySet:
+        """Through the households' scope door: seen by whoever sees the household."""
+        from bangfu.households.models import Household
+
+        return self.filter(household__in=Household.objects.visible_to(user))
+
+
+class PlanMeasure(models.Model):
+    """One measure of a monitored household's plan (一户一策), by the national 帮扶措施 types: what,
+    who answers for it, by when, and how far it is."""
+
+    client_id = models.UUIDField(unique=True, editable=False)
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="plan_measures",
+                                  verbose_name=_("household"))
+    region_code = models.CharField(max_length=15, editable=False)
+    type = models.CharField(_("measure"), max_length=30, choices=MeasureType.choices)
+    content = models.CharField(_("planned measure"), max_length=500)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("owner"))
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
+    planned_on = models.DateField(_("planned on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = HouseholdScopedQuerySet.as_manager()
+    history = Tracked(type="planmeasure", household="household_id", repr="content", always=("status",))
+
+    class Meta:
+        verbose_name = _("plan measure")
+        ordering = ["household_id", "due_on", "id"]
+        indexes = [models.Index(fields=["household", "type", "planned_on"], name="plan_household_type")]
+
+    def __str__(self) -> str:
+        return self.content
+
+
+# --- risk clearance (风险消除) ----------------------------------------------------------------------
+
+class ClearanceStage(models.TextChoices):
+    VERIFY = "verify", _("Home verification (入户核实)")
+    PUBLICIZE = "publicize", _("Deliberation and notice (评议公示)")
+    REVIEW = "review", _("Township review (乡镇审核)")
+    DECIDE = "decide", _("County decision (县级审定)")
+    CLEARED = "cleared", _("Risk cleared")
+    REFUSED = "refused", _("Not cleared")
+
+
+CLEARANCE_OPEN = (ClearanceStage.VERIFY, ClearanceStage.PUBLICIZE, ClearanceStage.REVIEW, ClearanceStage.DECIDE)
+
+
+class Clearance(models.Model):
+    """A monitored household's risk clearance, proposed by the village (帮扶消除 or 自然消除) and
+    taken through 核实 → 评议公示 → 审核 → 审定; each step kept in `steps`."""
+
+    client_id = models.UUIDField(unique=True, editable=False)
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="clearances",
+                                  verbose_name=_("household"))
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="clearances")
+    region_code = models.CharField(max_length=15, editable=False)
+    method = models.CharField(_("risk elimination method"), max_length=10,
+                              choices=household_choices.RiskEliminationMethod.choices)
+    stage = models.CharField(_("stage"), max_length=20, choices=ClearanceStage.choices, default=ClearanceStage.VERIFY)
+    proposed_on = models.DateField(_("proposed on"))
+    # Recorded at the verification: income per person (fen per year) and the first month it stood
+    # above the line.
+    income_per_person_fen = models.BigIntegerField(null=True, blank=True)
+    stable_since = models.DateField(_("income above the line since"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    outcome_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # [{"action": "verify", "by": user id, "by_name": "...", "on": "2026-01-02", "data": {...}}]
+    steps = models.JSONField(default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = HouseholdScopedQuerySet.as_manager()
+    history = Tracked(type="clearance", household="household_id", repr="household", always=("stage",))
+
+    class Meta:
+        verbose_name = _("risk clearance")
+        ordering = ["-proposed_on", "-id"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in CLEARANCE_OPEN
+
+
+# --- rule flags -------------------------------------------------------------------------------------
+
+class Flag(models.Model):
+    """A rule that fires on a household (rules.RULES), kept until it no longer fires."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    region_code = models.CharField(max_length=15)
+    rule = models.CharField(max_length=40)
+    message = models.CharField(max_length=300)
+    raised_on = models.DateField()
+
+    objects = HouseholdScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region_code", "household_id", "rule"]
+        constraints = [models.UniqueConstraint(fields=["household", "rule"], name="flag_once")]
+        indexes = [models.Index(fields=["region_code", "rule"], name="flag_region")]

@@ -36,3 +36,30 @@ def household_leads_panel(user, household) -> HouseholdLeadsPanel | None:
         return None
     leads = list(Lead.objects.visible_to(user).filter(household=household).order_by("-received_on", "-pk")[:5])
     return HouseholdLeadsPanel(household=household, leads=leads)
+
+
+@dataclass
+class HouseholdPlanPanel:
+    household: object
+    total: int
+    open: int
+    flags: list
+    template: str = "monitoring/_plan_panel.html"
+
+
+def household_plan_panel(user, household) -> HouseholdPlanPanel | None:
+    """A monitored household's plan in brief (measures open of all) and its rule flags; shown for a
+    household that is monitored or has a plan."""
+    from django.db.models import Count, Q
+
+    from bangfu.monitoring.models import OPEN_MEASURE_STATUSES, Flag, PlanMeasure
+
+    if not can(user, "plan.view"):
+        return None
+    counts = PlanMeasure.objects.visible_to(user).filter(household=household).aggregate(
+        total=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_MEASURE_STATUSES)))
+    monitored = any(c.category == "monitored" for c in household.categories.all())
+    if not counts["total"] and not monitored:
+        return None
+    flags = list(Flag.objects.visible_to(user).filter(household=household).order_by("rule"))
+    return HouseholdPlanPanel(household=household, total=counts["total"], open=counts["open"], flags=flags)

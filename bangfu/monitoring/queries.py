@@ -102,3 +102,62 @@ def drop_outcomes(drop: DepartmentDrop) -> list[dict]:
                 result, reason = "open", str(Stage(lead.stage).label)
         out.append({**entry, "result": result, "reason": reason})
     return out
+
+
+# --- the plan per household, clearances and flags ---------------------------------------------------
+
+def plan_of(user, household_id: int) -> dict:
+    """A monitored household's plan: its measures, its needs (through needs' queries) with their
+    measures, its clearances and its identification; 404 outside the caller's area."""
+    from bangfu.households import queries as household_queries
+    from bangfu.monitoring.models import Clearance, PlanMeasure
+    from bangfu.needs import queries as need_queries
+
+    household = household_queries.household_get(user, household_id)
+    measures = list(PlanMeasure.objects.visible_to(user).filter(household=household).select_related("owner")
+                    .order_by("status", "due_on", "pk"))
+    needs = need_queries.open_needs_of(user, household.pk)
+    clearances = list(Clearance.objects.visible_to(user).filter(household=household).order_by("-proposed_on", "-pk"))
+    lead = (Lead.objects.visible_to(user).filter(household=household, stage=Stage.MONITORED)
+            .order_by("-decided_on", "-pk").first())
+    return {"household": household, "measures": measures, "needs": needs, "clearances": clearances,
+            "identification": lead}
+
+
+def clearance_get(user, pk: int):
+    from bangfu.monitoring.models import Clearance
+
+    clearance = Clearance.objects.visible_to(user).select_related("household").filter(pk=pk).first()
+    if clearance is None:
+        raise Http404("no such clearance")
+    return clearance
+
+
+def measure_get(user, pk: int):
+    from bangfu.monitoring.models import PlanMeasure
+
+    measure = PlanMeasure.objects.visible_to(user).filter(pk=pk).first()
+    if measure is None:
+        raise Http404("no such measure")
+    return measure
+
+
+def plans_list(user, *, limit: int = 200):
+    from bangfu.monitoring.models import PlanMeasure
+
+    return list(PlanMeasure.objects.visible_to(user).order_by("-created_at", "-pk")[:limit])
+
+
+def flags_list(user, *, rule: str = "", limit: int = 500):
+    from bangfu.monitoring.models import Flag
+
+    flags = Flag.objects.visible_to(user).select_related("household")
+    if rule:
+        flags = flags.filter(rule=rule)
+    return list(flags.order_by("region_code", "household_id", "rule")[:limit])
+
+
+def flags_of(user, household_id: int):
+    from bangfu.monitoring.models import Flag
+
+    return list(Flag.objects.visible_to(user).filter(household_id=household_id).order_by("rule"))

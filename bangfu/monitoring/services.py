@@ -29,20 +29,27 @@ from bangfu.history.services import areas_touch, record
 from bangfu.households import choices as household_choices
 from bangfu.households import identity
 from bangfu.households.models import Household, Member
-from bangfu.households.services import household_monitoring_set
+from bangfu.households.services import household_monitoring_clear, household_monitoring_set
 from bangfu.monitoring.models import (
+    CLEARANCE_OPEN,
     OPEN_STAGES,
     Channel,
+    Clearance,
+    ClearanceStage,
     Department,
     DepartmentDrop,
     Kind,
     Lead,
+    MeasureStatus,
     MonitoringSettings,
     Outcome,
+    PlanMeasure,
     Source,
     Stage,
     Step,
 )
+from bangfu.needs.models import MeasureType
+from bangfu.needs.queries import owner_choices
 from bangfu.notify.services import message_enqueue
 from bangfu.regions.models import Region
 
@@ -68,6 +75,8 @@ class Limits:
     total_days: int = 15
     medical_poor_fen: int = 500_000
     medical_other_fen: int = 2_000_000
+    line_fen: int = 690_000
+    stable_months: int = 6
 
 
 def limits_for(region_code: str) -> Limits:
@@ -76,7 +85,7 @@ def limits_for(region_code: str) -> Limits:
     if row is None:
         return Limits()
     return Limits(row.accept_days, row.verify_days, row.compare_days, row.total_days, row.medical_poor_fen,
-                  row.medical_other_fen)
+                  row.medical_other_fen, row.line_fen, row.stable_months)
 
 
 @transaction.atomic
@@ -658,3 +667,301 @@ def leads_escalate(*, today: dt.date | None = None) -> int:
             areas_touch([lead.region_code])  # the board's colours and the lead's page
             count += 1
     return count
+
+
+# --- the plan per household (一户一策) -------------------------------------------------------------
+
+# The national 帮扶措施 a plan holds (the needs' measure types, less supplies and errands).
+PLAN_TYPES = tuple(t for t in MeasureType.values if t not in (MeasureType.SUPPLIES, MeasureType.ERRAND))
+
+
+def _monitored_household(actor: User, household: Household) -> Household:
+    current = Household.objects.visible_to(actor).filter(pk=household.pk).first()
+    if current is None:
+        raise Http404("no such household")
+    return current
+
+
+def measure_snapshot(measure: PlanMeasure) -> dict[str, Any]:
+    return {"type": measure.type, "content": measure.content, "owner": measure.owner_id,
+            "due_on": measure.due_on.isoformat(), "status": measure.status,
+            "done_on": measure.done_on.isoformat() if measure.done_on else None}
+
+
+@transaction.atomic
+def measure_create(*, actor: User, household: Household, client_id, type: str, content: str, owner: User,
+                   due_on: dt.date) -> tuple[PlanMeasure, bool]:
+    """A measure added to a monitored household's plan; a retry with the same client id stores it once."""
+    require(actor, "plan.edit")
+    existing = PlanMeasure.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        return existing, False
+    current = _monitored_household(actor, household)
+    errors: dict[str, str] = {}
+    if not is_monitored(current):
+        errors["household"] = _("Only a monitored household has a plan.")
+    if type not in PLAN_TYPES:
+        errors["type"] = _("Choose the measure.")
+    if not (content or "").strip():
+        errors["content"] = _("Say what will be done.")
+    if owner is None or not owner_choices(current.region_code).filter(pk=owner.pk).exists():
+        errors["owner"] = _("Choose an owner working in this household's area.")
+    if due_on is None:
+        errors["due_on"] = _("Give the due date.")
+    if errors:
+        raise ValidationError(errors)
+
+    def create() -> PlanMeasure:
+        measure = PlanMeasure.objects.create(
+            client_id=client_id, household=current, region_code=current.region_code, type=type,
+            content=content.strip()[:500], owner=owner, due_on=due_on, planned_on=local_today(),
+            created_by=actor, created_at=timezone.now())
+        record(actor, Action.CREATE, measure, after=measure_snapshot(measure))
+        return measure
+
+    measure, created = create_once(PlanMeasure, client_id=client_id, create=create)
+    if created:
+        from bangfu.monitoring.rules import flags_refresh_household
+
+        flags_refresh_household(current.pk)
+    return measure, created
+
+
+@transaction.atomic
+def measure_status_set(*, actor: User, measure: PlanMeasure, status: str, version: int | None = None) -> PlanMeasure:
+    """A measure under way or done (the day kept); a stale version is a conflict (409)."""
+    require(actor, "plan.edit")
+    current = PlanMeasure.objects.visible_to(actor).select_for_update().filter(pk=measure.pk).first()
+    if current is None:
+        raise Http404("no such measure")
+    if status not in MeasureStatus.values:
+        raise ValidationError({"status": _("Choose the status.")})
+    if version is not None and version != current.version:
+        raise StepNotAllowed(action="measure", stage=ClearanceStage.VERIFY)
+    before = measure_snapshot(current)
+    current.status = status
+    current.done_on = local_today() if status == MeasureStatus.DONE else None
+    current.version += 1
+    current.save(update_fields=["status", "done_on", "version"])
+    record(actor, Action.UPDATE, current, before=before, after=measure_snapshot(current))
+    from bangfu.monitoring.rules import flags_refresh_household
+
+    flags_refresh_household(current.household_id)
+    return current
+
+
+# --- risk clearance (风险消除) ----------------------------------------------------------------------
+
+class ClearanceRefused(Exception):
+    """The rules say no: each reason in plain words (a 422 naming them)."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__(reasons)
+        self.reasons = reasons
+        self.message = _("The risk cannot be cleared: %(reasons)s") % {"reasons": "；".join(reasons)}
+
+
+class ClearanceStepNotAllowed(Exception):
+    def __init__(self, *, action: str, stage: str):
+        super().__init__(action, stage)
+        self.message = _("This clearance is at “%(stage)s” now: “%(action)s” cannot be taken.") % {
+            "stage": ClearanceStage(stage).label, "action": str(CLEARANCE_ACTIONS.get(action, action))}
+
+
+CLEARANCE_ACTIONS = {
+    "verify": _("Record the home verification"), "publicize": _("Record the deliberation and notice"),
+    "review": _("Township review"), "decide": _("County decision"),
+}
+CLEARANCE_STEPS = {
+    "verify": (ClearanceStage.VERIFY, ClearanceStage.PUBLICIZE),
+    "publicize": (ClearanceStage.PUBLICIZE, ClearanceStage.REVIEW),
+    "review": (ClearanceStage.REVIEW, ClearanceStage.DECIDE),
+    "decide": (ClearanceStage.DECIDE, ClearanceStage.CLEARED),
+}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def clearance_refusals(household: Household, *, stable_since: dt.date | None = None,
+                       today: dt.date | None = None) -> list[str]:
+    """Why the rules refuse clearing this household's risk now (empty: they allow it): income per
+    person not above the county's line, or not for the set months (once the verification says since
+    when); housing, medical insurance, compulsory schooling or drinking water not secured; nobody
+    able to work (such a household stays monitored after social-assistance cover)."""
+    today = today or local_today()
+    limits = limits_for(household.region_code)
+    reasons: list[str] = []
+    members = list(household.members.all())
+    per_person = income_per_person(household)
+    if per_person is None:
+        reasons.append(_("The household's income is not recorded."))
+    elif per_person <= limits.line_fen:
+        reasons.append(_("Income per person of %(income)s yuan is not above the monitoring line of %(line)s yuan.")
+                       % {"income": f"{per_person / 100:,.0f}", "line": f"{limits.line_fen / 100:,.0f}"})
+    if stable_since is not None and _add_months(stable_since, limits.stable_months) > today:
+        reasons.append(_("Income has stood above the line only since %(since)s, less than %(months)s months.")
+                       % {"since": stable_since.isoformat(), "months": limits.stable_months})
+    if household.dilapidated:
+        reasons.append(_("Housing is not safe (dilapidated)."))
+    if household.safe_water is not True:
+        reasons.append(_("Drinking water is not secured."))
+    uninsured = [m.name for m in members if m.medical_insured is False]
+    if uninsured:
+        reasons.append(_("Basic medical insurance is not secured for %(names)s.") % {"names": "、".join(uninsured)})
+    school_age = (today.replace(year=today.year - 16), today.replace(year=today.year - 6))
+    out_of_school = [m.name for m in members if school_age[0] < m.birth_date <= school_age[1] and not m.school_status]
+    if out_of_school:
+        reasons.append(_("Compulsory schooling is not secured for %(names)s.") % {"names": "、".join(out_of_school)})
+    if not any(m.labor_skill in (household_choices.LaborSkill.ORDINARY, household_choices.LaborSkill.SKILLED,
+                                 household_choices.LaborSkill.WEAK) for m in members):
+        reasons.append(_("Nobody in the household is able to work: it stays monitored after social-assistance "
+                         "cover."))
+    return reasons
+
+
+def clearance_snapshot(clearance: Clearance) -> dict[str, Any]:
+    return {"method": clearance.method, "stage": clearance.stage, "household": clearance.household_id,
+            "stable_since": clearance.stable_since.isoformat() if clearance.stable_since else None,
+            "income_per_person_fen": clearance.income_per_person_fen, "outcome_reason": clearance.outcome_reason,
+            "decided_on": clearance.decided_on.isoformat() if clearance.decided_on else None}
+
+
+@transaction.atomic
+def clearance_start(*, actor: User, household: Household, client_id, method: str) -> tuple[Clearance, bool]:
+    """The village proposes clearing a monitored household's risk (帮扶消除 or 自然消除): refused with
+    the reasons when the rules say no; one open clearance per household; a retry stores it once."""
+    require(actor, "clearance.verify")
+    existing = Clearance.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        return existing, False
+    current = _monitored_household(actor, household)
+    if method not in household_choices.RiskEliminationMethod.values:
+        raise ValidationError({"method": _("Choose how the risk was eliminated.")})
+    if not is_monitored(current):
+        raise ValidationError({"household": _("Only a monitored household's risk is cleared.")})
+    if Clearance.objects.filter(household=current, stage__in=CLEARANCE_OPEN).exists():
+        raise ValidationError({"household": _("A clearance of this household is under way already.")})
+    reasons = clearance_refusals(current)
+    if reasons:
+        raise ClearanceRefused(reasons)
+    lead = Lead.objects.filter(household=current, stage=Stage.MONITORED).order_by("-decided_on", "-pk").first()
+
+    def create() -> Clearance:
+        clearance = Clearance.objects.create(
+            client_id=client_id, household=current, lead=lead, region_code=current.region_code, method=method,
+            proposed_on=local_today(), created_by=actor, created_at=timezone.now())
+        record(actor, Action.CREATE, clearance, after=clearance_snapshot(clearance),
+               message=str(household_choices.RiskEliminationMethod(method).label))
+        return clearance
+
+    return create_once(Clearance, client_id=client_id, create=create)
+
+
+def allowed_clearance_actions(clearance: Clearance, user) -> list[str]:
+    from bangfu.core.permissions import can
+
+    return [name for name, (start, _end) in CLEARANCE_STEPS.items()
+            if start == clearance.stage and can(user, f"clearance.{name}")]
+
+
+def _clearance_check(action: str, data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    today = local_today()
+    kept: dict[str, Any] = {}
+    if action == "verify":
+        cadres = [n for n in (data.get("cadres") or []) if n]
+        if len(set(cadres)) < 2:
+            errors["cadres"] = _("Name at least two cadres who visited.")
+        if not (data.get("findings") or "").strip():
+            errors["findings"] = _("Say what the visit found.")
+        since = data.get("stable_since")
+        if since is None:
+            errors["stable_since"] = _("Give the month income first stood above the line.")
+        elif since > today:
+            errors["stable_since"] = _("This date cannot be in the future.")
+        kept = {"cadres": cadres, "findings": (data.get("findings") or "").strip(),
+                "stable_since": since.isoformat() if since else None}
+    elif action == "publicize":
+        start, end = data.get("notice_start"), data.get("notice_end")
+        if data.get("meeting_on") is None:
+            errors["meeting_on"] = _("Give the date of the meeting.")
+        elif data["meeting_on"] > today:
+            errors["meeting_on"] = _("The meeting cannot be in the future.")
+        if start is None:
+            errors["notice_start"] = _("Give the first day of the notice.")
+        if end is None:
+            errors["notice_end"] = _("Give the last day of the notice.")
+        elif start is not None and end < start:
+            errors["notice_end"] = _("The notice ends after it starts.")
+        elif end >= today:
+            errors["notice_end"] = _("Record the notice after its last day.")
+        kept = {"meeting_on": data["meeting_on"].isoformat() if data.get("meeting_on") else None,
+                "notice_start": start.isoformat() if start else None, "notice_end": end.isoformat() if end else None,
+                "objections": (data.get("objections") or "").strip()}
+    else:
+        if data.get("agreed") not in (True, False):
+            errors["agreed"] = _("Say whether the risk is cleared.")
+        elif data["agreed"] is False and not (data.get("reason") or "").strip():
+            errors["reason"] = _("Say why the risk is not cleared.")
+        kept = {"agreed": data.get("agreed"), "reason": (data.get("reason") or "").strip()}
+    if errors:
+        raise ValidationError(errors)
+    return kept
+
+
+@transaction.atomic
+def clearance_step(*, clearance: Clearance, actor: User, action: str, data: dict[str, Any] | None = None) -> Clearance:
+    """One clearance step: the village verifies (and says since when income stands above the line)
+    and records the deliberation and notice, the township reviews, the county decides. Role (403),
+    scope (404), stage (409), the step's fields (422), the rules again at the verification and the
+    decision (422 with the reasons); a township or county saying no ends it as not cleared. On
+    clearance the household leaves the monitored category (households services)."""
+    data = dict(data or {})
+    if action not in CLEARANCE_ACTIONS:
+        raise ValidationError({"action": _("Unknown step.")})
+    require(actor, f"clearance.{action}")
+    current = Clearance.objects.visible_to(actor).select_for_update().filter(pk=clearance.pk).first()
+    if current is None:
+        raise Http404("no such clearance")
+    start, target = CLEARANCE_STEPS[action]
+    if current.stage != start:
+        raise ClearanceStepNotAllowed(action=action, stage=current.stage)
+    kept = _clearance_check(action, data)
+    household = Household.objects.get(pk=current.household_id)
+    before = clearance_snapshot(current)
+    today = local_today()
+    if action == "verify":
+        current.stable_since = data["stable_since"]
+        current.income_per_person_fen = income_per_person(household)
+    if action in ("verify", "decide") and kept.get("agreed") is not False:
+        reasons = clearance_refusals(household, stable_since=current.stable_since)
+        if reasons:
+            raise ClearanceRefused(reasons)
+    if kept.get("agreed") is False:
+        target = ClearanceStage.REFUSED
+        current.outcome_reason, current.decided_on = kept["reason"][:300], today
+    elif target == ClearanceStage.CLEARED:
+        current.decided_on = today
+    current.stage = target
+    current.steps = [*current.steps, {"action": action, "by": actor.pk, "by_name": actor.get_full_name() or
+                                      actor.username, "on": today.isoformat(), "data": kept}]
+    current.version += 1
+    current.save()
+    record(actor, Action.UPDATE, current, before=before, after=clearance_snapshot(current),
+           message=str(CLEARANCE_ACTIONS[action]) + (f": {kept['reason']}" if kept.get("reason") else ""))
+    if target == ClearanceStage.CLEARED:
+        household_monitoring_clear(actor=actor, household=household, method=current.method, cleared_on=today,
+                                   permission="clearance.decide")
+        from bangfu.monitoring.rules import flags_refresh_household
+
+        flags_refresh_household(household.pk)
+    return current

@@ -15,6 +15,12 @@ urlpatterns = [
     path("qr/<str:code>/", views.apply_qr, name="qr"),
     path("apply/<str:code>/", views.apply, name="apply"),
     path("apply/<str:code>/thanks/", views.thanks, name="thanks"),
+    path("flags/", views.flags, name="flags"),
+    path("households/<int:pk>/plan/", views.plan, name="plan"),
+    path("households/<int:pk>/plan/measures/", views.measure_add, name="measure_add"),
+    path("households/<int:pk>/clearance/", views.clearance_start, name="clearance_start"),
+    path("measures/<int:pk>/status/", views.measure_status, name="measure_status"),
+    path("clearances/<int:pk>/<str:action>/", views.clearance_step, name="clearance_step"),
     path("<int:pk>/", views.lead_detail, name="detail"),
     path("<int:pk>/<str:action>/", views.lead_step, name="step"),
 ]

@@ -24,8 +24,20 @@ from bangfu.households import identity
 from bangfu.households import queries as household_queries
 from bangfu.monitoring import exports, queries, services
 from bangfu.monitoring.drops import drop_rows
-from bangfu.monitoring.forms import STEP_FIELDS, DropForm, LeadForm, PublicApplicationForm, SettingsForm, StepForm
-from bangfu.monitoring.models import Lead, MonitoringSettings, Source
+from bangfu.monitoring.forms import (
+    CLEARANCE_STEP_FIELDS,
+    STEP_FIELDS,
+    ClearanceStartForm,
+    ClearanceStepForm,
+    DropForm,
+    LeadForm,
+    MeasureForm,
+    MeasureStatusForm,
+    PublicApplicationForm,
+    SettingsForm,
+    StepForm,
+)
+from bangfu.monitoring.models import Lead, MeasureStatus, MonitoringSettings, Source
 from bangfu.needs.models import Need
 from bangfu.regions.models import Region
 
@@ -300,3 +312,142 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             return redirect("monitoring:settings")
     return render(request, "monitoring/settings.html", {"form": form, "county": county,
                                                         "saved": MonitoringSettings.objects.filter(county=county).first()})
+
+
+# --- the plan per household, risk clearance, rule flags ---------------------------------------------
+
+def _plan_context(request: HttpRequest, household_id: int, *, form=None, start_form=None) -> dict:
+    from bangfu.needs.queries import owner_choices
+
+    context = queries.plan_of(request.user, household_id)
+    household = context["household"]
+    owners = owner_choices(household.region_code)
+    context.update(
+        form=form or MeasureForm(owners=owners), start_form=start_form or ClearanceStartForm(),
+        monitored=services.is_monitored(household), status_choices=MeasureStatus.choices,
+        refusals=services.clearance_refusals(household),
+        open_clearance=next((c for c in context["clearances"] if c.is_open), None),
+        flags=queries.flags_of(request.user, household.pk))
+    for clearance in context["clearances"]:
+        clearance.actions = [(name, services.CLEARANCE_ACTIONS[name])
+                             for name in services.allowed_clearance_actions(clearance, request.user)]
+    return context
+
+
+@login_required
+@require_http_methods(["GET"])
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """A monitored household's plan (一户一策): measures by type with owner, due date and status, its
+    needs, its clearance and the rules flagging it."""
+    require(request.user, "plan.view")
+    return render(request, "monitoring/plan.html", _plan_context(request, pk))
+
+
+@login_required
+@require_http_methods(["POST"])
+def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    from bangfu.needs.queries import owner_choices
+
+    require(request.user, "plan.edit")
+    household = household_queries.household_get(request.user, pk)
+    form = MeasureForm(request.POST, owners=owner_choices(household.region_code))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.measure_create(actor=request.user, household=household, client_id=data["client_id"],
+                                    type=data["type"], content=data["content"], owner=data["owner"],
+                                    due_on=data["due_on"])
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, _("The measure is added to the plan."))
+            return redirect("monitoring:plan", household.pk)
+    return render(request, "monitoring/plan.html", _plan_context(request, pk, form=form), status=422)
+
+
+@login_required
+@require_http_methods(["POST"])
+def measure_status(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "plan.edit")
+    measure = queries.measure_get(request.user, pk)
+    form = MeasureStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the status."))
+        return redirect("monitoring:plan", measure.household_id)
+    try:
+        services.measure_status_set(actor=request.user, measure=measure, status=form.cleaned_data["status"],
+                                    version=form.cleaned_data.get("version"))
+    except services.StepNotAllowed:
+        messages.error(request, _("Someone changed this measure meanwhile: see it again."))
+    else:
+        messages.success(request, _("The measure's status is saved."))
+    return redirect("monitoring:plan", measure.household_id)
+
+
+@login_required
+@require_http_methods(["POST"])
+def clearance_start(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "clearance.verify")
+    household = household_queries.household_get(request.user, pk)
+    form = ClearanceStartForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            services.clearance_start(actor=request.user, household=household,
+                                     client_id=form.cleaned_data["client_id"], method=form.cleaned_data["method"])
+        except ValidationError as error:
+            attach_errors(error, form)
+        except services.ClearanceRefused as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The risk clearance is proposed: verify at home next."))
+            return redirect("monitoring:plan", household.pk)
+    return render(request, "monitoring/plan.html", _plan_context(request, pk, start_form=form), status=status)
+
+
+@login_required
+@GET_POST
+def clearance_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in services.CLEARANCE_ACTIONS:
+        raise Http404("no such step")
+    require(request.user, f"clearance.{action}")
+    clearance = queries.clearance_get(request.user, pk)
+    form = ClearanceStepForm(_form_data(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clearance_step(clearance=clearance, actor=request.user, action=action, data=form.step_data())
+        except ValidationError as error:
+            attach_errors(error, form)
+            status = 422
+        except services.ClearanceRefused as error:
+            form.add_error(None, error.message)
+            status = 422
+        except services.ClearanceStepNotAllowed as error:
+            messages.error(request, error.message)
+            return redirect("monitoring:plan", clearance.household_id)
+        else:
+            messages.success(request, _("Step recorded: %(step)s.") % {"step": services.CLEARANCE_ACTIONS[action]})
+            return redirect("monitoring:plan", clearance.household_id)
+    context = {"clearance": clearance, "household": clearance.household, "form": form, "action": action,
+               "fields": [form[name] for name in CLEARANCE_STEP_FIELDS[action]],
+               "action_label": services.CLEARANCE_ACTIONS[action],
+               "refusals": services.clearance_refusals(clearance.household)}
+    return render(request, "monitoring/clearance_step.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def flags(request: HttpRequest) -> HttpResponse:
+    """The rules flagging households in the township's or county's area, rule by rule."""
+    from bangfu.monitoring.rules import RULE_LABELS, RULES
+
+    require(request.user, "flag.view")
+    rule = request.GET.get("rule", "")[:40]
+    if rule not in RULE_LABELS:
+        rule = ""
+    rows = queries.flags_list(request.user, rule=rule)
+    for flag in rows:
+        flag.label = RULE_LABELS.get(flag.rule, flag.rule)
+    return render(request, "monitoring/flags.html", {"flags": rows, "rules": RULES, "rule": rule,
+                                                     "labels": RULE_LABELS})

@@ -269,6 +269,14 @@ PAGES: dict[str, Route] = {
     "monitoring:detail": get(read("lead.view"), obj="lead"),
     "monitoring:step": Route({"GET": read("lead.accept"), "POST": write("lead.accept")}, obj="lead",
                              args={"action": "accept"}),
+    # the plan per household (一户一策), risk clearance (an empty form is refused on its fields), rule flags
+    "monitoring:plan": get(read("plan.view"), obj="household"),
+    "monitoring:measure_add": post(write("plan.edit"), obj="household"),
+    "monitoring:measure_status": post(write("plan.edit"), obj="measure"),
+    "monitoring:clearance_start": post(write("clearance.verify"), obj="household"),
+    "monitoring:clearance_step": Route({"GET": read("clearance.verify"), "POST": write("clearance.verify")},
+                                      obj="clearance", args={"action": "verify"}),
+    "monitoring:flags": get(read("flag.view")),
     # needs
     "needs:board": get(read("need.view")),
     "needs:numbers": get(read("need.view")),
@@ -433,6 +441,11 @@ API: dict[str, Route] = {
     # The lead waits at home verification: accepting it is refused by its stage (409).
     "POST /api/monitored/{id}/steps": api_write("lead.accept", {"action": "accept"}, obj="lead",
                                                 ok=frozenset({409})),
+    "GET /api/plans": get(read("plan.view")),
+    "POST /api/plans": api_write("plan.edit", {"client_id": "<uuid>", "household": "<obj>", "type": "employment",
+                                               "content": "推荐务工", "owner": "<caseworker>", "due_on": "<today>"},
+                                 body_object="household"),
+    "GET /api/flags": get(read("flag.view")),
     # needs
     "POST /api/needs": api_write("need.create", {"client_id": "<uuid>", "household": "<obj>",
                                                  "category": "living_supplies", "description": "米面油不够了"},

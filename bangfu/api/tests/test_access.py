@@ -25,6 +25,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from bangfu.accounts.models import Role
 from bangfu.accounts.services import token_create, user_add
@@ -259,6 +260,20 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
                         actor=office)
     objects["project"]["near"] = _project(regions, VILLAGE_B, office, "北郝家庄村路灯工程")
     objects["caseworker"]["near"] = personas["caseworker_b"]
+    # Monitoring's plan per household and risk clearance: each household monitored, with a measure
+    # and a clearance waiting for its home verification.
+    from bangfu.households.models import HouseholdCategory
+    from bangfu.monitoring.models import Clearance, PlanMeasure
+
+    for side, household in list(objects["household"].items()):
+        HouseholdCategory.objects.get_or_create(household=household, category="monitored")
+        type(household).objects.filter(pk=household.pk).update(monitor_type="marginal", risks=["因病"])
+        objects.setdefault("measure", {})[side] = PlanMeasure.objects.create(
+            client_id=uuid.uuid4(), household=household, region_code=household.region_code, type="industry",
+            content="养牛", owner=office, due_on=today, planned_on=today, created_by=office, created_at=timezone.now())
+        objects.setdefault("clearance", {})[side] = Clearance.objects.create(
+            client_id=uuid.uuid4(), household=household, region_code=household.region_code, method="帮扶消除",
+            proposed_on=today, created_by=office, created_at=timezone.now())
 
     settings.JOB_FILES_DIR = tmp_path
     owned: dict[str, dict[int, object]] = {"job": {}, "notification": {}}

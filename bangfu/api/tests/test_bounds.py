@@ -25,7 +25,7 @@ from bangfu.emergency.forms import CheckForm, EmergencyForm, ExtendForm, Returne
 from bangfu.emergency.models import CheckItem, Emergency
 from bangfu.fund.forms import AgreementForm, ContributionForm, CouncilForm, PayoutForm, SupporterForm
 from bangfu.households.forms import HouseholdForm, MemberForm
-from bangfu.monitoring.forms import LeadForm
+from bangfu.monitoring.forms import LeadForm, MeasureForm
 from bangfu.monitoring.forms import StepForm as LeadStepForm
 from bangfu.needs.forms import AssignForm, NeedForm, NoteForm, ReopenForm, ResolveForm
 from bangfu.policies.forms import ImportForm, PolicyForm, ReceiptForm
@@ -162,6 +162,7 @@ def _pairs():
         ("PolicyIn", PolicyForm, {}),
         ("ReceiptIn", ReceiptForm, {}),
         ("ImportIn", ImportForm, {}),
+        ("MeasureIn", MeasureForm, {"household": None}),  # in the path there
         ("UserIn", UserAddForm, {}),
         ("CouncilIn", CouncilForm, {"members": None}),  # lines of one text there, a list here
         ("AgreementIn", AgreementForm, {}),

@@ -108,6 +108,10 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "monitoring.identity_hash": READS,
     "monitoring.allowed_actions": READS,
     "monitoring.income_per_person": READS,
+    "monitoring.measure_snapshot": READS,
+    "monitoring.clearance_snapshot": READS,
+    "monitoring.clearance_refusals": READS,
+    "monitoring.allowed_clearance_actions": READS,
     "supplies.township_in_scope": READS,
     "supplies.township_check": READS,
     "supplies.item_check": READS,
@@ -992,6 +996,59 @@ def _(w):
     household = _dibao_home(w)
     return lambda: policies.policy_check_record(actor=w.users["village_a"], household=household,
                                                 policy_key="dibao", answer="not_arrived"), VILLAGE_A
+
+
+def _monitored(w):
+    household = w.make(wage_income=2_000_000, safe_water=True, dilapidated=False)
+    households.household_monitoring_set(actor=w.users["office"], household=household, monitor_type="marginal",
+                                        risks=["因病"])
+    return household
+
+
+@case("households.household_monitoring_clear")
+def _(w):
+    household = _monitored(w)
+    return lambda: households.household_monitoring_clear(actor=w.users["office"], household=household,
+                                                         method="帮扶消除", cleared_on=w.today), VILLAGE_A
+
+
+@case("monitoring.measure_create")
+def _(w):
+    from bangfu.monitoring import services as monitoring
+
+    household = _monitored(w)
+    return lambda: monitoring.measure_create(actor=w.users["office"], household=household, client_id=uuid.uuid4(),
+                                             type="industry", content="养牛", owner=w.users["village_a"],
+                                             due_on=w.today), VILLAGE_A
+
+
+@case("monitoring.measure_status_set")
+def _(w):
+    from bangfu.monitoring import services as monitoring
+
+    measure = monitoring.measure_create(actor=w.users["office"], household=_monitored(w), client_id=uuid.uuid4(),
+                                        type="industry", content="养牛", owner=w.users["village_a"],
+                                        due_on=w.today)[0]
+    return lambda: monitoring.measure_status_set(actor=w.users["office"], measure=measure, status="done"), VILLAGE_A
+
+
+@case("monitoring.clearance_start")
+def _(w):
+    from bangfu.monitoring import services as monitoring
+
+    household = _monitored(w)
+    return lambda: monitoring.clearance_start(actor=w.users["village_a"], household=household,
+                                              client_id=uuid.uuid4(), method="自然消除"), VILLAGE_A
+
+
+@case("monitoring.clearance_step")
+def _(w):
+    from bangfu.monitoring import services as monitoring
+
+    clearance = monitoring.clearance_start(actor=w.users["village_a"], household=_monitored(w),
+                                           client_id=uuid.uuid4(), method="自然消除")[0]
+    return lambda: monitoring.clearance_step(clearance=clearance, actor=w.users["village_a"], action="verify", data={
+        "cadres": ["王建国", "李秀英"], "findings": "稳定", "stable_since": w.today - dt.timedelta(days=300)}), VILLAGE_A
 
 
 def test_every_service_has_a_case_or_a_reason():

@@ -150,12 +150,15 @@ def test_the_county_sets_its_deadlines_and_thresholds_on_its_page(personas):
     url = reverse("monitoring:settings")
     assert client.get(url).status_code == 200
     refused = client.post(url, {"accept_days": 5, "verify_days": 5, "compare_days": 5, "total_days": 10,
-                                "medical_poor_fen": "4000", "medical_other_fen": "15000"})
+                                "medical_poor_fen": "4000", "medical_other_fen": "15000",
+                                "line_fen": "7200", "stable_months": 6})
     assert refused.status_code == 200 and refused.context["form"].errors["total_days"]
     saved = client.post(url, {"accept_days": 1, "verify_days": 2, "compare_days": 3, "total_days": 10,
-                              "medical_poor_fen": "4000", "medical_other_fen": "15000"})
+                              "medical_poor_fen": "4000", "medical_other_fen": "15000",
+                                "line_fen": "7200", "stable_months": 6})
     assert saved.status_code == 302
     assert limits_for("370215010001").medical_poor_fen == 400000 and limits_for("370215").total_days == 10
+    assert (limits_for("370215").line_fen, limits_for("370215").stable_months) == (720000, 6)
     office = Client()
     office.force_login(personas["office"])
     assert office.get(url).status_code == 403

@@ -23,3 +23,12 @@ class MonitoringDemoTests(TestCase):
         drop = DepartmentDrop.objects.get()
         results = [row["result"] for row in drop.rows]
         assert {"lead", "below", "already", "duplicate", "stranger"} <= set(results)
+
+    def test_plans_a_clearance_done_and_one_refused_and_every_rule_flags(self):
+        from bangfu.monitoring.models import Clearance, ClearanceStage, Flag, PlanMeasure
+        from bangfu.monitoring.rules import RULES
+
+        assert PlanMeasure.objects.exists()
+        assert set(Clearance.objects.values_list("stage", flat=True)) == {ClearanceStage.CLEARED,
+                                                                          ClearanceStage.REFUSED}
+        assert {rule.code for rule in RULES} <= set(Flag.objects.values_list("rule", flat=True))
