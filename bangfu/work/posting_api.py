@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from bangfu.core import bounds
@@ -94,7 +95,7 @@ def posting_create(request, payload: PostingIn):
     code = payload.township or (user.region_id if len(townships) == 1 else "")
     township = next((t for t in townships if t.code == code), None)
     if township is None:
-        raise FieldErrors({"township": ["Choose a township of your area."]})
+        raise FieldErrors({"township": [_("Choose a township of your area.")]})
     body = payload.dict(exclude={"township", "wage_min_fen", "wage_max_fen"})
     body.update(wage_min=None if payload.wage_min_fen is None else f"{payload.wage_min_fen / 100:.2f}",
                 wage_max=None if payload.wage_max_fen is None else f"{payload.wage_max_fen / 100:.2f}")
