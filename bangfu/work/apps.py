@@ -46,4 +46,6 @@ class WorkConfig(AppConfig):
     # A monthly status heard on a call or visit, on the contact form.
     contact_form_parts = ("bangfu.work.contactpart.StatusPart",)
     # After the emergency's demo: statuses for the demo labourers, a drive per township, a subsidy list.
-    demo_steps = (Step("bangfu.work.demo.work_demo_load", order=50),)
+    demo_steps = (Step("bangfu.work.demo.work_demo_load", order=50),
+                  # Job postings after the statuses and drives they are matched against.
+                  Step("bangfu.work.posting_demo.postings_demo_load", order=51))

@@ -30,6 +30,7 @@ from bangfu.regions.models import Region
 from bangfu.supplies.forms import MoveForm
 from bangfu.supplies.models import MoveKind
 from bangfu.work.forms import OutcomeForm, StatusPageForm
+from bangfu.work.posting_forms import PostingForm
 
 NUMBER_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
 DATE_FIELDS = (forms.DateField, forms.DateTimeField)
@@ -157,6 +158,8 @@ def _pairs():
         ("UserPatch", UserEditForm, {}),
         ("StatusIn", StatusPageForm, {"member": None, "wage_fen": "wage"}),  # the labourer's id; the page names them in its path
         ("OutcomeIn", OutcomeForm, {}),
+        # the township is the page's choice of the caller's townships, not a form field
+        ("PostingIn", PostingForm, {"township": None, "wage_min_fen": "wage_min", "wage_max_fen": "wage_max"}),
     ]
 
 

@@ -248,3 +248,13 @@ def test_api(seekers, personas):
     assert bad.status_code == 422
     assert ApiClient(personas["outsider_office"]).get(f"/api/postings/{pk}/matches").status_code == 404
     assert ApiClient(personas["caseworker_a"]).post("/api/postings", body).status_code == 403
+
+
+def test_the_demo_pushes_songzhuangs_postings_and_hires(seekers, personas, make_household):
+    from bangfu.work.posting_demo import REPORT_POSTINGS, postings_demo_load
+
+    counts = postings_demo_load()
+    assert postings.published_count("410308103", dt.date(2020, 2, 1), dt.date(2020, 3, 31)) == REPORT_POSTINGS >= 230
+    assert counts["hired"] >= 1
+    assert Referral.objects.filter(step=Step.HIRED).exists()
+    assert JobPosting.objects.filter(region_code=TOWNSHIP, status=PostingStatus.OPEN).count() == 12
