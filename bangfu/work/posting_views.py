@@ -120,10 +120,9 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "work/posting.html", {
         "posting": posting, "wage": publishing.wage_text(posting),
         "requirements": publishing.requirement_text(posting),
-        "rows": [(m, labels[d], referrals.get(m.pk)) for m, d in found[:300]], "total": len(found),
+        "rows": [(m, labels[d], referrals.get(m.pk), uuid.uuid4()) for m, d in found[:300]], "total": len(found),
         "referred": [r for r in referrals.values()], "steps": Step.choices,
-        "may_manage": can(request.user, "posting.manage"), "may_refer": can(request.user, "posting.refer"),
-        "client_id": uuid.uuid4()})
+        "may_manage": can(request.user, "posting.manage"), "may_refer": can(request.user, "posting.refer")})
 
 
 @login_required
