@@ -24,7 +24,7 @@ class SkillRequired(models.TextChoices):
 
 
 class PostingStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Recruiting")
     CLOSED = "closed", _("Closed")
 
 
