@@ -258,3 +258,25 @@ def test_the_demo_pushes_songzhuangs_postings_and_hires(seekers, personas, make_
     assert counts["hired"] >= 1
     assert Referral.objects.filter(step=Step.HIRED).exists()
     assert JobPosting.objects.filter(region_code=TOWNSHIP, status=PostingStatus.OPEN).count() == 12
+
+
+def test_referral_import_and_labourer_pages(client, seekers, personas):
+    import uuid
+
+    posting = postings.posting_create(township=_township(), data=_data(), actor=personas["office"])
+    client.force_login(personas["caseworker_a"])
+    worker = seekers["worker"]
+    body = {"member": worker.pk, "step": Step.INTERESTED, "client_id": str(uuid.uuid4())}
+    assert client.post(reverse("work:posting_refer", args=[posting.pk]), body).status_code == 302
+    client.post(reverse("work:posting_refer", args=[posting.pk]), body)  # resent: one record
+    assert Referral.objects.get().step == Step.INTERESTED and Change.objects.filter(object_type="referral").count() == 1
+    # Another village's labourer is not the caseworker's to record.
+    client.post(reverse("work:posting_refer", args=[posting.pk]),
+                {"member": seekers["neighbour"].pk, "step": Step.TOLD, "client_id": str(uuid.uuid4())})
+    assert Referral.objects.count() == 1
+    page = client.get(reverse("work:labourer_postings", args=[worker.pk])).content.decode()
+    assert "青岛某电子厂" in page
+    client.force_login(personas["office"])
+    sheet = _sheet([["厂", "工", 0, "37", "", "", "", "", "", "", "", "", "2020-13-01", ""]])
+    page = client.post(reverse("work:posting_import"), {"file": sheet}).content.decode()
+    assert "人数" in page and "有效期至" in page and JobPosting.objects.count() == 1
