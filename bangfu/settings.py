@@ -359,3 +359,6 @@ WORK_SUBSIDY_DEFAULT_FEN = {
     "outside_city": env_int("BANGFU_WORK_SUBSIDY_OUTSIDE_CITY_FEN", 40000),
     "outside_county": env_int("BANGFU_WORK_SUBSIDY_OUTSIDE_COUNTY_FEN", 30000),
 }
+# The CJK font (.ttf/.ttc) of job postings' posters; empty: the first of work.publishing's
+# FONT_CANDIDATES found (Debian: fonts-wqy-zenhei).
+POSTER_FONT = os.environ.get("BANGFU_POSTER_FONT", "")

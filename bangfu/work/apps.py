@@ -15,6 +15,7 @@ class WorkConfig(AppConfig):
         "/labour": "bangfu.work.api.labour",
         "/drives": "bangfu.work.api.drives",
         "/subsidies": "bangfu.work.api.subsidies",
+        "/postings": "bangfu.work.posting_api.postings",
     }
     permissions = {
         "labour.view": STAFF,
@@ -31,11 +32,20 @@ class WorkConfig(AppConfig):
         "subsidy.prepare": OFFICE_UP,
         "subsidy.approve": frozenset({Role.ADMIN, Role.COUNTY}),
         "subsidy.rates": frozenset({Role.ADMIN, Role.COUNTY}),
+        # Job postings: the township office enters, imports and publishes them; a caseworker tells
+        # a labourer of one and records what came of it.
+        "posting.view": STAFF,
+        "posting.manage": OFFICE_UP,
+        "posting.refer": EDITORS | {Role.CASEWORKER},
     }
     nav = (
         NavItem(_("Labour"), "work:labour", "labour.view", order=50, also_current=("work:*",), more=True),
+        NavItem(_("Job postings"), "work:postings", "posting.view", order=51, also_current=("work:posting*",),
+                more=True),
     )
     # A monthly status heard on a call or visit, on the contact form.
     contact_form_parts = ("bangfu.work.contactpart.StatusPart",)
     # After the emergency's demo: statuses for the demo labourers, a drive per township, a subsidy list.
-    demo_steps = (Step("bangfu.work.demo.work_demo_load", order=50),)
+    demo_steps = (Step("bangfu.work.demo.work_demo_load", order=50),
+                  # Job postings after the statuses and drives they are matched against.
+                  Step("bangfu.work.posting_demo.postings_demo_load", order=51))

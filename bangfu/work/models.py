@@ -308,3 +308,7 @@ class SubsidyPayment(models.Model):
         from bangfu.core import crypto
 
         return crypto.decrypt(self.account_encrypted) if self.account_encrypted else ""
+
+
+# Job postings, their referrals and publications (work.posting_models).
+from bangfu.work.posting_models import JobPosting, Publication, Referral  # noqa: E402,F401

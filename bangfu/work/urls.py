@@ -23,3 +23,20 @@ urlpatterns = [
     path("subsidies/payments/<int:pk>/account/", views.subsidy_account, name="subsidy_account"),
     path("subsidies/payments/<int:pk>/remove/", views.subsidy_remove, name="subsidy_remove"),
 ]
+
+# Job postings (work.posting_views).
+from bangfu.work import posting_views  # noqa: E402
+
+urlpatterns += [
+    path("postings/", posting_views.posting_list, name="postings"),
+    path("postings/new/", posting_views.posting_add, name="posting_add"),
+    path("postings/import/", posting_views.posting_import, name="posting_import"),
+    path("postings/publish/", posting_views.publish, name="publish"),
+    path("postings/publications/<int:pk>/", posting_views.publication_detail, name="publication"),
+    path("postings/publications/<int:pk>/poster.png", posting_views.publication_poster, name="publication_poster"),
+    path("postings/<int:pk>/", posting_views.posting_detail, name="posting"),
+    path("postings/<int:pk>/edit/", posting_views.posting_edit, name="posting_edit"),
+    path("postings/<int:pk>/close/", posting_views.posting_close, name="posting_close"),
+    path("postings/<int:pk>/refer/", posting_views.posting_refer, name="posting_refer"),
+    path("labourers/<int:pk>/postings/", posting_views.labourer_postings, name="labourer_postings"),
+]

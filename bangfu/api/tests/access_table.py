@@ -244,6 +244,18 @@ PAGES: dict[str, Route] = {
     "work:subsidy_export": get(read("subsidy.view", ok=frozenset({302})), obj="subsidy_list"),
     "work:subsidy_account": post(write("subsidy.prepare"), obj="payment"),
     "work:subsidy_remove": post(write("subsidy.prepare"), obj="payment"),
+    # work: job postings, their matches and referrals, publications
+    "work:postings": get(read("posting.view")),
+    "work:posting_add": form("posting.manage"),
+    "work:posting_import": form("posting.manage"),
+    "work:publish": form("posting.manage"),
+    "work:posting": get(read("posting.view"), obj="posting"),
+    "work:posting_edit": form("posting.manage", obj="posting"),
+    "work:posting_close": post(write("posting.manage"), obj="posting"),
+    "work:posting_refer": post(write("posting.refer"), obj="posting"),
+    "work:labourer_postings": get(read("posting.view"), obj="member"),
+    "work:publication": get(read("posting.view"), obj="publication"),
+    "work:publication_poster": get(read("posting.view"), obj="publication"),
     # notifications
     "notify:inbox": get(read("notification.view")),
     "notify:open": post(write("notification.view"), obj="notification"),
@@ -408,6 +420,12 @@ API: dict[str, Route] = {
     "POST /api/drives/targets/{id}": api_write("drive.record", {"outcome": "not_yet", "reason": "等待复工通知"},
                                                obj="placement", ok=DONE),
     "GET /api/subsidies": get(read("subsidy.view")),
+    "GET /api/postings": get(read("posting.view")),
+    # A township the caller cannot see is a field's error (422), as a campaign's villages are.
+    "POST /api/postings": api_write("posting.manage", {
+        "township": "<obj>", "employer": "即墨服装厂", "title": "缝纫工", "openings": 5, "place_code": "370215",
+        "contact": "李 0532-1234567", "valid_until": "<today>"}, body_object="township", hidden=422),
+    "GET /api/postings/{id}/matches": get(read("posting.view"), obj="posting"),
     "GET /api/subsidies/{id}": get(read("subsidy.view"), obj="subsidy_list"),
     # the filial-piety fund
     "GET /api/fund/councils": get(read("fund.view")),

@@ -158,6 +158,7 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
     from bangfu.notify.models import Message, Notification
     from bangfu.supplies.models import ItemKind
     from bangfu.supplies.services import item_create, stock_receive
+    from bangfu.work.postings import posting_create, publication_create
     from bangfu.work.services import drive_create, subsidy_list_prepare
     from bangfu.work.services import status_record as work_status_record
 
@@ -229,6 +230,12 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         subsidy_list = subsidy_list_prepare(township=township, year=today.year - 1, actor=office)
         objects.setdefault("subsidy_list", {})[side] = subsidy_list
         objects.setdefault("payment", {})[side] = subsidy_list.payments.get()
+        posting = posting_create(township=township, actor=office, data={
+            "employer": "即墨服装厂", "title": "缝纫工", "openings": 5, "place_code": "370215", "contact": "李 0532-1234567",
+            "valid_until": today + dt.timedelta(days=30)})
+        objects.setdefault("posting", {})[side] = posting
+        objects.setdefault("publication", {})[side] = publication_create(township=township, postings=[posting],
+                                                                         actor=office)
     objects["caseworker"] = {"in": colleague, "out": caseworker_other}
 
     # The neighbour: a household of the other village of the same township, in the township office's

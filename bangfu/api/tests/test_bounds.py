@@ -35,6 +35,7 @@ from bangfu.regions.models import Region
 from bangfu.supplies.forms import MoveForm
 from bangfu.supplies.models import MoveKind
 from bangfu.work.forms import OutcomeForm, StatusPageForm
+from bangfu.work.posting_forms import PostingForm
 
 NUMBER_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
 DATE_FIELDS = (forms.DateField, forms.DateTimeField)
@@ -178,6 +179,8 @@ def _pairs():
         ("HandoverItemIn", dynamic["StepForm.hand_over"], {"name": "item_1_name", "value_fen": "item_1_value",
                                                    "owner_name": "item_1_owner_name", "keeper": "item_1_keeper"}),
         ("ProjectPaymentIn", PaymentForm, {"amount_fen": "amount", "client_id": None}),
+        # the township is the page's choice of the caller's townships, not a form field
+        ("PostingIn", PostingForm, {"township": None, "wage_min_fen": "wage_min", "wage_max_fen": "wage_max"}),
     ]
 
 
