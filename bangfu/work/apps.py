@@ -31,6 +31,15 @@ class WorkConfig(AppConfig):
         "subsidy.prepare": OFFICE_UP,
         "subsidy.approve": frozenset({Role.ADMIN, Role.COUNTY}),
         "subsidy.rates": frozenset({Role.ADMIN, Role.COUNTY}),
+        # Public-welfare posts: the township office keeps posts, appointments and the payroll and
+        # approves it; the village cadre takes the daily attendance; the county sets the rules.
+        "welfare.view": STAFF,
+        "welfare.manage": OFFICE_UP,
+        "welfare.attend": EDITORS,
+        "welfare.assess": OFFICE_UP,
+        "welfare.pay": OFFICE_UP,
+        "welfare.approve": OFFICE_UP,
+        "welfare.rules": frozenset({Role.ADMIN, Role.COUNTY}),
     }
     nav = (
         NavItem(_("Labour"), "work:labour", "labour.view", order=50, also_current=("work:*",), more=True),

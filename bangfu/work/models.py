@@ -308,3 +308,15 @@ class SubsidyPayment(models.Model):
         from bangfu.core import crypto
 
         return crypto.decrypt(self.account_encrypted) if self.account_encrypted else ""
+
+
+from bangfu.work.welfare_models import (  # noqa: E402,F401  (the public-welfare posts' models)
+    Appointment,
+    Assessment,
+    Attendance,
+    PayLine,
+    Payroll,
+    WelfareBar,
+    WelfarePost,
+    WelfareRules,
+)
