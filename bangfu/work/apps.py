@@ -15,6 +15,10 @@ class WorkConfig(AppConfig):
         "/labour": "bangfu.work.api.labour",
         "/drives": "bangfu.work.api.drives",
         "/subsidies": "bangfu.work.api.subsidies",
+        "/welfare-posts": "bangfu.work.welfare_api.posts",
+        "/appointments": "bangfu.work.welfare_api.appointments",
+        "/attendance": "bangfu.work.welfare_api.attendance",
+        "/payrolls": "bangfu.work.welfare_api.payrolls",
     }
     permissions = {
         "labour.view": STAFF,
@@ -43,6 +47,7 @@ class WorkConfig(AppConfig):
     }
     nav = (
         NavItem(_("Labour"), "work:labour", "labour.view", order=50, also_current=("work:*",), more=True),
+        NavItem(_("Public-welfare posts"), "work:welfare_posts", "welfare.view", order=51, more=True),
     )
     # A monthly status heard on a call or visit, on the contact form.
     contact_form_parts = ("bangfu.work.contactpart.StatusPart",)

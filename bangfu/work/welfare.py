@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
+from bangfu.core import crypto
 from bangfu.core.codes import COUNTY_LENGTH, Level, prefix_q
 from bangfu.core.dates import local_today
 from bangfu.core.errors import ConflictError
@@ -254,7 +255,8 @@ def appoint(*, post: WelfarePost, member: Member, published_on: dt.date, start: 
     if errors:
         raise ValidationError(errors)
     appointment = Appointment.objects.create(
-        post=post, member=member, household=member.household, region_code=member.household.region_code,
+        post=post, member=member, name=member.name, household=member.household,
+        region_code=member.household.region_code,
         published_on=published_on, start=start, end=end, pay_fen=post.pay_fen, created_by=actor,
         created_at=timezone.now())
     record(actor, Action.CREATE, appointment)
@@ -318,7 +320,7 @@ def published_rows(*, actor: User, township_code: str, published_on: dt.date | N
           .select_related("member", "post__region").order_by("region_code", "post_id", "pk"))
     if published_on:
         qs = qs.filter(published_on=published_on)
-    return [[n, a.member.name, a.member.get_sex_display(), a.post.region.name, a.post.get_post_type_display(),
+    return [[n, a.name, a.member.get_sex_display() if a.member else "", a.post.region.name, a.post.get_post_type_display(),
              a.pay_fen / 100, f"{a.start:%Y-%m-%d}—{a.end:%Y-%m-%d}"] for n, a in enumerate(qs, 1)]
 
 
@@ -368,12 +370,13 @@ def attendance_record(*, appointment: Appointment, day: dt.date, mark: str, acto
         raise ValidationError({"day": [_("The month is assessed; its attendance no longer changes.")]})
     row = Attendance.objects.select_for_update().filter(appointment=appointment, day=day).first()
     if row is not None:
-        if row.mark != mark:
-            before = attendance_snapshot(row)
-            row.mark, row.version, row.recorded_by, row.recorded_at = mark, row.version + 1, actor, timezone.now()
-            row.save(update_fields=["mark", "version", "recorded_by", "recorded_at"])
-            record(actor, Action.UPDATE, row, before=before)
-        return row, row.mark == mark
+        if row.mark == mark:
+            return row, False
+        before = attendance_snapshot(row)
+        row.mark, row.version, row.recorded_by, row.recorded_at = mark, row.version + 1, actor, timezone.now()
+        row.save(update_fields=["mark", "version", "recorded_by", "recorded_at"])
+        record(actor, Action.UPDATE, row, before=before)
+        return row, True
 
     def create() -> Attendance:
         new = Attendance.objects.create(appointment=appointment, region_code=appointment.region_code, day=day,
@@ -470,7 +473,8 @@ def payroll_prepare(*, township: Region, month: dt.date, actor: User) -> Payroll
     month = month.replace(day=1)
     paid = PayLine.objects.filter(month=month).values("member_id")
     assessed = (Assessment.objects.filter(prefix_q("region_code", township.code), month=month)
-                .exclude(appointment__member_id__in=paid).select_related("appointment"))
+                .exclude(appointment__member_id__in=paid).exclude(appointment__member=None)
+                .select_related("appointment__member"))
     if not assessed:
         raise ValidationError({"month": [_("No appointee of the township is assessed and unpaid for %(month)s.")
                                          % {"month": f"{month:%Y-%m}"}]})
@@ -481,7 +485,8 @@ def payroll_prepare(*, township: Region, month: dt.date, actor: User) -> Payroll
     for a in assessed.order_by("region_code", "pk"):
         appointment = a.appointment
         line = PayLine.objects.create(
-            payroll=payroll, appointment=appointment, member_id=appointment.member_id,
+            payroll=payroll, appointment=appointment, member_id=appointment.member_id, name=appointment.name,
+            id_number_encrypted=crypto.encrypt(appointment.member.id_number) if appointment.member else "",
             household_id=appointment.household_id, region_code=appointment.region_code, month=month,
             points=a.total, base_fen=appointment.pay_fen,
             amount_fen=pay_for(base_fen=appointment.pay_fen, total=a.total, ceiling_fen=ceiling))
@@ -519,22 +524,24 @@ def payroll_rows(*, payroll: Payroll, actor: User, reveal: bool = False) -> list
         raise Http404("no such payroll")
     reveal = reveal and can(actor, "member.reveal_id")
     rows = []
-    lines = (found.lines.select_related("member", "appointment__post__region").order_by("region_code", "pk"))
+    lines = (found.lines.select_related("appointment__post__region").order_by("region_code", "pk"))
     for n, line in enumerate(lines, 1):
-        id_number = line.member.id_number
-        account = _account_of(line.member)
-        rows.append([n, line.member.name, id_number if reveal else identity.mask_id(id_number),
+        id_number = line.id_number
+        account = _account_of(line.member_id)
+        rows.append([n, line.name, id_number if reveal else identity.mask_id(id_number),
                      account if reveal else (f"****{account[-4:]}" if account else ""),
                      line.appointment.post.region.name, line.appointment.post.get_post_type_display(),
                      float(line.points), line.amount_fen / 100])
     return rows
 
 
-def _account_of(member: Member) -> str:
+def _account_of(member_id: int | None) -> str:
     """The member's 一卡通 account as the registry holds it (the latest employment-subsidy card)."""
     from bangfu.work.models import SubsidyPayment
 
-    payment = (SubsidyPayment.objects.filter(member=member).exclude(account_tail="").order_by("-year").first())
+    if member_id is None:
+        return ""
+    payment = (SubsidyPayment.objects.filter(member_id=member_id).exclude(account_tail="").order_by("-year").first())
     return payment.account if payment else ""
 
 

@@ -170,8 +170,10 @@ class Appointment(models.Model):
     """A person appointed to a post for a contract period, after a published list (拟聘名单)."""
 
     post = models.ForeignKey(WelfarePost, on_delete=models.PROTECT, related_name="appointments")
-    member = models.ForeignKey("households.Member", on_delete=models.PROTECT, related_name="+",
+    # A member removed from the registry keeps their appointment (and its pay) under their name.
+    member = models.ForeignKey("households.Member", on_delete=models.SET_NULL, null=True, related_name="+",
                                verbose_name=_("appointee"))
+    name = models.CharField(_("name"), max_length=50)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(max_length=15, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=AppointmentStatus.choices,
@@ -312,7 +314,10 @@ class PayLine(models.Model):
 
     payroll = models.ForeignKey(Payroll, on_delete=models.CASCADE, related_name="lines")
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey("households.Member", on_delete=models.PROTECT, related_name="+")
+    # A member removed from the registry keeps their pay: its name and ID number are its own.
+    member = models.ForeignKey("households.Member", on_delete=models.SET_NULL, null=True, related_name="+")
+    name = models.CharField(_("name"), max_length=50)
+    id_number_encrypted = models.TextField(editable=False)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(max_length=15, editable=False)
     month = models.DateField()
@@ -334,3 +339,9 @@ class PayLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.month:%Y-%m}"
+
+    @property
+    def id_number(self) -> str:
+        from bangfu.core import crypto
+
+        return crypto.decrypt(self.id_number_encrypted)
