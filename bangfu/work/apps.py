@@ -52,4 +52,6 @@ class WorkConfig(AppConfig):
     # A monthly status heard on a call or visit, on the contact form.
     contact_form_parts = ("bangfu.work.contactpart.StatusPart",)
     # After the emergency's demo: statuses for the demo labourers, a drive per township, a subsidy list.
-    demo_steps = (Step("bangfu.work.demo.work_demo_load", order=50),)
+    demo_steps = (Step("bangfu.work.demo.work_demo_load", order=50),
+                  # Then public-welfare posts in each township, last month's attendance and payroll.
+                  Step("bangfu.work.welfare_demo.welfare_demo_load", order=51))

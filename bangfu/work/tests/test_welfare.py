@@ -377,3 +377,16 @@ def test_scope_of_reads(assessed, personas, regions):
     assert not Payroll.objects.visible_to(personas["outsider_office"]).exists()
     assert not Appointment.objects.visible_to(personas["caseworker_b"]).exists()
     assert Appointment.objects.visible_to(personas["village_a"]).count() == 1
+
+
+def test_the_demo_pays_last_month(make_household, personas):
+    from bangfu.work.welfare_demo import welfare_demo_load
+    from bangfu.work.welfare_models import Payroll
+    for i in range(4):
+        make_household(caseworker=personas["caseworker_a"], members=[member_data(name=f"公益{i}",
+                                                                                 birth_date=_born(40 + i))])
+    counts = welfare_demo_load()
+    assert counts["appointees"] == 4 and counts["days"] > 0
+    payroll = Payroll.objects.get(region_code=VILLAGE_A[:9])
+    assert payroll.status == PayrollStatus.APPROVED and payroll.lines.count() == 4
+    assert all(0 < line.amount_fen <= line.base_fen for line in payroll.lines.all())
