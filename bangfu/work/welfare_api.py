@@ -10,9 +10,11 @@ from ninja import Field, Query, Router, Schema, Status
 
 from bangfu.core.errors import BODY_RESPONSES, COMMON_RESPONSES, ErrorOut, FieldErrors
 from bangfu.core.permissions import require
-from bangfu.households.schemas import MAX_ID, StrictSchema, Text
+from bangfu.core import bounds
+from bangfu.households.schemas import StrictSchema, Text
 from bangfu.supplies.schemas import ClientIdText
 from bangfu.work import welfare
+from bangfu.work.welfare_forms import AttendanceForm
 from bangfu.work.welfare_models import Appointment, Attendance, PayLine, Payroll, WelfarePost
 
 posts = Router(tags=["work"])
@@ -45,8 +47,8 @@ class AppointmentOut(Schema):
 
 
 class AttendanceIn(StrictSchema):
-    appointment: int = Field(ge=1, le=MAX_ID, description="The appointment's id.")
-    day: Text = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", max_length=10, description="YYYY-MM-DD.")
+    appointment: int = Field(**bounds.ID.api(), description="The appointment's id.")
+    day: bounds.PAST_EVENT.date()
     mark: Text = Field(pattern=r"^(present|absent|leave)$", max_length=8)
     client_id: ClientIdText
 
@@ -99,12 +101,13 @@ def attendance_record(request, payload: AttendanceIn):
     if earlier is not None:
         return Status(200, {"id": earlier.pk, "appointment": earlier.appointment_id, "day": earlier.day,
                             "mark": earlier.mark, "version": earlier.version})
-    try:
-        day = dt.date.fromisoformat(payload.day)
-    except ValueError as error:
-        raise FieldErrors({"day": ["Give a day as YYYY-MM-DD."]}) from error
-    row, written = welfare.attendance_record(appointment=Appointment(pk=payload.appointment), day=day,
-                                             mark=payload.mark, actor=user, client_id=str(payload.client_id))
+    form = AttendanceForm({"appointment": payload.appointment, "day": payload.day.isoformat(), "mark": payload.mark,
+                           "client_id": payload.client_id})
+    if not form.is_valid():
+        raise FieldErrors({key: [str(m) for m in messages] for key, messages in form.errors.items()})
+    data = form.cleaned_data
+    row, written = welfare.attendance_record(appointment=Appointment(pk=data["appointment"]), day=data["day"],
+                                             mark=data["mark"], actor=user, client_id=data["client_id"])
     return Status(201 if written else 200, {"id": row.pk, "appointment": row.appointment_id, "day": row.day,
                                             "mark": row.mark, "version": row.version})
 

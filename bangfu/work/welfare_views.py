@@ -23,6 +23,7 @@ from bangfu.core.errors import ConflictError
 from bangfu.core.permissions import Role, can, require
 from bangfu.regions.models import Region
 from bangfu.work import welfare
+from bangfu.work.welfare_forms import AttendanceForm
 from bangfu.work.welfare_models import (
     Appointment,
     AppointmentStatus,
@@ -118,17 +119,16 @@ def attendance(request: HttpRequest) -> HttpResponse:
         village = first or ""
     day = local_today()
     if request.method == "POST":
-        pk = request.POST.get("appointment") or ""
-        appointment = (Appointment.objects.visible_to(request.user).filter(pk=int(pk)).first()
-                       if pk.isdigit() and len(pk) <= 12 else None)
-        mark = request.POST.get("mark") or ""
-        client_id = (request.POST.get("client_id") or "")[:64] or None
-        if appointment is None or mark not in Mark.values:
+        form = AttendanceForm({"appointment": request.POST.get("appointment"), "day": day.isoformat(),
+                               "mark": request.POST.get("mark"), "client_id": request.POST.get("client_id")})
+        appointment = (Appointment.objects.visible_to(request.user).filter(pk=form.cleaned_data["appointment"]).first()
+                       if form.is_valid() else None)
+        if appointment is None:
             messages.error(request, _("Tap present, absent or on leave for an appointee."))
         else:
             try:
-                welfare.attendance_record(appointment=appointment, day=day, mark=mark, actor=request.user,
-                                          client_id=client_id)
+                welfare.attendance_record(appointment=appointment, day=day, mark=form.cleaned_data["mark"],
+                                          actor=request.user, client_id=form.cleaned_data["client_id"] or None)
             except ValidationError as error:
                 messages.error(request, _message(error))
         return redirect(f"{request.path}?village={village}")

@@ -30,6 +30,7 @@ from bangfu.regions.models import Region
 from bangfu.supplies.forms import MoveForm
 from bangfu.supplies.models import MoveKind
 from bangfu.work.forms import OutcomeForm, StatusPageForm
+from bangfu.work.welfare_forms import AttendanceForm
 
 NUMBER_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
 DATE_FIELDS = (forms.DateField, forms.DateTimeField)
@@ -157,6 +158,7 @@ def _pairs():
         ("UserPatch", UserEditForm, {}),
         ("StatusIn", StatusPageForm, {"member": None, "wage_fen": "wage"}),  # the labourer's id; the page names them in its path
         ("OutcomeIn", OutcomeForm, {}),
+        ("AttendanceIn", AttendanceForm, {}),
     ]
 
 

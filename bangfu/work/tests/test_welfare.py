@@ -88,7 +88,7 @@ def test_one_post_per_household(post, personas, make_household):
         member_data(name="乙", relation=choices.Relation.SPOUSE, sex="F", birth_date=_born(40))])
     member, spouse = household.members.get(name="甲"), household.members.get(name="乙")
     first = _appoint(post, member, personas["office"])
-    _refused(post, spouse, personas["office"], "One post per household")
+    _refused(post, spouse, personas["office"], "每户限一岗")
     # The database holds the rule too.
     with pytest.raises(IntegrityError), transaction.atomic():
         Appointment.objects.create(post=post, member=spouse, household=household, region_code=VILLAGE_A,
@@ -109,14 +109,14 @@ def test_age_by_default(post, person, personas, age, ok):
     if ok:
         _appoint(post, member, personas["office"])
     else:
-        _refused(post, member, personas["office"], "Age")
+        _refused(post, member, personas["office"], "年龄")
 
 
 def test_age_up_to_65_by_county_setting(post, person, personas, regions):
     county = Region.objects.get(code="370215")
     welfare.rules_set(county=county, actor=personas["county"], data={**welfare.DEFAULT_RULES, "max_age": 65})
     _appoint(post, person(age=65), personas["office"])
-    _refused(post, person(age=66, name="丙"), personas["office"], "Age")
+    _refused(post, person(age=66, name="丙"), personas["office"], "年龄")
     with pytest.raises(ValidationError) as err:
         welfare.rules_set(county=county, actor=personas["county"], data={**welfare.DEFAULT_RULES, "max_age": 70})
     assert "max_age" in err.value.message_dict
@@ -128,31 +128,31 @@ def test_village_cadre_family_refused(post, person, personas):
     member = person()
     welfare.bar_add(household=member.household, kind=BarKind.CADRE_FAMILY, actor=personas["office"],
                     note="村主任之妻")
-    _refused(post, member, personas["office"], "Village cadres' families")
+    _refused(post, member, personas["office"], "村干部家属")
 
 
 def test_state_paid_person_refused_but_not_their_household(post, person, personas):
     member = person()
     welfare.bar_add(household=member.household, member=member, kind=BarKind.STATE_PAID, actor=personas["office"])
-    _refused(post, member, personas["office"], "Paid by the state")
+    _refused(post, member, personas["office"], "财政供养")
 
 
 def test_extreme_hardship_refused(post, person, personas):
-    _refused(post, person(extreme_hardship=True), personas["office"], "Extreme hardship")
+    _refused(post, person(extreme_hardship=True), personas["office"], "特困")
 
 
 def test_extreme_hardship_household_category_refused(post, person, personas):
     from bangfu.households.models import HouseholdCategory
     member = person()
     HouseholdCategory.objects.create(household=member.household, category=choices.Category.EXTREME_HARDSHIP)
-    _refused(post, member, personas["office"], "Extreme hardship")
+    _refused(post, member, personas["office"], "特困")
 
 
 def test_pay_above_minimum_wage_refused(personas, regions):
     with pytest.raises(ValidationError) as err:
         welfare.post_create(village=Region.objects.get(code=VILLAGE_A), actor=personas["office"], data={
             "post_type": PostType.ROAD, "places": 1, "pay_fen": 1_900_01, "funding": "linkage"})
-    assert "minimum wage" in " ".join(err.value.message_dict["pay_fen"])
+    assert "最低工资" in " ".join(err.value.message_dict["pay_fen"])
     post = welfare.post_create(village=Region.objects.get(code=VILLAGE_A), actor=personas["office"], data={
         "post_type": PostType.ROAD, "places": 1, "pay_fen": 1_900_00, "funding": "linkage"})
     assert post.pay_fen == 1_900_00
@@ -161,7 +161,7 @@ def test_pay_above_minimum_wage_refused(personas, regions):
 def test_publicity_days_before_start(post, person, personas):
     with pytest.raises(ValidationError) as err:
         _appoint(post, person(), personas["office"], published_on=START - dt.timedelta(days=2))
-    assert "Publicity" in " ".join(err.value.message_dict["start"])
+    assert "公示" in " ".join(err.value.message_dict["start"])
     appointment = _appoint(post, person(name="丁"), personas["office"], published_on=START - dt.timedelta(days=3))
     with pytest.raises(ValidationError):
         welfare.appointment_start(appointment=appointment, actor=personas["office"],
@@ -174,10 +174,10 @@ def test_places_and_village(person, personas, regions):
     small = welfare.post_create(village=Region.objects.get(code=VILLAGE_A), actor=personas["office"], data={
         "post_type": PostType.FOREST, "places": 1, "pay_fen": 500_00, "funding": "solar"})
     _appoint(small, person(), personas["office"])
-    _refused(small, person(name="戊"), personas["office"], "Places")
+    _refused(small, person(name="戊"), personas["office"], "名额")
     other = welfare.post_create(village=Region.objects.get(code=VILLAGE_B), actor=personas["office"], data={
         "post_type": PostType.FOREST, "places": 3, "pay_fen": 500_00, "funding": "solar"})
-    _refused(other, person(name="己"), personas["office"], "Village")
+    _refused(other, person(name="己"), personas["office"], "本村")
 
 
 def test_the_published_list_has_no_id_number_or_phone(post, person, personas):
