@@ -390,3 +390,33 @@ def test_the_demo_pays_last_month(make_household, personas):
     payroll = Payroll.objects.get(region_code=VILLAGE_A[:9])
     assert payroll.status == PayrollStatus.APPROVED and payroll.lines.count() == 4
     assert all(0 < line.amount_fen <= line.base_fen for line in payroll.lines.all())
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+def test_api_attendance_is_idempotent_and_scoped(serving, personas):
+    from bangfu.accounts.testing import ApiClient
+    api = ApiClient(personas["village_a"])
+    body = {"client_id": "phone-1", "appointment": serving.pk, "day": LAST_MONTH.isoformat(), "mark": "present"}
+    first = api.post("/api/attendance", body)
+    again = api.post("/api/attendance", {**body, "mark": "absent"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"] and again.json()["mark"] == "present"
+    assert Attendance.objects.count() == 1
+    refused = api.post("/api/attendance", {**body, "client_id": "phone-2", "day": (START - dt.timedelta(days=1)).isoformat()})
+    assert refused.status_code == 422 and "day" in refused.json()["errors"]
+    outside = ApiClient(personas["outsider_office"]).post("/api/attendance", {**body, "client_id": "phone-3"})
+    assert outside.status_code == 404
+    listed = api.get("/api/appointments").json()
+    assert [a["id"] for a in listed] == [serving.pk] and "id_number" not in listed[0]
+    assert ApiClient(personas["outsider_office"]).get("/api/appointments").json() == []
+    assert len(api.get("/api/welfare-posts").json()) == 1
+
+
+def test_api_payrolls_in_scope(assessed, personas, regions):
+    from bangfu.accounts.testing import ApiClient
+    welfare.payroll_prepare(township=Region.objects.get(code=VILLAGE_A[:9]), month=LAST_MONTH,
+                            actor=personas["office"])
+    mine = ApiClient(personas["office"]).get("/api/payrolls").json()
+    assert mine[0]["count"] == 1 and mine[0]["total"] == 800 and mine[0]["status"] == "draft"
+    assert ApiClient(personas["outsider_office"]).get("/api/payrolls").json() == []
