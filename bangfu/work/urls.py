@@ -24,6 +24,7 @@ urlpatterns = [
     path("subsidies/payments/<int:pk>/remove/", views.subsidy_remove, name="subsidy_remove"),
     # public-welfare posts
     path("welfare/", welfare_views.posts, name="welfare_posts"),
+    path("welfare/new/", welfare_views.post_add, name="welfare_post_add"),
     path("welfare/published/", welfare_views.published, name="welfare_published"),
     path("welfare/attendance/", welfare_views.attendance, name="welfare_attendance"),
     path("welfare/assessment/", welfare_views.assessment, name="welfare_assessment"),

@@ -23,7 +23,8 @@ from bangfu.core.errors import ConflictError
 from bangfu.core.permissions import Role, can, require
 from bangfu.regions.models import Region
 from bangfu.work import welfare
-from bangfu.work.welfare_forms import AttendanceForm
+from bangfu.core.forms import attach_errors
+from bangfu.work.welfare_forms import AttendanceForm, PostForm
 from bangfu.work.welfare_models import (
     Appointment,
     AppointmentStatus,
@@ -80,7 +81,8 @@ def posts(request: HttpRequest) -> HttpResponse:
         by_post.setdefault(a.post_id, []).append(a)
     return render(request, "work/welfare_posts.html", {
         "posts": [(p, by_post.get(p.pk, [])) for p in rows], "township": _township(request),
-        "may_attend": can(request.user, "welfare.attend"), "may_pay": can(request.user, "welfare.pay")})
+        "may_attend": can(request.user, "welfare.attend"), "may_pay": can(request.user, "welfare.pay"),
+        "may_manage": can(request.user, "welfare.manage")})
 
 
 @login_required
@@ -280,3 +282,28 @@ def payroll_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="welfare-pay-{found.region_code}-{found.month:%Y-%m}.xlsx"'
     return response
+
+
+@login_required
+@GET_POST
+def post_add(request: HttpRequest) -> HttpResponse:
+    """The township office adds a village's post."""
+    require(request.user, "welfare.manage")
+    own = request.user.region_id or ""
+    villages = Region.objects.filter(level=Level.VILLAGE).order_by("code")
+    if request.user.role != Role.ADMIN:
+        villages = villages.filter(code__startswith=own)
+    form = PostForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        village = villages.filter(code=form.cleaned_data["village"]).first()
+        if village is None:
+            form.add_error("village", _("Choose a village of your area."))
+        else:
+            try:
+                welfare.post_create(village=village, data=form.cleaned_data, actor=request.user)
+            except ValidationError as error:
+                attach_errors(error, form)
+            else:
+                messages.success(request, _("The post is added."))
+                return redirect("work:welfare_posts")
+    return render(request, "work/welfare_post_form.html", {"form": form, "villages": villages[:500]})

@@ -231,6 +231,7 @@ PAGES: dict[str, Route] = {
     # work: public-welfare posts (the published list needs a township: the caller's own by default;
     # an administrator and the county have none of their own, 404 without ?township=)
     "work:welfare_posts": get(read("welfare.view")),
+    "work:welfare_post_add": form("welfare.manage"),
     "work:welfare_published": Route({"GET": Rule("welfare.view", "", READ_OK, (("admin", frozenset({404})), ("county", frozenset({404}))))}),
     "work:welfare_attendance": form("welfare.attend", query_object="village"),
     "work:welfare_assessment": form("welfare.assess"),

@@ -420,3 +420,20 @@ def test_api_payrolls_in_scope(assessed, personas, regions):
     mine = ApiClient(personas["office"]).get("/api/payrolls").json()
     assert mine[0]["count"] == 1 and mine[0]["total"] == 800 and mine[0]["status"] == "draft"
     assert ApiClient(personas["outsider_office"]).get("/api/payrolls").json() == []
+
+
+def test_the_office_adds_a_post_on_its_page(client, personas, regions):
+    from django.urls import reverse
+    client.force_login(personas["office"])
+    url = reverse("work:welfare_post_add")
+    refused = client.post(url, {"village": VILLAGE_A, "post_type": "road", "places": "1", "pay_fen": "2000",
+                                "funding": "linkage"})
+    assert refused.status_code == 200 and "pay_fen" in refused.context["form"].errors
+    outside = client.post(url, {"village": "410308103001", "post_type": "road", "places": "1", "pay_fen": "500",
+                                "funding": "linkage"})
+    assert "village" in outside.context["form"].errors
+    done = client.post(url, {"village": VILLAGE_A, "post_type": "road", "places": "2", "pay_fen": "500",
+                             "funding": "linkage"})
+    assert done.status_code == 302
+    from bangfu.work.welfare_models import WelfarePost
+    assert WelfarePost.objects.get().pay_fen == 500_00
