@@ -16,6 +16,10 @@ class WorkConfig(AppConfig):
         "/drives": "bangfu.work.api.drives",
         "/subsidies": "bangfu.work.api.subsidies",
         "/postings": "bangfu.work.posting_api.postings",
+        "/welfare-posts": "bangfu.work.welfare_api.posts",
+        "/appointments": "bangfu.work.welfare_api.appointments",
+        "/attendance": "bangfu.work.welfare_api.attendance",
+        "/payrolls": "bangfu.work.welfare_api.payrolls",
     }
     permissions = {
         "labour.view": STAFF,
@@ -37,15 +41,27 @@ class WorkConfig(AppConfig):
         "posting.view": STAFF,
         "posting.manage": OFFICE_UP,
         "posting.refer": EDITORS | {Role.CASEWORKER},
+        # Public-welfare posts: the township office keeps posts, appointments and the payroll and
+        # approves it; the village cadre takes the daily attendance; the county sets the rules.
+        "welfare.view": STAFF,
+        "welfare.manage": OFFICE_UP,
+        "welfare.attend": EDITORS,
+        "welfare.assess": OFFICE_UP,
+        "welfare.pay": OFFICE_UP,
+        "welfare.approve": OFFICE_UP,
+        "welfare.rules": frozenset({Role.ADMIN, Role.COUNTY}),
     }
     nav = (
         NavItem(_("Labour"), "work:labour", "labour.view", order=50, also_current=("work:*",), more=True),
         NavItem(_("Job postings"), "work:postings", "posting.view", order=51, also_current=("work:posting*",),
                 more=True),
+        NavItem(_("Public-welfare posts"), "work:welfare_posts", "welfare.view", order=52, more=True),
     )
     # A monthly status heard on a call or visit, on the contact form.
     contact_form_parts = ("bangfu.work.contactpart.StatusPart",)
     # After the emergency's demo: statuses for the demo labourers, a drive per township, a subsidy list.
     demo_steps = (Step("bangfu.work.demo.work_demo_load", order=50),
                   # Job postings after the statuses and drives they are matched against.
-                  Step("bangfu.work.posting_demo.postings_demo_load", order=51))
+                  Step("bangfu.work.posting_demo.postings_demo_load", order=51),
+                  # Then public-welfare posts in each township, last month's attendance and payroll.
+                  Step("bangfu.work.welfare_demo.welfare_demo_load", order=52))

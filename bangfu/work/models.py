@@ -1,7 +1,8 @@
 """Work: the labour force month by month (a status per labourer and month), back-to-work drives
 with each targeted labourer's placement (the outcome), and the yearly employment subsidy: the county's amounts by
-地域 and the township's payment lists that the county approves. Job postings (`JobPosting`) and
-public-welfare posts (`WelfarePost`) come later beside them."""
+地域 and the township's payment lists that the county approves. Public-welfare posts (`WelfarePost`,
+appointments, attendance, assessments, payrolls) are in work.welfare_models; job postings
+(`JobPosting`) come later beside them."""
 
 from __future__ import annotations
 
@@ -312,3 +313,13 @@ class SubsidyPayment(models.Model):
 
 # Job postings, their referrals and publications (work.posting_models).
 from bangfu.work.posting_models import JobPosting, Publication, Referral  # noqa: E402,F401
+from bangfu.work.welfare_models import (  # noqa: E402,F401  (the public-welfare posts' models)
+    Appointment,
+    Assessment,
+    Attendance,
+    PayLine,
+    Payroll,
+    WelfareBar,
+    WelfarePost,
+    WelfareRules,
+)

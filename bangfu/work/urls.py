@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bangfu.work import views
+from bangfu.work import views, welfare_views
 
 app_name = "work"
 urlpatterns = [
@@ -22,6 +22,16 @@ urlpatterns = [
     path("subsidies/<int:pk>/export/", views.subsidy_export, name="subsidy_export"),
     path("subsidies/payments/<int:pk>/account/", views.subsidy_account, name="subsidy_account"),
     path("subsidies/payments/<int:pk>/remove/", views.subsidy_remove, name="subsidy_remove"),
+    # public-welfare posts
+    path("welfare/", welfare_views.posts, name="welfare_posts"),
+    path("welfare/new/", welfare_views.post_add, name="welfare_post_add"),
+    path("welfare/published/", welfare_views.published, name="welfare_published"),
+    path("welfare/attendance/", welfare_views.attendance, name="welfare_attendance"),
+    path("welfare/assessment/", welfare_views.assessment, name="welfare_assessment"),
+    path("welfare/payrolls/", welfare_views.payrolls, name="welfare_payrolls"),
+    path("welfare/payrolls/<int:pk>/", welfare_views.payroll, name="welfare_payroll"),
+    path("welfare/payrolls/<int:pk>/approve/", welfare_views.payroll_approve, name="welfare_payroll_approve"),
+    path("welfare/payrolls/<int:pk>/export/", welfare_views.payroll_export, name="welfare_payroll_export"),
 ]
 
 # Job postings (work.posting_views).

@@ -256,6 +256,18 @@ PAGES: dict[str, Route] = {
     "work:labourer_postings": get(read("posting.view"), obj="member"),
     "work:publication": get(read("posting.view"), obj="publication"),
     "work:publication_poster": get(read("posting.view"), obj="publication"),
+    # work: public-welfare posts (the published list needs a township: the caller's own by default;
+    # an administrator and the county have none of their own, 404 without ?township=)
+    "work:welfare_posts": get(read("welfare.view")),
+    "work:welfare_post_add": form("welfare.manage"),
+    "work:welfare_published": Route({"GET": Rule("welfare.view", "", READ_OK, (("admin", frozenset({404})), ("county", frozenset({404}))))}),
+    "work:welfare_attendance": form("welfare.attend", query_object="village"),
+    "work:welfare_assessment": form("welfare.assess"),
+    "work:welfare_payrolls": Route({"GET": read("welfare.view"), "POST": write("welfare.pay", gate="welfare.view")}),
+    "work:welfare_payroll": get(read("welfare.view"), obj="payroll"),
+    "work:welfare_payroll_approve": post(write("welfare.approve"), obj="payroll"),
+    # A payroll being prepared goes to the bank only once approved: back to its page (302).
+    "work:welfare_payroll_export": get(read("welfare.view", ok=frozenset({302})), obj="payroll"),
     # notifications
     "notify:inbox": get(read("notification.view")),
     "notify:open": post(write("notification.view"), obj="notification"),
@@ -445,6 +457,12 @@ API: dict[str, Route] = {
     "GET /api/fund/payouts": get(read("fund.view"), query_object="agreement"),
     "POST /api/fund/payouts": api_write("fund.record", {"agreement": "<obj>", "amount": 100, "month": "<today>",
                                                         "on": "<today>"}, body_object="agreement"),
+    "GET /api/welfare-posts": get(read("welfare.view")),
+    "GET /api/appointments": get(read("welfare.view")),
+    "POST /api/attendance": api_write("welfare.attend", {
+        "client_id": "<uuid>", "appointment": "<obj>", "day": "<today>", "mark": "present"},
+        body_object="appointment"),
+    "GET /api/payrolls": get(read("welfare.view")),
     # notifications
     "GET /api/notifications": get(read("notification.view")),
     "POST /api/notifications/{id}/read": api_write("notification.view", {}, obj="notification", ok=DONE),

@@ -142,6 +142,22 @@ def held_edit(household, by):
         base={"address": ""}, held={"address": household.address}, submitted_by=by)
 
 
+def welfare_world(household, township, office, today):
+    from bangfu.regions.models import Region
+    from bangfu.work import welfare
+
+    post = welfare.post_create(village=Region.objects.get(code=household.region_code), actor=office,
+                               data={"post_type": "cleaning", "places": 2, "pay_fen": 800_00, "funding": "linkage"})
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    appointment = welfare.appoint(post=post, member=household.members.get(), actor=office,
+                                  published_on=month - dt.timedelta(days=10), start=month,
+                                  end=month + dt.timedelta(days=365))
+    welfare.appointment_start(appointment=appointment, actor=office, today=month)
+    welfare.attendance_record(appointment=appointment, day=month, mark="present", actor=office)
+    welfare.assess(appointment=appointment, month=month, township_points=50, review_points=20, actor=office)
+    return appointment, welfare.payroll_prepare(township=township, month=month, actor=office)
+
+
 @pytest.fixture
 def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
     from bangfu.casework.services import campaign_create
@@ -236,6 +252,9 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         objects.setdefault("posting", {})[side] = posting
         objects.setdefault("publication", {})[side] = publication_create(township=township, postings=[posting],
                                                                          actor=office)
+        # Public-welfare posts: an appointee serving today, a day marked and assessed, a payroll.
+        objects.setdefault("appointment", {})[side], objects.setdefault("payroll", {})[side] = welfare_world(
+            household, township, office, today)
     objects["caseworker"] = {"in": colleague, "out": caseworker_other}
 
     # The neighbour: a household of the other village of the same township, in the township office's

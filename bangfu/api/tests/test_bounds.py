@@ -36,6 +36,7 @@ from bangfu.supplies.forms import MoveForm
 from bangfu.supplies.models import MoveKind
 from bangfu.work.forms import OutcomeForm, StatusPageForm
 from bangfu.work.posting_forms import PostingForm
+from bangfu.work.welfare_forms import AttendanceForm
 
 NUMBER_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)
 DATE_FIELDS = (forms.DateField, forms.DateTimeField)
@@ -181,6 +182,7 @@ def _pairs():
         ("ProjectPaymentIn", PaymentForm, {"amount_fen": "amount", "client_id": None}),
         # the township is the page's choice of the caller's townships, not a form field
         ("PostingIn", PostingForm, {"township": None, "wage_min_fen": "wage_min", "wage_max_fen": "wage_max"}),
+        ("AttendanceIn", AttendanceForm, {}),
     ]
 
 
