@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.core import bounds
 from bangfu.core.forms import YuanField
@@ -124,7 +125,7 @@ class ContributionForm(forms.Form):
     amount = YuanField(label=_("amount received (yuan)"), fen=FUND_FEN, required=True,
                        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
     frequency = forms.ChoiceField(label=_("covers"), choices=Frequency.choices, widget=forms.RadioSelect)
-    on = _date(_("received on"), bounds.PAST_EVENT)
+    on = _date(pgettext_lazy("fund contribution", "received on"), bounds.PAST_EVENT)
     payer = forms.CharField(label=_("paid by"), max_length=bounds.NAME, required=False)
     note = forms.CharField(label=_("note"), max_length=bounds.ADDRESS, required=False)
     client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=bounds.CLIENT_ID)

@@ -18,6 +18,7 @@ from bangfu.core.codes import Level
 from bangfu.core.dates import local_today
 from bangfu.core.errors import ConflictError
 from bangfu.core.forms import attach_errors
+from bangfu.core.outbox import outbox_errors, outbox_form
 from bangfu.core.permissions import can, require
 from bangfu.fund import queries, services
 from bangfu.fund.forms import (
@@ -200,17 +201,20 @@ def _entry_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             else:
                 messages.info(request, _("This was recorded already."))
             return redirect("fund:agreement", agreement.pk)
+    outbox_errors(request, form)
     return render(request, "fund/entry_form.html", {
         "form": form, "agreement": agreement, "kind": kind,
         "balance": agreement.balance, "percent": queries.percent_text(services.match_percent_for(agreement.region_code))})
 
 
+@outbox_form
 @login_required
 @GET_POST
 def contribution_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _entry_page(request, pk, EntryKind.CONTRIBUTION)
 
 
+@outbox_form
 @login_required
 @GET_POST
 def payout_create(request: HttpRequest, pk: int) -> HttpResponse:

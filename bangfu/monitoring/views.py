@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from bangfu.core.codes import Level, prefix_q
 from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
+from bangfu.core.outbox import outbox_errors, outbox_form
 from bangfu.core.permissions import Role, can, require
 from bangfu.households import identity
 from bangfu.households import queries as household_queries
@@ -78,6 +79,7 @@ def _row_id(text) -> int:
     return int(text) if text.isdigit() and len(text) < 19 else 0
 
 
+@outbox_form
 @login_required
 @GET_POST
 def lead_create(request: HttpRequest) -> HttpResponse:
@@ -117,6 +119,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
             if created:
                 messages.success(request, _("The lead is recorded."))
             return redirect("monitoring:detail", lead.pk)
+    outbox_errors(request, form)
     return render(request, "monitoring/lead_form.html", {"form": form, "need": need, "household": household})
 
 
@@ -140,6 +143,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "monitoring/detail.html", _lead_context(request, lead))
 
 
+@outbox_form
 @login_required
 @GET_POST
 def lead_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -164,6 +168,7 @@ def lead_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     fields = [form[name] for name in STEP_FIELDS[action]]
     context = _lead_context(request, lead) | {"form": form, "fields": fields, "action": action,
                                                "action_label": services.ACTIONS[action]}
+    outbox_errors(request, form)
     return render(request, "monitoring/step.html", context, status=status)
 
 

@@ -8,6 +8,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.core import bounds
 from bangfu.core.forms import YuanField
@@ -93,7 +94,7 @@ class ReceiptForm(forms.Form):
 
     client_id = forms.UUIDField(widget=forms.HiddenInput)
     policy = forms.ChoiceField(label=_("policy"), choices=())
-    member = forms.ChoiceField(label=_("received by"), choices=(), required=False)
+    member = forms.ChoiceField(label=pgettext_lazy("policy receipt", "received by"), choices=(), required=False)
     period = forms.CharField(label=_("period"), max_length=7,
                              help_text=_("2026-03 for a monthly payment, 2026 for a yearly one, once for a one-off."))
     amount = YuanField(label=_("amount (yuan)"), fen=AMOUNT, required=True)

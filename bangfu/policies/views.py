@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from bangfu.core.codes import village_of
 from bangfu.core.forms import attach_errors
+from bangfu.core.outbox import outbox_errors, outbox_form
 from bangfu.core.permissions import require
 from bangfu.households import queries as household_queries
 from bangfu.imports.readers import FileError
@@ -86,6 +87,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
     })
 
 
+@outbox_form
 @login_required
 @require_http_methods(["GET", "POST"])
 def receipt_add(request: HttpRequest, household_pk: int) -> HttpResponse:
@@ -107,6 +109,7 @@ def receipt_add(request: HttpRequest, household_pk: int) -> HttpResponse:
             if created:
                 messages.success(request, _("The receipt is recorded."))
             return redirect(reverse("households:detail", args=[household.pk]) + "#policies")
+    outbox_errors(request, form)
     return render(request, "policies/receipt_form.html", {
         "form": form, "household": household, "cancel_url": reverse("households:detail", args=[household.pk]),
     })

@@ -22,6 +22,7 @@ from bangfu.core.dates import local_today
 from bangfu.core.errors import ConflictError
 from bangfu.core.forms import attach_errors
 from bangfu.core.htmx import render_page
+from bangfu.core.outbox import outbox_errors, outbox_form
 from bangfu.core.permissions import Role, can, require
 from bangfu.regions.models import Region
 from bangfu.work import queries, services
@@ -89,6 +90,7 @@ def labour_list(request: HttpRequest) -> HttpResponse:
     }, partial="rows")
 
 
+@outbox_form
 @login_required
 @GET_POST
 def labourer(request: HttpRequest, pk: int) -> HttpResponse:
@@ -115,6 +117,7 @@ def labourer(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The month's status is recorded."))
                 return redirect("work:labourer", member.pk)
+    outbox_errors(request, form)
     return render(request, "work/labourer.html", {
         "member": member, "statuses": statuses, "form": form, "may_record": may_record, "area_short": AREA_SHORT,
         "client_id": form["client_id"].value() or uuid.uuid4(),
@@ -238,6 +241,7 @@ def drive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }, partial="targets")
 
 
+@outbox_form
 @login_required
 @GET_POST
 def drive_outcome(request: HttpRequest, pk: int) -> HttpResponse:
@@ -261,6 +265,7 @@ def drive_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s: outcome recorded.") % {"name": row.member.name})
             return redirect("work:drive", drive.pk)
+    outbox_errors(request, form)
     return render(request, "work/outcome_form.html", {
         "drive": drive, "target": row, "form": form,
         "client_id": form["client_id"].value() or uuid.uuid4()})
