@@ -156,6 +156,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "bangfu.core.outbox.OutboxMiddleware",
 ]
 
 ROOT_URLCONF = "bangfu.urls"

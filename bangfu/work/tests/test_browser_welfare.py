@@ -61,12 +61,17 @@ def test_a_village_cadre_takes_attendance_and_the_office_pays(browser, phone_pag
     _fits(page, 360)
     _shot(page, "attendance-360-before")
     first, second = appointees
-    page.locator(f"#appointee-{first.pk} button[value=present]").click()
+    # Each tap goes through the phone's outbox (a fetch, not a page load): wait for the server's answer.
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.locator(f"#appointee-{first.pk} button[value=present]").click()
     page.wait_for_load_state()
-    page.locator(f"#appointee-{second.pk} button[value=leave]").click()
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.locator(f"#appointee-{second.pk} button[value=leave]").click()
     page.wait_for_load_state()
     assert dict(Attendance.objects.filter(day=TODAY).values_list("appointment_id", "mark")) == {
         first.pk: Mark.PRESENT, second.pk: Mark.LEAVE}
+    # The outbox then loads the page the plain form would have shown.
+    page.locator(f"#appointee-{second.pk} [data-mark=leave]").wait_for()
     assert page.locator(f"#appointee-{second.pk} [data-mark=leave]").count() == 1
     _fits(page, 360)
     _shot(page, "attendance-360")
