@@ -23,8 +23,10 @@ from conftest import VILLAGE_B, person_id
 pytestmark = pytest.mark.django_db
 
 # What a volunteer may open; everything else answers 403 (or 404, never 200). (The API: bangfu.api.tests.)
+# A volunteer changes their own password too, and sends the daily check through the phone's outbox: its
+# page (drawn from the phone's own storage, no server rows) and its service worker (a static script).
 ALLOWED_PAGES = {"home", "emergencies:checks", "emergencies:check", "accounts:login", "accounts:logout",
-                 "accounts:password", "set_language"}  # a volunteer changes their own password too
+                 "accounts:password", "set_language", "core:outbox", "core:service_worker"}
 
 
 @pytest.fixture
