@@ -102,6 +102,23 @@ TABLE = {
     "lead.decide": {"admin", "county"},
     "lead.exclude": {"admin", "county", "township_office"},
     "monitoring.settings": {"admin", "county"},
+    "posting.view": {"admin", "caseworker", "county", "township_office", "village"},
+    "posting.manage": {"admin", "township_office"},
+    "posting.refer": {"admin", "caseworker", "township_office", "village"},
+    "welfare.view": {"admin", "caseworker", "county", "township_office", "village"},
+    "welfare.manage": {"admin", "township_office"},
+    "welfare.attend": {"admin", "township_office", "village"},
+    "welfare.assess": {"admin", "township_office"},
+    "welfare.pay": {"admin", "township_office"},
+    "welfare.approve": {"admin", "township_office"},
+    "welfare.rules": {"admin", "county"},
+    "plan.view": {"admin", "caseworker", "county", "township_office", "village"},
+    "plan.edit": {"admin", "township_office", "village"},
+    "clearance.verify": {"admin", "village"},
+    "clearance.publicize": {"admin", "village"},
+    "clearance.review": {"admin", "township_office"},
+    "clearance.decide": {"admin", "county"},
+    "flag.view": {"admin", "county", "township_office"},
 }
 
 

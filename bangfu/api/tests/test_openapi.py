@@ -66,6 +66,14 @@ ROUTES = {
     "/api/leads/imports": {"post"},
     "/api/monitored": {"get"},
     "/api/monitored/{id}/steps": {"post"},
+    "/api/postings": {"get", "post"},
+    "/api/postings/{id}/matches": {"get"},
+    "/api/welfare-posts": {"get"},
+    "/api/appointments": {"get"},
+    "/api/attendance": {"post"},
+    "/api/payrolls": {"get"},
+    "/api/plans": {"get", "post"},
+    "/api/flags": {"get"},
 }
 
 
