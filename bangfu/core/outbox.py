@@ -136,23 +136,4 @@ def offline_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             response[OFFLINE_HEADER] = "1"
         return response
 
-    wrapped._outbox_form = True
     return wrapped
-
-
-class OutboxMiddleware:
-    """Every page form the outbox sends is answered by the protocol above, whether or not its view
-    was wrapped in `@outbox_form`: a form marked `data-outbox` whose view forgot the wrapper would
-    otherwise answer with a redirect the phone cannot tell from a failure, and stay unsent. (Last
-    in MIDDLEWARE, so the CSRF check has run.)"""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        if not is_outbox(request) or getattr(view_func, "_outbox_form", False):
-            return None
-        return outbox_form(view_func)(request, *view_args, **view_kwargs)
