@@ -159,40 +159,10 @@ class ImportResult:
 
 
 def _import_rows(source) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str, str]]]:
-    from bangfu.imports.readers import HEADER_SCAN_ROWS, FileError, first_sheet
-    from bangfu.work.services import _cell
+    from bangfu.work.services import sheet_rows
 
-    try:
-        rows = first_sheet(source).rows()
-        header = None
-        for count, (_number, values) in enumerate(rows):
-            if count >= HEADER_SCAN_ROWS:
-                break
-            keys = {}
-            for index, text in enumerate(values):
-                plain = "".join(_cell(text).split())
-                key = next((k for k, names in IMPORT_HEADERS.items() if plain in names), None)
-                if key:
-                    keys[index] = key
-            if REQUIRED_HEADERS <= set(keys.values()):
-                header = keys
-                break
-        if header is None:
-            return [], [(1, IMPORT_COLUMN["employer"], _(
-                "No header row found: none of the first %(n)d rows holds 单位, 岗位, 人数, 地点代码, 联系方式 and 有效期至.")
-                % {"n": HEADER_SCAN_ROWS})]
-        found = []
-        for number, values in rows:
-            cells = {key: _cell(values[index]) if index < len(values) else "" for index, key in header.items()}
-            if not any(cells.values()):
-                continue
-            if len(found) >= MAX_IMPORT_ROWS:
-                return [], [(number, IMPORT_COLUMN["employer"],
-                             _("More than %(n)d rows: split the sheet.") % {"n": MAX_IMPORT_ROWS})]
-            found.append((number, cells))
-    except FileError as error:
-        return [], [(1, IMPORT_COLUMN["employer"], str(error.message))]
-    return found, []
+    return sheet_rows(source, headers=IMPORT_HEADERS, required=REQUIRED_HEADERS, first="employer",
+                      missing="单位、岗位、人数、地点代码、联系方式、有效期至")
 
 
 def postings_import(*, source: str | IO[bytes], township: Region, actor: User, dry_run: bool = False) -> ImportResult:

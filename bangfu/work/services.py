@@ -241,40 +241,48 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _import_rows(source) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str, str]]]:
+def sheet_rows(source, *, headers: dict[str, Any], required: set[str], first: str, missing: str,
+               ) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str, str]]]:
+    """A sheet's rows as {key: text} under the first header row (within the first rows) that names every
+    `required` column (`headers`: key -> the names a column may have), or the problems as (row, column,
+    message), reported on the column `first`; `missing` says which headers were looked for."""
     from bangfu.imports.readers import HEADER_SCAN_ROWS, FileError, first_sheet
 
+    column = {key: names[0] for key, names in headers.items()}[first]
     try:
         rows = first_sheet(source).rows()
         header = None
-        for count, (number, values) in enumerate(rows):
+        for count, (_number, values) in enumerate(rows):
             if count >= HEADER_SCAN_ROWS:
                 break
             keys = {}
             for index, text in enumerate(values):
                 plain = "".join(_cell(text).split())
-                key = next((k for k, names in IMPORT_HEADERS.items() if plain in names), None)
+                key = next((k for k, names in headers.items() if plain in names), None)
                 if key:
                     keys[index] = key
-            if {"id_number", "month", "activity"} <= set(keys.values()):
+            if required <= set(keys.values()):
                 header = keys
                 break
         if header is None:
-            return [], [(1, IMPORT_COLUMN["id_number"], _(
-                "No header row found: none of the first %(n)d rows holds 证件号码, 月份 and 就业状态.")
-                % {"n": HEADER_SCAN_ROWS})]
+            return [], [(1, column, _("No header row found: none of the first %(n)d rows holds %(names)s.")
+                         % {"n": HEADER_SCAN_ROWS, "names": missing})]
         found = []
         for number, values in rows:
             cells = {key: _cell(values[index]) if index < len(values) else "" for index, key in header.items()}
             if not any(cells.values()):
                 continue
             if len(found) >= MAX_IMPORT_ROWS:
-                return [], [(number, IMPORT_COLUMN["id_number"],
-                             _("More than %(n)d rows: split the sheet.") % {"n": MAX_IMPORT_ROWS})]
+                return [], [(number, column, _("More than %(n)d rows: split the sheet.") % {"n": MAX_IMPORT_ROWS})]
             found.append((number, cells))
     except FileError as error:
-        return [], [(1, IMPORT_COLUMN["id_number"], str(error.message))]
+        return [], [(1, column, str(error.message))]
     return found, []
+
+
+def _import_rows(source) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str, str]]]:
+    return sheet_rows(source, headers=IMPORT_HEADERS, required={"id_number", "month", "activity"},
+                      first="id_number", missing="证件号码、月份、就业状态")
 
 
 class _DryRun(Exception):
