@@ -525,14 +525,7 @@ def _check(action: str, lead: Lead, data: dict[str, Any]) -> dict[str, Any]:
                 "note": (data.get("note") or "").strip()}
     elif action == "publicize":
         start, end = data.get("notice_start"), data.get("notice_end")
-        if start is None:
-            errors["notice_start"] = _("Give the first day of the notice.")
-        if end is None:
-            errors["notice_end"] = _("Give the last day of the notice.")
-        elif start is not None and end < start:
-            errors["notice_end"] = _("The notice ends after it starts.")
-        elif end >= today:
-            errors["notice_end"] = _("Record the notice after its last day.")
+        errors.update(_notice_errors(start, end, today))
         kept = {"notice_start": start.isoformat() if start else None, "notice_end": end.isoformat() if end else None,
                 "objections": (data.get("objections") or "").strip()}
     elif action in ("review", "decide"):
@@ -896,14 +889,7 @@ def _clearance_check(action: str, data: dict[str, Any]) -> dict[str, Any]:
             errors["meeting_on"] = _("Give the date of the meeting.")
         elif data["meeting_on"] > today:
             errors["meeting_on"] = _("The meeting cannot be in the future.")
-        if start is None:
-            errors["notice_start"] = _("Give the first day of the notice.")
-        if end is None:
-            errors["notice_end"] = _("Give the last day of the notice.")
-        elif start is not None and end < start:
-            errors["notice_end"] = _("The notice ends after it starts.")
-        elif end >= today:
-            errors["notice_end"] = _("Record the notice after its last day.")
+        errors.update(_notice_errors(start, end, today))
         kept = {"meeting_on": data["meeting_on"].isoformat() if data.get("meeting_on") else None,
                 "notice_start": start.isoformat() if start else None, "notice_end": end.isoformat() if end else None,
                 "objections": (data.get("objections") or "").strip()}
@@ -965,3 +951,17 @@ def clearance_step(*, clearance: Clearance, actor: User, action: str, data: dict
 
         flags_refresh_household(household.pk)
     return current
+
+
+def _notice_errors(start: dt.date | None, end: dt.date | None, today: dt.date) -> dict[str, str]:
+    """A village notice (公示) recorded after it ended: both days given, in order, the last one past."""
+    errors = {}
+    if start is None:
+        errors["notice_start"] = _("Give the first day of the notice.")
+    if end is None:
+        errors["notice_end"] = _("Give the last day of the notice.")
+    elif start is not None and end < start:
+        errors["notice_end"] = _("The notice ends after it starts.")
+    elif end >= today:
+        errors["notice_end"] = _("Record the notice after its last day.")
+    return errors
