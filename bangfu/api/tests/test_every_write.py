@@ -161,6 +161,7 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "work.subsidy_amounts": READS,
     "work.subsidy_candidates": READS,
     "work.subsidy_export": "an export changes nothing a page shows (it is recorded as read history)",
+    "work.sheet_rows": READS,
     "policies.policy_snapshot": READS,
     "policies.receipt_snapshot": READS,
     "policies.check_snapshot": READS,

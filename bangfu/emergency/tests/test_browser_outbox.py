@@ -63,6 +63,12 @@ def _until(page, script: str, arg=None, tries: int = 100):
 
 
 def _controlled_and_kept(page, urls: list[str]):
+    # The worker is active once `ready` resolves. Its clients.claim() makes this page controlled, but on
+    # a loaded machine the claim can come after the page stopped waiting; the next page load is then
+    # controlled, as every later load on a phone is.
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
     _until(page, "() => navigator.serviceWorker.controller !== null")
     _until(page, """async (urls) => {
         const cache = await caches.open("bangfu-pages-1");
