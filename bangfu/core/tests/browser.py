@@ -236,6 +236,20 @@ def _joined_server_thread():
             super().__init__(*args, **kwargs)
             self._open: set[socket.socket] = set()
             self._open_lock = threading.Lock()
+            self.cut = False
+
+        def verify_request(self, request, client_address):
+            # A dead spot: while the signal is cut, a connection is accepted and closed unanswered.
+            return not self.cut
+
+        def cut_signal(self, cut: bool) -> None:
+            self.cut = cut
+            if cut:  # connections the browser keeps open die too
+                with self._open_lock:
+                    still_open = list(self._open)
+                for sock in still_open:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
 
         def process_request_thread(self, request, client_address):
             with self._open_lock:
@@ -258,6 +272,20 @@ def _joined_server_thread():
         server_class = JoinedServer
 
     return JoinedServerThread
+
+
+class Served(str):
+    """The live server's base URL, which can also cut the server off: `served.signal(False)` makes it
+    drop every connection unanswered (a dead spot, whatever the browser's own offline emulation lets
+    through), `served.signal(True)` answers again."""
+
+    def __new__(cls, url: str, server):
+        served = super().__new__(cls, url)
+        served.server = server
+        return served
+
+    def signal(self, on: bool) -> None:
+        self.server.cut_signal(not on)
 
 
 @contextlib.contextmanager
@@ -287,7 +315,7 @@ def production_server():
         try:
             if thread.error:
                 raise thread.error
-            yield f"http://127.0.0.1:{thread.port}"
+            yield Served(f"http://127.0.0.1:{thread.port}", thread.httpd)
         finally:
             thread.terminate()  # its request threads ended first: then the connection is no longer shared
             for conn in shared.values():

@@ -77,8 +77,10 @@ def _controlled_and_kept(page, urls: list[str]):
     }""", urls)
 
 
-def _no_signal(page, context):
-    """Offline, the service worker's own requests included (they follow the page's after a moment)."""
+def _no_signal(page, context, base):
+    """Offline: the phone says so (the browser's emulation, which the service worker's own requests
+    follow after a moment) and the server answers nothing (a dead spot, whatever gets through)."""
+    base.signal(False)
     context.set_offline(True)
     _until(page, """() => fetch("/outbox/", {method: "POST"}).then(() => false, () => true)""")
 
@@ -103,7 +105,7 @@ def test_checks_and_contacts_recorded_offline_are_stored_once_when_the_signal_re
         _controlled_and_kept(page, ["/casework/today/", "/outbox/", *check_urls, *contact_urls])
         assert page.locator("[data-synced]").is_visible()
 
-        _no_signal(page, context)
+        _no_signal(page, context, base)
         for url in check_urls:
             page.goto(base + url)
             page.locator("html[data-outbox=ready]").wait_for(state="attached")
@@ -139,6 +141,7 @@ def test_checks_and_contacts_recorded_offline_are_stored_once_when_the_signal_re
         missing = page.goto(f"{base}/households/{households[0].pk}/")
         assert missing is None or missing.status == 503
 
+        base.signal(True)
         context.set_offline(False)  # the `online` event sends them
         page.goto(f"{base}/outbox/")
         _until(page, f"async () => (await ({ENTRIES})()).length === 0", tries=300)
