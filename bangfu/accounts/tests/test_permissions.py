@@ -119,6 +119,8 @@ TABLE = {
     "clearance.review": {"admin", "township_office"},
     "clearance.decide": {"admin", "county"},
     "flag.view": {"admin", "county", "township_office"},
+    # reports: the summary figures
+    "figure.view": {"admin", "county", "township_office", "village", "caseworker"},
 }
 
 
