@@ -52,10 +52,11 @@ def direct_counts(start, end) -> dict[tuple[str, str], int]:
         h = live[m.household_id]
         if h.status != Status.CLOSED:
             counts[(h.region_code[:12], "households.persons")] += 1
-    for c in HouseholdCategory.objects.filter(category=Category.MONITORED):
+    for c in HouseholdCategory.objects.all():
         h = live[c.household_id]
         if h.status != Status.CLOSED:
-            counts[(h.region_code[:12], "households.monitored")] += 1
+            key = "households.monitored" if c.category == Category.MONITORED else f"households.category.{c.category}"
+            counts[(h.region_code[:12], key)] += 1
     contacted = set()
     for c in Contact.objects.all():
         if start <= c.day <= end:
