@@ -165,6 +165,11 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "policies.policy_snapshot": READS,
     "policies.receipt_snapshot": READS,
     "policies.check_snapshot": READS,
+    # reports: the summary figures are derived from the records whose writes mark their areas; a
+    # rebuild or refresh writes only figures, which the pages read with their 数据截至 time.
+    "reports.figures_rebuild": "writes only derived figures (stamped with their time), no record a page keeps",
+    "reports.figures_refresh": "writes only derived figures (stamped with their time), no record a page keeps",
+    "reports.villages_under": READS,
 }
 
 
