@@ -23,7 +23,6 @@ from bangfu.needs.models import OPEN, Need
 from bangfu.reports import registry, services
 from bangfu.reports.models import Figure
 from bangfu.reports.periods import periods_of
-from bangfu.supplies.tests.conftest import masks, rice, stocked, township  # noqa: F401 (fixtures)
 from conftest import VILLAGE_A, VILLAGE_B, VILLAGE_OTHER
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,6 @@ from bangfu.casework.tests.conftest import ALL_MET
 from bangfu.core.dates import local_today
 from bangfu.reports import services
 from bangfu.reports.models import Figure
-from bangfu.supplies.tests.conftest import masks, rice, stocked, township  # noqa: F401 (fixtures)
 from conftest import VILLAGE_A, member_data
 
 pytestmark = pytest.mark.django_db
