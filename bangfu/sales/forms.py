@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.core import bounds
 from bangfu.core.forms import YuanField
@@ -33,8 +34,8 @@ def _choices(rows, label=str) -> list[tuple[str, str]]:
 
 class CooperativeForm(forms.Form):
     village = forms.ChoiceField(label=_("village"), choices=())
-    name = forms.CharField(label=_("name"), max_length=bounds.TITLE, help_text=_("e.g. 送庄镇食用菌种植专业合作社"))
-    contact = forms.CharField(label=_("contact"), max_length=bounds.TITLE, required=False)
+    name = forms.CharField(label=pgettext_lazy("sales", "name"), max_length=bounds.TITLE, help_text=_("e.g. 送庄镇食用菌种植专业合作社"))
+    contact = forms.CharField(label=pgettext_lazy("sales", "contact"), max_length=bounds.TITLE, required=False)
 
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +47,7 @@ class CooperativeForm(forms.Form):
 
 class ProductForm(forms.Form):
     name = forms.CharField(label=_("product name"), max_length=bounds.TITLE, help_text=_("e.g. 羊肚菌, 大棚西红柿"))
-    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("sales", "category"), choices=[("", "—"), *Category.choices])
     unit = forms.CharField(label=_("unit"), max_length=UNIT, help_text=_("e.g. 斤, 公斤, 箱"))
     village = forms.ChoiceField(label=_("village"), choices=())
     cooperative = forms.ChoiceField(label=_("cooperative"), choices=(), required=False)
@@ -76,8 +77,8 @@ class ProductForm(forms.Form):
 
 class BuyerForm(forms.Form):
     name = forms.CharField(label=_("buyer"), max_length=bounds.TITLE, help_text=_("e.g. 孟津区人民医院食堂, 832平台"))
-    kind = forms.ChoiceField(label=_("kind of buyer"), choices=BuyerKind.choices)
-    contact = forms.CharField(label=_("contact"), max_length=bounds.TITLE, required=False)
+    kind = forms.ChoiceField(label=_("kind of buyer"), choices=[("", "—"), *BuyerKind.choices])
+    contact = forms.CharField(label=pgettext_lazy("sales", "contact"), max_length=bounds.TITLE, required=False)
 
     def clean_name(self):
         return clean_text(self.cleaned_data["name"])
@@ -86,7 +87,7 @@ class BuyerForm(forms.Form):
 class SaleForm(forms.Form):
     product = forms.ChoiceField(label=_("product"), choices=())
     buyer = forms.ChoiceField(label=_("buyer"), choices=())
-    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    channel = forms.ChoiceField(label=pgettext_lazy("sales", "channel"), choices=[("", "—"), *Channel.choices])
     quantity = forms.DecimalField(label=_("quantity"), max_digits=12, decimal_places=2, **SALE_QUANTITY.form(),
                                   widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
     amount = YuanField(label=_("amount (yuan)"), fen=SALE_FEN, required=True,
@@ -115,7 +116,7 @@ class SaleForm(forms.Form):
 
 
 class SaleFilterForm(forms.Form):
-    channel = forms.ChoiceField(label=_("channel"), choices=[("", _("All channels")), *Channel.choices],
+    channel = forms.ChoiceField(label=pgettext_lazy("sales", "channel"), choices=[("", _("All channels")), *Channel.choices],
                                 required=False)
     buyer_kind = forms.ChoiceField(label=_("kind of buyer"), choices=[("", _("All buyers")), *BuyerKind.choices],
                                    required=False)

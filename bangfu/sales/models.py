@@ -65,11 +65,11 @@ class CooperativeQuerySet(models.QuerySet):
 class Cooperative(models.Model):
     """A cooperative (合作社) that produces or markets a village's produce."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("sales", "name"), max_length=100)
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("village"))
     region_code = models.CharField(max_length=15, editable=False, db_index=True)
-    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    contact = models.CharField(pgettext_lazy("sales", "contact"), max_length=100, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -98,7 +98,7 @@ class Product(models.Model):
     once the assets ledger is there), or no one named."""
 
     name = models.CharField(_("product name"), max_length=100)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    category = models.CharField(pgettext_lazy("sales", "category"), max_length=20, choices=Category.choices)
     unit = models.CharField(_("unit"), max_length=10, help_text=_("e.g. 斤, 公斤, 箱"))
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("village"))
@@ -157,7 +157,7 @@ class Buyer(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("recorded for"))
     region_code = models.CharField(max_length=15, editable=False, db_index=True)
-    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    contact = models.CharField(pgettext_lazy("sales", "contact"), max_length=100, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -188,7 +188,7 @@ class Sale(ClientHashed):
     buyer = models.ForeignKey(Buyer, on_delete=models.PROTECT, related_name="sales", verbose_name=_("buyer"))
     # The product's village, for scope and the figures.
     region_code = models.CharField(max_length=15, editable=False, db_index=True)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("sales", "channel"), max_length=20, choices=Channel.choices)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
     amount = models.BigIntegerField(_("amount"))  # fen
     sold_on = models.DateField(_("date of sale"))
