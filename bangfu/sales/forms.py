@@ -25,7 +25,8 @@ SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
 def _date(label, window=bounds.PAST_EVENT, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, validators=[window], widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return forms.DateField(label=label, validators=[window], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           **kwargs)
 
 
 def _choices(rows, label=str) -> list[tuple[str, str]]:

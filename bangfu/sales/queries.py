@@ -130,7 +130,7 @@ def week_of(day: dt.date) -> tuple[str, str]:
     """The ISO week a day is in: its key ("2026-W05") and its label (Monday to Sunday)."""
     year, week, weekday = day.isocalendar()
     monday = day - dt.timedelta(days=weekday - 1)
-    return f"{year}-W{week:02d}", f"{monday:%Y-%m-%d} – {monday + dt.timedelta(days=6):%m-%d}"
+    return f"{year}-W{week:02d}", f"{monday:%Y-%m-%d}–{monday + dt.timedelta(days=6):%m-%d}"
 
 
 def month_of(day: dt.date) -> tuple[str, str]:

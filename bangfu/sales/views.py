@@ -30,12 +30,15 @@ SALES_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filter(request: HttpRequest, *, default_start: dt.date | None = None) -> tuple[SaleFilterForm, queries.SaleFilter]:
-    form = SaleFilterForm(request.GET or None)
+def _filter(request: HttpRequest, *, default_start: dt.date | None = None,
+            default_end: dt.date | None = None) -> tuple[SaleFilterForm, queries.SaleFilter]:
+    """The filters asked for; a period left out (not emptied) is the default's."""
+    form = SaleFilterForm(request.GET or None, initial={"start": default_start, "end": default_end})
     data = form.cleaned_data if form.is_valid() else {}
     start = data.get("start") or (None if request.GET.get("start") is not None else default_start)
+    end = data.get("end") or (None if request.GET.get("end") is not None else default_end)
     return form, queries.SaleFilter(channel=data.get("channel") or "", buyer_kind=data.get("buyer_kind") or "",
-                                    start=start, end=data.get("end"), region=request.GET.get("region", "")[:15])
+                                    start=start, end=end, region=request.GET.get("region", "")[:15])
 
 
 @login_required
@@ -177,7 +180,7 @@ def buyer_create(request: HttpRequest) -> HttpResponse:
 
 def _numbers_period(request: HttpRequest):
     today = local_today()
-    return _filter(request, default_start=today.replace(month=1, day=1))
+    return _filter(request, default_start=today.replace(month=1, day=1), default_end=today)
 
 
 @login_required

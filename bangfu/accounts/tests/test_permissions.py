@@ -119,6 +119,9 @@ TABLE = {
     "clearance.review": {"admin", "township_office"},
     "clearance.decide": {"admin", "county"},
     "flag.view": {"admin", "county", "township_office"},
+    "sale.view": {"admin", "county", "township_office", "village", "caseworker"},
+    "sale.record": {"admin", "township_office", "village"},
+    "product.manage": {"admin", "township_office", "village"},
 }
 
 

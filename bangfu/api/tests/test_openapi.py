@@ -74,6 +74,9 @@ ROUTES = {
     "/api/payrolls": {"get"},
     "/api/plans": {"get", "post"},
     "/api/flags": {"get"},
+    "/api/sales": {"get", "post"},
+    "/api/sales/products": {"get"},
+    "/api/sales/buyers": {"get", "post"},
 }
 
 
