@@ -25,8 +25,8 @@ SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
 def _date(label, window=bounds.PAST_EVENT, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, validators=[window], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                           **kwargs)
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return forms.DateField(label=label, validators=[window], widget=widget, **kwargs)
 
 
 def _choices(rows, label=str) -> list[tuple[str, str]]:
@@ -35,7 +35,8 @@ def _choices(rows, label=str) -> list[tuple[str, str]]:
 
 class CooperativeForm(forms.Form):
     village = forms.ChoiceField(label=_("village"), choices=())
-    name = forms.CharField(label=pgettext_lazy("sales", "name"), max_length=bounds.TITLE, help_text=_("e.g. 送庄镇食用菌种植专业合作社"))
+    name = forms.CharField(label=pgettext_lazy("sales", "name"), max_length=bounds.TITLE,
+                           help_text=_("e.g. 送庄镇食用菌种植专业合作社"))
     contact = forms.CharField(label=pgettext_lazy("sales", "contact"), max_length=bounds.TITLE, required=False)
 
     def __init__(self, *args, villages=(), **kwargs):
@@ -117,7 +118,8 @@ class SaleForm(forms.Form):
 
 
 class SaleFilterForm(forms.Form):
-    channel = forms.ChoiceField(label=pgettext_lazy("sales", "channel"), choices=[("", _("All channels")), *Channel.choices],
+    channel = forms.ChoiceField(label=pgettext_lazy("sales", "channel"),
+                                choices=[("", _("All channels")), *Channel.choices],
                                 required=False)
     buyer_kind = forms.ChoiceField(label=_("kind of buyer"), choices=[("", _("All buyers")), *BuyerKind.choices],
                                    required=False)

@@ -34,8 +34,8 @@ def ledger(agreement, personas, regions, make_household):
     contribution_record(agreement=agreement, amount=10000, frequency="monthly", on=today - dt.timedelta(days=400),
                         actor=office)
     payout_record(agreement=agreement, amount=20000, month=today, on=today, actor=office)
-    council_b = council_create(village=regions[VILLAGE_B], name="北郝家庄村孝心养老理事会", founded_on=today, members=[],
-                               actor=office)
+    council_b = council_create(village=regions[VILLAGE_B], name="北郝家庄村孝心养老理事会", founded_on=today,
+                               members=[], actor=office)
     elder = make_household(VILLAGE_B, members=[elder_data(name="郝老汉")]).members.get()
     owing = agreement_create(council=council_b, elder=elder, monthly_amount=15000,
                              starts_on=(today.replace(day=1) - dt.timedelta(days=40)), signed_on=today,

@@ -52,7 +52,8 @@ def test_a_village_cadre_records_a_sale_on_a_phone(phone_page, live_server, pers
     page.wait_for_url(f"{live_server.url}/sales/")
     page.get_by_text("销售已登记。").wait_for()
     sale = Sale.objects.get(amount=100000)
-    assert sale.quantity == Decimal("12.5") and sale.beneficiary_households == 3 and sale.recorded_by.username == "village_a"
+    assert sale.quantity == Decimal("12.5") and sale.beneficiary_households == 3
+    assert sale.recorded_by.username == "village_a"
     assert "1,000.00" in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     _shot(page, "sales-360.png")
