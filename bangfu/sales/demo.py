@@ -1,5 +1,5 @@
 """Demo produce and sales: 送庄镇's morels (a cooperative's, 羊肚菌) and its vegetable greenhouses'
-tomatoes and cucumbers sold over the last half-year to the units' canteens, budget units and the 832
+tomatoes and cucumbers sold over the last four months to the units' canteens, budget units and the 832
 platform, and some of 蓝村街道's strawberries. Townships and villages are found by name; through the
 services, by each township's office; deterministic (the same sales each time, stored once by their
 client ids)."""
@@ -19,7 +19,7 @@ from bangfu.sales.models import Buyer, Cooperative, Product, Sale
 from bangfu.sales.services import buyer_create, cooperative_create, product_create, sale_record
 
 SONGZHUANG, LANCUN = "送庄镇", "蓝村街道"
-WEEKS = 26
+WEEKS = 17  # about four months of weekly sales
 
 # (name, kind) recorded by the township office.
 BUYERS = {
