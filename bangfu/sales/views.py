@@ -32,13 +32,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _filter(request: HttpRequest, *, default_start: dt.date | None = None,
             default_end: dt.date | None = None) -> tuple[SaleFilterForm, queries.SaleFilter]:
-    """The filters asked for; a period left out (not emptied) is the default's."""
-    form = SaleFilterForm(request.GET or None, initial={"start": default_start, "end": default_end})
+    """The filters asked for; a period left out (not emptied) is the default's. The summary tables
+    link here with ?region=CODE&from=DAY&to=DAY (core.figures)."""
+    query = request.GET.copy()
+    for given, field in (("from", "start"), ("to", "end")):
+        if given in query and field not in query:
+            query[field] = query[given]
+    form = SaleFilterForm(query or None, initial={"start": default_start, "end": default_end})
     data = form.cleaned_data if form.is_valid() else {}
-    start = data.get("start") or (None if request.GET.get("start") is not None else default_start)
-    end = data.get("end") or (None if request.GET.get("end") is not None else default_end)
+    start = data.get("start") or (None if query.get("start") is not None else default_start)
+    end = data.get("end") or (None if query.get("end") is not None else default_end)
     return form, queries.SaleFilter(channel=data.get("channel") or "", buyer_kind=data.get("buyer_kind") or "",
-                                    start=start, end=end, region=request.GET.get("region", "")[:15])
+                                    start=start, end=end, region=query.get("region", "")[:15])
 
 
 @login_required

@@ -206,3 +206,15 @@ def test_each_numbers_table_is_a_spreadsheet_with_its_total(goods, personas):
     from openpyxl import load_workbook as load
 
     assert list(load(io.BytesIO(outsider.content)).active.iter_rows(values_only=True))[-1][1:] == (0, 0, 0)
+
+
+def test_the_list_behind_a_figure_takes_the_region_and_the_period(goods, personas):
+    office = personas["office"]
+    today = local_today()
+    _sale(goods, office, amount=12000)
+    _sale(goods, office, product="tomatoes", buyer="unit", amount=30050)
+    _sale(goods, office, amount=7000, sold_on=today - dt.timedelta(days=40))
+    client = _client(office)
+    page = client.get(reverse("sales:list"), {"region": VILLAGE_A, "from": (today - dt.timedelta(days=5)).isoformat(),
+                                              "to": today.isoformat()}).content.decode()
+    assert "120.00" in page and "301.50" not in page and "70.00" not in page
