@@ -218,3 +218,23 @@ def test_the_list_behind_a_figure_takes_the_region_and_the_period(goods, persona
     page = client.get(reverse("sales:list"), {"region": VILLAGE_A, "from": (today - dt.timedelta(days=5)).isoformat(),
                                               "to": today.isoformat()}).content.decode()
     assert "120.00" in page and "301.50" not in page and "70.00" not in page
+
+
+def test_the_list_and_the_numbers_read_in_as_many_queries_for_many_sales_as_for_few(goods, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    office = personas["office"]
+    client = _client(office)
+
+    def queries_of(name: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    _sale(goods, office)
+    few = {name: queries_of(name) for name in ("sales:list", "sales:numbers", "sales:products")}
+    for n in range(12):
+        _sale(goods, office, product="tomatoes" if n % 2 else "morels", buyer="unit" if n % 3 else "canteen",
+              channel="platform_832" if n % 2 else "canteen", sold_on=local_today() - dt.timedelta(days=9 * n))
+    assert {name: queries_of(name) for name in few} == few
