@@ -121,6 +121,9 @@ TABLE = {
     "flag.view": {"admin", "county", "township_office"},
     # reports: the summary figures
     "figure.view": {"admin", "county", "township_office", "village", "caseworker"},
+    "sale.view": {"admin", "county", "township_office", "village", "caseworker"},
+    "sale.record": {"admin", "township_office", "village"},
+    "product.manage": {"admin", "township_office", "village"},
 }
 
 

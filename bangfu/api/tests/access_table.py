@@ -333,6 +333,16 @@ PAGES: dict[str, Route] = {
     # the API's own pages (its operations are in API below)
     "api:openapi-json": get(read(PUBLIC)),
     "api:openapi-view": get(read(PUBLIC)),
+    # produce and sales: lists of the caller's area, the forms of the cadres and the office
+    "sales:list": get(read("sale.view")),
+    "sales:create": form("sale.record"),
+    "sales:products": get(read("sale.view")),
+    "sales:product_create": form("product.manage"),
+    "sales:cooperative_create": form("product.manage"),
+    "sales:buyers": get(read("sale.view")),
+    "sales:buyer_create": form("sale.record"),
+    "sales:numbers": get(read("sale.view")),
+    "sales:numbers_export": get(read("sale.view"), args={"table": "channel"}),
 }
 
 CREATED = frozenset({200, 201})
@@ -516,4 +526,14 @@ API: dict[str, Route] = {
     "POST /api/needs/{id}/transitions": api_scope_first("need.report", {"action": "report"}, obj="need"),
     # reports: the summary figures of a region within the caller's area (a village is the caseworker's own)
     "GET /api/figures": get(read("figure.view"), query_object="village", query_param="region", query_required=True),
+    # produce and sales: a sale of the product's village, to a buyer of the caller's township
+    "GET /api/sales": get(read("sale.view")),
+    "POST /api/sales": api_write("sale.record", {"client_id": "<uuid>", "product": "<obj>", "buyer": "<buyer>",
+                                                 "channel": "canteen", "quantity": "10", "amount": 12000,
+                                                 "sold_on": "<today>"}, body_object="product"),
+    "GET /api/sales/products": get(read("sale.view")),
+    "GET /api/sales/buyers": get(read("sale.view")),
+    # A buyer is recorded for the caller's area: an administrator, of no area, is refused on the field (422).
+    "POST /api/sales/buyers": Route({"POST": Rule("sale.record", "", CREATED, role_ok=(("admin", frozenset({422})),))},
+                                    body={"name": "<uuid>", "kind": "canteen"}),
 }

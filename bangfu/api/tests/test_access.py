@@ -286,6 +286,18 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
                         actor=office)
     objects["project"]["near"] = _project(regions, VILLAGE_B, office, "北郝家庄村路灯工程")
     objects["caseworker"]["near"] = personas["caseworker_b"]
+    # Produce and sales: a product of each village, a buyer recorded for each township (the neighbour's
+    # product is sold to the caller's township's buyer).
+    from bangfu.sales.services import buyer_create, product_create
+
+    for side, village, township_code, owner in (("in", VILLAGE_A, TOWNSHIP_A, office),
+                                                ("out", VILLAGE_OTHER, TOWNSHIP_OTHER, personas["outsider_office"]),
+                                                ("near", VILLAGE_B, TOWNSHIP_A, office)):
+        objects.setdefault("product", {})[side] = product_create(
+            village=regions[village], name="羊肚菌", category="mushrooms", unit="斤", actor=owner)
+        if side != "near":
+            objects.setdefault("buyer", {})[side] = buyer_create(name="机关食堂", kind="canteen", actor=owner)
+    objects["buyer"]["near"] = objects["buyer"]["in"]
     # Monitoring's plan per household and risk clearance: each household monitored, with a measure
     # and a clearance waiting for its home verification.
     from bangfu.households.models import HouseholdCategory
@@ -405,6 +417,7 @@ def _body(route: Route, world: World, side: str, value: str | None) -> str:
         "<caseworker>": world.objects["household"][same].caseworker_id,
         "<member_key>": f"m{world.objects['member'][same].pk}",
         "<elder>": world.objects["agreement"][same].elder_id,
+        "<buyer>": world.objects["buyer"][same].pk,
     }
 
     def fill(item):

@@ -170,6 +170,10 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "reports.figures_rebuild": "writes only derived figures (stamped with their time), no record a page keeps",
     "reports.figures_refresh": "writes only derived figures (stamped with their time), no record a page keeps",
     "reports.villages_under": READS,
+    "sales.cooperative_snapshot": READS,
+    "sales.product_snapshot": READS,
+    "sales.buyer_snapshot": READS,
+    "sales.sale_snapshot": READS,
 }
 
 
@@ -1056,6 +1060,46 @@ def _(w):
     return lambda: monitoring.clearance_step(clearance=clearance, actor=w.users["village_a"], action="verify", data={
         "cadres": ["王建国", "李秀英"], "findings": "稳定", "stable_since": w.today - dt.timedelta(days=300)}), VILLAGE_A
 
+
+
+def _product(w):
+    from bangfu.sales import services as sales
+
+    return sales.product_create(village=w.regions[VILLAGE_A], name="羊肚菌", category="mushrooms", unit="斤",
+                                actor=w.users["office"])
+
+
+@case("sales.cooperative_create")
+def _(w):
+    from bangfu.sales import services as sales
+
+    return lambda: sales.cooperative_create(village=w.regions[VILLAGE_A], name="食用菌合作社",
+                                            actor=w.users["office"]), VILLAGE_A
+
+
+@case("sales.product_create")
+def _(w):
+    return lambda: _product(w), VILLAGE_A
+
+
+@case("sales.buyer_create")
+def _(w):
+    from bangfu.sales import services as sales
+
+    return lambda: sales.buyer_create(name="机关食堂", kind="canteen", actor=w.users["office"]), TOWNSHIP
+
+
+@case("sales.sale_record")
+def _(w):
+    from decimal import Decimal
+
+    from bangfu.sales import services as sales
+
+    product = _product(w)
+    buyer = sales.buyer_create(name="机关食堂", kind="canteen", actor=w.users["office"])
+    return lambda: sales.sale_record(product=product, buyer=buyer, channel="canteen", quantity=Decimal(10),
+                                     amount=12000, sold_on=w.today, client_id="sale-1",
+                                     actor=w.users["village_a"]), VILLAGE_A
 
 def test_every_service_has_a_case_or_a_reason():
     services = public_services()
