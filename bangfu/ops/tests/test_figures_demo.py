@@ -1,4 +1,4 @@
-"""The demo's figures are built once its data are in, and hold the source reports' numbers."""
+"""The demo's figures (reports) are built once its data are in, and hold the source reports' numbers."""
 
 from __future__ import annotations
 
