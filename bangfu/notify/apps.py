@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.nav import NavItem
-from bangfu.core.permissions import STAFF
+from bangfu.core.permissions import OFFICE_UP, STAFF
 
 
 class NotifyConfig(AppConfig):
@@ -12,8 +12,13 @@ class NotifyConfig(AppConfig):
     # Pages (bangfu.urls) under this prefix, and API routers (bangfu.api.urls).
     urls = {"notifications/": "bangfu.notify.urls"}
     api_routers = {"/notifications": "bangfu.notify.api.router"}
-    permissions = {"notification.view": STAFF}
+    permissions = {"notification.view": STAFF, "channel.manage": OFFICE_UP}
     nav = (
         NavItem(_("Notifications"), "notify:inbox", "notification.view", order=90,
                 badge="bangfu.notify.queries.unread_count"),
+        NavItem(_("Work groups"), "notify:channels", "channel.manage", order=92, more=True,
+                also_current=("notify:channel_add", "notify:channel_edit", "notify:digests")),
     )
+
+    def ready(self) -> None:
+        from bangfu.notify import robots  # noqa: F401 - registers the work groups' outbox channel
