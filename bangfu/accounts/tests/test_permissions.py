@@ -119,6 +119,7 @@ TABLE = {
     "clearance.review": {"admin", "township_office"},
     "clearance.decide": {"admin", "county"},
     "flag.view": {"admin", "county", "township_office"},
+    "channel.manage": {"admin", "township_office"},
 }
 
 
