@@ -28,7 +28,8 @@ from bangfu.households.models import Household
 from bangfu.needs import workflow
 from bangfu.needs.models import OPEN, Category, DeadlineSettings, Measure, MeasureType, Need, Status, Summary, Urgency
 from bangfu.needs.plugins import resolve_checks
-from bangfu.notify.services import message_enqueue
+from bangfu.notify.models import Event
+from bangfu.notify.services import channel_event_publish, message_enqueue
 from bangfu.regions.models import Region
 
 DEFAULT_URGENT_HOURS = 24
@@ -478,6 +479,12 @@ def needs_escalate(*, now: dt.datetime | None = None) -> int:
             )
             record(None, Action.UPDATE, need, before={"escalated_at": None},
                    after={"escalated_at": now.isoformat()}, message=_("Overdue: escalated to the township office"))
+            channel_event_publish(region=need.region_code, event=Event.NEED_OVERDUE, once=overdue_dedupe_key(need),
+                                  now=now, lines=[_("%(household)s, %(category)s: due %(deadline)s, still “%(status)s”")
+                                                  % {"household": need.household.head_name or need.household.number,
+                                                     "category": need.get_category_display(),
+                                                     "deadline": local_deadline.strftime("%m-%d %H:%M"),
+                                                     "status": need.get_status_display()}])
             escalated += 1
     if escalated:
         summary_refresh(now=now)

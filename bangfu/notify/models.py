@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.history.tracked import Tracked
 
@@ -97,13 +98,13 @@ class Event(models.TextChoices):
 
 
 class DingtalkMode(models.TextChoices):
-    KEYWORD = "keyword", _("Keyword")
-    SIGNED = "signed", _("Signed")
+    KEYWORD = "keyword", pgettext_lazy("work group", "Keyword")
+    SIGNED = "signed", pgettext_lazy("work group", "Signed")
 
 
 class ChannelStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    STOPPED = "stopped", _("Stopped")
+    ACTIVE = "active", pgettext_lazy("work group", "Active")
+    STOPPED = "stopped", pgettext_lazy("work group", "Stopped")
 
 
 class ChannelQuerySet(models.QuerySet):
@@ -190,3 +191,10 @@ class Digest(models.Model):
                                     name="digest_one_open_per_channel"),
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="digest_due")]
+
+
+class EventOnce(models.Model):
+    """An event published to the work groups under a name (`once`): a job run twice sends it once."""
+
+    key = models.CharField(max_length=200, unique=True)
+    at = models.DateTimeField()

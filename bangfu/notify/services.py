@@ -22,7 +22,7 @@ from bangfu.notify.channels import (
     CHANNELS, DeliveryError, Reschedule, Throttled, Undeliverable, _delivery_now,
 )
 from bangfu.notify.models import (
-    Channel, ChannelStatus, Digest, DigestStatus, DingtalkMode, Event, Message, Notification, Status, Vendor,
+    Channel, ChannelStatus, Digest, DigestStatus, DingtalkMode, Event, EventOnce, Message, Notification, Status, Vendor,
 )
 from bangfu.notify.robots import LIMITS, channel_prefix, channel_snapshot, parts_for, send_now
 from bangfu.regions.models import Region
@@ -302,11 +302,13 @@ def channel_test(*, channel: Channel, actor, now: dt.datetime | None = None) -> 
     return True, _("Sent.")
 
 
-def channel_event_publish(*, region: str, event: str, lines: list[str], now: dt.datetime | None = None) -> int:
+def channel_event_publish(*, region: str, event: str, lines: list[str], once: str = "",
+                          now: dt.datetime | None = None) -> int:
     """An event of a township (or a village in it) for its work groups: the lines join the digest
     collecting for each channel subscribed to the event, sent when the channel's window ends, so
     a group gets one message per window rather than one per event. Call it in the transaction of
-    the change it reports. Returns how many channels it went to."""
+    the change it reports. `once` names the event (a job run twice publishes it once). Returns how
+    many channels it went to."""
     if event not in Event.values:
         raise ValueError(f"unknown event {event!r}")
     lines = [clean for line in lines if (clean := " ".join(str(line).split()))]
@@ -315,6 +317,14 @@ def channel_event_publish(*, region: str, event: str, lines: list[str], now: dt.
     now = now or timezone.now()
     township = township_of(region)
     channels = [c for c in Channel.objects.filter(region_code=township).order_by("pk") if event in c.events]
+    if not channels:
+        return 0
+    if once:
+        try:
+            with transaction.atomic():
+                EventOnce.objects.create(key=once[:200], at=now)
+        except IntegrityError:
+            return 0
     for channel in channels:
         with transaction.atomic():
             digest = Digest.objects.select_for_update().filter(channel=channel, status=DigestStatus.OPEN).first()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bangfu.history.models import Change
 from bangfu.notify import robots, services
-from bangfu.notify.models import Channel, ChannelStatus, Digest, DigestStatus, Message, Notification, Status
+from bangfu.notify.models import ChannelStatus, Digest, DigestStatus, Message, Notification, Status
 from bangfu.notify.tests.fakerobot import Clock, FakeRobots
 
 TOWNSHIP = "370215010"
@@ -82,7 +82,7 @@ def test_each_vendor_accepts_our_payload_and_signature(personas, fake, clock, ve
     assert services.messages_deliver(now=clock.now) == 1
     assert fake.codes() == [0] and len(robot.accepted) == 1
     text = str(robot.accepted[0])
-    assert "户主甲" in text and "逾期诉求" not in text
+    assert "户主甲" in text and "■ 逾期诉求（1）" in text
     assert Message.objects.get(robot=channel).status == Status.SENT
 
 
