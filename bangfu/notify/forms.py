@@ -33,13 +33,13 @@ class ChannelForm(forms.Form):
     webhook = forms.CharField(label=_("webhook address"), max_length=WEBHOOK, required=False,
                               widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "url"}),
                               help_text=_("Copied from the robot's settings in the group."))
-    secret = forms.CharField(label=_("signing secret"), max_length=SECRET, required=False,
-                             widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-                             help_text=_("DingTalk signed mode (SEC…) or a Feishu robot's signature secret."))
     dingtalk_mode = forms.ChoiceField(label=_("DingTalk security"), required=False,
                                       choices=[("", "—"), *DingtalkMode.choices])
     keyword = forms.CharField(label=_("keyword"), max_length=KEYWORD, required=False,
                               help_text=_("DingTalk keyword mode: one of the keywords set on the robot."))
+    secret = forms.CharField(label=_("signing secret"), max_length=SECRET, required=False,
+                             widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+                             help_text=_("DingTalk signed mode (SEC…) or a Feishu robot's signature secret."))
     events = forms.MultipleChoiceField(label=_("what the group is sent"), choices=Event.choices, required=False,
                                        widget=forms.CheckboxSelectMultiple)
     window_minutes = forms.IntegerField(label=_("digest window (minutes)"), initial=10, **bounds.DIGEST_MINUTES.form(),

@@ -27,7 +27,7 @@ def _shot(page, name: str) -> None:
 def test_a_township_office_adds_a_group_and_copies_a_digest(phone_page, live_server, personas):
     page = phone_page
     log_in(page, live_server.url, "office", "pw-office", lands_on="/notifications/groups/")
-    page.get_by_role("link", name="添加工作群").click()
+    page.get_by_role("button", name="添加工作群").click()
     page.get_by_label("机器人").select_option("dingtalk")
     page.get_by_label("群名称").fill("蓝村街道工作信息群")
     page.get_by_label("Webhook 地址").fill("https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789")
@@ -52,7 +52,7 @@ def test_a_township_office_adds_a_group_and_copies_a_digest(phone_page, live_ser
     page.reload()
     _shot(page, "channels-360.png")
     assert measure(page)["scrollWidth"] <= 360
-    page.get_by_role("link", name="推送汇总（可复制）").click()
+    page.get_by_role("button", name="推送汇总（可复制）").click()
     page.get_by_role("button", name="复制文本").first.wait_for()
     _shot(page, "digests-360.png")
     assert measure(page)["scrollWidth"] <= 360
