@@ -450,7 +450,7 @@ def needs_escalate(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     candidates = list(
         Need.objects.filter(status__in=OPEN, deadline_at__lte=now, escalated_at__isnull=True)
-        .select_related("household").order_by("deadline_at", "pk")
+        .select_related("household__region").order_by("deadline_at", "pk")
     )
     escalated = 0
     for need in candidates:
@@ -479,9 +479,11 @@ def needs_escalate(*, now: dt.datetime | None = None) -> int:
             )
             record(None, Action.UPDATE, need, before={"escalated_at": None},
                    after={"escalated_at": now.isoformat()}, message=_("Overdue: escalated to the township office"))
+            # To the work groups (servers outside the government's): the village and household
+            # number, never a name; the app has the rest.
             channel_event_publish(region=need.region_code, event=Event.NEED_OVERDUE, once=overdue_dedupe_key(need),
                                   now=now, lines=[_("%(household)s, %(category)s: due %(deadline)s, still “%(status)s”")
-                                                  % {"household": need.household.head_name or need.household.number,
+                                                  % {"household": f"{need.household.region.name} {need.household.number}",
                                                      "category": need.get_category_display(),
                                                      "deadline": local_deadline.strftime("%m-%d %H:%M"),
                                                      "status": need.get_status_display()}])

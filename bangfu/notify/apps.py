@@ -1,3 +1,5 @@
+import importlib
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -21,4 +23,5 @@ class NotifyConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from bangfu.notify import robots  # noqa: F401 - registers the work groups' outbox channel
+        # Registers the work groups' outbox channel ("robot").
+        importlib.import_module("bangfu.notify.robots")

@@ -28,7 +28,7 @@ class Throttled(DeliveryError):
         self.wait = wait
 
 
-class Reschedule(Exception):  # noqa: N818 - an instruction to the outbox, not an error
+class Reschedule(Exception):
     """Not sent now, and not a failure: send at `at` (a rate limit that sending now would pass)."""
 
     def __init__(self, reason: str, *, at: dt.datetime):
@@ -36,7 +36,7 @@ class Reschedule(Exception):  # noqa: N818 - an instruction to the outbox, not a
         self.at = at
 
 
-class Undeliverable(Exception):  # noqa: N818
+class Undeliverable(Exception):
     """Will never succeed as things stand (a bad key, a bad signature): the message fails at once.
     `then`, if given, runs after the send's transaction has rolled back (to stop the channel and
     tell someone)."""

@@ -36,7 +36,8 @@ class ChannelForm(forms.Form):
     dingtalk_mode = forms.ChoiceField(label=_("DingTalk security"), required=False,
                                       choices=[("", "—"), *DingtalkMode.choices])
     keyword = forms.CharField(label=_("keyword"), max_length=KEYWORD, required=False,
-                              help_text=_("DingTalk keyword mode: one of the keywords set on the robot."))
+                              help_text=_("DingTalk keyword mode, or a Feishu robot with keywords: one of the "
+                                          "keywords set on the robot."))
     secret = forms.CharField(label=_("signing secret"), max_length=SECRET, required=False,
                              widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
                              help_text=_("DingTalk signed mode (SEC…) or a Feishu robot's signature secret."))

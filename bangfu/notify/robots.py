@@ -27,7 +27,12 @@ from django.db import transaction
 
 from bangfu.core import crypto
 from bangfu.notify.channels import (
-    DeliveryError, Reschedule, Throttled, Undeliverable, channel_register, delivery_time,
+    DeliveryError,
+    Reschedule,
+    Throttled,
+    Undeliverable,
+    channel_register,
+    delivery_time,
 )
 from bangfu.notify.models import Channel, ChannelStatus, DingtalkMode, Message, Vendor
 
@@ -125,9 +130,11 @@ def text_split(text: str, limit_bytes: int, *, prefix: str = "") -> list[str]:
 
 
 def channel_prefix(channel: Channel) -> str:
-    """What every message must hold: a DingTalk robot in keyword mode drops a message without its
-    keyword."""
-    if channel.vendor == Vendor.DINGTALK and channel.dingtalk_mode == DingtalkMode.KEYWORD and channel.keyword:
+    """What every message must hold: a DingTalk robot in keyword mode (310000) or a Feishu robot
+    with keywords (19024) refuses a message without one of its keywords."""
+    keyworded = channel.vendor == Vendor.FEISHU or (
+        channel.vendor == Vendor.DINGTALK and channel.dingtalk_mode == DingtalkMode.KEYWORD)
+    if keyworded and channel.keyword:
         return f"【{channel.keyword}】"
     return ""
 
@@ -185,7 +192,7 @@ def post(channel: Channel, text: str, *, now: dt.datetime) -> None:
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8"})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - https webhooks
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             status, raw = response.status, response.read()
     except urllib.error.HTTPError as error:
         status, raw = error.code, error.read()

@@ -19,10 +19,25 @@ from bangfu.core.permissions import Role, require
 from bangfu.history.models import Action
 from bangfu.history.services import record
 from bangfu.notify.channels import (
-    CHANNELS, DeliveryError, Reschedule, Throttled, Undeliverable, _delivery_now,
+    CHANNELS,
+    DeliveryError,
+    Reschedule,
+    Throttled,
+    Undeliverable,
+    _delivery_now,
 )
 from bangfu.notify.models import (
-    Channel, ChannelStatus, Digest, DigestStatus, DingtalkMode, Event, EventOnce, Message, Notification, Status, Vendor,
+    Channel,
+    ChannelStatus,
+    Digest,
+    DigestStatus,
+    DingtalkMode,
+    Event,
+    EventOnce,
+    Message,
+    Notification,
+    Status,
+    Vendor,
 )
 from bangfu.notify.robots import LIMITS, channel_prefix, channel_snapshot, parts_for, send_now
 from bangfu.regions.models import Region
@@ -142,7 +157,7 @@ def _deliver_one(message_id: int, now: dt.datetime) -> int:
         if error.then is not None:
             error.then()
         return 0
-    except Exception as error:  # noqa: BLE001 - any failure of a channel is retried, never lost
+    except Exception as error:
         log.warning("delivery of message %s by %s failed: %s", message_id, message.channel, error)
         failed = message.attempts >= MAX_ATTEMPTS
         Message.objects.filter(pk=message_id).update(
@@ -189,7 +204,8 @@ def _channel_fields(channel: Channel, data: dict) -> None:
     channel.vendor = data["vendor"]
     channel.name = data["name"]
     channel.dingtalk_mode = data.get("dingtalk_mode") or "" if channel.vendor == Vendor.DINGTALK else ""
-    channel.keyword = data.get("keyword") or "" if channel.dingtalk_mode == DingtalkMode.KEYWORD else ""
+    keyworded = channel.vendor == Vendor.FEISHU or channel.dingtalk_mode == DingtalkMode.KEYWORD
+    channel.keyword = data.get("keyword") or "" if keyworded else ""
     channel.events = [e for e in Event.values if e in (data.get("events") or [])]
     channel.window_minutes = data.get("window_minutes") or 10
 
@@ -217,9 +233,10 @@ def channel_edit(*, channel: Channel, data: dict, actor) -> Channel:
     before = channel_snapshot(channel)
     _channel_fields(channel, data)
     _channel_secrets(channel, webhook=data.get("webhook", ""), secret=data.get("secret", ""))
-    if channel.vendor != Vendor.DINGTALK or channel.dingtalk_mode != DingtalkMode.SIGNED:
-        if channel.vendor != Vendor.FEISHU:
-            channel.secret_encrypted = ""
+    signed = channel.vendor == Vendor.FEISHU or (
+        channel.vendor == Vendor.DINGTALK and channel.dingtalk_mode == DingtalkMode.SIGNED)
+    if not signed:
+        channel.secret_encrypted = ""
     channel.version += 1
     channel.save()
     record(actor, Action.UPDATE, channel, before=before)

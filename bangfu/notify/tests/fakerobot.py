@@ -72,8 +72,8 @@ class FakeRobots:
         self.robots[("dingtalk", token)] = Robot("dingtalk", secret=secret, keyword=keyword)
         return f"{self.base}/robot/send?access_token={token}"
 
-    def feishu(self, hook: str, *, secret: str = "") -> str:
-        self.robots[("feishu", hook)] = Robot("feishu", secret=secret)
+    def feishu(self, hook: str, *, secret: str = "", keyword: str = "") -> str:
+        self.robots[("feishu", hook)] = Robot("feishu", secret=secret, keyword=keyword)
         return f"{self.base}/open-apis/bot/v2/hook/{hook}"
 
     def robot(self, vendor: str, name: str) -> Robot:
@@ -175,6 +175,8 @@ class FakeRobots:
                 return 19021
         if payload.get("msg_type") != "text" or not payload.get("content", {}).get("text"):
             return 9499
+        if robot.keyword and robot.keyword not in payload["content"]["text"]:
+            return 19024
         code = self._rate(robot, now.timestamp(), "feishu", 11232)
         return code or self._take(robot, payload, now.timestamp())
 
@@ -182,7 +184,7 @@ class FakeRobots:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeRobots
 
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_POST(self) -> None:
         parsed = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(parsed.query))
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))

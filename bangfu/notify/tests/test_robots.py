@@ -56,7 +56,7 @@ def test_signatures_as_documented():
     assert robots.dingtalk_sign("SECtest", 1599360473).startswith("m1d3Ia")
 
 
-@pytest.mark.parametrize("vendor", ["wecom", "dingtalk-signed", "dingtalk-keyword", "feishu"])
+@pytest.mark.parametrize("vendor", ["wecom", "dingtalk-signed", "dingtalk-keyword", "feishu", "feishu-keyword"])
 def test_each_vendor_accepts_our_payload_and_signature(personas, fake, clock, vendor):
     office = personas["office"]
     if vendor == "wecom":
@@ -70,10 +70,13 @@ def test_each_vendor_accepts_our_payload_and_signature(personas, fake, clock, ve
         channel = channel_make(office, vendor="dingtalk", webhook=fake.dingtalk("t2", keyword="帮扶"),
                                mode="keyword", keyword="帮扶")
         robot = fake.robot("dingtalk", "t2")
-    else:
+    elif vendor == "feishu":
         channel = channel_make(office, vendor="feishu", webhook=fake.feishu("h1", secret="fs-secret"),
                                secret="fs-secret")
         robot = fake.robot("feishu", "h1")
+    else:
+        channel = channel_make(office, vendor="feishu", webhook=fake.feishu("h4", keyword="帮扶"), keyword="帮扶")
+        robot = fake.robot("feishu", "h4")
     services.channel_event_publish(region="370215010001", event="need.overdue", lines=["戴家庄村 户主甲：医疗，已逾期"],
                                    now=clock.now)
     assert services.digests_close(now=clock.now) == 0  # the window is still open
@@ -269,3 +272,17 @@ def test_secrets_are_encrypted_at_rest_and_never_in_history(personas, fake):
     for plain in ("PLAINTOKEN", "PLAINSECRET", "OTHERSECRET"):
         assert plain not in stored and plain not in changes
     assert Change.objects.filter(object_type="channel").count() == 2
+
+
+def test_neither_the_key_nor_the_secret_is_logged(personas, fake, clock, caplog):
+    webhook = f"{fake.base}/robot/send?access_token=tok-PLAINTOKEN"  # unknown to the fake: refused
+    channel = channel_make(personas["office"], vendor="dingtalk", webhook=webhook, secret="SECPLAINSECRET",
+                           mode="signed")
+    parts_enqueue(channel, ["数据"], clock.now)
+    with caplog.at_level("DEBUG"):
+        services.messages_deliver(now=clock.now)
+        services.channel_test(channel=channel, actor=personas["office"], now=clock.now)
+    channel.refresh_from_db()
+    assert channel.status == ChannelStatus.STOPPED and "300001" in caplog.text
+    stored = repr(list(Message.objects.values_list("last_error", "body"))) + channel.stopped_reason + caplog.text
+    assert "PLAINTOKEN" not in stored and "PLAINSECRET" not in stored
