@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import OFFICE_UP, STAFF
+from bangfu.core.plugins import Step
 
 
 class NotifyConfig(AppConfig):
@@ -15,6 +16,7 @@ class NotifyConfig(AppConfig):
     urls = {"notifications/": "bangfu.notify.urls"}
     api_routers = {"/notifications": "bangfu.notify.api.router"}
     permissions = {"notification.view": STAFF, "channel.manage": OFFICE_UP}
+    demo_steps = (Step("bangfu.notify.demo.notify_demo_load", order=90),)
     nav = (
         NavItem(_("Notifications"), "notify:inbox", "notification.view", order=90,
                 badge="bangfu.notify.queries.unread_count"),
