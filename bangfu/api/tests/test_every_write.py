@@ -169,6 +169,7 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "notify.channel_event_publish": "adds lines to a digest; the digests page is not kept",
     "notify.digests_close": "renders a digest and queues its messages; the digests page is not kept",
     "notify.digest_render": READS,
+    "emergency.morning_numbers_publish": "adds the numbers to the work groups' digests; the digests page is not kept",
 }
 
 

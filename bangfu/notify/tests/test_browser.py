@@ -47,7 +47,8 @@ def test_a_township_office_adds_a_group_and_copies_a_digest(phone_page, live_ser
         "window_minutes": 10})
     now = timezone.now() - dt.timedelta(minutes=11)
     services.channel_event_publish(region="370215010001", event="need.overdue", now=now,
-                                   lines=["户主甲，生活物资：12-05 16:00 到期，仍为“待分派”", "户主乙，医疗：12-05 18:00 到期，仍为“处理中”"])
+                                   lines=["戴家庄村 D0012，生活物资：12-05 16:00 到期，仍为“待分派”",
+                                          "戴家庄村 D0031，医疗：12-05 18:00 到期，仍为“处理中”"])
     services.digests_close()
     page.reload()
     _shot(page, "channels-360.png")
@@ -56,7 +57,7 @@ def test_a_township_office_adds_a_group_and_copies_a_digest(phone_page, live_ser
     page.get_by_role("button", name="复制文本").first.wait_for()
     _shot(page, "digests-360.png")
     assert measure(page)["scrollWidth"] <= 360
-    assert "户主甲" in page.locator("textarea").first.input_value()
+    assert "D0012" in page.locator("textarea").first.input_value()
     page.set_viewport_size({"width": 1280, "height": 900})
     _shot(page, "digests-1280.png")
     page.goto(f"{live_server.url}/notifications/groups/")

@@ -1,17 +1,14 @@
 """The township office's work group pages (scope: a township office manages only its own township's
-groups), the digests to copy, and the modules that publish to the groups: overdue needs and the
-morning's emergency numbers."""
+groups) and the digests to copy."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bangfu.core.dates import local_today
 from bangfu.notify import services
 from bangfu.notify.models import Channel, ChannelStatus, Digest
 from conftest import VILLAGE_A
@@ -108,34 +105,3 @@ def test_digests_page_shows_the_text_to_copy(client, personas):
     assert "户主甲：医疗" in page and "外省户主" not in page
     assert f'data-copy="digest-{digest.pk}"' in page and "<script>" not in page
 
-
-def test_an_overdue_need_goes_to_the_groups_once(personas, make_household):
-    from bangfu.needs.models import Need
-    from bangfu.needs.services import need_create, needs_escalate
-
-    channel = add(personas["office"])
-    household = make_household(VILLAGE_A, caseworker=personas["caseworker_a"])
-    need, _created = need_create(household=household, category="living_supplies", description="米面油不够了",
-                                 client_id=uuid.uuid4(), actor=personas["caseworker_a"])
-    Need.objects.filter(pk=need.pk).update(deadline_at=timezone.now() - dt.timedelta(hours=1))
-    assert needs_escalate() == 1
-    assert needs_escalate() == 0
-    digest = Digest.objects.get(channel=channel)
-    assert len(digest.items) == 1 and digest.items[0][0] == "need.overdue"
-    line = digest.items[0][1]
-    assert household.number in line and "戴家庄村" in line and household.head_name not in line  # no name leaves the app
-
-
-def test_the_mornings_emergency_numbers_go_to_the_groups_once(personas, regions, make_household):
-    from bangfu.emergency.services import checks_generate, emergency_open, morning_numbers_publish
-
-    channel = add(personas["office"], events=["emergency.morning"])
-    yesterday = local_today() - dt.timedelta(days=1)
-    make_household(VILLAGE_A, caseworker=personas["caseworker_a"])
-    emergency_open(region=regions[TOWNSHIP], kind="epidemic", title="疫情防控", start=yesterday,
-                   actor=personas["office"])
-    checks_generate(day=yesterday)
-    assert morning_numbers_publish(day=yesterday) == 1
-    assert morning_numbers_publish(day=yesterday) == 0  # a second run sends nothing more
-    lines = [line for _event, line in Digest.objects.get(channel=channel).items]
-    assert lines[0].startswith("疫情防控") and any("戴家庄村" in line for line in lines)
