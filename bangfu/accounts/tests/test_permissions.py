@@ -124,6 +124,7 @@ TABLE = {
     "sale.view": {"admin", "county", "township_office", "village", "caseworker"},
     "sale.record": {"admin", "township_office", "village"},
     "product.manage": {"admin", "township_office", "village"},
+    "channel.manage": {"admin", "township_office"},
 }
 
 

@@ -330,6 +330,14 @@ PAGES: dict[str, Route] = {
     "policies:gaps": get(read("policy.view")),
     "policies:import": form("policy.import"),
     "policies:receipt_add": form("policy.receipt", obj="household"),
+    # work groups' robots: a township office's own groups (a test message goes to a closed local port)
+    "notify:channels": get(read("channel.manage")),
+    "notify:channel_add": form("channel.manage"),
+    "notify:channel_edit": form("channel.manage", obj="channel"),
+    "notify:channel_test": post(write("channel.manage"), obj="channel"),
+    "notify:channel_stop": post(write("channel.manage"), obj="channel"),
+    "notify:channel_resume": post(write("channel.manage"), obj="channel"),
+    "notify:digests": get(read("channel.manage")),
     # the API's own pages (its operations are in API below)
     "api:openapi-json": get(read(PUBLIC)),
     "api:openapi-view": get(read(PUBLIC)),

@@ -313,6 +313,16 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
             client_id=uuid.uuid4(), household=household, region_code=household.region_code, method="帮扶消除",
             proposed_on=today, created_by=office, created_at=timezone.now())
 
+    # Work groups: one per township (its robot at a closed local port: a test message fails at once).
+    from bangfu.notify.services import channel_add
+
+    for side, township_code, office in (("in", TOWNSHIP_A, personas["office"]),
+                                        ("out", TOWNSHIP_OTHER, personas["outsider_office"])):
+        objects.setdefault("channel", {})[side] = channel_add(region_code=township_code, actor=office, data={
+            "vendor": "wecom", "name": "外省工作信息群" if side == "out" else "工作信息群",
+            "webhook": "http://127.0.0.1:9/cgi-bin/webhook/send?key=k", "secret": "", "events": ["need.overdue"],
+            "window_minutes": 10})
+
     settings.JOB_FILES_DIR = tmp_path
     owned: dict[str, dict[int, object]] = {"job": {}, "notification": {}}
     owners = [personas[name] if name in personas else volunteer_a for name in CALLERS]
@@ -330,7 +340,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         owned["notification"][owner.pk] = Notification.objects.create(user=owner, message=message,
                                                                        created_at=job.created_at)
     markers = {OUT_HEAD: "out", OUT_CASEWORKER: "out", objects["household"]["out"].number: "out",
-               objects["item"]["out"].name: "out", objects["project"]["out"].name: "out", NEAR_HEAD: "near", near.number: "near"}
+               objects["item"]["out"].name: "out", objects["project"]["out"].name: "out",
+               objects["channel"]["out"].name: "out", NEAR_HEAD: "near", near.number: "near"}
     objects["job"] = {"out": owned["job"][personas["outsider_office"].pk]}
     objects["notification"] = {"out": owned["notification"][personas["outsider_office"].pk]}
     return World(objects, owned, markers)

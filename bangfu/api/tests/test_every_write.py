@@ -174,6 +174,11 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "sales.product_snapshot": READS,
     "sales.buyer_snapshot": READS,
     "sales.sale_snapshot": READS,
+    "notify.channel_test": "sends a test message; counts the robot's requests, shown on no page",
+    "notify.channel_event_publish": "adds lines to a digest; the digests page is not kept",
+    "notify.digests_close": "renders a digest and queues its messages; the digests page is not kept",
+    "notify.digest_render": READS,
+    "emergency.morning_numbers_publish": "adds the numbers to the work groups' digests; the digests page is not kept",
 }
 
 
@@ -1100,6 +1105,52 @@ def _(w):
     return lambda: sales.sale_record(product=product, buyer=buyer, channel="canteen", quantity=Decimal(10),
                                      amount=12000, sold_on=w.today, client_id="sale-1",
                                      actor=w.users["village_a"]), VILLAGE_A
+def _work_group(w):
+    from bangfu.notify import services as notify
+
+    return notify.channel_add(region_code=TOWNSHIP, actor=w.users["office"], data={
+        "vendor": "wecom", "name": "工作信息群", "webhook": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+        "secret": "", "dingtalk_mode": "", "keyword": "", "events": ["need.overdue"], "window_minutes": 10})
+
+
+@case("notify.channel_add")
+def _(w):
+    return lambda: _work_group(w), TOWNSHIP
+
+
+@case("notify.channel_edit")
+def _(w):
+    from bangfu.notify import services as notify
+
+    channel = _work_group(w)
+    return lambda: notify.channel_edit(channel=channel, actor=w.users["office"], data={
+        "vendor": "wecom", "name": "新群", "webhook": "", "secret": "", "events": [], "window_minutes": 5}), TOWNSHIP
+
+
+@case("notify.channel_stop")
+def _(w):
+    from bangfu.notify import services as notify
+
+    channel = _work_group(w)
+    return lambda: notify.channel_stop(channel=channel, reason="换群", actor=w.users["office"]), TOWNSHIP
+
+
+@case("notify.channel_resume")
+def _(w):
+    from bangfu.notify import services as notify
+
+    channel = _work_group(w)
+    notify.channel_stop(channel=channel, reason="换群", actor=w.users["office"])
+    return lambda: notify.channel_resume(channel=channel, actor=w.users["office"]), TOWNSHIP
+
+
+@case("notify.channel_stop_refused")
+def _(w):
+    from bangfu.notify import services as notify
+
+    channel = _work_group(w)
+    return lambda: notify.channel_stop_refused(channel_id=channel.pk, code=93000, said="invalid webhook url"), TOWNSHIP
+
 
 def test_every_service_has_a_case_or_a_reason():
     services = public_services()
