@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "bangfu.needs",
     "bangfu.work",
     "bangfu.monitoring",
+    "bangfu.assets",
     "bangfu.ops",
 ]
 

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from bangfu.assets import views
+
+app_name = "assets"
+urlpatterns = [
+    path("", views.asset_list, name="list"),
+    path("new/", views.asset_create, name="create"),
+    path("fixes/", views.fixes, name="fixes"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("<int:pk>/", views.asset_detail, name="detail"),
+    path("<int:pk>/edit/", views.asset_edit, name="edit"),
+    path("<int:pk>/inspect/", views.inspection_create, name="inspect"),
+    path("<int:pk>/fixes/<int:finding>/", views.finding_fix, name="fix"),
+    path("<int:pk>/income/", views.income_create, name="income"),
+    path("<int:pk>/plans/new/", views.plan_create, name="plan_create"),
+    path("<int:pk>/plans/<int:plan>/", views.plan_detail, name="plan"),
+    path("<int:pk>/plans/<int:plan>/approve/", views.plan_approve, name="plan_approve"),
+    path("<int:pk>/plans/<int:plan>/publish/", views.plan_publish, name="plan_publish"),
+    path("<int:pk>/plans/<int:plan>/payouts/", views.payout_create, name="payout"),
+]
