@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from ninja import File, Form, Path, Query, Router, Status
-from ninja.files import UploadedFile
+from ninja import Path, Query, Router, Status
+from pydantic import ValidationError as PydanticError
 
 from bangfu.accounts.models import User
 from bangfu.assets import defaults, queries, services
@@ -108,18 +108,50 @@ def inspection_list(request, id: int = _id()):
     return [inspection_out(i) for i in queries.inspections_of(queries.asset_get(user, id), limit=100)]
 
 
+def _inspection_body() -> dict[str, Any]:
+    schema = InspectionIn.model_json_schema()
+    schema["properties"]["photos"] = {"type": "array", "items": {"type": "string", "format": "binary"},
+                                      "maxItems": defaults.PHOTOS_MAX}
+    return {"requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": schema},
+        "application/json": {"schema": InspectionIn.model_json_schema()}}}}
+
+
+def _inspection_in(request) -> InspectionIn:
+    """The fields, from a multipart form (with photos) or a JSON body (without)."""
+    if (request.content_type or "").startswith("application/json"):
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            raise FieldErrors({"__all__": ["The body is not JSON."]}) from None
+        if isinstance(data, dict) and isinstance(data.get("checklist"), dict):
+            data["checklist"] = json.dumps(data["checklist"])
+    else:
+        data = {key: request.POST.get(key) for key in request.POST if key != "photos"}
+        data = {key: value for key, value in data.items() if value not in ("",) or key in ("note", "finding")}
+    try:
+        return InspectionIn.model_validate(data if isinstance(data, dict) else {})
+    except PydanticError as error:
+        errors: dict[str, list[str]] = {}
+        for item in error.errors():
+            errors.setdefault(".".join(str(part) for part in item["loc"]) or "__all__", []).append(item["msg"])
+        raise FieldErrors(errors) from None
+
+
 @router.post("/{id}/inspections", response={200: InspectionOut, 201: InspectionOut, 403: ErrorOut, **BODY_RESPONSES},
-             summary="Record an inspection with photos (multipart; idempotent by client id)")
-def inspection_create(request, id: int = _id(), payload: Form[InspectionIn] = ...,  # noqa: B008
-                      photos: File[list[UploadedFile]] = None):  # noqa: B008
-    """The same client id with the same fields and photos answers 200 with the first row; with
-    anything else (a photo's bytes included) 409 `replay_mismatch`. Photos: at most 4, each at most
-    10 MB, kept resized (the longest side 1600 px, JPEG, without EXIF)."""
+             summary="Record an inspection with photos (multipart; idempotent by client id)",
+             openapi_extra=_inspection_body())
+def inspection_create(request, id: int = _id()):
+    """multipart/form-data with the fields of InspectionIn and up to 4 files under `photos` (each at
+    most 10 MB, kept resized: the longest side 1600 px, JPEG, without EXIF); a JSON body without
+    photos is taken too. The same client id with the same fields and photos answers 200 with the
+    first row; with anything else (a photo's bytes included) 409 `replay_mismatch`."""
     user = request.auth
     require(user, "asset.view")
     asset = queries.asset_get(user, id)
     require(user, "asset.inspect")
-    uploads = list(photos or [])
+    payload = _inspection_in(request)
+    uploads = request.FILES.getlist("photos")
     if len(uploads) > defaults.PHOTOS_MAX:
         raise FieldErrors({"photos": [f"At most {defaults.PHOTOS_MAX} photos an inspection."]})
     try:

@@ -68,12 +68,12 @@ class ClientIdMixin(forms.Form):
 
 class AssetForm(forms.Form):
     name = forms.CharField(label=_("asset name"), max_length=bounds.TITLE, help_text=_("e.g. 戴家庄村光伏电站（一期）"))
-    asset_class = forms.ChoiceField(label=_("asset class"), choices=AssetClass.choices)
-    kind = forms.ChoiceField(label=_("kind"), choices=AssetKind.choices)
+    asset_class = forms.ChoiceField(label=_("asset class"), choices=[("", "—"), *AssetClass.choices])
+    kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *AssetKind.choices])
     village = forms.ChoiceField(label=_("village"), choices=())
     location = forms.CharField(label=_("location"), max_length=bounds.ADDRESS, required=False)
     value = YuanField(label=_("asset value (yuan)"), fen=VALUE_FEN)
-    owner_level = forms.ChoiceField(label=_("owned by"), choices=OwnerLevel.choices, initial=OwnerLevel.VILLAGE)
+    owner_level = forms.ChoiceField(label=_("owned by"), choices=[("", "—"), *OwnerLevel.choices])
     owner_name = forms.CharField(label=_("owner"), max_length=bounds.TITLE, help_text=_("e.g. 戴家庄村股份经济合作社"))
     household = forms.CharField(label=_("household number (when a household owns it)"), max_length=30,
                                 required=False)
@@ -148,7 +148,7 @@ class FixForm(forms.Form):
 class IncomeForm(ClientIdMixin):
     month = forms.DateField(label=_("month"), validators=[bounds.PAST_EVENT], **DATE,
                             help_text=_("Any day of the month."))
-    category = forms.ChoiceField(label=_("item"), choices=IncomeCategory.choices)
+    category = forms.ChoiceField(label=_("item"), choices=[("", "—"), *IncomeCategory.choices])
     amount = YuanField(label=_("amount (yuan)"), fen=LINE_FEN, required=True)
     note = forms.CharField(label=_("note"), max_length=bounds.NOTE, required=False)
 
@@ -167,7 +167,7 @@ class PlanForm(forms.Form):
 
 
 class PayoutForm(ClientIdMixin):
-    share = forms.ChoiceField(label=_("share"), choices=Share.choices)
+    share = forms.ChoiceField(label=_("share"), choices=[("", "—"), *Share.choices])
     amount = YuanField(label=_("amount (yuan)"), fen=LINE_FEN, required=True)
     day = forms.DateField(label=_("paid on"), validators=[bounds.PAST_EVENT], **DATE)
     payee = forms.CharField(label=_("paid to"), max_length=bounds.TITLE)

@@ -16,7 +16,6 @@ from bangfu.assets.models import (
     DistributionPlan,
     Finding,
     IncomeEntry,
-    Inspection,
     Photo,
     Share,
 )
@@ -112,12 +111,9 @@ def findings_for(user, *, open_only: bool = True):
     return rows.order_by("fix_by", "pk")
 
 
-def finding_get(user, asset: Asset, pk: int) -> Finding:
-    return get_object_or_404(Finding.objects.select_related("inspection"), pk=pk, asset=asset)
-
-
-def inspection_get(user, asset: Asset, pk: int) -> Inspection:
-    return get_object_or_404(Inspection.objects.prefetch_related("photos", "findings"), pk=pk, asset=asset)
+def finding_get(user, pk: int) -> Finding:
+    return get_object_or_404(Finding.objects.filter(asset__in=Asset.objects.visible_to(user))
+                             .select_related("inspection", "asset"), pk=pk)
 
 
 def photo_get(user, pk: int) -> Photo:
@@ -177,6 +173,6 @@ def plan_shares(plan: DistributionPlan) -> tuple[services.YearMoney, list[ShareR
                             money.distributable * plan.percent(s.value) // 100, paid[s.value]) for s in Share]
 
 
-def plan_get(user, asset: Asset, pk: int) -> DistributionPlan:
-    return get_object_or_404(DistributionPlan.objects.select_related("asset", "asset__village", "approved_by"),
-                             pk=pk, asset=asset)
+def plan_get(user, pk: int) -> DistributionPlan:
+    return get_object_or_404(DistributionPlan.objects.filter(asset__in=Asset.objects.visible_to(user))
+                             .select_related("asset", "asset__village", "approved_by"), pk=pk)

@@ -136,7 +136,7 @@ def asset_create(*, name: str, asset_class: str, kind: str, village: Region, val
     if level_of(village.code) != Level.VILLAGE:
         raise ValidationError({"village": _("Choose a village.")})
     if check_scope and actor.role != Role.ADMIN and not (actor.region_id and village.code.startswith(actor.region_id)):
-        raise Http404("no such village")
+        raise ValidationError({"village": _("No such village in your area.")})
     if owner_level == OwnerLevel.HOUSEHOLD:
         if household is None:
             raise ValidationError({"household": _("Name the household that owns it.")})

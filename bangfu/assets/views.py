@@ -163,10 +163,10 @@ def inspection_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def finding_fix(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
+def finding_fix(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "asset.fix")
-    asset = queries.asset_get(request.user, pk)
-    row = queries.finding_get(request.user, asset, finding)
+    row = queries.finding_get(request.user, pk)
+    asset = row.asset
     form = FixForm(request.POST or None, initial={"fixed_on": local_today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -227,16 +227,16 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Plan saved."))
-            return redirect("assets:plan", asset.pk, plan.pk)
+            return redirect("assets:plan", plan.pk)
     return render(request, "assets/plan_form.html", {"form": form, "asset": asset, "least": least})
 
 
 @login_required
 @GET
-def plan_detail(request: HttpRequest, pk: int, plan: int) -> HttpResponse:
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "asset.view")
-    asset = queries.asset_get(request.user, pk)
-    row = queries.plan_get(request.user, asset, plan)
+    row = queries.plan_get(request.user, pk)
+    asset = row.asset
     money, shares = queries.plan_shares(row)
     return render(request, "assets/plan.html", {
         "asset": asset, "plan": row, "money": money, "shares": shares,
@@ -244,38 +244,37 @@ def plan_detail(request: HttpRequest, pk: int, plan: int) -> HttpResponse:
         "print": request.GET.get("print") == "1"})
 
 
-def _plan_step(request: HttpRequest, pk: int, plan: int, step) -> HttpResponse:
-    asset = queries.asset_get(request.user, pk)
-    row = queries.plan_get(request.user, asset, plan)
+def _plan_step(request: HttpRequest, pk: int, step) -> HttpResponse:
+    row = queries.plan_get(request.user, pk)
     try:
         step(plan=row, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except services.StateRefused as error:
         messages.error(request, error.message)
-    return redirect("assets:plan", asset.pk, row.pk)
+    return redirect("assets:plan", row.pk)
 
 
 @login_required
 @POST
-def plan_approve(request: HttpRequest, pk: int, plan: int) -> HttpResponse:
+def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "asset.approve")
-    return _plan_step(request, pk, plan, services.plan_approve)
+    return _plan_step(request, pk, services.plan_approve)
 
 
 @login_required
 @POST
-def plan_publish(request: HttpRequest, pk: int, plan: int) -> HttpResponse:
+def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "asset.plan")
-    return _plan_step(request, pk, plan, services.plan_publish)
+    return _plan_step(request, pk, services.plan_publish)
 
 
 @login_required
 @GET_POST
-def payout_create(request: HttpRequest, pk: int, plan: int) -> HttpResponse:
+def payout_create(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "asset.income")
-    asset = queries.asset_get(request.user, pk)
-    row = queries.plan_get(request.user, asset, plan)
+    row = queries.plan_get(request.user, pk)
+    asset = row.asset
     form = PayoutForm(request.POST or None, initial={"day": local_today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -288,7 +287,7 @@ def payout_create(request: HttpRequest, pk: int, plan: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Payout recorded."))
-            return redirect("assets:plan", asset.pk, row.pk)
+            return redirect("assets:plan", row.pk)
     money, shares = queries.plan_shares(row)
     return render(request, "assets/payout_form.html", {"form": form, "asset": asset, "plan": row, "shares": shares})
 

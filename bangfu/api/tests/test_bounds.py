@@ -15,6 +15,7 @@ from django.core import validators
 
 import bangfu
 from bangfu.accounts.forms import UserAddForm, UserEditForm
+from bangfu.assets.forms import AssetForm, IncomeForm, InspectionForm
 from bangfu.api.urls import api
 from bangfu.casework.forms import CampaignForm, ContactForm, ScheduleForm
 from bangfu.casework.models import Campaign
@@ -74,6 +75,8 @@ def _dynamic_forms() -> dict[str, forms.BaseForm]:
         "ScheduleForm": ScheduleForm(current={}),
         **{f"MoveForm.{kind}": MoveForm(kind=kind, items=Region.objects.none()) for kind in MoveKind.values},
         "StepForm.hand_over": ProjectStepForm(action="hand_over"),
+        "InspectionForm.pv_station": InspectionForm(kind="pv_station"),
+        "InspectionForm.workshop": InspectionForm(kind="workshop"),
     }
 
 
@@ -183,6 +186,9 @@ def _pairs():
         # the township is the page's choice of the caller's townships, not a form field
         ("PostingIn", PostingForm, {"township": None, "wage_min_fen": "wage_min", "wage_max_fen": "wage_max"}),
         ("AttendanceIn", AttendanceForm, {}),
+        # an id there, a household number here; the inspector is a choice of users here
+        ("AssetIn", AssetForm, {"value_fen": "value", "household": None, "inspector": None}),
+        ("IncomeIn", IncomeForm, {"amount_fen": "amount", "client_id": None}),
     ]
 
 
