@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.assets import defaults
 from bangfu.assets.models import AssetClass, AssetKind, IncomeCategory, OwnerLevel, Share
@@ -74,7 +75,7 @@ class AssetForm(forms.Form):
     location = forms.CharField(label=_("location"), max_length=bounds.ADDRESS, required=False)
     value = YuanField(label=_("asset value (yuan)"), fen=VALUE_FEN)
     owner_level = forms.ChoiceField(label=_("owned by"), choices=[("", "—"), *OwnerLevel.choices])
-    owner_name = forms.CharField(label=_("owner"), max_length=bounds.TITLE, help_text=_("e.g. 戴家庄村股份经济合作社"))
+    owner_name = forms.CharField(label=pgettext_lazy("asset", "owner"), max_length=bounds.TITLE, help_text=_("e.g. 戴家庄村股份经济合作社"))
     household = forms.CharField(label=_("household number (when a household owns it)"), max_length=30,
                                 required=False)
     keeper = forms.CharField(label=_("kept by (管护主体)"), max_length=bounds.TITLE)

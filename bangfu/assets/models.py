@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.core.codes import prefix_q
 from bangfu.core.idempotency import ClientHashed
@@ -67,7 +68,7 @@ class Asset(models.Model):
     value_fen = models.BigIntegerField(_("asset value"), default=0)
     owner_level = models.CharField(_("owned by"), max_length=10, choices=OwnerLevel.choices)
     owner_code = models.CharField(_("owner's region"), max_length=15)
-    owner_name = models.CharField(_("owner"), max_length=100)
+    owner_name = models.CharField(pgettext_lazy("asset", "owner"), max_length=100)
     household = models.ForeignKey("households.Household", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name=_("household"))
     keeper = models.CharField(_("kept by (管护主体)"), max_length=100)
@@ -215,13 +216,13 @@ class IncomeEntry(ClientHashed):
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved by the township")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("distribution plan", "Published")
 
 
 class Share(models.TextChoices):
     WELFARE = "welfare", _("Public-welfare post pay")
     COLLECTIVE = "collective", _("Village collective")
-    HOUSEHOLDS = "households", _("Households")
+    HOUSEHOLDS = "households", pgettext_lazy("distribution share", "Households")
     REINVEST = "reinvest", _("Reinvestment")
 
 
