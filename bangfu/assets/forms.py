@@ -18,7 +18,7 @@ from bangfu.core import bounds
 from bangfu.core.forms import YuanField
 from bangfu.core.text import clean_text
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 # An asset's value: up to ten million yuan... an income line up to a million.
 VALUE_FEN = bounds.INCOME_FEN
 LINE_FEN = bounds.Range(1, bounds.COST_FEN.max)
