@@ -9,7 +9,16 @@ from collections.abc import Sequence
 from django.db.models import Count, Max, Sum
 
 from bangfu.assets import defaults
-from bangfu.assets.models import COST_CATEGORIES, Asset, AssetClass, AssetSetting, Finding, IncomeEntry, Inspection, Payout
+from bangfu.assets.models import (
+    COST_CATEGORIES,
+    Asset,
+    AssetClass,
+    AssetSetting,
+    Finding,
+    IncomeEntry,
+    Inspection,
+    Payout,
+)
 from bangfu.core.codes import COUNTY_LENGTH
 from bangfu.core.dates import local_today
 

@@ -16,11 +16,11 @@ from bangfu.assets.models import (
     DistributionPlan,
     Finding,
     IncomeEntry,
+    Inspection,
     Photo,
     Share,
 )
-from bangfu.core.codes import COUNTY_LENGTH
-from bangfu.core.codes import prefix_q
+from bangfu.core.codes import COUNTY_LENGTH, prefix_q
 from bangfu.regions.models import Region
 
 

@@ -15,8 +15,8 @@ from django.core import validators
 
 import bangfu
 from bangfu.accounts.forms import UserAddForm, UserEditForm
-from bangfu.assets.forms import AssetForm, IncomeForm, InspectionForm
 from bangfu.api.urls import api
+from bangfu.assets.forms import AssetForm, IncomeForm, InspectionForm
 from bangfu.casework.forms import CampaignForm, ContactForm, ScheduleForm
 from bangfu.casework.models import Campaign
 from bangfu.core.bounds import DateWindow
