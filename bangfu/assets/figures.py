@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from django.db.models import Count, Max, Sum
+from django.utils import timezone
 
 from bangfu.assets import defaults
 from bangfu.assets.models import (
@@ -69,7 +70,8 @@ def inspections_overdue(*, villages, start: dt.date, end: dt.date) -> dict[str, 
             .values("region_code", "kind", "last", "created_at"):
         intervals = settings.get(asset["region_code"][:COUNTY_LENGTH], {})
         days = int(intervals.get(asset["kind"], defaults.INTERVAL_DAYS.get(asset["kind"], 180)))
-        due = asset["last"] + dt.timedelta(days=days) if asset["last"] else asset["created_at"].date()
+        due = (asset["last"] + dt.timedelta(days=days) if asset["last"]
+               else timezone.localtime(asset["created_at"]).date())
         if due < today:
             counts[asset["region_code"]] += 1
     return dict(counts)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from bangfu.assets import defaults, services
 from bangfu.assets.models import (
@@ -72,7 +73,7 @@ class Due:
 
 
 def due_of(asset: Asset, last: dt.date | None, setting: AssetSetting | None) -> dt.date:
-    start = last or asset.created_at.date()
+    start = last or timezone.localtime(asset.created_at).date()  # a Shanghai day
     if last is None:
         return start  # never inspected: due now
     return start + dt.timedelta(days=services.interval_days(asset.kind, asset.region_code, setting=setting))
