@@ -172,3 +172,24 @@ class PayoutForm(ClientIdMixin):
     amount = YuanField(label=_("amount (yuan)"), fen=LINE_FEN, required=True)
     day = forms.DateField(label=_("paid on"), validators=[bounds.PAST_EVENT], **DATE)
     payee = forms.CharField(label=_("paid to"), max_length=bounds.TITLE)
+
+
+INTERVAL_DAYS = bounds.Range(1, 366)
+
+
+class AssetSettingForm(forms.Form):
+    """A county's rules: the least share to public-welfare posts and the days between inspections."""
+
+    county = forms.ChoiceField(label=_("county"), choices=())
+    welfare_min_percent = forms.IntegerField(label=_("least share to public-welfare posts (%)"),
+                                             **bounds.PERCENT.form())
+
+    def __init__(self, *args, counties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [(c.code, c.name) for c in counties]
+        for kind, label in AssetKind.choices:
+            self.fields[f"days_{kind}"] = forms.IntegerField(
+                label=format_lazy(_("days between inspections: {kind}"), kind=label), **INTERVAL_DAYS.form())
+
+    def intervals(self) -> dict[str, int]:
+        return {kind: self.cleaned_data[f"days_{kind}"] for kind in AssetKind.values}

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.asset_list, name="list"),
     path("new/", views.asset_create, name="create"),
     path("fixes/", views.fixes, name="fixes"),
+    path("settings/", views.asset_settings, name="settings"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("<int:pk>/", views.asset_detail, name="detail"),
     path("<int:pk>/edit/", views.asset_edit, name="edit"),

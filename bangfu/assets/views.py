@@ -15,9 +15,18 @@ from django.views.decorators.http import require_http_methods
 
 from bangfu.accounts.models import User
 from bangfu.assets import defaults, photos, queries, services
-from bangfu.assets.forms import AssetEditForm, AssetForm, FixForm, IncomeForm, InspectionForm, PayoutForm, PlanForm
+from bangfu.assets.forms import (
+    AssetEditForm,
+    AssetForm,
+    AssetSettingForm,
+    FixForm,
+    IncomeForm,
+    InspectionForm,
+    PayoutForm,
+    PlanForm,
+)
 from bangfu.assets.models import AssetClass, AssetKind, OwnerLevel, PlanStatus
-from bangfu.core.codes import prefix_q
+from bangfu.core.codes import Level, prefix_q
 from bangfu.core.dates import local_today
 from bangfu.core.forms import attach_errors
 from bangfu.core.outbox import outbox_errors, outbox_form
@@ -305,3 +314,28 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+@login_required
+@GET_POST
+def asset_settings(request: HttpRequest) -> HttpResponse:
+    """A county's rules for its assets: a county user sets their own county's, an administrator any."""
+    require(request.user, "asset.settings")
+    counties = list(Region.objects.within(request.user.scope).filter(level=Level.COUNTY).order_by("code"))
+    chosen = request.POST.get("county") or request.GET.get("county") or (counties[0].code if counties else "")
+    county = next((c for c in counties if c.code == chosen), counties[0] if counties else None)
+    initial = {}
+    if county is not None:
+        initial = {"county": county.code, "welfare_min_percent": services.welfare_min_percent(county.code),
+                   **{f"days_{kind}": services.interval_days(kind, county.code) for kind in AssetKind.values}}
+    form = AssetSettingForm(request.POST or None, counties=counties, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.asset_setting_set(county=county, welfare_min_percent=form.cleaned_data["welfare_min_percent"],
+                                       intervals=form.intervals(), actor=request.user)
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("assets:settings")
+    return render(request, "assets/settings.html", {"form": form, "county": county})

@@ -334,6 +334,7 @@ PAGES: dict[str, Route] = {
     "assets:list": get(read("asset.view")),
     "assets:create": form("asset.manage"),
     "assets:fixes": get(read("asset.view")),
+    "assets:settings": form("asset.settings"),
     "assets:detail": get(read("asset.view"), obj="asset"),
     "assets:edit": form("asset.manage", obj="asset"),
     "assets:inspect": form("asset.inspect", obj="asset"),

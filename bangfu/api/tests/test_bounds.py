@@ -16,7 +16,7 @@ from django.core import validators
 import bangfu
 from bangfu.accounts.forms import UserAddForm, UserEditForm
 from bangfu.api.urls import api
-from bangfu.assets.forms import AssetForm, IncomeForm, InspectionForm
+from bangfu.assets.forms import AssetForm, AssetSettingForm, IncomeForm, InspectionForm
 from bangfu.casework.forms import CampaignForm, ContactForm, ScheduleForm
 from bangfu.casework.models import Campaign
 from bangfu.core.bounds import DateWindow
@@ -77,6 +77,7 @@ def _dynamic_forms() -> dict[str, forms.BaseForm]:
         "StepForm.hand_over": ProjectStepForm(action="hand_over"),
         "InspectionForm.pv_station": InspectionForm(kind="pv_station"),
         "InspectionForm.workshop": InspectionForm(kind="workshop"),
+        "AssetSettingForm": AssetSettingForm(counties=[]),
     }
 
 

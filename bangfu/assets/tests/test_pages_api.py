@@ -15,6 +15,7 @@ from django.urls import reverse
 from PIL import Image
 
 from bangfu.accounts.testing import ApiClient
+from bangfu.assets import services
 from bangfu.assets.models import Inspection, Photo
 from bangfu.assets.tests.conftest import jpeg
 from bangfu.core.dates import local_today
@@ -129,3 +130,15 @@ def test_the_plan_page_refuses_too_little_for_welfare_posts(station, personas):
     assert plan.status == "approved"
     page = client_for(personas["office"]).get(reverse("assets:plan", args=[plan.pk])).content.decode()
     assert "print-sheet" in page
+
+
+def test_a_county_sets_its_rules(station, personas):
+    client = client_for(personas["county"])
+    assert client.get(reverse("assets:settings")).status_code == 200
+    days = {f"days_{kind}": 30 for kind in ("pv_station", "greenhouse", "workshop", "road", "water", "other")}
+    answer = client.post(reverse("assets:settings"), {"county": "370215", "welfare_min_percent": 65,
+                                                      **days, "days_pv_station": 7})
+    assert answer.status_code == 302
+    assert services.welfare_min_percent(station.region_code) == 65
+    assert services.interval_days("pv_station", station.region_code) == 7
+    assert client_for(personas["office"]).get(reverse("assets:settings")).status_code == 403
