@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from bangfu.accounts.models import User
 from bangfu.assets import services
-from bangfu.assets.models import AssetClass, AssetKind, IncomeCategory, OwnerLevel, Share
+from bangfu.assets.models import Asset, AssetClass, AssetKind, IncomeCategory, OwnerLevel, Share
 from bangfu.core.codes import Level
 from bangfu.core.dates import local_today
 from bangfu.core.permissions import Role
@@ -74,8 +74,8 @@ def assets_demo_load(**_kwargs) -> dict[str, int]:
     made = {"assets": 0, "inspections": 0}
     for n, (name, village_name, kw, value, location) in enumerate(STATIONS):
         village = _village(LANCUN, village_name)
-        if village is None:
-            continue
+        if village is None or Asset.objects.filter(name=name, region_code=village.code).exists():
+            continue  # loaded already
         keeper_user = (User.objects.filter(role=Role.CASEWORKER, region=village).order_by("pk").first()
                        or User.objects.filter(role=Role.VILLAGE, region=village).order_by("pk").first())
         station = services.asset_create(
@@ -144,7 +144,7 @@ def assets_demo_load(**_kwargs) -> dict[str, int]:
     if songzhuang is not None:
         for n, (name, village_name, value, location, owner) in enumerate(GREENHOUSES):
             village = _village(SONGZHUANG, village_name)
-            if village is None:
+            if village is None or Asset.objects.filter(name=name, region_code=village.code).exists():
                 continue
             house = services.asset_create(
                 name=name, asset_class=AssetClass.OPERATING, kind=AssetKind.GREENHOUSE, village=village,

@@ -28,6 +28,7 @@ def test_the_demo_station(personas, regions):
     assert len(overdue) == 1 and "围栏" in overdue[0].text
     # This month's inspection is due: it is in the keeper's day.
     assert [d.asset for d in queries.inspections_due(Asset.objects.all(), today=today)] == [station]
+    assert assets_demo_load() == {"assets": 0, "inspections": 0}  # loading again changes nothing
     plan = station.plans.get()
     assert plan.status == PlanStatus.PUBLISHED
     assert sum(services.share_paid(plan).values()) <= services.year_money(station, plan.year).distributable
