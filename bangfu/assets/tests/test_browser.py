@@ -76,6 +76,7 @@ def test_a_keeper_inspects_a_pv_station_with_a_photo_and_the_office_sees_the_fin
                                 meeting="村民代表大会", actor=personas["office"])
     page.goto(f"{live_server.url}/assets/plans/{plan.pk}/")
     _shot(page, "plan-360.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     page.set_viewport_size({"width": 1280, "height": 900})
     for name, path in (("list", "/assets/"), ("detail", f"/assets/{station.pk}/"), ("fixes", "/assets/fixes/"),
