@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "bangfu.work",
     "bangfu.monitoring",
     "bangfu.sales",
+    "bangfu.assets",
     "bangfu.ops",
     "bangfu.reports",
 ]
