@@ -757,6 +757,8 @@ class ClearanceRefused(Exception):
 class ClearanceStepNotAllowed(Exception):
     def __init__(self, *, action: str, stage: str):
         super().__init__(action, stage)
+        self.action = action
+        self.stage = stage
         self.message = _("This clearance is at “%(stage)s” now: “%(action)s” cannot be taken.") % {
             "stage": ClearanceStage(stage).label, "action": str(CLEARANCE_ACTIONS.get(action, action))}
 
