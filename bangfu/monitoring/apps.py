@@ -56,3 +56,6 @@ class MonitoringConfig(AppConfig):
                         PanelSource("bangfu.monitoring.panels.household_plan_panel", order=9))
     # A need's page offers to turn it into a monitoring lead (needs.plugins).
     need_panels = (PanelSource("bangfu.monitoring.panels.need_lead_panel", order=50),)
+    # On a contact of a periodic risk check (a casework campaign of kind 排查): a risk found becomes a
+    # lead of source 干部排查 (casework.contactform).
+    contact_form_parts = ("bangfu.monitoring.contactpart.ScreeningPart",)
