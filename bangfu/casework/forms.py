@@ -165,7 +165,7 @@ class CampaignForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE,
                                 widget=forms.RadioSelect)
     kind = forms.ChoiceField(label=_("Campaign kind"), choices=CampaignKind.choices, initial=CampaignKind.FOLLOW_UP,
-                             widget=forms.RadioSelect,
+                             widget=forms.RadioSelect, required=False,
                              help_text=_("A periodic risk check (排查) records what it finds as monitoring leads."))
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             validators=[bounds.PLANNED])
