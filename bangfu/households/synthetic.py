@@ -332,9 +332,9 @@ class Families:
             "medical_insured": rng.random() < 0.98,
             "critical_illness_insured": rng.random() < 0.95,
             "disability_category": "",
-            "disability_grade": "",
             "welfare_post_type": "",
             "welfare_post_months": None,
+            "disability_grade": "",
         }
 
     def _disable(self, member: dict) -> None:
