@@ -221,10 +221,17 @@ def _checks_of(receipts_households: QuerySet, day: dt.date) -> dict[tuple[int, s
 
 def gaps_in_scope(user, *, day: dt.date | None = None, village: str = "", kind: str = "") -> list[Gap]:
     """The gaps of every household the user sees (a village's only, when given), both ways."""
-    day = day or local_today()
-    households = _current(Household.objects.visible_to(user))
+    households = Household.objects.visible_to(user)
     if village:
         households = households.filter(region_code__startswith=village)
+    gaps = gaps_of(households, day=day or local_today())
+    return [g for g in gaps if not kind or g.kind == kind]
+
+
+def gaps_of(households: QuerySet[Household], *, day: dt.date) -> list[Gap]:
+    """The gaps of these households (those not closed), both ways, by village and number; the
+    caller has applied the scope (gaps_in_scope) or wants every area (the summary figures)."""
+    households = _current(households)
     entitlements = entitlements_of(households, day)
     rows = list(households.values("id", "number", "head_name", "region_code").order_by("region_code", "number"))
     ids = households.values("id")
@@ -232,8 +239,7 @@ def gaps_in_scope(user, *, day: dt.date | None = None, village: str = "", kind: 
         "id", "policy_key", "household_id", "member_id", "period", "amount"))
     names = dict(Member.objects.filter(pk__in={r.member_id for r in receipts if r.member_id}).values_list("id",
                                                                                                          "name"))
-    gaps = _gaps(rows, entitlements, receipts, _checks_of(ids, day), names, day)
-    return [g for g in gaps if not kind or g.kind == kind]
+    return _gaps(rows, entitlements, receipts, _checks_of(ids, day), names, day)
 
 
 def household_policies(user, household: Household, *, day: dt.date | None = None) -> HouseholdPolicies:
