@@ -125,7 +125,7 @@ def test_household_conditions_and_member_conditions_together():
 
 def test_every_kind_is_tested_and_described():
     tested = {"dilapidated", "business_income", "age_between", "health_any", "disabled", "in_school",
-              "welfare_post", "labor_any"}
+              "welfare_post", "labor_any", "disability_grade"}
     assert set(rules.KINDS) == tested
     assert rules.describe({"kind": "age_between", "min": 18, "max": 65}).endswith("18–65")
     assert len(rules.check_conditions([{"kind": "disabled"}, {"kind": "nonsense"}, "text"])) == 2
