@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -86,9 +87,18 @@ class Gap:
     head_name: str
     region_code: str
     policy_name: str
-    message: str
+    # The sentence, or what makes it when it is read (a county's list holds hundreds of thousands
+    # of gaps; the figures and most of a long list never show theirs).
+    text: Any
     period: str
     village_name: str = ""
+
+    @property
+    def message(self) -> str:
+        if isinstance(self.text, str):
+            return self.text
+        messages, entitlement, check = self.text
+        return messages.missing_message(entitlement, check)
 
 
 def _policies_by_county(codes) -> dict[str, list[Policy]]:
@@ -261,7 +271,7 @@ def _gaps(households: list[dict], entitlements: dict[int, list[Entitlement]], re
         if not mine:  # nothing received: every entitlement is a gap
             for e in owed:
                 gaps.append(Gap("missing", hid, number, head, region, e.policy.name,
-                                messages.missing_message(e, checks.get((hid, e.policy.key, e.period))), e.period))
+                                (messages, e, checks.get((hid, e.policy.key, e.period))), e.period))
             continue
         matched: set[int] = set()
         for e in owed:
@@ -269,7 +279,7 @@ def _gaps(households: list[dict], entitlements: dict[int, list[Entitlement]], re
             matched.update(r.pk for r in got)
             if not got:
                 gaps.append(Gap("missing", hid, number, head, region, e.policy.name,
-                                messages.missing_message(e, checks.get((hid, e.policy.key, e.period))), e.period))
+                                (messages, e, checks.get((hid, e.policy.key, e.period))), e.period))
         policies = policies_of[county_of_code(region)]
         for r in mine:
             policy = policies.get(r.policy_key)
