@@ -164,8 +164,8 @@ class CampaignForm(forms.Form):
         choices=household_choices.Category.choices, help_text=_("None ticked: every household in the areas."))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE,
                                 widget=forms.RadioSelect)
-    kind = forms.ChoiceField(label=_("Campaign kind"), choices=CampaignKind.choices, initial=CampaignKind.FOLLOW_UP,
-                             widget=forms.RadioSelect, required=False,
+    kind = forms.ChoiceField(label=_("Campaign kind"), choices=CampaignKind.choices, widget=forms.RadioSelect,
+                             required=False,
                              help_text=_("A periodic risk check (排查) records what it finds as monitoring leads."))
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             validators=[bounds.PLANNED])

@@ -136,12 +136,14 @@ def _entitlements(households: QuerySet[Household], day: dt.date) -> tuple[list[d
     rows = list(households.values(*rules.HOUSEHOLD_FIELDS, "number", "head_name").order_by("region_code", "number"))
     ids = households.values("id")
     categories: dict[int, set[str]] = defaultdict(set)
+    # Read in chunks (a server-side cursor on PostgreSQL): a county's members are not also held
+    # whole in the driver's buffer.
     for household_id, category in HouseholdCategory.objects.filter(household__in=ids).values_list(
-            "household_id", "category"):
+            "household_id", "category").iterator(chunk_size=5000):
         categories[household_id].add(category)
     members: dict[int, list[dict]] = defaultdict(list)
-    for member in Member.objects.filter(household__in=ids).values(*rules.MEMBER_FIELDS).order_by("household_id",
-                                                                                                 "id"):
+    for member in Member.objects.filter(household__in=ids).values(*rules.MEMBER_FIELDS).order_by(
+            "household_id", "id").iterator(chunk_size=5000):
         members[member["household_id"]].append(member)
     by_county = {county: _compiled(policies, day) for county, policies in
                  _policies_by_county({row["region_code"] for row in rows}).items()}

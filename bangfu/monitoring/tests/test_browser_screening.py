@@ -28,7 +28,7 @@ def test_a_risk_found_on_a_screening_visit_becomes_a_lead(browser, live_server, 
                                       start=today, end=today, kind="screening", channel="visit")
     phone = viewport == PHONE
     context = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=phone, has_touch=phone)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(60_000)
     page = context.new_page()
     log_in(page, live_server.url, "village_a", "pw-village_a", lands_on=None)
     page.goto(f"{live_server.url}/casework/households/{household.pk}/contact/")
@@ -42,7 +42,7 @@ def test_a_risk_found_on_a_screening_visit_becomes_a_lead(browser, live_server, 
     if phone:
         assert measure(page)["scrollWidth"] <= viewport["width"]
     page.locator("form[data-outbox] button[type=submit]").first.click()
-    page.wait_for_function("!location.pathname.endsWith('/contact/')")
+    page.wait_for_url(lambda url: not url.rstrip('/').endswith('/contact'))
     lead = Lead.objects.get()
     assert (lead.source, lead.channel, lead.indicator) == (Source.CADRE, Channel.CAMPAIGN, "务工收入骤减")
     client_login = context.new_page()

@@ -1,5 +1,5 @@
-"""Monitoring's and policies' figures (bangfu.core.figures): each declared compute equals a direct
-count, in Python over every row, of a small data set; the ratios name declared indicators."""
+"""Monitoring's figures (bangfu.core.figures): each declared compute equals a direct count, in
+Python over every row, of a small data set; the ratios name declared indicators."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from bangfu.households import choices
 from bangfu.households.models import Household
 from bangfu.households.services import household_monitoring_set
 from bangfu.monitoring.models import OPEN_STAGES, Clearance, Lead, Stage
-from bangfu.policies import queries as policy_queries
 from conftest import VILLAGE_A, VILLAGE_B, member_data
 
 pytestmark = pytest.mark.django_db
@@ -104,15 +103,12 @@ def _direct() -> dict[str, Counter]:
     for outcome in ("included", "already", "not_eligible"):
         expected[f"monitoring.outcome.{outcome}"] = by(leads, lambda r, o=outcome: r.outcome == o
                                                        and within(r.decided_on))
-    gaps = policy_queries.gaps_of(Household.objects.all(), day=TODAY)
-    expected["policies.gaps"] = Counter(g.region_code for g in gaps if g.kind == "missing")
-    expected["policies.unexpected"] = Counter(g.region_code for g in gaps if g.kind == "unexpected")
     return expected
 
 
 def _declared():
     indicators, ratios = [], []
-    for label in ("monitoring", "policies"):
+    for label in ("monitoring",):
         config = apps.get_app_config(label)
         indicators += list(config.figure_indicators)
         ratios += list(config.figure_ratios)
