@@ -25,7 +25,7 @@ def test_a_risk_found_on_a_screening_visit_becomes_a_lead(browser, live_server, 
     household = make_household(VILLAGE_A)
     today = local_today()
     casework_services.campaign_create(actor=personas["office"], name="冬季防返贫排查", region_codes=[VILLAGE_A],
-                                      start=today, end=today, kind="screening", channel="visit")
+                                      start=today, end=today, kind="screening", channel="visit", assess=False)
     phone = viewport == PHONE
     context = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=phone, has_touch=phone)
     context.set_default_timeout(60_000)
