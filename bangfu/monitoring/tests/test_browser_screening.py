@@ -32,6 +32,7 @@ def test_a_risk_found_on_a_screening_visit_becomes_a_lead(browser, live_server, 
     page = context.new_page()
     log_in(page, live_server.url, "village_a", "pw-village_a", lands_on=None)
     page.goto(f"{live_server.url}/casework/households/{household.pk}/contact/")
+    page.locator("input[name=channel][value=visit]").check(force=True)
     part = page.locator("details.contact-screening")
     part.locator("summary").click()
     part.locator("input[name=screening-found]").check()
