@@ -52,7 +52,7 @@ def _counts(row: queries.CoverageRow) -> dict[str, int]:
 def _campaign_out(campaign: Campaign, row: queries.CoverageRow) -> dict[str, Any]:
     return {
         "id": campaign.pk, "name": campaign.name, "region_codes": campaign.region_codes,
-        "categories": campaign.categories, "channel": campaign.channel, "start": campaign.start, "end": campaign.end,
+        "categories": campaign.categories, "channel": campaign.channel, "kind": campaign.kind, "start": campaign.start, "end": campaign.end,
         "status": campaign.status, "assess": campaign.assess, "questions": campaign.questions,
         "coverage": _counts(row),
     }
@@ -108,7 +108,7 @@ def campaign_create(request, payload: CampaignIn):
     campaign = services.campaign_create(
         actor=user, name=payload.name, region_codes=payload.region_codes, categories=list(payload.categories),
         channel=payload.channel, start=payload.start, end=payload.end, assess=payload.assess,
-        questions=[q.model_dump() for q in payload.questions],
+        questions=[q.model_dump() for q in payload.questions], kind=payload.kind,
     )
     coverage = queries.campaign_coverage(user, campaign, with_flagged=False)
     return Status(201, _campaign_out(campaign, coverage.total))

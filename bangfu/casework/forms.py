@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.casework.models import CONDITIONS, Campaign, Channel, NotReachedReason
+from bangfu.casework.models import CONDITIONS, Campaign, CampaignKind, Channel, NotReachedReason
 from bangfu.core import bounds
 from bangfu.core.dates import local_today
 from bangfu.households import choices as household_choices
@@ -164,6 +164,9 @@ class CampaignForm(forms.Form):
         choices=household_choices.Category.choices, help_text=_("None ticked: every household in the areas."))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE,
                                 widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("Campaign kind"), choices=CampaignKind.choices, widget=forms.RadioSelect,
+                             required=False,
+                             help_text=_("A periodic risk check (排查) records what it finds as monitoring leads."))
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             validators=[bounds.PLANNED])
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -186,7 +189,8 @@ class CampaignForm(forms.Form):
 
     @property
     def main_fields(self):
-        return [self[name] for name in ("name", "region_codes", "categories", "channel", "start", "end", "assess")]
+        return [self[name] for name in ("name", "kind", "region_codes", "categories", "channel", "start", "end",
+                                            "assess")]
 
     @property
     def question_rows(self):
@@ -202,7 +206,7 @@ class CampaignForm(forms.Form):
         return {
             "name": data["name"], "region_codes": data["region_codes"], "categories": data.get("categories") or [],
             "channel": data["channel"], "start": data["start"], "end": data["end"], "assess": data.get("assess", False),
-            "questions": questions,
+            "questions": questions, "kind": data.get("kind") or CampaignKind.FOLLOW_UP,
         }
 
 

@@ -47,6 +47,14 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class CampaignKind(models.TextChoices):
+    """What a campaign is for: reaching every household (随访), or the township's periodic check for
+    households at risk of falling back into poverty (排查), whose findings become monitoring leads."""
+
+    FOLLOW_UP = "follow_up", _("Follow-up (随访)")
+    SCREENING = "screening", _("Periodic risk check (排查)")
+
+
 class ScopedQuerySet(models.QuerySet):
     """Rows that carry their household's region code: the scope door is the households' own."""
 
@@ -90,6 +98,8 @@ class Campaign(models.Model):
     region_codes = models.JSONField(_("areas"), default=list)
     categories = models.JSONField(_("categories"), default=list, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    kind = models.CharField(_("campaign kind"), max_length=10, choices=CampaignKind.choices,
+                            default=CampaignKind.FOLLOW_UP)
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     assess = models.BooleanField(_("ask the four conditions"), default=True)

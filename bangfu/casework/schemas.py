@@ -106,6 +106,8 @@ class CampaignIn(NumbersNotBooleans):
     end: bounds.PLANNED.date()
     assess: bool = True
     questions: list[QuestionIn] = Field(default_factory=list, max_length=20)
+    kind: Literal["follow_up", "screening"] = Field(
+        "follow_up", description="screening: a periodic risk check (排查) whose findings become monitoring leads.")
 
 
 class CoverageCounts(Schema):
@@ -122,6 +124,7 @@ class CampaignOut(Schema):
     region_codes: list[str]
     categories: list[str]
     channel: str
+    kind: str
     start: dt.date
     end: dt.date
     status: str

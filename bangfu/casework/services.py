@@ -23,6 +23,7 @@ from bangfu.casework.models import (
     Assessment,
     AssessmentTally,
     Campaign,
+    CampaignKind,
     CampaignStatus,
     Channel,
     Contact,
@@ -512,9 +513,10 @@ def _clean_questions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def campaign_create(
     *, actor: User, name: str, region_codes: list[str], start: dt.date, end: dt.date,
     channel: str = Channel.PHONE, categories: list[str] | None = None, assess: bool = True,
-    questions: list[dict[str, Any]] | None = None,
+    questions: list[dict[str, Any]] | None = None, kind: str = CampaignKind.FOLLOW_UP,
 ) -> Campaign:
-    """Start a campaign: every household in scope gets a follow-up for its caseworker, due on `start`."""
+    """Start a campaign: every household in scope gets a follow-up for its caseworker, due on `start`.
+    A campaign of kind 排查 (screening) also offers, on each contact, to record a monitoring lead."""
     require(actor, "campaign.manage")
     categories = list(categories or [])
     errors = {}
@@ -538,6 +540,8 @@ def campaign_create(
         errors["channel"] = _("Unknown channel.")
     if any(c not in Category.values for c in categories):
         errors["categories"] = _("Unknown category.")
+    if kind not in CampaignKind.values:
+        errors["kind"] = _("Unknown campaign kind.")
     if not errors and _open_campaign_named(name, region_codes):
         errors["name"] = _("An open campaign in this area already has this name: choose another name, or "
                            "close that campaign first.")
@@ -547,7 +551,7 @@ def campaign_create(
         with transaction.atomic():  # the database's guard, when two offices save the same at once
             campaign = Campaign.objects.create(
                 name=name, region_code=_common_prefix(region_codes), region_codes=region_codes,
-                categories=categories, channel=channel, start=start, end=end, assess=assess,
+                categories=categories, channel=channel, kind=kind, start=start, end=end, assess=assess,
                 questions=_clean_questions(questions or []), created_by=actor,
             )
     except IntegrityError:

@@ -200,6 +200,19 @@ class Health(models.TextChoices):
     DISABLED = "残疾", _("Disabled")
 
 
+class DisabilityGrade(models.TextChoices):
+    """残疾等级 on the disability certificate (一级 the most severe); the severe disability nursing
+    subsidy (重度残疾人护理补贴) is owed for grades 一级 and 二级."""
+
+    GRADE_1 = "一级", _("Grade 1 (most severe)")
+    GRADE_2 = "二级", _("Grade 2")
+    GRADE_3 = "三级", _("Grade 3")
+    GRADE_4 = "四级", _("Grade 4")
+
+
+SEVERE_DISABILITY_GRADES = [DisabilityGrade.GRADE_1, DisabilityGrade.GRADE_2]
+
+
 class LaborSkill(models.TextChoices):
     ORDINARY = "普通劳动力", _("Ordinary labour")
     SKILLED = "技能劳动力", _("Skilled labour")

@@ -177,7 +177,7 @@ class MemberForm(forms.ModelForm):
             "education", "school_status", "health", "labor_skill", "work_status", "work_months",
             "work_place", "employer", "political_status", "minimum_living", "extreme_hardship",
             "pension_insured", "medical_insured", "critical_illness_insured", "disability_category",
-            "welfare_post_type", "welfare_post_months",
+            "welfare_post_type", "welfare_post_months", "disability_grade",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -198,6 +198,8 @@ class Member(models.Model):
     medical_insured = models.BooleanField(_("basic medical insurance"), null=True, blank=True)
     critical_illness_insured = models.BooleanField(_("critical illness insurance"), null=True, blank=True)
     disability_category = models.CharField(_("disability category"), max_length=20, blank=True)
+    disability_grade = models.CharField(_("disability grade"), max_length=4, choices=choices.DisabilityGrade.choices,
+                                        blank=True)
     welfare_post_type = models.CharField(_("public welfare post"), max_length=50, blank=True)
     welfare_post_months = models.PositiveSmallIntegerField(_("welfare post months"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -54,6 +54,7 @@ Health = _api_enum(choices.Health, "健康状况; several may apply.")
 LaborSkill = _api_enum(choices.LaborSkill, "劳动技能.")
 WorkStatus = _api_enum(choices.WorkStatus, "务工状况.")
 PoliticalStatus = _api_enum(choices.PoliticalStatus, "政治面貌.")
+DisabilityGrade = _api_enum(choices.DisabilityGrade, "残疾等级: 一级 (most severe) to 四级.")
 Action = _api_enum(ActionChoices, "What a history entry records.")
 
 
@@ -191,6 +192,7 @@ class MemberOut(Schema):
     disability_category: str
     welfare_post_type: str
     welfare_post_months: int | None
+    disability_grade: Annotated[DisabilityGrade | None, Blank] = None
     version: int
 
 
@@ -337,6 +339,8 @@ class MemberIn(StrictSchema):
     disability_category: Text = Field("", max_length=_longest(MemberForm, "disability_category"))
     welfare_post_type: Text = Field("", max_length=_longest(MemberForm, "welfare_post_type"))
     welfare_post_months: int | None = Field(None, **bounds.MONTHS.api())
+    disability_grade: Annotated[DisabilityGrade | None, Blank] = Field(
+        None, description="残疾等级 on the disability certificate: 一级 (most severe) to 四级.")
 
 
 class HouseholdFields(StrictSchema):

@@ -89,6 +89,7 @@ GIVEN_YOUNG = {
 # Earlier surnames come up more: weights 1/(rank + 4) give 王 about 9%, as in the region.
 _SURNAME_WEIGHTS = [1 / (rank + 4) for rank in range(len(SURNAMES))]
 
+DISABILITY_GRADES = tuple(choices.DisabilityGrade.values)
 DISABILITY_CATEGORIES = ("视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾")
 WELFARE_POSTS = ("保洁员", "护林员", "巡河员", "公益性岗位", "光伏电站管护员", "村级协管员")
 FAR_WORK_PLACES = ("江苏省苏州市", "浙江省宁波市", "广东省深圳市", "北京市", "天津市", "上海市")
@@ -333,6 +334,7 @@ class Families:
             "disability_category": "",
             "welfare_post_type": "",
             "welfare_post_months": None,
+            "disability_grade": "",
         }
 
     def _disable(self, member: dict) -> None:
@@ -340,6 +342,8 @@ class Families:
             [Health.CHRONIC] if self.rng.random() < 0.3 else []
         )
         member["disability_category"] = _choice(self.rng, DISABILITY_CATEGORIES)
+        # Not drawn from the generator, so the rest of the county stays as it was.
+        member["disability_grade"] = DISABILITY_GRADES[member["birth_date"].day % len(DISABILITY_GRADES)]
         if member["school_status"] == "" and age_at(member["birth_date"], self.today) >= 16:
             member["labor_skill"] = _choice(self.rng, [LaborSkill.LOST, LaborSkill.WEAK])
             member["work_status"], member["work_months"], member["work_place"], member["employer"] = "", None, "", ""

@@ -171,7 +171,7 @@ def _member_spec():
         ("person", _("Person"), ["name", "relation", "id_type", "id_number", "sex", "birth_date", "ethnicity",
                                  "phone", "phone_clear"]),
         ("education", _("Education and health"), ["education", "school_status", "health", "political_status",
-                                                  "disability_category"]),
+                                                  "disability_category", "disability_grade"]),
         ("work", _("Work"), ["labor_skill", "work_status", "work_months", "work_place", "employer",
                              "welfare_post_type", "welfare_post_months"]),
         ("assistance", _("Assistance and insurance"), ["minimum_living", "extreme_hardship", "pension_insured",

@@ -207,6 +207,7 @@ COLUMNS: list[Column] = [
     Column("残疾类别", "disability_category", MEMBER, NAME, ("残疾类型",)),
     Column("公益性岗位类型", "welfare_post_type", MEMBER, TEXT, ("公益性岗位",), width=16),
     Column("公益性岗位(月数)", "welfare_post_months", MEMBER, INT, ("公益性岗位月数", "公益性岗位(月)")),
+    Column("残疾等级", "disability_grade", MEMBER, CHOICE, ("残疾级别",), _same(choices.DisabilityGrade)),
 ]
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
@@ -16,7 +15,7 @@ from bangfu.core.permissions import require
 from bangfu.households import identity
 from bangfu.households import queries as household_queries
 from bangfu.monitoring import queries, services
-from bangfu.monitoring.models import Lead, PlanMeasure
+from bangfu.monitoring.models import CLEARANCE_OPEN, Clearance, Lead, PlanMeasure, Stage
 from bangfu.monitoring.schemas import (
     DropIn,
     DropOut,
@@ -36,7 +35,27 @@ leads = Router(tags=["monitoring"])
 monitored = Router(tags=["monitoring"])
 
 
-def lead_out(lead: Lead) -> dict[str, Any]:
+def clearance_out(clearance: Clearance | None) -> dict[str, Any] | None:
+    if clearance is None:
+        return None
+    return {"id": clearance.pk, "method": clearance.method, "stage": clearance.stage,
+            "proposed_on": clearance.proposed_on, "decided_on": clearance.decided_on,
+            "outcome_reason": clearance.outcome_reason}
+
+
+def latest_clearances(leads: list[Lead]) -> dict[int, Clearance]:
+    """The latest clearance of each monitored lead's household, in one query."""
+    households = {lead.household_id for lead in leads if lead.stage == Stage.MONITORED and lead.household_id}
+    latest: dict[int, Clearance] = {}
+    if households:
+        for clearance in Clearance.objects.filter(household_id__in=households).order_by("proposed_on", "pk"):
+            latest[clearance.household_id] = clearance
+    return latest
+
+
+def lead_out(lead: Lead, clearances: dict[int, Clearance] | None = None) -> dict[str, Any]:
+    if clearances is None:
+        clearances = latest_clearances([lead])
     return {
         "id": lead.pk, "client_id": lead.client_id, "source": lead.source, "channel": lead.channel,
         "department": lead.department, "kind": lead.kind, "indicator": lead.indicator, "value": lead.value,
@@ -45,6 +64,7 @@ def lead_out(lead: Lead) -> dict[str, Any]:
         "identify_by": lead.identify_by, "overdue": services.is_overdue(lead), "colour": services.colour(lead),
         "outcome": lead.outcome, "outcome_reason": lead.outcome_reason, "monitor_type": lead.monitor_type,
         "risks": list(lead.risks), "version": lead.version,
+        "clearance": clearance_out(clearances.get(lead.household_id)) if lead.stage == Stage.MONITORED else None,
     }
 
 
@@ -52,7 +72,9 @@ def lead_out(lead: Lead) -> dict[str, Any]:
 def leads_list(request, stage: LeadStage | None = Query(None)):
     """The newest 200 leads the caller may see (a village its own, the county all of its own)."""
     require(request.auth, "lead.view")
-    return [lead_out(lead) for lead in queries.leads_list(request.auth, stage=stage.value if stage else "")]
+    rows = queries.leads_list(request.auth, stage=stage.value if stage else "")
+    clearances = latest_clearances(rows)
+    return [lead_out(lead, clearances) for lead in rows]
 
 
 @leads.post("", response={200: LeadOut, 201: LeadOut, **BODY_RESPONSES}, summary="Record a lead")
@@ -121,24 +143,64 @@ def drop_create(request, payload: DropIn):
                summary="Households in identification or monitored, with their stage")
 def monitored_list(request, stage: LeadStage | None = Query(None)):
     require(request.auth, "lead.view")
-    return [lead_out(lead) for lead in queries.monitored_list(request.auth, stage=stage.value if stage else "")]
+    rows = queries.monitored_list(request.auth, stage=stage.value if stage else "")
+    clearances = latest_clearances(rows)
+    return [lead_out(lead, clearances) for lead in rows]
 
 
 @monitored.post("/{id}/steps", response={200: LeadOut, 403: ErrorOut, 409: RefusedOut, **BODY_RESPONSES},
-                summary="Take an identification step")
+                summary="Take an identification or risk clearance step")
 def step_take(request, payload: StepIn, id: int = Path(..., ge=1, le=bounds.ID.max)):
     """404 outside the caller's area, 403 when the role may not take the step, 409 (with the
-    current stage) when the stage does not allow it, 422 naming the missing field."""
+    current stage) when the stage does not allow it, 422 naming the missing field (or, for a
+    clearance, the rules' reasons under `clearance`)."""
     user = request.auth
+    if payload.action.startswith("clearance_"):
+        return _clearance_step(request, payload, id)
     require(user, f"lead.{payload.action}")
     lead = queries.lead_get(user, id)
     try:
         current = services.lead_step(lead=lead, actor=user, action=payload.action, data=payload.dict())
     except services.StepNotAllowed as refused:
         return Status(409, {"detail": str(refused.message), "stage": refused.stage})
-    except ValidationError:
-        raise
     return lead_out(current)
+
+
+def _clearance_step(request, payload: StepIn, id: int):
+    """A clearance step on the household a lead made monitored: proposing one (idempotent by
+    client_id), then the village's, the township's and the county's steps on the open one."""
+    user = request.auth
+    step = payload.action.removeprefix("clearance_")
+    require(user, "clearance.verify" if step == "propose" else f"clearance.{step}")
+    lead = queries.lead_get(user, id)
+    if lead.stage != Stage.MONITORED or lead.household_id is None:
+        return Status(409, {"detail": _("Only a monitored household's risk is cleared."), "stage": lead.stage})
+    try:
+        if step == "propose":
+            if payload.client_id is None:
+                raise FieldErrors({"client_id": [_("Send a client id with the proposal.")]})
+            if not payload.method:
+                raise FieldErrors({"method": [_("Choose how the risk was eliminated.")]})
+            existing = Clearance.objects.filter(client_id=payload.client_id).first()
+            if existing is None and Clearance.objects.filter(household_id=lead.household_id,
+                                                              stage__in=CLEARANCE_OPEN).exists():
+                return Status(409, {"detail": _("A clearance of this household is under way already."),
+                                    "stage": Clearance.objects.filter(household_id=lead.household_id,
+                                                                      stage__in=CLEARANCE_OPEN).first().stage})
+            services.clearance_start(actor=user, household=lead.household, client_id=payload.client_id,
+                                     method=payload.method)
+        else:
+            clearance = Clearance.objects.visible_to(user).filter(
+                household_id=lead.household_id, stage__in=CLEARANCE_OPEN).first()
+            if clearance is None:
+                return Status(409, {"detail": _("No clearance of this household is under way."),
+                                    "stage": lead.stage})
+            services.clearance_step(clearance=clearance, actor=user, action=step, data=payload.dict())
+    except services.ClearanceStepNotAllowed as refused:
+        return Status(409, {"detail": str(refused.message), "stage": refused.stage})
+    except services.ClearanceRefused as refused:
+        raise FieldErrors({"clearance": [str(r) for r in refused.reasons]}) from None
+    return lead_out(Lead.objects.get(pk=lead.pk))
 
 
 # --- plans and flags -------------------------------------------------------------------------------

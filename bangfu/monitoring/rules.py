@@ -197,17 +197,22 @@ def firing(facts: Facts, today: dt.date) -> list[Rule]:
     return [rule for rule in RULES if rule.fires(facts, today)]
 
 
-def _sync(facts: dict[int, Facts], today: dt.date) -> tuple[int, int]:
+def _sync(facts: dict[int, Facts], today: dt.date, *, households: Iterable[int] | None = None,
+          start: int | None = None, end: int | None = None) -> tuple[int, int]:
     """Keep one Flag per household and firing rule: new ones added, those no longer firing removed."""
-    wanted: dict[tuple[int, str], Flag] = {}
+    wanted: dict[tuple[int, str], tuple[Facts, Rule]] = {}
     for f in facts.values():
         for rule in firing(f, today):
-            wanted[(f.pk, rule.code)] = Flag(household_id=f.pk, region_code=f.region_code, rule=rule.code,
-                                             message=str(rule.message(f))[:300], raised_on=today)
-    existing = dict(((hh, rule), pk) for pk, hh, rule in
-                    Flag.objects.filter(household_id__in=list(facts)).values_list("pk", "household_id", "rule"))
+            wanted[(f.pk, rule.code)] = (f, rule)
+    if households is None:
+        kept = Flag.objects.filter(household_id__gte=start, household_id__lt=end)
+    else:
+        kept = Flag.objects.filter(household_id__in=list(facts))
+    existing = dict(((hh, rule), pk) for pk, hh, rule in kept.values_list("pk", "household_id", "rule"))
     gone = [pk for key, pk in existing.items() if key not in wanted]
-    new = [flag for key, flag in wanted.items() if key not in existing]
+    # The message is written only for a flag raised now: a kept flag keeps its own.
+    new = [Flag(household_id=f.pk, region_code=f.region_code, rule=rule.code, message=str(rule.message(f))[:300],
+                raised_on=today) for key, (f, rule) in wanted.items() if key not in existing]
     with transaction.atomic():
         if gone:
             Flag.objects.filter(pk__in=gone).delete()
@@ -225,7 +230,7 @@ def flags_refresh(*, today: dt.date | None = None, chunk: int = CHUNK) -> dict[s
         for start in range(0, last + 1, chunk):
             facts = facts_of(start=start, end=start + chunk, today=today, line=line)
             seen += len(facts)
-            new, gone = _sync(facts, today)
+            new, gone = _sync(facts, today, start=start, end=start + chunk)
             raised, cleared = raised + new, cleared + gone
     return {"households": seen, "raised": raised, "cleared": cleared}
 
@@ -235,5 +240,5 @@ def flags_refresh_household(household_id: int, *, today: dt.date | None = None) 
     today = today or local_today()
     with translation.override(settings.LANGUAGE_CODE):
         facts = facts_of([household_id], today=today)
-        _sync(facts, today)
+        _sync(facts, today, households=[household_id])
     return [rule.code for f in facts.values() for rule in firing(f, today)]

@@ -19,16 +19,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
-from bangfu.core import crypto
+from bangfu.core import bulk, crypto
 from bangfu.core.codes import COUNTY_LENGTH, township_of
 from bangfu.core.dates import local_today
 from bangfu.core.idempotency import create_once
 from bangfu.core.permissions import Role, require
 from bangfu.history.models import Action
-from bangfu.history.services import areas_touch, record
+from bangfu.history.services import areas_touch, changes_bulk_insert, record
 from bangfu.households import choices as household_choices
 from bangfu.households import identity
-from bangfu.households.models import Household, Member
+from bangfu.households.models import Household, HouseholdCategory, Member
 from bangfu.households.services import household_monitoring_clear, household_monitoring_set
 from bangfu.monitoring.models import (
     CLEARANCE_OPEN,
@@ -370,13 +370,22 @@ class DropError:
                                                            "message": self.message}
 
 
+def _chunks(items: list, size: int = 5000):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
 @transaction.atomic
 def drop_import(*, actor: User, department: str, rows: list[DropRow], file_name: str,
                 received_on: dt.date | None = None) -> DepartmentDrop:
     """A department's list checked against the registry in the uploader's area: each row is a
     lead (a person over the department's threshold, or on its list), already monitored (a lead of
     that kind, closed), a duplicate of an open lead for the same person and department (no second
-    lead), below the threshold, or a stranger (matching nobody in the area: reported by row)."""
+    lead), below the threshold, or a stranger (matching nobody in the area: reported by row).
+
+    Set-based, for a county's monthly file of tens of thousands of rows: the persons, their
+    households' categories and the open leads are read a chunk of ID numbers at a time, the leads
+    and their history written in bulk (core.bulk), and each village told once of its new leads."""
     require(actor, "lead.import")
     if department not in Department.values:
         raise ValidationError({"department": _("Choose the department.")})
@@ -387,63 +396,109 @@ def drop_import(*, actor: User, department: str, rows: list[DropRow], file_name:
     drop = DepartmentDrop.objects.create(department=department, region_code=scope, file_name=file_name[:200],
                                          received_on=received_on, uploaded_by=actor, uploaded_at=now,
                                          row_count=len(rows))
-    label = Department(department).label
-    report: list[dict[str, Any]] = []
+    label = str(Department(department).label)
     hashes = {r.row: identity_hash(r.id_number) for r in rows}
-    members = {m.id_hash: m for m in Member.objects.filter(id_hash__in=set(hashes.values()), household__in=visible)
-               .select_related("household", "household__region")}
-    monitored = set(Household.objects.filter(pk__in={m.household_id for m in members.values()},
-                                             categories__category=household_choices.Category.MONITORED)
-                    .values_list("pk", flat=True))
-    poor = set(Household.objects.filter(pk__in={m.household_id for m in members.values()},
-                                        categories__category=household_choices.Category.REGISTERED_POOR)
-               .values_list("pk", flat=True))
-    open_hashes = set(Lead.objects.open().filter(id_hash__in=set(hashes.values()), department=department)
-                      .values_list("id_hash", flat=True))
+    wanted = list(set(hashes.values()))
+    members: dict[str, dict[str, Any]] = {}
+    open_hashes: set[str] = set()
+    for chunk in _chunks(wanted):
+        for m in Member.objects.filter(id_hash__in=chunk, household__in=visible).values(
+                "id", "id_hash", "name", "id_tail_reversed", "household_id", "household__region_id",
+                "household__region_code"):
+            members[m["id_hash"]] = m
+        open_hashes.update(Lead.objects.open().filter(id_hash__in=chunk, department=department)
+                           .values_list("id_hash", flat=True))
+    monitored: set[int] = set()
+    poor: set[int] = set()
+    for chunk in _chunks(list({m["household_id"] for m in members.values()})):
+        for household_id, category in HouseholdCategory.objects.filter(
+                household_id__in=chunk, category__in=(household_choices.Category.MONITORED,
+                                                      household_choices.Category.REGISTERED_POOR)) \
+                .values_list("household_id", "category"):
+            (monitored if category == household_choices.Category.MONITORED else poor).add(household_id)
     limits_cache: dict[str, Limits] = {}
     seen: set[str] = set()
-    count = 0
+    report: list[dict[str, Any]] = []
+    leads: list[Lead] = []
+    entries: list[dict[str, Any]] = []
+    stranger = _("Matches nobody registered in your area.")
+    duplicate = _("An open lead for this person and department exists already.")
+    already_text, new_text = str(Kind.ALREADY_MONITORED.label), str(Kind.NEW.label)
+    already_reason = _("Already a monitored household.")
     for r in rows:
         hashed = hashes[r.row]
         entry: dict[str, Any] = {"row": r.row, "name": r.name, "id_tail": r.id_number[-2:], "value": r.value}
+        report.append(entry)
         member = members.get(hashed)
         if member is None:
-            entry.update(result="stranger", message=_("Matches nobody registered in your area."))
-            report.append(entry)
+            entry.update(result="stranger", message=stranger)
             continue
-        household = member.household
-        entry["name"] = member.name
+        entry["name"] = member["name"]
         if hashed in open_hashes or hashed in seen:
-            entry.update(result="duplicate", message=_("An open lead for this person and department exists already."))
-            report.append(entry)
+            entry.update(result="duplicate", message=duplicate)
             continue
+        household_id, region_code = member["household_id"], member["household__region_code"]
+        county = region_code[:COUNTY_LENGTH]
+        limits = limits_cache.get(county)
+        if limits is None:
+            limits = limits_cache[county] = limits_for(county)
         threshold = ""
         if department == Department.MEDICAL:
-            county = household.region_code[:COUNTY_LENGTH]
-            limits = limits_cache.setdefault(county, limits_for(county))
-            line = limits.medical_poor_fen if household.pk in poor else limits.medical_other_fen
+            line = limits.medical_poor_fen if household_id in poor else limits.medical_other_fen
             threshold = f"≥ {line / 100:.0f}"
             if r.amount_fen is None or r.amount_fen < line:
                 entry.update(result="below", message=_("Below the threshold of %(yuan)s yuan.") % {
                     "yuan": f"{line / 100:.0f}"})
-                report.append(entry)
                 continue
-        kind = Kind.ALREADY_MONITORED if household.pk in monitored else Kind.NEW
-        lead = _new_lead(actor=actor, client_id=uuid.uuid4(), source=Source.DEPARTMENT, channel=Channel.DEPARTMENT,
-                         village=household.region, person=Person(name=member.name, member=member),
-                         indicator=str(label), value=r.value, threshold=threshold, department=department,
-                         received_on=received_on, drop=drop, drop_row=r.row, kind=kind)
         seen.add(hashed)
-        count += 1
-        entry.update(result="already" if kind == Kind.ALREADY_MONITORED else "lead", lead=lead.pk,
-                     message=str(Kind(kind).label))
-        report.append(entry)
+        already = household_id in monitored
+        lead = Lead(
+            client_id=uuid.uuid4(), source=Source.DEPARTMENT, channel=Channel.DEPARTMENT, department=department,
+            kind=Kind.ALREADY_MONITORED if already else Kind.NEW, indicator=label[:100], value=r.value[:100],
+            threshold=threshold, name=member["name"][:50], household_id=household_id, member_id=member["id"],
+            village_id=member["household__region_id"], region_code=region_code, drop=drop, drop_row=r.row,
+            received_on=received_on, created_by=actor, created_at=now, stage_since=received_on,
+            identify_by=received_on + dt.timedelta(days=limits.total_days), id_hash=hashed,
+            id_tail=member["id_tail_reversed"][:identity.ID_TAIL_SHOWN][::-1])
+        if already:
+            lead.stage, lead.outcome, lead.decided_on = Stage.ALREADY, Outcome.ALREADY, received_on
+            lead.outcome_reason, lead.due_on = already_reason, None
+        else:
+            lead.stage = Stage.VERIFY
+            lead.due_on = due_for(Stage.VERIFY, start=received_on, received_on=received_on, limits=limits)
+        leads.append(lead)
+        entries.append(entry)
+        entry.update(result="already" if already else "lead", message=already_text if already else new_text)
+    bulk.insert(Lead, leads)
+    for lead, entry in zip(leads, entries):
+        entry["lead"] = lead.pk
+    changes_bulk_insert(actor=actor, message=str(Channel.DEPARTMENT.label), rows=[
+        (Action.CREATE, "lead", str(lead.pk), lead.name, lead.household_id, lead.region_code, None,
+         lead_snapshot(lead)) for lead in leads])
+    _tell_villages(drop, [lead for lead in leads if lead.stage == Stage.VERIFY])
     drop.rows = report
-    drop.lead_count = count
+    drop.lead_count = len(leads)
     drop.save(update_fields=["rows", "lead_count"])
-    record(actor, Action.CREATE, drop, after={"department": department, "rows": len(rows), "leads": count},
+    record(actor, Action.CREATE, drop, after={"department": department, "rows": len(rows), "leads": len(leads)},
            region_code=scope)
     return drop
+
+
+def _tell_villages(drop: DepartmentDrop, leads: list[Lead]) -> None:
+    """Each village is told once of the leads a drop gave it to verify at home, by the first due day."""
+    by_village: dict[str, list[Lead]] = {}
+    for lead in leads:
+        by_village.setdefault(lead.region_code, []).append(lead)
+    with translation.override(settings.LANGUAGE_CODE):
+        for region_code, mine in sorted(by_village.items()):
+            due = min(lead.due_on for lead in mine)
+            subject = _("Verify at home by %(due)s: %(count)s persons flagged by %(department)s") % {
+                "due": due.isoformat(), "count": len(mine), "department": Department(drop.department).label}
+            link = reverse("monitoring:detail", args=[mine[0].pk]) if len(mine) == 1 else \
+                reverse("monitoring:board") + f"?village={region_code}"
+            message_enqueue(kind="lead.verify", dedupe_key=f"drop-verify:{drop.pk}:{region_code}", subject=subject,
+                            body="、".join(lead.name for lead in mine[:20])[:200], link=link, role=Role.VILLAGE,
+                            region_code=region_code)
 
 
 # --- identification steps ------------------------------------------------------------------------
@@ -757,6 +812,8 @@ class ClearanceRefused(Exception):
 class ClearanceStepNotAllowed(Exception):
     def __init__(self, *, action: str, stage: str):
         super().__init__(action, stage)
+        self.action = action
+        self.stage = stage
         self.message = _("This clearance is at “%(stage)s” now: “%(action)s” cannot be taken.") % {
             "stage": ClearanceStage(stage).label, "action": str(CLEARANCE_ACTIONS.get(action, action))}
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.figures import STOCK, Indicator
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import EDITORS, OFFICE_UP, STAFF, Role
 from bangfu.core.plugins import Step
@@ -24,6 +25,15 @@ class PoliciesConfig(AppConfig):
         # "Did it arrive?" asked on a call or a visit.
         "policy.check": EDITORS | {Role.CASEWORKER},
     }
+    # The summary tables' figures (bangfu.core.figures; computed in policies/figures.py).
+    figure_indicators = (
+        Indicator("policies.gaps", _("policy gaps: entitled, nothing received"), "bangfu.policies.figures.gaps_missing",
+                  unit=_("项"), kind=STOCK, order=480, list_url="policies:gaps"),
+        Indicator("policies.unexpected", _("policy gaps: received, not entitled"),
+                  "bangfu.policies.figures.gaps_unexpected", unit=_("项"), kind=STOCK, order=481,
+                  list_url="policies:gaps"),
+    )
+    figure_ratios = ()
     demo_steps = (Step("bangfu.policies.demo.demo_policies", order=35),)
     nav = (NavItem(_("Policy gaps"), "policies:gaps", "policy.view", order=38, also_current=("policies:*",),
                    more=True),)

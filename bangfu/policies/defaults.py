@@ -18,9 +18,14 @@ DEFAULT_POLICIES: list[dict] = [
      "conditions": [], "amount": 50_000, "period": "monthly", "per": "member"},
     {"key": "tekun", "name": "特困供养", "department": "县民政局", "categories": [C.EXTREME_HARDSHIP],
      "conditions": [], "amount": 110_000, "period": "monthly", "per": "member"},
-    {"key": "disability", "name": "残疾人两项补贴", "department": "县残联",
+    # 残疾人两项补贴: the living subsidy for a disabled person of a household in difficulty, and the
+    # nursing subsidy for a severely disabled person (残疾等级 一级 or 二级) whatever the household.
+    {"key": "disability", "name": "困难残疾人生活补贴", "department": "县残联",
      "categories": [C.MINIMUM_LIVING, C.EXTREME_HARDSHIP, C.DISABLED, *POOR_OR_MONITORED],
      "conditions": [{"kind": "disabled"}], "amount": 12_000, "period": "monthly", "per": "member"},
+    {"key": "disability_care", "name": "重度残疾人护理补贴", "department": "县残联", "categories": [],
+     "conditions": [{"kind": "disability_grade", "values": choices.SEVERE_DISABILITY_GRADES}], "amount": 9_000,
+     "period": "monthly", "per": "member"},
     {"key": "medical", "name": "医保参保资助", "department": "县医保局", "categories": ASSISTED,
      "conditions": [], "amount": 38_000, "period": "yearly", "per": "member"},
     {"key": "education", "name": "教育资助（雨露计划）", "department": "县教体局", "categories": POOR_OR_MONITORED,

@@ -33,6 +33,9 @@ class PolicyForm(forms.Form):
     age_min = forms.IntegerField(label=_("a member aged at least"), required=False, **bounds.AGE_YEARS.form())
     age_max = forms.IntegerField(label=_("a member aged at most"), required=False, **bounds.AGE_YEARS.form())
     disabled = forms.BooleanField(label=_("a disabled member"), required=False)
+    disability_grades = forms.MultipleChoiceField(
+        label=_("a disabled member of this grade"), required=False, choices=choices.DisabilityGrade.choices,
+        widget=forms.CheckboxSelectMultiple)
     health = forms.MultipleChoiceField(label=_("a member in this health"), required=False,
                                        choices=choices.Health.choices, widget=forms.CheckboxSelectMultiple)
     school = forms.MultipleChoiceField(label=_("a member at this stage of school"), required=False,
@@ -58,7 +61,8 @@ class PolicyForm(forms.Form):
                 conditions.append({"kind": flag})
         if d.get("age_min") is not None or d.get("age_max") is not None:
             conditions.append({"kind": "age_between", "min": d.get("age_min"), "max": d.get("age_max")})
-        for field, kind in (("health", "health_any"), ("school", "in_school"), ("labor", "labor_any")):
+        for field, kind in (("health", "health_any"), ("school", "in_school"), ("labor", "labor_any"),
+                            ("disability_grades", "disability_grade")):
             if d.get(field):
                 conditions.append({"kind": kind, "values": list(d[field])})
         return {"name": d["name"], "department": d.get("department", ""), "amount": d["amount"],
@@ -76,7 +80,8 @@ class PolicyForm(forms.Form):
             elif kind == "age_between":
                 initial["age_min"], initial["age_max"] = condition.get("min"), condition.get("max")
             else:
-                field = {"health_any": "health", "in_school": "school", "labor_any": "labor"}[kind]
+                field = {"health_any": "health", "in_school": "school", "labor_any": "labor",
+                         "disability_grade": "disability_grades"}[kind]
                 initial[field] = list(condition.get("values", []))
         return initial
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -65,7 +66,7 @@ def receipts_visible(user) -> QuerySet[Receipt]:
     return Receipt.objects.none() if condition is None else Receipt.objects.filter(condition)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entitlement:
     policy: Policy
     household_id: int
@@ -78,7 +79,7 @@ class Entitlement:
         return self.policy.amount
 
 
-@dataclass
+@dataclass(slots=True)
 class Gap:
     kind: str  # "missing" (entitled, nothing received) or "unexpected" (received, not entitled)
     household_id: int
@@ -86,39 +87,96 @@ class Gap:
     head_name: str
     region_code: str
     policy_name: str
-    message: str
+    # The sentence, or what makes it when it is read (a county's list holds hundreds of thousands
+    # of gaps; the figures and most of a long list never show theirs).
+    text: Any
     period: str
     village_name: str = ""
+
+    @property
+    def message(self) -> str:
+        if isinstance(self.text, str):
+            return self.text
+        messages, entitlement, check = self.text
+        return messages.missing_message(entitlement, check)
 
 
 def _policies_by_county(codes) -> dict[str, list[Policy]]:
     return {county: policies_of_county(county, in_force=True) for county in {county_of_code(c) for c in codes}}
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """A policy made ready for many households: its period's key on the day, its categories as a
+    set, its conditions split by what they read (rules.KINDS), once per derivation."""
+
+    policy: Policy
+    period: str
+    categories: frozenset[str]
+    on_household: tuple
+    on_member: tuple
+    per_member: bool
+
+
+def _compiled(policies: list[Policy], day: dt.date) -> list[_Compiled]:
+    compiled = []
+    for policy in policies:
+        household_tests, member_tests = [], []
+        for condition in policy.conditions:
+            kind = rules.KINDS[condition["kind"]]
+            (household_tests if kind.on == "household" else member_tests).append((kind.test, condition))
+        compiled.append(_Compiled(policy, rules.period_of(policy.period, day), frozenset(policy.categories),
+                                  tuple(household_tests), tuple(member_tests), policy.per == Per.MEMBER))
+    return compiled
+
+
+def _entitlements(households: QuerySet[Household], day: dt.date) -> tuple[list[dict], dict[int, list[Entitlement]]]:
+    """The households' rows (by village and number) and their entitlements: three reads of the
+    registry, then the rules (as rules.qualifying states them) in memory, each policy compiled once."""
+    rows = list(households.values(*rules.HOUSEHOLD_FIELDS, "number", "head_name").order_by("region_code", "number"))
+    ids = households.values("id")
+    categories: dict[int, set[str]] = defaultdict(set)
+    # Read in chunks (a server-side cursor on PostgreSQL): a county's members are not also held
+    # whole in the driver's buffer.
+    for household_id, category in HouseholdCategory.objects.filter(household__in=ids).values_list(
+            "household_id", "category").iterator(chunk_size=5000):
+        categories[household_id].add(category)
+    members: dict[int, list[dict]] = defaultdict(list)
+    for member in Member.objects.filter(household__in=ids).values(*rules.MEMBER_FIELDS).order_by(
+            "household_id", "id").iterator(chunk_size=5000):
+        members[member["household_id"]].append(member)
+    by_county = {county: _compiled(policies, day) for county, policies in
+                 _policies_by_county({row["region_code"] for row in rows}).items()}
+    empty: frozenset[str] = frozenset()
+    result: dict[int, list[Entitlement]] = {}
+    for row in rows:
+        hid = row["id"]
+        mine = categories.get(hid, empty)
+        people = members.get(hid, ())
+        found = []
+        for c in by_county[county_of_code(row["region_code"])]:
+            if c.categories and not c.categories & mine:
+                continue
+            if c.on_household and not all(test(condition, row, day) for test, condition in c.on_household):
+                continue
+            if c.on_member:
+                matched = [m for m in people if all(test(condition, m, day) for test, condition in c.on_member)]
+                if not matched:
+                    continue
+            else:
+                matched = people if c.per_member else None
+            if c.per_member:
+                found.extend(Entitlement(c.policy, hid, m["id"], m["name"], c.period) for m in matched)
+            elif matched is None or matched:
+                found.append(Entitlement(c.policy, hid, None, "", c.period))
+        result[hid] = found
+    return rows, result
+
+
 def entitlements_of(households: QuerySet[Household], day: dt.date) -> dict[int, list[Entitlement]]:
     """Every household's entitlements on a day, from its categories, members and its county's
     policies in force: three reads of the registry, then the rules in memory."""
-    rows = list(households.values(*rules.HOUSEHOLD_FIELDS, "number", "head_name"))
-    ids = households.values("id")
-    categories: dict[int, set[str]] = defaultdict(set)
-    for household_id, category in HouseholdCategory.objects.filter(household__in=ids).values_list(
-            "household_id", "category"):
-        categories[household_id].add(category)
-    members: dict[int, list[dict]] = defaultdict(list)
-    for member in Member.objects.filter(household__in=ids).values(*rules.MEMBER_FIELDS).order_by("household_id",
-                                                                                                 "id"):
-        members[member["household_id"]].append(member)
-    by_county = _policies_by_county(row["region_code"] for row in rows)
-    result: dict[int, list[Entitlement]] = {}
-    for row in rows:
-        found = []
-        for policy in by_county[county_of_code(row["region_code"])]:
-            period = rules.period_of(policy.period, day)
-            for member in rules.qualifying(policy, row, categories[row["id"]], members[row["id"]], day):
-                found.append(Entitlement(policy, row["id"], member and member["id"], member["name"] if member else "",
-                                         period))
-        result[row["id"]] = found
-    return result
+    return _entitlements(households, day)[1]
 
 
 def _current(households: QuerySet[Household]) -> QuerySet[Household]:
@@ -151,21 +209,40 @@ def _who(name: str) -> str:
     return _(" for %(name)s") % {"name": name} if name else ""
 
 
+class _Messages:
+    """The gaps' sentences, translated once per list (not once per gap): a county's list has a
+    hundred thousand of them."""
+
+    def __init__(self):
+        self.missing = _("Entitled to %(policy)s%(who)s (%(amount)s yuan, %(period)s): nothing recorded as "
+                         "received for %(key)s.")
+        self.who = _(" for %(name)s")
+        self.not_arrived = _("On %(day)s the household said it has not arrived: ask the department.")
+        self.arrived = _("On %(day)s the household said it arrived: record the receipt.")
+        self.ask = _("Ask the household on the next call or visit whether it arrived.")
+        self.policy: dict[int, tuple[str, str]] = {}
+
+    def of_policy(self, policy: Policy) -> tuple[str, str]:
+        known = self.policy.get(id(policy))
+        if known is None:
+            known = self.policy[id(policy)] = (_yuan(policy.amount), str(policy.get_period_display()))
+        return known
+
+    def missing_message(self, e: Entitlement, check: PolicyCheck | None) -> str:
+        amount, period = self.of_policy(e.policy)
+        message = self.missing % {"policy": e.policy.name, "who": self.who % {"name": e.member_name}
+                                  if e.member_name else "", "amount": amount, "period": period, "key": e.period}
+        # A sentence after a sentence: no space after a full-width stop (Chinese), one after a period.
+        space = "" if message.endswith("。") else " "
+        if check is not None and check.answer == Answer.NOT_ARRIVED:
+            return message + space + self.not_arrived % {"day": f"{check.checked_on:%m-%d}"}
+        if check is not None and check.answer == Answer.ARRIVED:
+            return message + space + self.arrived % {"day": f"{check.checked_on:%m-%d}"}
+        return message + space + self.ask
+
+
 def _missing_message(e: Entitlement, check: PolicyCheck | None) -> str:
-    message = _("Entitled to %(policy)s%(who)s (%(amount)s yuan, %(period)s): nothing recorded as received "
-                "for %(key)s.") % {"policy": e.policy.name, "who": _who(e.member_name), "amount": _yuan(e.amount),
-                                   "period": e.policy.get_period_display(), "key": e.period}
-    # A sentence after a sentence: no space after a full-width stop (Chinese), one after a period.
-    space = "" if message.endswith("。") else " "
-    if check is not None and check.answer == Answer.NOT_ARRIVED:
-        message += space + _("On %(day)s the household said it has not arrived: ask the department.") % {
-            "day": f"{check.checked_on:%m-%d}"}
-    elif check is not None and check.answer == Answer.ARRIVED:
-        message += space + _("On %(day)s the household said it arrived: record the receipt.") % {
-            "day": f"{check.checked_on:%m-%d}"}
-    else:
-        message += space + _("Ask the household on the next call or visit whether it arrived.")
-    return message
+    return _Messages().missing_message(e, check)
 
 
 def _unexpected_message(r: Receipt, policy: Policy | None, name: str) -> str:
@@ -183,31 +260,38 @@ def _gaps(households: list[dict], entitlements: dict[int, list[Entitlement]], re
     by_household: dict[int, list[Receipt]] = defaultdict(list)
     for receipt in receipts:
         by_household[receipt.household_id].append(receipt)
-    by_county = _policies_by_county(h["region_code"] for h in households)
+    policies_of = {county: {p.key: p for p in policies} for county, policies in
+                   _policies_by_county({h["region_code"] for h in households}).items()}
+    periods = _periods(day)
+    messages = _Messages()
     gaps = []
     for h in households:
         hid = h["id"]
-        mine = by_household[hid]
-        owed = entitlements.get(hid, [])
+        mine = by_household.get(hid, ())
+        owed = entitlements.get(hid, ())
+        number, head, region = h["number"], h["head_name"], h["region_code"]
+        if not mine:  # nothing received: every entitlement is a gap
+            for e in owed:
+                gaps.append(Gap("missing", hid, number, head, region, e.policy.name,
+                                (messages, e, checks.get((hid, e.policy.key, e.period))), e.period))
+            continue
         matched: set[int] = set()
-        base = {"household_id": hid, "household_number": h["number"], "head_name": h["head_name"],
-                "region_code": h["region_code"]}
         for e in owed:
             got = _received(e, mine)
             matched.update(r.pk for r in got)
             if not got:
-                gaps.append(Gap(kind="missing", policy_name=e.policy.name, period=e.period,
-                                message=_missing_message(e, checks.get((hid, e.policy.key, e.period))), **base))
-        policies = {p.key: p for p in by_county[county_of_code(h["region_code"])]}
+                gaps.append(Gap("missing", hid, number, head, region, e.policy.name,
+                                (messages, e, checks.get((hid, e.policy.key, e.period))), e.period))
+        policies = policies_of[county_of_code(region)]
         for r in mine:
             policy = policies.get(r.policy_key)
             if r.pk in matched or (policy is not None and r.period != rules.period_of(policy.period, day)):
                 continue
-            if policy is None and r.period not in _periods(day):
+            if policy is None and r.period not in periods:
                 continue
             name = names.get(r.member_id, "") if r.member_id else ""
-            gaps.append(Gap(kind="unexpected", policy_name=policy.name if policy else r.policy_key, period=r.period,
-                            message=_unexpected_message(r, policy, name), **base))
+            gaps.append(Gap("unexpected", hid, number, head, region, policy.name if policy else r.policy_key,
+                            _unexpected_message(r, policy, name), r.period))
     return gaps
 
 
@@ -221,19 +305,24 @@ def _checks_of(receipts_households: QuerySet, day: dt.date) -> dict[tuple[int, s
 
 def gaps_in_scope(user, *, day: dt.date | None = None, village: str = "", kind: str = "") -> list[Gap]:
     """The gaps of every household the user sees (a village's only, when given), both ways."""
-    day = day or local_today()
-    households = _current(Household.objects.visible_to(user))
+    households = Household.objects.visible_to(user)
     if village:
         households = households.filter(region_code__startswith=village)
-    entitlements = entitlements_of(households, day)
-    rows = list(households.values("id", "number", "head_name", "region_code").order_by("region_code", "number"))
+    gaps = gaps_of(households, day=day or local_today())
+    return [g for g in gaps if not kind or g.kind == kind]
+
+
+def gaps_of(households: QuerySet[Household], *, day: dt.date) -> list[Gap]:
+    """The gaps of these households (those not closed), both ways, by village and number; the
+    caller has applied the scope (gaps_in_scope) or wants every area (the summary figures)."""
+    households = _current(households)
+    rows, entitlements = _entitlements(households, day)
     ids = households.values("id")
     receipts = list(Receipt.objects.filter(household__in=ids, period__in=_periods(day)).only(
         "id", "policy_key", "household_id", "member_id", "period", "amount"))
     names = dict(Member.objects.filter(pk__in={r.member_id for r in receipts if r.member_id}).values_list("id",
                                                                                                          "name"))
-    gaps = _gaps(rows, entitlements, receipts, _checks_of(ids, day), names, day)
-    return [g for g in gaps if not kind or g.kind == kind]
+    return _gaps(rows, entitlements, receipts, _checks_of(ids, day), names, day)
 
 
 def household_policies(user, household: Household, *, day: dt.date | None = None) -> HouseholdPolicies:

@@ -20,7 +20,7 @@ Row = dict[str, Any]
 
 HOUSEHOLD_FIELDS = ("id", "region_code", "dilapidated", "business_income")
 MEMBER_FIELDS = ("id", "household_id", "name", "birth_date", "health", "disability_category", "school_status",
-                 "welfare_post_type", "labor_skill")
+                 "welfare_post_type", "labor_skill", "disability_grade")
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
@@ -56,6 +56,11 @@ def _disabled(_condition, member, _day):
     return choices.Health.DISABLED in (member.get("health") or ()) or bool(member.get("disability_category"))
 
 
+def _disability_grade(condition, member, _day):
+    """A disabled member whose certificate's grade (残疾等级) is one of these (一级, 二级: severe)."""
+    return member.get("disability_grade") in set(condition.get("values", ()))
+
+
 def _in_school(condition, member, _day):
     return member.get("school_status") in set(condition.get("values", ()))
 
@@ -74,6 +79,7 @@ KINDS: dict[str, Kind] = {
     "age_between": Kind(_("A member of this age"), "member", _age_between),
     "health_any": Kind(_("A member in this health"), "member", _health_any),
     "disabled": Kind(_("A disabled member"), "member", _disabled),
+    "disability_grade": Kind(_("A disabled member of this grade"), "member", _disability_grade),
     "in_school": Kind(_("A member at this stage of school"), "member", _in_school),
     "welfare_post": Kind(_("A member on a public welfare post"), "member", _welfare_post),
     "labor_any": Kind(_("A member with this labour ability"), "member", _labor_any),

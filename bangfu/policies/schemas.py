@@ -36,6 +36,8 @@ class PolicyIn(StrictSchema):
     school: list[Text] = Field(default_factory=list, max_length=30)
     welfare_post: bool = False
     labor: list[Text] = Field(default_factory=list, max_length=10)
+    disability_grades: list[Literal["一级", "二级", "三级", "四级"]] = Field(
+        default_factory=list, max_length=4, description="A disabled member of one of these grades (残疾等级).")
     active: bool = True
 
 

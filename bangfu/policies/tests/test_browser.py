@@ -33,7 +33,7 @@ def test_a_village_cadre_records_a_receipt_on_a_phone(phone_page, browser, live_
     page = phone_page
     log_in(page, live_server.url, "village_a", "pw-village_a", lands_on=f"/households/{dibao_home.pk}/")
     panel = page.locator("#policies")
-    assert panel.get_by_text("残疾人两项补贴").first.is_visible()
+    assert panel.get_by_text("困难残疾人生活补贴").first.is_visible()
     assert panel.locator(".gap-card").count() == 5  # dibao ×2, disability, medical ×2
     _shot(panel, "household-panel-360.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

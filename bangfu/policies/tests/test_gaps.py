@@ -127,7 +127,7 @@ def test_a_receipt_is_stored_once(dibao_home, personas):
 def test_household_panel_and_receipt_page(client, dibao_home, personas):
     client.force_login(personas["village_a"])
     page = client.get(reverse("households:detail", args=[dibao_home.pk])).content.decode()
-    assert 'id="policies"' in page and "残疾人两项补贴" in page and "未到账" in page
+    assert 'id="policies"' in page and "困难残疾人生活补贴" in page and "未到账" in page
     url = reverse("policies:receipt_add", args=[dibao_home.pk])
     form = client.get(url).content.decode()
     assert "data-outbox" in form and 'name="client_id"' in form
@@ -154,3 +154,14 @@ def test_gaps_page(client, dibao_home, plain_home, personas):
     client.force_login(personas["village_a"])
     page = client.get(reverse("policies:gaps")).content.decode()
     assert "戴金山" in page and "郝玉兰" not in page
+
+
+def test_a_severely_disabled_member_recorded_with_a_grade_is_owed_the_nursing_subsidy(dibao_home, personas):
+    son = dibao_home.members.get(name="戴小军")
+    Member = type(son)
+    Member.objects.filter(pk=son.pk).update(disability_grade="二级")
+    owed = queries.entitlements_of(queries.Household.objects.filter(pk=dibao_home.pk), local_today())
+    assert ("disability_care", "戴小军") in _keys(owed[dibao_home.pk])
+    Member.objects.filter(pk=son.pk).update(disability_grade="三级")
+    owed = queries.entitlements_of(queries.Household.objects.filter(pk=dibao_home.pk), local_today())
+    assert ("disability_care", "戴小军") not in _keys(owed[dibao_home.pk])

@@ -72,3 +72,15 @@ def test_others_may_not_change_policies(client, personas, persona):
     assert client.get(reverse("policies:list")).status_code == 200
     assert client.post(reverse("policies:edit", args=["dibao"]), FORM).status_code == 403
     assert not Policy.objects.exclude(county_code="").exists()
+
+
+def test_a_disability_grade_condition_typed_on_the_page_is_stored_and_shown_again(client, personas):
+    client.force_login(personas["county"])
+    data = {**FORM, "key": "care", "name": "重度残疾人护理补贴", "amount": "90", "categories": [],
+            "disability_grades": ["一级", "二级"]}
+    assert client.post(reverse("policies:create"), data).status_code == 302
+    policy = Policy.objects.get(key="care")
+    assert policy.conditions == [{"kind": "disability_grade", "values": ["一级", "二级"]}]
+    page = client.get(reverse("policies:edit", args=["care"])).content.decode()
+    assert 'name="disability_grades" value="一级" id="id_disability_grades_0" checked' in page
+    assert 'name="disability_grades" value="三级" id="id_disability_grades_2" checked' not in page

@@ -18,7 +18,8 @@ HOUSEHOLD = {"id": 1, "region_code": "370215010001", "dilapidated": None, "busin
 
 def member(**fields):
     base = {"id": 10, "household_id": 1, "name": "甲", "birth_date": dt.date(1980, 1, 1), "health": ["健康"],
-            "disability_category": "", "school_status": "", "welfare_post_type": "", "labor_skill": "普通劳动力"}
+            "disability_category": "", "school_status": "", "welfare_post_type": "", "labor_skill": "普通劳动力",
+            "disability_grade": ""}
     return {**base, **fields}
 
 
@@ -73,6 +74,16 @@ def test_disabled_by_health_or_by_category():
     assert owed(p, members=[a, b, c]) == [a, b]
 
 
+def test_disability_grade_owes_the_nursing_subsidy_to_grades_one_and_two_only():
+    care = next(d for d in DEFAULT_POLICIES if d["key"] == "disability_care")
+    p = policy(care["conditions"], categories=care["categories"], per=care["per"])
+    severe = [member(id=1, health=["残疾"], disability_category="肢体残疾", disability_grade=g) for g in ("一级", "二级")]
+    mild = [member(id=2, health=["残疾"], disability_category="听力残疾", disability_grade=g) for g in ("三级", "四级")]
+    ungraded = member(id=3, health=["残疾"], disability_category="视力残疾")
+    assert owed(p, members=[*severe, *mild, ungraded]) == severe
+    assert owed(p, members=[member(id=4)]) == []
+
+
 def test_in_school():
     p = policy([{"kind": "in_school", "values": ["中职一年级"]}], per="member")
     pupil = member(school_status="中职一年级")
@@ -114,7 +125,7 @@ def test_household_conditions_and_member_conditions_together():
 
 def test_every_kind_is_tested_and_described():
     tested = {"dilapidated", "business_income", "age_between", "health_any", "disabled", "in_school",
-              "welfare_post", "labor_any"}
+              "welfare_post", "labor_any", "disability_grade"}
     assert set(rules.KINDS) == tested
     assert rules.describe({"kind": "age_between", "min": 18, "max": 65}).endswith("18–65")
     assert len(rules.check_conditions([{"kind": "disabled"}, {"kind": "nonsense"}, "text"])) == 2
@@ -131,7 +142,8 @@ def test_the_defaults_hold_every_listed_policy_with_valid_rules():
     served = {p.key: p for p in queries.policies_of_county("370215")}
     assert list(served) == sorted(served, key=lambda k: (served[k].name, k))
     assert set(served) == {d["key"] for d in DEFAULT_POLICIES} == {
-        "dibao", "tekun", "disability", "medical", "education", "housing", "welfare_post", "industry", "microcredit"}
+        "dibao", "tekun", "disability", "disability_care", "medical", "education", "housing", "welfare_post", "industry",
+        "microcredit"}
     for default in DEFAULT_POLICIES:
         row = served[default["key"]]
         assert (row.name, row.amount, row.period, row.per) == (default["name"], default["amount"],
