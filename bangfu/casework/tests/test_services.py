@@ -302,14 +302,14 @@ def test_worklist_query_count_is_fixed(personas, casework, make_household, djang
     services.followups_generate(day=today())
     # Casework's three sections share two queries: the open follow-ups, their households' categories;
     # the needs' sections (measures assigned, needs to confirm, needs not reported) add one each;
-    # emergency's daily checks and deliveries one each.
-    with django_assert_num_queries(7):
+    # emergency's daily checks, deliveries and the assets' inspections due one each.
+    with django_assert_num_queries(8):
         worklist_for(personas["caseworker_a"], today())
     for _ in range(5):
         make_household(VILLAGE_A, caseworker=personas["caseworker_a"], categories=["disabled"])
     _campaign(personas, "电话随访暖心（第二轮）")
     services.followups_generate(day=today())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         sections = worklist_for(personas["caseworker_a"], today())
     assert sum(s.count for s in sections) == (3 + 8) + 8  # two campaigns, then the regular follow-ups
 

@@ -236,8 +236,9 @@ def test_worklist_page_shows_the_first_rows_and_all_on_request(client, personas,
     n, html = _queries(client, reverse("casework:worklist"))
     assert html.count('class="log-button"') == 1 and "?all=1#section-" in html
     # session, user, the version of the caseworker's areas (history.pagecache), emergency checks, needs,
-    # (measures assigned, to confirm, not reported), follow-ups, their categories, deliveries, unread count (the area's name is read once per process)
-    assert n == 11
+    # (measures assigned, to confirm, not reported), follow-ups, their categories, deliveries, the assets'
+    # inspections due, unread count (the area's name is read once per process)
+    assert n == 12
     _n, html = _queries(client, reverse("casework:worklist"), all="1")
     assert html.count('class="log-button"') == 3 and "?all=1#section-" not in html
 
