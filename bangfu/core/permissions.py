@@ -13,6 +13,8 @@ from bangfu.core.plugins import declared_table
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
+    # Sees a province (a 2-digit region code), as a county sees its county: figures and records, no writes.
+    PROVINCE = "province", _("Province")
     COUNTY = "county", _("County")
     TOWNSHIP_OFFICE = "township_office", _("Township office")
     VILLAGE = "village", _("Village cadre")
