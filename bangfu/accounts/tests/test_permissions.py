@@ -121,6 +121,7 @@ TABLE = {
     "flag.view": {"admin", "county", "township_office"},
     # reports: the summary figures
     "figure.view": {"admin", "province", "county", "township_office", "village", "caseworker"},
+    "dashboard.view": {"admin", "province", "county", "township_office"},
 }
 
 

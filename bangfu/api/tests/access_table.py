@@ -333,6 +333,10 @@ PAGES: dict[str, Route] = {
     # the API's own pages (its operations are in API below)
     "api:openapi-json": get(read(PUBLIC)),
     "api:openapi-view": get(read(PUBLIC)),
+    # reports: the dashboards of an area (the caller's own by default) and a chart's rows as Excel
+    "reports:dashboard": get(read("dashboard.view"), query_object="township", query_param="region"),
+    "reports:dashboard_xlsx": get(read("dashboard.view"), query_object="township", query_param="region",
+                                  query={"chart": "children"}),
 }
 
 CREATED = frozenset({200, 201})
