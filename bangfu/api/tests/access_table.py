@@ -260,7 +260,8 @@ PAGES: dict[str, Route] = {
     # an administrator and the county have none of their own, 404 without ?township=)
     "work:welfare_posts": get(read("welfare.view")),
     "work:welfare_post_add": form("welfare.manage"),
-    "work:welfare_published": Route({"GET": Rule("welfare.view", "", READ_OK, (("admin", frozenset({404})), ("county", frozenset({404}))))}),
+    "work:welfare_published": Route({"GET": Rule("welfare.view", "", READ_OK, (("admin", frozenset({404})), ("county", frozenset({404})),
+                                                                                  ("province", frozenset({404}))))}),
     "work:welfare_attendance": form("welfare.attend", query_object="village"),
     "work:welfare_assessment": form("welfare.assess"),
     "work:welfare_payrolls": Route({"GET": read("welfare.view"), "POST": write("welfare.pay", gate="welfare.view")}),
