@@ -20,7 +20,7 @@ from bangfu.core.permissions import Role, can, require
 from bangfu.core.plugins import declared
 from bangfu.regions.models import Region
 from bangfu.reports import queries, registry
-from bangfu.reports.models import Figure, PeriodKind
+from bangfu.reports.models import Figure, PeriodKind, RefreshState
 from bangfu.reports.periods import period_before, period_end, period_start
 
 DEFAULT_KIND = PeriodKind.MONTH
@@ -188,11 +188,26 @@ def _ordered_items() -> list[tuple[str, object, bool]]:
     return sorted(items, key=lambda entry: (first[entry[0].split(".", 1)[0]], entry[1].order))
 
 
-def _series(*, region: str, kind: str, starts: list[dt.date]) -> dict[tuple[dt.date, str], int]:
-    """Every indicator's value of `region` at each period start: one read (the region is checked)."""
-    return {(start, indicator): value for start, indicator, value in
-            Figure.objects.filter(region=region, kind=kind, start__in=starts)
-            .values_list("start", "indicator", "value")}
+def _series(*, region: str, kind: str, starts: list[dt.date]) -> tuple[dict[tuple[dt.date, str], int],
+                                                                      dt.datetime | None]:
+    """Every indicator's value of `region` at each period start, and the latest time one was
+    computed: one read (the region is checked by the caller)."""
+    values: dict[tuple[dt.date, str], int] = {}
+    latest = None
+    for start, indicator, value, at in (Figure.objects.filter(region=region, kind=kind, start__in=starts)
+                                        .values_list("start", "indicator", "value", "computed_at")):
+        values[(start, indicator)] = value
+        latest = at if latest is None or at > latest else latest
+    return values, latest
+
+
+def _figure_set(values: dict, start: dt.date, computed_at) -> queries.FigureSet:
+    """The figures of one period out of the trend's read, as queries.figures_for gives them: every
+    indicator (0 where missing), every ratio as a percentage with one decimal (None over 0)."""
+    result = {key: values.get((start, key), 0) for key in registry.indicators()}
+    for key, ratio in registry.ratios().items():
+        result[key] = _value_at(values, start, key, ratio)
+    return queries.FigureSet(result, computed_at=computed_at)
 
 
 def _value_at(values: dict, start: dt.date, key: str, ratio) -> int | float | None:
@@ -222,8 +237,16 @@ def dashboard_read(*, user, region: str | None = None, kind: str = DEFAULT_KIND,
     kind = kind if kind in PeriodKind.values else DEFAULT_KIND
     start = period_start(kind, day)
     previous_start = period_before(kind, start)
-    now = queries.figures_for(user=user, region=code, kind=kind, start=start)
-    before = queries.figures_for(user=user, region=code, kind=kind, start=previous_start)
+    # The trend's one read holds this period and the one before: the headline numbers come from it.
+    starts = [start]
+    while len(starts) < TREND_COUNT:
+        starts.append(period_before(kind, starts[-1]))
+    starts.reverse()
+    values, computed = _series(region=code, kind=kind, starts=starts)
+    refreshed = RefreshState.objects.filter(pk=1).values_list("as_of", flat=True).first()
+    computed = max((at for at in (computed, refreshed) if at is not None), default=None)
+    now = _figure_set(values, start, computed)
+    before = _figure_set(values, previous_start, computed)
     children = queries.figures_by_child(user=user, region=code, kind=kind, start=start)
 
     items = _ordered_items()
@@ -247,11 +270,6 @@ def dashboard_read(*, user, region: str | None = None, kind: str = DEFAULT_KIND,
                              cells=[number_text(child.figures[tile.key], money=tile.money, ratio=tile.ratio)
                                     for tile in columns]))
 
-    starts = [start]
-    while len(starts) < TREND_COUNT:
-        starts.append(period_before(kind, starts[-1]))
-    starts.reverse()
-    values = _series(region=code, kind=kind, starts=starts)
     ratios = registry.ratios()
     charts = []
     for group in groups.values():
@@ -293,7 +311,8 @@ def _crumbs(user, region: Region) -> list[tuple[str, str]]:
     scope = "" if user.role == Role.ADMIN else user.scope
     codes = [region.code[:length] for length in (2, 4, 6, 9, 12)
              if length <= len(region.code) and len(region.code[:length]) >= max(len(scope), 2)]
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    names = ({region.code: region.name} if codes == [region.code]
+             else dict(Region.objects.filter(code__in=codes).values_list("code", "name")))
     return [(code, names[code]) for code in codes if code in names]
 
 
