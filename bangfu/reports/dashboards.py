@@ -263,9 +263,10 @@ def dashboard_read(*, user, region: str | None = None, kind: str = DEFAULT_KIND,
         columns.append(tile)
 
     rows = []
+    page = reverse("reports:dashboard")
     for child in children:
-        drill = len(child.code) < VILLAGE_LENGTH
-        href = f"{reverse('reports:dashboard')}?{urlencode({'region': child.code, 'period': kind, 'day': start.isoformat()})}" if drill else ""
+        query = urlencode({"region": child.code, "period": kind, "day": start.isoformat()})
+        href = f"{page}?{query}" if len(child.code) < VILLAGE_LENGTH else ""
         rows.append(ChildRow(code=child.code, name=child.name, href=href,
                              cells=[number_text(child.figures[tile.key], money=tile.money, ratio=tile.ratio)
                                     for tile in columns]))
