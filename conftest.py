@@ -68,6 +68,7 @@ def _user(username, role, region):
 def personas(regions):
     return {
         "admin": _user("admin", Role.ADMIN, None),
+        "province": _user("province", Role.PROVINCE, "37"),
         "county": _user("county", Role.COUNTY, "370215"),
         "office": _user("office", Role.TOWNSHIP_OFFICE, "370215010"),
         "village_a": _user("village_a", Role.VILLAGE, VILLAGE_A),

@@ -29,6 +29,7 @@ from bangfu.regions.models import Region
 
 # The region level each role is bound to (an administrator needs none).
 ROLE_LEVELS = {
+    Role.PROVINCE: {Level.PROVINCE},
     Role.COUNTY: {Level.COUNTY},
     Role.TOWNSHIP_OFFICE: {Level.TOWNSHIP},
     Role.VILLAGE: {Level.VILLAGE},
@@ -171,8 +172,8 @@ def login_succeeded(*, username: str, address: str | None) -> None:
 # --- users managed in the app ----------------------------------------------------------------------
 
 # From the widest role to the narrowest: a manager gives a role at or below their own.
-ROLE_RANK = {Role.ADMIN: 0, Role.COUNTY: 1, Role.TOWNSHIP_OFFICE: 2, Role.VILLAGE: 3, Role.CASEWORKER: 4,
-             Role.VOLUNTEER: 5}
+ROLE_RANK = {Role.ADMIN: 0, Role.PROVINCE: 1, Role.COUNTY: 2, Role.TOWNSHIP_OFFICE: 3, Role.VILLAGE: 4,
+             Role.CASEWORKER: 5, Role.VOLUNTEER: 6}
 
 
 def user_snapshot(user: User) -> dict[str, Any]:
@@ -440,7 +441,7 @@ def users_bulk_add(*, actor: User, township_code: str,
         if role is None:
             refuse("role", _("Unknown role %(role)s; one of: %(roles)s.") % {
                 "role": role_text, "roles": ", ".join(str(Role(r).label) for r in roles_given_by(actor))})
-        elif role not in roles_given_by(actor) or role in (Role.ADMIN, Role.COUNTY):
+        elif role not in roles_given_by(actor) or role in (Role.ADMIN, Role.PROVINCE, Role.COUNTY):
             refuse("role", _("You cannot add a user with the role %(role)s.") % {"role": Role(role).label})
         region = villages.get(village_text) or by_code.get(village_text)
         if not village_text:

@@ -7,12 +7,15 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.core.plugins import declared_table
 
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
+    # Sees a province (a 2-digit region code), as a county sees its county: figures and records, no writes.
+    PROVINCE = "province", pgettext_lazy("role", "Province")
     COUNTY = "county", _("County")
     TOWNSHIP_OFFICE = "township_office", _("Township office")
     VILLAGE = "village", _("Village cadre")

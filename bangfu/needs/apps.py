@@ -32,8 +32,7 @@ class NeedsConfig(AppConfig):
     }
     # The demo (bangfu.ops.demo): needs in every state, some overdue and escalated.
     demo_steps = (Step("bangfu.needs.demo.demo_needs", order=30),)
-    # The office lands on the needs waiting for it; the county on the needs' numbers.
-    home_pages = {Role.COUNTY: "needs:numbers"}
+    # The county lands on its dashboard (reports), from which the needs' numbers are a link away.
     nav = (
         NavItem(_("Needs"), "needs:board", "need.view", order=35, also_current=("needs:*",)),
     )

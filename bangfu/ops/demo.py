@@ -256,6 +256,8 @@ def demo_load() -> DemoResult:
         villages.update(_load_villages(plan))
     county = Region.objects.get(code=LANCUN.county_code)
     add_user("jimo", Role.COUNTY, county, f"{county.name}乡村振兴局", organisation=f"{county.name}乡村振兴局")
+    province = Region.objects.get(code=LANCUN.county_code[:2])
+    add_user("shandong", Role.PROVINCE, province, f"{province.name}乡村振兴局", organisation=f"{province.name}乡村振兴局")
 
     with requestid.bound(uuid.uuid4()):
         for plan in TOWNSHIPS:

@@ -36,7 +36,8 @@ LANDINGS = {
     "caseworker_a": "casework:worklist",     # 今日待办
     "office": "casework:worklist",           # its 今日待办: the needs waiting to be assigned
     "village_a": "casework:worklists",       # the village's caseworkers' days
-    "county": "needs:numbers",               # the needs' numbers
+    "county": "reports:dashboard",           # its dashboard (驾驶舱)
+    "province": "reports:dashboard",         # its dashboard
     "volunteer_a": "emergencies:checks",     # the day's checks
     "admin": "households:list",
 }

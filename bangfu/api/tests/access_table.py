@@ -260,7 +260,8 @@ PAGES: dict[str, Route] = {
     # an administrator and the county have none of their own, 404 without ?township=)
     "work:welfare_posts": get(read("welfare.view")),
     "work:welfare_post_add": form("welfare.manage"),
-    "work:welfare_published": Route({"GET": Rule("welfare.view", "", READ_OK, (("admin", frozenset({404})), ("county", frozenset({404}))))}),
+    "work:welfare_published": Route({"GET": Rule("welfare.view", "", READ_OK, (("admin", frozenset({404})), ("county", frozenset({404})),
+                                                                                  ("province", frozenset({404}))))}),
     "work:welfare_attendance": form("welfare.attend", query_object="village"),
     "work:welfare_assessment": form("welfare.assess"),
     "work:welfare_payrolls": Route({"GET": read("welfare.view"), "POST": write("welfare.pay", gate="welfare.view")}),
@@ -367,6 +368,10 @@ PAGES: dict[str, Route] = {
     "sales:buyer_create": form("sale.record"),
     "sales:numbers": get(read("sale.view")),
     "sales:numbers_export": get(read("sale.view"), args={"table": "channel"}),
+    # reports: the dashboards of an area (the caller's own by default) and a chart's rows as Excel
+    "reports:dashboard": get(read("dashboard.view"), query_object="township", query_param="region"),
+    "reports:dashboard_xlsx": get(read("dashboard.view"), query_object="township", query_param="region",
+                                  query={"chart": "children"}),
 }
 
 CREATED = frozenset({200, 201})

@@ -43,7 +43,7 @@ OWNED = frozenset({"job", "notification"})
 TOWNSHIP_BOUND = frozenset({"item"})
 # One user of every role; the objects out of scope are in another province, where none of them works
 # (the administrator excepted).
-CALLERS = ("admin", "county", "office", "village_a", "caseworker_a", "volunteer_a")
+CALLERS = ("admin", "province", "county", "office", "village_a", "caseworker_a", "volunteer_a")
 # Names found only out of every caller's scope (the administrator's excepted): no answer may show them.
 OUT_HEAD, OUT_CASEWORKER, NEAR_HEAD = "柯远山", "外省帮扶干部", "郝晓邻"
 

@@ -161,8 +161,8 @@ def test_a_request_sent_twice_with_one_client_id_is_stored_once(household_a, per
 
 def test_scope_of_the_list(rice_delivery, personas):
     visible = {name: Delivery.objects.visible_to(personas[name]).exists() for name in personas}
-    assert visible == {"admin": True, "county": True, "office": True, "village_a": True, "caseworker_a": True,
-                       "caseworker_b": False, "outsider_office": False}
+    assert visible == {"admin": True, "province": True, "county": True, "office": True, "village_a": True,
+                       "caseworker_a": True, "caseworker_b": False, "outsider_office": False}
 
 
 def test_the_worklist_section_holds_the_caseworkers_open_ones_priority_first(make_household, personas, rice_delivery):
