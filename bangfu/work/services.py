@@ -422,14 +422,19 @@ def drive_outcome_record(*, target: Placement, data: dict[str, Any], actor: User
         pk=target.pk).select_for_update(of=("self",)).first()
     if target is None:
         raise Http404("no such labourer in this drive")
-    if version is not None and version != target.version:
-        raise ConflictError(target.version)
-    before = placement_snapshot(target)
     home = target.member.household.region_code
     outcome = data["outcome"]
     place = data.get("place_code") or ""
     if outcome == Outcome.NEARBY and not place:
         place = home
+    if version is not None and version != target.version:
+        # The same outcome sent again (a phone's retry after its first send was stored): the row as it is.
+        returned_on = data.get("returned_on") if outcome in (Outcome.RETURNED, Outcome.NEARBY) else None
+        if (target.outcome, target.returned_on, target.place_code, target.reason, target.transport) == (
+                outcome, returned_on, place, data.get("reason") or "", data.get("transport") or ""):
+            return target
+        raise ConflictError(target.version)
+    before = placement_snapshot(target)
     target.outcome = outcome
     target.returned_on = data.get("returned_on") if outcome in (Outcome.RETURNED, Outcome.NEARBY) else None
     target.place_code, target.place_name = place, data.get("place_name") or ""

@@ -214,3 +214,26 @@ def test_a_hire_sets_the_month_and_the_running_drives_placement(personas, make_h
     # A drive that has ended keeps what it recorded.
     if old.targets.filter(member=member).exists():
         assert old.targets.get(member=member).outcome == Outcome.PENDING
+
+
+def test_a_drive_outcome_sent_again_by_a_phone_answers_the_stored_row(personas, make_household, regions):
+    from bangfu.accounts.testing import ApiClient
+    office = personas["office"]
+    township = Region.objects.get(code=VILLAGE_A[:9])
+    member = make_household(caseworker=personas["caseworker_a"], members=[
+        member_data(name="再", birth_date=_born(35))]).members.get()
+    services.status_record(member=member, actor=office, data={
+        "month": dt.date(TODAY.year - 1, 12, 1), "activity": Activity.MIGRANT, "place_code": "44"})
+    drive = services.drive_create(township=township, title="返岗", start=TODAY, end=TODAY, rule="migrant_last_year",
+                                  actor=office)
+    target = drive.targets.get(member=member)
+    api = ApiClient(personas["caseworker_a"])
+    body = {"outcome": "returned", "returned_on": TODAY.isoformat(), "place_code": "440300", "place_name": "深圳",
+            "transport": "chartered", "reason": "", "version": target.version}
+    first = api.post(f"/api/drives/targets/{target.pk}", body)
+    again = api.post(f"/api/drives/targets/{target.pk}", body)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert Change.objects.filter(object_type="placement", object_id=str(target.pk), action="update").count() == 1
+    # Another outcome on the old version is a conflict.
+    assert api.post(f"/api/drives/targets/{target.pk}", {**body, "outcome": "not_going", "returned_on": None,
+                                                         "reason": "家中有事"}).status_code == 409
