@@ -312,8 +312,12 @@ def statuses_import(*, source: str | IO[bytes], actor: User, dry_run: bool = Fal
 
 
 def _import_all(rows, actor: User, result: ImportResult) -> None:
+    """Every row checked (its fields, its ID number, a member of the actor's area of working age
+    with labour ability); with no error, the new months written in bulk and the months recorded
+    before updated, each with its history row, as _status_write would one at a time."""
     visible = Household.objects.visible_to(actor)
     seen: dict[tuple[str, str], int] = {}
+    checked: list[tuple[int, dict[str, Any], str]] = []
     for number, cells in rows:
         cells = {**cells, "activity": ACTIVITY_BY_LABEL.get(cells.get("activity", ""), cells.get("activity", ""))}
         form = StatusImportForm(cells)
@@ -334,23 +338,76 @@ def _import_all(rows, actor: User, result: ImportResult) -> None:
                                   _("The same person and month as row %(row)d.") % {"row": seen[key]}))
             continue
         seen[key] = number
-        member = (Member.objects.select_related("household__region")
-                  .filter(id_hash=crypto.keyed_hash(parsed.base), household__in=visible).first())
+        checked.append((number, data, crypto.keyed_hash(parsed.base)))
+    members: dict[str, Member] = {}
+    hashes = sorted({h for _n, _d, h in checked})
+    for at in range(0, len(hashes), IMPORT_CHUNK):
+        for member in (Member.objects.select_related("household__region")
+                       .filter(id_hash__in=hashes[at:at + IMPORT_CHUNK], household__in=visible)):
+            members[member.id_hash] = member
+    today = local_today()
+    todo: list[tuple[Member, dict[str, Any]]] = []
+    for number, data, hashed in checked:
+        member = members.get(hashed)
         if member is None:
+            result.errors.append((number, IMPORT_COLUMN["id_number"], _("No member of your area has this ID number.")))
+        elif not is_labourer(member, today):
             result.errors.append((number, IMPORT_COLUMN["id_number"],
-                                  _("No member of your area has this ID number.")))
-            continue
-        try:
-            with transaction.atomic():
-                _status, created = _status_write(member=member, data=data, source=Source.IMPORT, actor=actor)
-        except ValidationError as error:
-            for message in error.messages:
-                result.errors.append((number, IMPORT_COLUMN["id_number"], message))
-            continue
-        if created:
-            result.created += 1
+                                  _("%(name)s is not of working age with labour ability.") % {"name": member.name}))
         else:
-            result.changed += 1
+            todo.append((member, data))
+    if result.errors:
+        return
+    _statuses_write_bulk(todo, actor, result)
+
+
+IMPORT_CHUNK = 2000
+STATUS_UPDATED = (*STATUS_FIELDS, "source", "recorded_by", "recorded_at", "version")
+
+
+def _statuses_write_bulk(todo: list[tuple[Member, dict[str, Any]]], actor: User, result: ImportResult) -> None:
+    from bangfu.core import bulk
+    from bangfu.history.services import changes_bulk_insert, diff
+
+    tracked = LabourStatus.history
+    months = sorted({month_start(data["month"]) for _m, data in todo})
+    ids = sorted({member.pk for member, _d in todo})
+    existing: dict[tuple[int, dt.date], LabourStatus] = {}
+    for at in range(0, len(ids), IMPORT_CHUNK):
+        for status in (LabourStatus.objects.select_for_update()
+                       .filter(member_id__in=ids[at:at + IMPORT_CHUNK], month__in=months)):
+            existing[(status.member_id, status.month)] = status
+    now = timezone.now()
+    new: list[LabourStatus] = []
+    history: list[tuple] = []
+    updated: list[LabourStatus] = []
+    for member, data in todo:
+        month = month_start(data["month"])
+        values = _status_values(member, data)
+        found = existing.get((member.pk, month))
+        if found is None:
+            new.append(LabourStatus(member=member, household=member.household, region_code=member.household.region_code,
+                                    month=month, source=Source.IMPORT, recorded_by=actor, recorded_at=now, **values))
+            continue
+        before = status_snapshot(found)
+        for key, value in values.items():
+            setattr(found, key, value)
+        found.member = member
+        found.source, found.recorded_by, found.recorded_at, found.version = Source.IMPORT, actor, now, found.version + 1
+        updated.append(found)
+        before, after = diff(before, status_snapshot(found), keep=tracked.always)
+        if before or after:
+            history.append((Action.UPDATE, tracked.type, found.pk, str(found)[:200], found.household_id,
+                            found.region_code, before, after))
+    bulk.insert(LabourStatus, new)
+    for status in new:
+        history.append((Action.CREATE, tracked.type, status.pk, str(status)[:200], status.household_id,
+                        status.region_code, None, status_snapshot(status)))
+    if updated:
+        LabourStatus.objects.bulk_update(updated, STATUS_UPDATED, batch_size=IMPORT_CHUNK)
+    changes_bulk_insert(actor=actor, message="", rows=history)
+    result.created += len(new)
+    result.changed += len(updated)
 
 
 # --- back-to-work drives -----------------------------------------------------------------------
