@@ -33,14 +33,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
-from bangfu.core import crypto
+from bangfu.core import bulk, crypto
 from bangfu.core.codes import COUNTY_LENGTH, Level, prefix_q
 from bangfu.core.dates import local_today
 from bangfu.core.errors import ConflictError
 from bangfu.core.idempotency import create_once
 from bangfu.core.permissions import can, require
 from bangfu.history.models import Action
-from bangfu.history.services import record
+from bangfu.history.services import changes_bulk_insert, record
 from bangfu.households import choices, identity
 from bangfu.households.models import Household, Member
 from bangfu.regions.models import Region
@@ -502,15 +502,22 @@ def payroll_prepare(*, township: Region, month: dt.date, actor: User) -> Payroll
                                      prepared_at=timezone.now())
     record(actor, Action.CREATE, payroll)
     ceiling = rules_for(township.code)["minimum_wage_fen"]
+    lines = []
     for a in assessed.order_by("region_code", "pk"):
         appointment = a.appointment
-        line = PayLine.objects.create(
+        lines.append(PayLine(
             payroll=payroll, appointment=appointment, member_id=appointment.member_id, name=appointment.name,
-            id_number_encrypted=crypto.encrypt(appointment.member.id_number) if appointment.member else "",
+            # The member's sealed ID number, copied as it is (the line keeps it if the member goes).
+            id_number_encrypted=appointment.member.id_number_encrypted,
             household_id=appointment.household_id, region_code=appointment.region_code, month=month,
             points=a.total, base_fen=appointment.pay_fen,
-            amount_fen=pay_for(base_fen=appointment.pay_fen, total=a.total, ceiling_fen=ceiling))
-        record(actor, Action.CREATE, line)
+            amount_fen=pay_for(base_fen=appointment.pay_fen, total=a.total, ceiling_fen=ceiling)))
+    # A township's month is thousands of lines: written at once, with their history rows.
+    bulk.insert(PayLine, lines)
+    tracked = PayLine.history
+    changes_bulk_insert(actor=actor, message="", rows=[
+        (Action.CREATE, tracked.type, line.pk, str(line)[:200], line.household_id, line.region_code, None,
+         line_snapshot(line)) for line in lines])
     return payroll
 
 

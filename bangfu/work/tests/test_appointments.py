@@ -178,6 +178,10 @@ def test_the_card_changed_on_the_page_and_paid_to_in_the_bank_file(client, post,
     welfare.attendance_record(appointment=appointment, day=month, mark=Mark.PRESENT, actor=office)
     welfare.assess(appointment=appointment, month=month, township_points=50, review_points=20, actor=office)
     payroll = welfare.payroll_prepare(township=Region.objects.get(code=VILLAGE_A[:9]), month=month, actor=office)
+    line = payroll.lines.get()
+    assert line.id_number == appointment.member.id_number
+    change = Change.objects.get(object_type="welfare_pay_line", object_id=str(line.pk))
+    assert change.action == "create" and change.after["amount_fen"] == line.amount_fen
     welfare.payroll_approve(payroll=payroll, actor=office)
     from bangfu.core.permissions import can
     for role in ("admin", "office"):
