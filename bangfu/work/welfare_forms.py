@@ -20,7 +20,7 @@ class AttendanceForm(forms.Form):
 
 
 BLANK = [("", "---------")]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PostForm(forms.Form):
