@@ -83,6 +83,7 @@ def prepare() -> str:
     from django.utils import timezone
 
     from bangfu.core.dates import local_today
+    from bangfu.households.models import Member
     from bangfu.regions.models import Region
     from bangfu.work.welfare_models import Appointment, AppointmentStatus, Assessment, WelfarePost
 
@@ -103,7 +104,7 @@ def prepare() -> str:
             if office is None or made >= APPOINTEES:
                 continue
             people = list(Member.objects.filter(household__region_code=village.code, birth_date__gte=young,
-                                                birth_date__lte=old, relation="head")
+                                                birth_date__lte=old, relation="户主")
                           .values_list("pk", "name", "household_id")[:min(per_village, APPOINTEES - made)])
             if not people:
                 continue
@@ -270,7 +271,11 @@ def _payrolls(last_month: dt.date) -> int:
     from bangfu.work import welfare
 
     count = 0
+    from bangfu.work.welfare_models import Assessment
+
     for office in _offices():
+        if not Assessment.objects.filter(region_code__startswith=office.region_id, month=last_month).exists():
+            continue
         payroll = welfare.payroll_prepare(township=office.region, month=last_month, actor=office)
         count += payroll.lines.count()
     return count
