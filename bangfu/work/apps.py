@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.figures import FLOW, STOCK, Indicator, Ratio
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import EDITORS, OFFICE_UP, STAFF, Role
 from bangfu.core.plugins import Step
@@ -65,3 +66,49 @@ class WorkConfig(AppConfig):
                   Step("bangfu.work.posting_demo.postings_demo_load", order=51),
                   # Then public-welfare posts in each township, last month's attendance and payroll.
                   Step("bangfu.work.welfare_demo.welfare_demo_load", order=52))
+    # The summary tables' figures (work.figures): the labour force by status and 地域, the drives, the
+    # postings, the public-welfare posts.
+    figure_indicators = (
+        Indicator("work.migrant", _("labourers working away (外出务工)"), "bangfu.work.figures.labour_migrant",
+                  unit=_("人"), kind=STOCK, order=500, list_url="work:labour"),
+        Indicator("work.nearby", _("labourers working nearby (就近就业)"), "bangfu.work.figures.labour_nearby",
+                  unit=_("人"), kind=STOCK, order=501, list_url="work:labour"),
+        Indicator("work.self_employed", _("labourers self-employed (自主创业)"),
+                  "bangfu.work.figures.labour_self_employed", unit=_("人"), kind=STOCK, order=502,
+                  list_url="work:labour"),
+        Indicator("work.welfare_post", _("labourers on public-welfare posts (公益岗位)"),
+                  "bangfu.work.figures.labour_welfare_post", unit=_("人"), kind=STOCK, order=503,
+                  list_url="work:labour"),
+        Indicator("work.unemployed", _("labourers not working (未就业)"), "bangfu.work.figures.labour_unemployed",
+                  unit=_("人"), kind=STOCK, order=504, list_url="work:labour"),
+        Indicator("work.outside_province", _("labourers working outside the province (省外)"),
+                  "bangfu.work.figures.labour_outside_province", unit=_("人"), kind=STOCK, order=505),
+        Indicator("work.outside_county", _("labourers working in the province, outside the county (省内县外)"),
+                  "bangfu.work.figures.labour_outside_county", unit=_("人"), kind=STOCK, order=506),
+        Indicator("work.in_county", _("labourers working in the county (县内)"), "bangfu.work.figures.labour_in_county",
+                  unit=_("人"), kind=STOCK, order=507),
+        Indicator("work.returned", _("back at work in drives (返岗)"), "bangfu.work.figures.drive_returned",
+                  unit=_("人"), kind=FLOW, order=510, list_url="work:drives"),
+        Indicator("work.postings_published", _("job postings published"), "bangfu.work.figures.postings_published",
+                  unit=_("条"), kind=FLOW, order=511, list_url="work:postings"),
+        Indicator("work.referrals", _("labourers told of a posting"), "bangfu.work.figures.referrals_told",
+                  unit=_("人次"), kind=FLOW, order=512),
+        Indicator("work.hired", _("labourers hired through postings"), "bangfu.work.figures.referrals_hired",
+                  unit=_("人"), kind=FLOW, order=513),
+        Indicator("work.welfare_places", _("public-welfare post places"), "bangfu.work.figures.welfare_places",
+                  unit=_("个"), kind=STOCK, order=520, list_url="work:welfare_posts"),
+        Indicator("work.welfare_filled", _("public-welfare post places filled"), "bangfu.work.figures.welfare_filled",
+                  unit=_("个"), kind=STOCK, order=521, list_url="work:welfare_posts"),
+        Indicator("work.attendance_present", _("public-welfare days present"),
+                  "bangfu.work.figures.attendance_present", unit=_("天"), kind=FLOW, order=522),
+        Indicator("work.attendance_expected", _("public-welfare days expected"),
+                  "bangfu.work.figures.attendance_expected", unit=_("天"), kind=FLOW, order=523),
+        Indicator("work.pay_issued", _("public-welfare pay issued"), "bangfu.work.figures.pay_issued",
+                  unit=_("元"), kind=FLOW, money=True, order=524, list_url="work:welfare_payrolls"),
+    )
+    figure_ratios = (
+        Ratio("work.attendance_rate", _("public-welfare attendance rate"), "work.attendance_present",
+              "work.attendance_expected", order=525),
+        Ratio("work.welfare_fill_rate", _("public-welfare places filled"), "work.welfare_filled",
+              "work.welfare_places", order=526),
+    )

@@ -45,8 +45,12 @@ class MonthField(forms.CharField):
         text = super().clean(value)
         if not text:
             return None
+        text = text.strip()
         try:
-            month = dt.datetime.strptime(text.strip(), "%Y-%m").date()
+            if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+                month = dt.date(int(text[:4]), int(text[5:]), 1)  # the usual case, without strptime's cost
+            else:
+                month = dt.datetime.strptime(text, "%Y-%m").date()
         except ValueError:
             raise forms.ValidationError(_("Enter a month as YYYY-MM.")) from None
         if month < FIRST_MONTH or month > next_month(local_today()):

@@ -257,7 +257,35 @@ def referral_record(*, posting: JobPosting, member: Member, step: str, actor: Us
         return existing, False
     if changed and step == Step.HIRED:
         _status_write(member=member, data=_hire_status(member, posting), source=Source.PAGE, actor=actor)
+        _hire_placement(member=member, posting=posting, actor=actor)
     return referral, changed
+
+
+def _hire_placement(*, member: Member, posting: JobPosting, actor: User) -> None:
+    """A labourer hired while a back-to-work drive that targets them is running: their outcome in
+    that drive is back at work (away) or work found nearby (in the county), from today, at the
+    posting's place, with the subsidy the county pays for its 地域."""
+    from bangfu.core.codes import COUNTY_LENGTH
+    from bangfu.work.models import Outcome, Placement
+    from bangfu.work.services import placement_snapshot, subsidy_amounts
+
+    today = local_today()
+    home = member.household.region_code
+    targets = (Placement.objects.select_for_update(of=("self",))
+               .filter(member=member, drive__start__lte=today, drive__end__gte=today)
+               .exclude(outcome__in=(Outcome.RETURNED, Outcome.NEARBY)))
+    for target in targets:
+        before = placement_snapshot(target)
+        place = posting.place_code or home
+        target.area = area_of(place, home)
+        target.outcome = Outcome.NEARBY if target.area == Area.IN_COUNTY else Outcome.RETURNED
+        target.returned_on, target.place_code, target.place_name = today, place, posting.place_name
+        target.reason = ""
+        target.subsidy_fen = (subsidy_amounts(home[:COUNTY_LENGTH]).get(target.area, 0)
+                              if target.outcome == Outcome.RETURNED else 0)
+        target.version += 1
+        target.save()
+        record(actor, Action.UPDATE, target, before=before)
 
 
 # --- publications -------------------------------------------------------------------------------

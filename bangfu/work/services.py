@@ -32,7 +32,7 @@ from bangfu.households.models import Household, Member
 from bangfu.regions.models import Region
 from bangfu.work.areas import ACTIVITY_SHORT, AREA_SHORT, area_of
 from bangfu.work.forms import StatusImportForm, month_start
-from bangfu.work.labour import is_labourer, labourers
+from bangfu.work.labour import ABLE, _birth_window, is_labourer, labourers
 from bangfu.work.models import (
     AT_WORK,
     Activity,
@@ -103,16 +103,22 @@ def _member_in_scope(actor: User, member: Member) -> Member:
 
 
 def _status_values(member: Member, data: dict[str, Any]) -> dict[str, Any]:
+    household = member.household
+    return _status_values_at(household.region_code, lambda: household.region.name, data)
+
+
+def _status_values_at(home: str, home_name, data: dict[str, Any]) -> dict[str, Any]:
+    """The status's values for a labourer living in `home` (`home_name()`: its name)."""
     place = data.get("place_code") or ""
     activity = data["activity"]
     place_name = data.get("place_name") or ""
     if not place and activity in (Activity.NEARBY, Activity.SELF_EMPLOYED):
         # Nearby with no place said: at home.
-        place, place_name = member.household.region_code, place_name or member.household.region.name
+        place, place_name = home, place_name or home_name()
     return {
         "activity": activity, "reason": data.get("reason") or "", "place_code": place,
         "place_name": place_name,
-        "area": area_of(place, member.household.region_code) if place else "",
+        "area": area_of(place, home) if place else "",
         "employer": data.get("employer") or "", "job": data.get("job") or "", "wage_fen": data.get("wage"),
         "started_on": data.get("started_on"),
     }
@@ -312,17 +318,24 @@ def statuses_import(*, source: str | IO[bytes], actor: User, dry_run: bool = Fal
 
 
 def _import_all(rows, actor: User, result: ImportResult) -> None:
+    """Every row checked (its fields, its ID number, a member of the actor's area of working age
+    with labour ability); with no error, the new months written in bulk and the months recorded
+    before updated, each with its history row, as _status_write would one at a time."""
     visible = Household.objects.visible_to(actor)
     seen: dict[tuple[str, str], int] = {}
+    checked: list[tuple[int, dict[str, Any], str]] = []
+    # One form bound to each row in turn: a new form per row deep-copies its fields, which cost
+    # more than checking the row.
+    form = StatusImportForm({})
     for number, cells in rows:
         cells = {**cells, "activity": ACTIVITY_BY_LABEL.get(cells.get("activity", ""), cells.get("activity", ""))}
-        form = StatusImportForm(cells)
+        form.data, form._errors = cells, None
         if not form.is_valid():
             for key, messages in form.errors.items():
                 column = IMPORT_COLUMN.get(key, IMPORT_COLUMN["activity"])
                 result.errors.extend((number, column, str(m)) for m in messages)
             continue
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
         try:
             parsed = identity.parse_id_number(data["id_number"], allow_disability=False)
         except identity.IdentityError as error:
@@ -334,23 +347,81 @@ def _import_all(rows, actor: User, result: ImportResult) -> None:
                                   _("The same person and month as row %(row)d.") % {"row": seen[key]}))
             continue
         seen[key] = number
-        member = (Member.objects.select_related("household__region")
-                  .filter(id_hash=crypto.keyed_hash(parsed.base), household__in=visible).first())
+        checked.append((number, data, crypto.keyed_hash(parsed.base)))
+    # The members as plain rows (id, name, skill, birth, household, home, home's name): thousands of
+    # them, never model objects.
+    members: dict[str, tuple] = {}
+    hashes = sorted({h for _n, _d, h in checked})
+    for at in range(0, len(hashes), IMPORT_CHUNK):
+        for hashed, *row in (Member.objects.filter(id_hash__in=hashes[at:at + IMPORT_CHUNK], household__in=visible)
+                             .values_list("id_hash", "pk", "name", "labor_skill", "birth_date", "household_id",
+                                          "household__region_code", "household__region__name")):
+            members[hashed] = tuple(row)
+    first, last = _birth_window(local_today())
+    todo: list[tuple[tuple, dict[str, Any]]] = []
+    for number, data, hashed in checked:
+        member = members.get(hashed)
         if member is None:
+            result.errors.append((number, IMPORT_COLUMN["id_number"], _("No member of your area has this ID number.")))
+        elif not (member[2] in ABLE and first <= member[3] <= last):  # labour.is_labourer
             result.errors.append((number, IMPORT_COLUMN["id_number"],
-                                  _("No member of your area has this ID number.")))
-            continue
-        try:
-            with transaction.atomic():
-                _status, created = _status_write(member=member, data=data, source=Source.IMPORT, actor=actor)
-        except ValidationError as error:
-            for message in error.messages:
-                result.errors.append((number, IMPORT_COLUMN["id_number"], message))
-            continue
-        if created:
-            result.created += 1
+                                  _("%(name)s is not of working age with labour ability.") % {"name": member[1]}))
         else:
-            result.changed += 1
+            todo.append((member, data))
+    if result.errors:
+        return
+    _statuses_write_bulk(todo, actor, result)
+
+
+IMPORT_CHUNK = 2000
+STATUS_UPDATED = (*STATUS_FIELDS, "source", "recorded_by", "recorded_at", "version")
+
+
+def _statuses_write_bulk(todo: list[tuple[tuple, dict[str, Any]]], actor: User, result: ImportResult) -> None:
+    """`todo`: (the member's row as _import_all reads it, the row's cleaned data)."""
+    from bangfu.core import bulk
+    from bangfu.history.services import changes_bulk_insert, diff
+
+    tracked = LabourStatus.history
+    months = sorted({month_start(data["month"]) for _m, data in todo})
+    ids = sorted({member[0] for member, _d in todo})
+    existing: dict[tuple[int, dt.date], LabourStatus] = {}
+    for at in range(0, len(ids), IMPORT_CHUNK):
+        for status in (LabourStatus.objects.select_for_update()
+                       .filter(member_id__in=ids[at:at + IMPORT_CHUNK], month__in=months)):
+            existing[(status.member_id, status.month)] = status
+    now = timezone.now()
+    new: list[LabourStatus] = []
+    history: list[tuple] = []
+    updated: list[LabourStatus] = []
+    names: dict[int, str] = {}
+    for (pk, name, _skill, _birth, household_id, home, home_name), data in todo:
+        month = month_start(data["month"])
+        names[pk] = name
+        values = _status_values_at(home, lambda home_name=home_name: home_name, data)
+        found = existing.get((pk, month))
+        if found is None:
+            new.append(LabourStatus(member_id=pk, household_id=household_id, region_code=home, month=month,
+                                    source=Source.IMPORT, recorded_by=actor, recorded_at=now, **values))
+            continue
+        before = status_snapshot(found)
+        for key, value in values.items():
+            setattr(found, key, value)
+        found.source, found.recorded_by, found.recorded_at, found.version = Source.IMPORT, actor, now, found.version + 1
+        updated.append(found)
+        before, after = diff(before, status_snapshot(found), keep=tracked.always)
+        if before or after:
+            history.append((Action.UPDATE, tracked.type, found.pk, f"{name} {month:%Y-%m}"[:200], household_id,
+                            found.region_code, before, after))
+    bulk.insert(LabourStatus, new)
+    for status in new:
+        history.append((Action.CREATE, tracked.type, status.pk, f"{names[status.member_id]} {status.month:%Y-%m}"[:200],
+                        status.household_id, status.region_code, None, status_snapshot(status)))
+    if updated:
+        LabourStatus.objects.bulk_update(updated, STATUS_UPDATED, batch_size=IMPORT_CHUNK)
+    changes_bulk_insert(actor=actor, message="", rows=history)
+    result.created += len(new)
+    result.changed += len(updated)
 
 
 # --- back-to-work drives -----------------------------------------------------------------------
@@ -422,14 +493,19 @@ def drive_outcome_record(*, target: Placement, data: dict[str, Any], actor: User
         pk=target.pk).select_for_update(of=("self",)).first()
     if target is None:
         raise Http404("no such labourer in this drive")
-    if version is not None and version != target.version:
-        raise ConflictError(target.version)
-    before = placement_snapshot(target)
     home = target.member.household.region_code
     outcome = data["outcome"]
     place = data.get("place_code") or ""
     if outcome == Outcome.NEARBY and not place:
         place = home
+    if version is not None and version != target.version:
+        # The same outcome sent again (a phone's retry after its first send was stored): the row as it is.
+        returned_on = data.get("returned_on") if outcome in (Outcome.RETURNED, Outcome.NEARBY) else None
+        if (target.outcome, target.returned_on, target.place_code, target.reason, target.transport) == (
+                outcome, returned_on, place, data.get("reason") or "", data.get("transport") or ""):
+            return target
+        raise ConflictError(target.version)
+    before = placement_snapshot(target)
     target.outcome = outcome
     target.returned_on = data.get("returned_on") if outcome in (Outcome.RETURNED, Outcome.NEARBY) else None
     target.place_code, target.place_name = place, data.get("place_name") or ""

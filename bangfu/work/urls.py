@@ -50,3 +50,15 @@ urlpatterns += [
     path("postings/<int:pk>/refer/", posting_views.posting_refer, name="posting_refer"),
     path("labourers/<int:pk>/postings/", posting_views.labourer_postings, name="labourer_postings"),
 ]
+
+# Appointing to public-welfare posts, exits, the bank card and the county's rules (work.appointment_views).
+from bangfu.work import appointment_views  # noqa: E402
+
+urlpatterns += [
+    path("welfare/<int:pk>/appoint/", appointment_views.appoint, name="welfare_appoint"),
+    path("welfare/appointments/<int:pk>/", appointment_views.appointment, name="welfare_appointment"),
+    path("welfare/appointments/<int:pk>/start/", appointment_views.appointment_start, name="welfare_start"),
+    path("welfare/appointments/<int:pk>/exit/", appointment_views.appointment_exit, name="welfare_exit"),
+    path("welfare/appointments/<int:pk>/account/", appointment_views.appointment_account, name="welfare_account"),
+    path("welfare/rules/", appointment_views.rules, name="welfare_rules"),
+]

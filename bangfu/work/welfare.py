@@ -33,14 +33,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
-from bangfu.core import crypto
+from bangfu.core import bulk, crypto
 from bangfu.core.codes import COUNTY_LENGTH, Level, prefix_q
 from bangfu.core.dates import local_today
 from bangfu.core.errors import ConflictError
 from bangfu.core.idempotency import create_once
 from bangfu.core.permissions import can, require
 from bangfu.history.models import Action
-from bangfu.history.services import record
+from bangfu.history.services import changes_bulk_insert, record
 from bangfu.households import choices, identity
 from bangfu.households.models import Household, Member
 from bangfu.regions.models import Region
@@ -86,7 +86,7 @@ def bar_snapshot(b: WelfareBar) -> dict[str, Any]:
 def appointment_snapshot(a: Appointment) -> dict[str, Any]:
     return {"post": a.post_id, "member": a.member_id, "status": a.status, "published_on": _day(a.published_on),
             "start": _day(a.start), "end": _day(a.end), "pay_fen": a.pay_fen, "exited_on": _day(a.exited_on),
-            "exit_reason": a.exit_reason}
+            "exit_reason": a.exit_reason, "account_tail": a.account_tail}
 
 
 def attendance_snapshot(a: Attendance) -> dict[str, Any]:
@@ -231,9 +231,9 @@ def appointment_refusals(*, post: WelfarePost, member: Member, start: dt.date) -
 
 @transaction.atomic
 def appoint(*, post: WelfarePost, member: Member, published_on: dt.date, start: dt.date, end: dt.date,
-            actor: User) -> Appointment:
+            actor: User, account: str = "") -> Appointment:
     """Put the member on the post's list of appointees (拟聘名单), published on `published_on`; the
-    contract runs from `start` to `end`."""
+    contract runs from `start` to `end`; `account` is the bank card (一卡通) the pay goes to, sealed."""
     require(actor, "welfare.manage")
     post = WelfarePost.objects.visible_to(actor).select_for_update().filter(pk=post.pk).first()
     if post is None:
@@ -258,8 +258,28 @@ def appoint(*, post: WelfarePost, member: Member, published_on: dt.date, start: 
         post=post, member=member, name=member.name, household=member.household,
         region_code=member.household.region_code,
         published_on=published_on, start=start, end=end, pay_fen=post.pay_fen, created_by=actor,
-        created_at=timezone.now())
+        created_at=timezone.now(), account_encrypted=crypto.encrypt(account) if account else "",
+        account_tail=account[-4:])
     record(actor, Action.CREATE, appointment)
+    return appointment
+
+
+@transaction.atomic
+def appointment_account_set(*, appointment: Appointment, account: str, actor: User,
+                            version: int | None = None) -> Appointment:
+    """The bank card (一卡通) an appointee's pay goes to: sealed at rest, its last 4 digits kept
+    apart for the masked display; history keeps only that it changed, never the number."""
+    require(actor, "welfare.manage")
+    appointment = _appointment_locked(actor, appointment)
+    if version is not None and version != appointment.version:
+        raise ConflictError(appointment.version)
+    if not (account.isdigit() and 12 <= len(account) <= 30):
+        raise ValidationError({"account": [_("Enter the card number: 12 to 30 digits.")]})
+    before = appointment_snapshot(appointment)
+    appointment.account_encrypted, appointment.account_tail = crypto.encrypt(account), account[-4:]
+    appointment.version += 1
+    appointment.save(update_fields=["account_encrypted", "account_tail", "version"])
+    record(actor, Action.UPDATE, appointment, before=before)
     return appointment
 
 
@@ -482,15 +502,22 @@ def payroll_prepare(*, township: Region, month: dt.date, actor: User) -> Payroll
                                      prepared_at=timezone.now())
     record(actor, Action.CREATE, payroll)
     ceiling = rules_for(township.code)["minimum_wage_fen"]
+    lines = []
     for a in assessed.order_by("region_code", "pk"):
         appointment = a.appointment
-        line = PayLine.objects.create(
+        lines.append(PayLine(
             payroll=payroll, appointment=appointment, member_id=appointment.member_id, name=appointment.name,
-            id_number_encrypted=crypto.encrypt(appointment.member.id_number) if appointment.member else "",
+            # The member's sealed ID number, copied as it is (the line keeps it if the member goes).
+            id_number_encrypted=appointment.member.id_number_encrypted,
             household_id=appointment.household_id, region_code=appointment.region_code, month=month,
             points=a.total, base_fen=appointment.pay_fen,
-            amount_fen=pay_for(base_fen=appointment.pay_fen, total=a.total, ceiling_fen=ceiling))
-        record(actor, Action.CREATE, line)
+            amount_fen=pay_for(base_fen=appointment.pay_fen, total=a.total, ceiling_fen=ceiling)))
+    # A township's month is thousands of lines: written at once, with their history rows.
+    bulk.insert(PayLine, lines)
+    tracked = PayLine.history
+    changes_bulk_insert(actor=actor, message="", rows=[
+        (Action.CREATE, tracked.type, line.pk, str(line)[:200], line.household_id, line.region_code, None,
+         line_snapshot(line)) for line in lines])
     return payroll
 
 
@@ -527,7 +554,7 @@ def payroll_rows(*, payroll: Payroll, actor: User, reveal: bool = False) -> list
     lines = (found.lines.select_related("appointment__post__region").order_by("region_code", "pk"))
     for n, line in enumerate(lines, 1):
         id_number = line.id_number
-        account = _account_of(line.member_id)
+        account = line.appointment.account or _account_of(line.member_id)
         rows.append([n, line.name, id_number if reveal else identity.mask_id(id_number),
                      account if reveal else (f"****{account[-4:]}" if account else ""),
                      line.appointment.post.region.name, line.appointment.post.get_post_type_display(),
@@ -536,7 +563,7 @@ def payroll_rows(*, payroll: Payroll, actor: User, reveal: bool = False) -> list
 
 
 def _account_of(member_id: int | None) -> str:
-    """The member's 一卡通 account as the registry holds it (the latest employment-subsidy card)."""
+    """The member's 一卡通 account when the appointment holds none: the latest employment-subsidy card."""
     from bangfu.work.models import SubsidyPayment
 
     if member_id is None:

@@ -48,7 +48,9 @@ def welfare_demo_load(*, seed: int = 17) -> dict[str, int]:
                     try:
                         appointment = welfare.appoint(post=post, member=member, actor=office,
                                                       published_on=start - dt.timedelta(days=7), start=start,
-                                                      end=start + dt.timedelta(days=364))
+                                                      end=start + dt.timedelta(days=364),
+                                                      # A demo bank card (一卡通): 19 digits, sealed.
+                                                      account=f"6228480{member.pk:012d}")
                     except ValidationError:
                         continue
                     welfare.appointment_start(appointment=appointment, actor=office, today=start)

@@ -184,6 +184,9 @@ class Appointment(models.Model):
     pay_fen = models.PositiveBigIntegerField(_("monthly pay"))
     exited_on = models.DateField(_("left on"), null=True, blank=True)
     exit_reason = models.CharField(_("why they left"), max_length=14, choices=ExitReason.choices, blank=True)
+    # The bank card (一卡通) the pay goes to: sealed at rest, shown by its last 4 digits.
+    account_encrypted = models.TextField(blank=True, editable=False)
+    account_tail = models.CharField(max_length=4, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -204,6 +207,16 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.post_id}"
+
+    @property
+    def account(self) -> str:
+        from bangfu.core import crypto
+
+        return crypto.decrypt(self.account_encrypted) if self.account_encrypted else ""
+
+    @property
+    def account_masked(self) -> str:
+        return f"****{self.account_tail}" if self.account_tail else ""
 
 
 class Mark(models.TextChoices):

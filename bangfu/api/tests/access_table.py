@@ -269,6 +269,16 @@ PAGES: dict[str, Route] = {
     "work:welfare_payroll_approve": post(write("welfare.approve"), obj="payroll"),
     # A payroll being prepared goes to the bank only once approved: back to its page (302).
     "work:welfare_payroll_export": get(read("welfare.view", ok=frozenset({302})), obj="payroll"),
+    # work: appointing to a post, an appointment's start, exit and bank card, the county's rules (an
+    # administrator has no county of their own: its POST without ?county= finds none, 404)
+    "work:welfare_appoint": form("welfare.manage", obj="welfare_post"),
+    "work:welfare_appointment": get(read("welfare.view"), obj="appointment"),
+    "work:welfare_start": post(write("welfare.manage"), obj="appointment"),
+    "work:welfare_exit": post(write("welfare.manage"), obj="appointment"),
+    "work:welfare_account": post(write("welfare.manage"), obj="appointment"),
+    "work:welfare_rules": Route({"GET": read("welfare.view"),
+                                 "POST": Rule("welfare.rules", "welfare.view", PAGE_WRITE_OK,
+                                              (("admin", frozenset({404})),))}),
     # notifications
     "notify:inbox": get(read("notification.view")),
     "notify:open": post(write("notification.view"), obj="notification"),

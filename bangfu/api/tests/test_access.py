@@ -255,6 +255,7 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         # Public-welfare posts: an appointee serving today, a day marked and assessed, a payroll.
         objects.setdefault("appointment", {})[side], objects.setdefault("payroll", {})[side] = welfare_world(
             household, township, office, today)
+        objects.setdefault("welfare_post", {})[side] = objects["appointment"][side].post
     objects["caseworker"] = {"in": colleague, "out": caseworker_other}
 
     # The neighbour: a household of the other village of the same township, in the township office's

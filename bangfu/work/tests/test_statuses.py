@@ -232,3 +232,32 @@ def test_the_labour_list_filters_and_counts(client, worker, migrants, personas):
     assert "外出0" in page and "戴明" not in page
     client.force_login(personas["outsider_office"])
     assert "戴明" not in client.get(reverse("work:labour")).content.decode()
+
+
+def test_an_import_writes_history_as_one_at_a_time_and_updates_a_month_recorded_before(worker, migrants, home,
+                                                                                     personas):
+    from bangfu.history.models import Change
+
+    month = this_month().strftime("%Y-%m")
+    services.status_record(member=migrants[0], data={**_data(), "activity": "unemployed", "reason": "无"},
+                           actor=personas["office"])
+    before = LabourStatus.objects.get(member=migrants[0])
+    sheet = _sheet([[worker.id_number, month, "外出务工", "", "440300", "深圳", "电子厂", 5200],
+                    [migrants[0].id_number, month, "就近就业", "", "", "", "大棚", 2400]])
+    result = services.statuses_import(source=sheet, actor=personas["office"])
+    assert not result.errors and (result.created, result.changed) == (1, 1)
+    created = LabourStatus.objects.get(member=worker)
+    change = Change.objects.get(object_type="labour_status", object_id=str(created.pk))
+    assert change.action == "create" and change.after["area"] == Area.OUTSIDE_PROVINCE
+    assert change.household_id == worker.household_id and change.region_code == worker.household.region_code
+    updated = LabourStatus.objects.get(pk=before.pk)
+    assert (updated.activity, updated.version, updated.source) == ("nearby", before.version + 1, Source.IMPORT)
+    last = Change.objects.filter(object_type="labour_status", object_id=str(before.pk)).order_by("-pk").first()
+    assert last.action == "update" and last.before["activity"] == "unemployed" and last.after["activity"] == "nearby"
+    # Someone not of working age with labour ability is refused on their row, and nothing is written.
+    elder = home.members.get(name="戴老汉")
+    again = services.statuses_import(source=_sheet([[elder.id_number, month, "未就业", "年老", "", "", "", ""],
+                                                     [worker.id_number, month, "未就业", "找工作", "", "", "", ""]]),
+                                     actor=personas["office"])
+    assert [(r, c) for r, c, _m in again.errors] == [(2, "证件号码")]
+    assert LabourStatus.objects.get(member=worker).activity == "migrant"

@@ -390,6 +390,7 @@ def test_the_demo_pays_last_month(make_household, personas):
     payroll = Payroll.objects.get(region_code=VILLAGE_A[:9])
     assert payroll.status == PayrollStatus.APPROVED and payroll.lines.count() == 4
     assert all(0 < line.amount_fen <= line.base_fen for line in payroll.lines.all())
+    assert all(len(a.account) == 19 and a.account_tail == a.account[-4:] for a in Appointment.objects.all())
 
 
 # --- API -----------------------------------------------------------------------------------------
