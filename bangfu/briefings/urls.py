@@ -1,0 +1,14 @@
+from django.urls import path
+
+from bangfu.briefings import views
+
+app_name = "briefings"
+
+urlpatterns = [
+    path("prints/", views.prints, name="prints"),
+    path("prints/household/<int:pk>.pdf", views.household_pdf, name="household_pdf"),
+    path("prints/village/<str:code>/files/", views.village_files, name="village_files"),
+    path("prints/jobs/<int:pk>/", views.job, name="job"),
+    path("prints/jobs/<int:pk>.pdf", views.job_pdf, name="job_pdf"),
+    path("prints/notice/<str:code>.pdf", views.notice_pdf, name="notice_pdf"),
+]
