@@ -24,7 +24,9 @@ class BriefingsConfig(AppConfig):
         "briefing.generate": OFFICE_AND_COUNTY,
         "briefing.template_edit": frozenset({Role.ADMIN, Role.TOWNSHIP_OFFICE}),
     }
-    nav = (NavItem(_("Prints"), "briefings:prints", "print.village", order=92, more=True,
-                   also_current=("briefings:job",)),)
+    nav = (NavItem(_("Briefings"), "briefings:briefings", "briefing.generate", order=91, more=True,
+                   also_current=("briefings:briefing", "briefings:template")),
+           NavItem(_("Prints"), "briefings:prints", "print.village", order=92, more=True,
+                   also_current=("briefings:job",)))
     # A link to the household's file (PDF) on its page.
     household_panels = (PanelSource("bangfu.briefings.panels.print_panel", order=95),)

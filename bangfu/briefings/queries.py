@@ -113,3 +113,44 @@ def print_job_file(job: PrintJob) -> Path | None:
         return None
     path = print_dir() / job.file_path
     return path if path.is_file() else None
+
+
+# --- the briefing ------------------------------------------------------------------------------
+
+def briefing_areas(user, *, limit: int = 300) -> list[Region]:
+    """The areas a user may issue a briefing for: their own area and the townships (or counties) in it."""
+    from bangfu.core.codes import CODE_LENGTHS
+
+    if user.role == Role.ADMIN:
+        return list(Region.objects.filter(level__in=(Level.TOWNSHIP, Level.COUNTY)).order_by("code")[:limit])
+    if not user.scope:
+        return []
+    own = Region.objects.filter(code=user.scope).first()
+    below = Region.objects.filter(prefix_q("code", user.scope), level=Level.TOWNSHIP).exclude(code=user.scope) \
+        if len(user.scope) < CODE_LENGTHS[Level.TOWNSHIP] else Region.objects.none()
+    return ([own] if own else []) + list(below.order_by("code")[:limit])
+
+
+def template_for(region: Region):
+    """The area's own template, or None (the default applies)."""
+    from bangfu.briefings.models import BriefingTemplate
+
+    return BriefingTemplate.objects.filter(region_code=region.code).first()
+
+
+def briefings_visible(user):
+    from bangfu.briefings.models import Briefing
+
+    rows = Briefing.objects.select_related("generated_by")
+    if user.role == Role.ADMIN:
+        return rows
+    if not user.scope:
+        return rows.none()
+    return rows.filter(prefix_q("region_code", user.scope))
+
+
+def briefing_get(user, pk: int):
+    briefing = briefings_visible(user).filter(pk=pk).first()
+    if briefing is None:
+        raise Http404("no such briefing")
+    return briefing

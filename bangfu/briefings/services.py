@@ -4,17 +4,27 @@ township's briefing template saved, a briefing generated (numbered, with history
 from __future__ import annotations
 
 import logging
-from django.db import transaction
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
 from bangfu.briefings import queries
 from bangfu.briefings.queries import print_dir
 from bangfu.briefings.fonts import print_fonts
-from bangfu.briefings.models import JobStatus, PrintJob
+from bangfu.briefings import defaults
+from bangfu.briefings.figures import Figures, figures_read, fill, unknown_placeholders
+from bangfu.briefings.models import Briefing, BriefingTemplate, JobStatus, PrintJob
 from bangfu.briefings.pdf import render_pdf
 from bangfu.briefings.prints import household_files_document
+from bangfu.core.dates import local_today
 from bangfu.core.permissions import require
+from bangfu.history.models import Action
+from bangfu.history.services import record
+from bangfu.regions.models import Region
 
 logger = logging.getLogger(__name__)
 
@@ -84,3 +94,72 @@ def briefing_snapshot(briefing) -> dict:
     return {"number": briefing.number, "year": briefing.year, "start": briefing.start.isoformat(),
             "end": briefing.end.isoformat(), "name": briefing.name, "unit": briefing.unit,
             "issued_on": briefing.issued_on.isoformat()}
+
+
+def template_save(*, actor: User, region: Region, name: str, unit: str, sections: dict[str, str]) -> BriefingTemplate:
+    """Save an area's briefing template. Raises ValidationError naming the field of a placeholder
+    that names no figure (`{households.cout}`)."""
+    require(actor, "briefing.template_edit")
+    region = queries.area_get(actor, region.code)
+    errors = {}
+    named = [("name", name), ("unit", unit)] + [(f"section_{key}", text) for key, text in sections.items()]
+    for field_name, text in named:
+        unknown = unknown_placeholders(text)
+        if unknown:
+            errors[field_name] = _("Unknown placeholder: %(names)s") % {"names": "、".join("{%s}" % u for u in unknown)}
+    if errors:
+        raise ValidationError(errors)
+    kept = {key: sections.get(key, "") for key in defaults.TEXTS}
+    with transaction.atomic():
+        template = BriefingTemplate.objects.select_for_update().filter(region_code=region.code).first()
+        if template is None:
+            template = BriefingTemplate.objects.create(region_code=region.code, name=name, unit=unit, sections=kept,
+                                                       updated_by=actor)
+            record(actor, Action.CREATE, template)
+            return template
+        before = template_snapshot(template)
+        template.name, template.unit, template.sections = name, unit, kept
+        template.version += 1
+        template.updated_by = actor
+        template.save()
+        record(actor, Action.UPDATE, template, before=before)
+    return template
+
+
+def briefing_sections(*, region: Region, template: BriefingTemplate | None, figures: Figures, start: dt.date,
+                      end: dt.date) -> list[list[str]]:
+    """Each section's heading and its sentences filled with the figures."""
+    area = {"area": region.name, "start": f"{start.month}月{start.day}日", "end": f"{end.month}月{end.day}日",
+            "year": str(end.year)}
+    texts = {**defaults.TEXTS, **(template.sections if template else {})}
+    return [[heading, fill(texts[key], figures, area)] for key, heading, _text in defaults.SECTIONS
+            if texts.get(key, "").strip()]
+
+
+def briefing_generate(*, actor: User, region_code: str, start: dt.date, end: dt.date,
+                      issued_on: dt.date | None = None) -> Briefing:
+    """Generate the next issue (第X期 of the year, per area) of an area's briefing for a period,
+    filled with the area's figures; history records who generated which number."""
+    require(actor, "briefing.generate")
+    region = queries.area_get(actor, region_code)
+    if end < start:
+        raise ValidationError({"end": _("The end is before the start.")})
+    issued_on = issued_on or local_today()
+    template = queries.template_for(region)
+    figures = figures_read(region=region, start=start, end=end)
+    sections = briefing_sections(region=region, template=template, figures=figures, start=start, end=end)
+    for attempt in range(3):  # two generating at once: the loser takes the next number
+        try:
+            with transaction.atomic():
+                last = Briefing.objects.filter(region_code=region.code, year=issued_on.year).order_by("-number").first()
+                briefing = Briefing.objects.create(
+                    region_code=region.code, year=issued_on.year, number=(last.number + 1) if last else 1,
+                    start=start, end=end, name=template.name if template else defaults.default_name(region),
+                    unit=template.unit if template else defaults.default_unit(region), issued_on=issued_on,
+                    figures=figures.values, sections=sections, generated_by=actor)
+                record(actor, Action.CREATE, briefing)
+                return briefing
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

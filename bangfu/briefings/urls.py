@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bangfu.briefings import views
+from bangfu.briefings import briefing_views, views
 
 app_name = "briefings"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("prints/jobs/<int:pk>/", views.job, name="job"),
     path("prints/jobs/<int:pk>.pdf", views.job_pdf, name="job_pdf"),
     path("prints/notice/<str:code>.pdf", views.notice_pdf, name="notice_pdf"),
+]
+
+urlpatterns += [
+    path("", briefing_views.briefings, name="briefings"),
+    path("<int:pk>/", briefing_views.briefing, name="briefing"),
+    path("<int:pk>.docx", briefing_views.briefing_docx, name="briefing_docx"),
+    path("<int:pk>.pdf", briefing_views.briefing_pdf, name="briefing_pdf"),
+    path("template/", briefing_views.template_edit, name="template"),
 ]
