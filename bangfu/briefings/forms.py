@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.briefings import defaults
 from bangfu.briefings.figures import unknown_placeholders
@@ -18,8 +19,8 @@ def _date(label) -> forms.DateField:
 
 class BriefingForm(forms.Form):
     region = forms.ChoiceField(label=_("area"), choices=())
-    start = _date(_("from"))
-    end = _date(_("to"))
+    start = _date(pgettext_lazy("briefing period", "from"))
+    end = _date(pgettext_lazy("briefing period", "to"))
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangfu.history.tracked import Keys, Tracked
 
@@ -71,8 +72,8 @@ class Briefing(models.Model):
     region_code = models.CharField(max_length=15)
     year = models.PositiveSmallIntegerField()
     number = models.PositiveIntegerField()
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"))
+    start = models.DateField(pgettext_lazy("briefing period", "from"))
+    end = models.DateField(pgettext_lazy("briefing period", "to"))
     name = models.CharField(max_length=100)
     unit = models.CharField(max_length=100)
     issued_on = models.DateField()

@@ -105,7 +105,12 @@ def print_job_get(user, pk: int) -> PrintJob:
 
 
 def print_jobs_of(user, *, limit: int = 10) -> list[PrintJob]:
-    return list(PrintJob.objects.filter(owner=user)[:limit])
+    """The user's latest print jobs, each with its village's name (`village_name`): two queries."""
+    jobs = list(PrintJob.objects.filter(owner=user)[:limit])
+    names = dict(Region.objects.filter(code__in={j.region_code for j in jobs}).values_list("code", "name"))
+    for job in jobs:
+        job.village_name = names.get(job.region_code, "")
+    return jobs
 
 
 def print_job_file(job: PrintJob) -> Path | None:

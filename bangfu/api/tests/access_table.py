@@ -333,6 +333,18 @@ PAGES: dict[str, Route] = {
     # the API's own pages (its operations are in API below)
     "api:openapi-json": get(read(PUBLIC)),
     "api:openapi-view": get(read(PUBLIC)),
+    # briefings: the A4 prints (a print job is its owner's alone) and the generated briefing
+    "briefings:prints": get(read("print.village"), query_object="village"),
+    "briefings:household_pdf": get(read("print.household"), obj="household"),
+    "briefings:village_files": post(write("print.village"), obj="village"),
+    "briefings:job": get(read("print.village"), obj="print_job"),
+    "briefings:job_pdf": get(read("print.village"), obj="print_job"),
+    "briefings:notice_pdf": get(read("print.notice"), obj="village"),
+    "briefings:briefings": form("briefing.generate"),
+    "briefings:briefing": get(read("briefing.generate"), obj="briefing"),
+    "briefings:briefing_docx": get(read("briefing.generate"), obj="briefing"),
+    "briefings:briefing_pdf": get(read("briefing.generate"), obj="briefing"),
+    "briefings:template": form("briefing.template_edit", query_object="township", query_param="region"),
 }
 
 CREATED = frozenset({200, 201})
