@@ -76,6 +76,7 @@ class Document:
     # Titles and body in the serif (宋) face, as a briefing is; a print's forms keep to the sans face,
     # and a PDF then embeds only that one (each face loaded costs about half a second).
     serif: bool = False
+    landscape: bool = False  # A4 across (a month's attendance: a column a day)
 
     def add(self, *blocks: Block) -> Document:
         self.blocks.extend(blocks)

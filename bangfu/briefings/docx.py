@@ -10,6 +10,7 @@ import io
 
 from docx import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -49,7 +50,9 @@ def render_docx(document: Document) -> bytes:
     word = WordDocument()
     word.core_properties.title = document.title
     section = word.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if document.landscape else (Mm(210), Mm(297))
+    if document.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
     margins = document.margins
     section.top_margin, section.bottom_margin = Mm(margins.top), Mm(margins.bottom)
     section.left_margin, section.right_margin = Mm(margins.left), Mm(margins.right)

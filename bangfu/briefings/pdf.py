@@ -41,7 +41,7 @@ def _line_mm(pt: float) -> float:
 def render_pdf(document: Document, fonts: PrintFonts | None) -> bytes:
     if fonts is None:
         raise NoFontError("no CJK font found")
-    pdf = _Pdf(orientation="P", unit="mm", format="A4")
+    pdf = _Pdf(orientation="L" if document.landscape else "P", unit="mm", format="A4")
     pdf.page_footer = document.footer
     margins = document.margins
     pdf.set_margins(margins.left, margins.top, margins.right)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("prints/jobs/<int:pk>/", views.job, name="job"),
     path("prints/jobs/<int:pk>.pdf", views.job_pdf, name="job_pdf"),
     path("prints/notice/<str:code>.pdf", views.notice_pdf, name="notice_pdf"),
+    path("prints/welfare/<int:pk>/<str:kind>.pdf", views.payroll_pdf, name="payroll_pdf"),
+    path("prints/project/<int:pk>/<str:stage>.pdf", views.project_notice_pdf, name="project_notice_pdf"),
 ]
 
 urlpatterns += [

@@ -8,13 +8,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from bangfu.briefings import queries, services
+from bangfu.briefings import queries, services, sheets
 from bangfu.briefings.fonts import print_fonts
 from bangfu.briefings.pdf import render_pdf
 from bangfu.briefings.prints import household_files_document, notice_document
 from bangfu.core.permissions import require
 from bangfu.monitoring import exports as notice_exports
 from bangfu.monitoring import queries as monitoring_queries
+from bangfu.projects import queries as project_queries
+from bangfu.work.welfare_models import Payroll
 
 PDF = "application/pdf"
 
@@ -101,3 +103,28 @@ def notice_pdf(request: HttpRequest, code: str) -> HttpResponse:
     village, leads = monitoring_queries.notice_list(request.user, code)
     return pdf_response(request, notice_document(village, notice_exports.notice_rows(leads)),
                         f"notice-{village.code}.pdf")
+
+
+@login_required
+@require_http_methods(["GET"])
+def payroll_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """A welfare-post payroll's 发放表 (`pay`) or 考勤表 (`attendance`) as PDF."""
+    require(request.user, "welfare.view")
+    payroll = Payroll.objects.visible_to(request.user).select_related("region", "approved_by").filter(pk=pk).first()
+    if payroll is None or kind not in ("pay", "attendance"):
+        raise Http404("no such payroll")
+    document = sheets.pay_sheet_document(payroll=payroll, actor=request.user) if kind == "pay" \
+        else sheets.attendance_document(payroll=payroll)
+    return pdf_response(request, document, f"welfare-{kind}-{payroll.pk}.pdf")
+
+
+@login_required
+@require_http_methods(["GET"])
+def project_notice_pdf(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    """A project stage's 公示 (application, self-check) as PDF."""
+    require(request.user, "project.view")
+    project = project_queries.project_get(request.user, pk)
+    if not sheets.notice_stage_valid(stage):
+        raise Http404("no such notice")
+    return pdf_response(request, sheets.project_notice_document(project=project, stage=stage),
+                        f"project-{project.pk}-{stage}.pdf")

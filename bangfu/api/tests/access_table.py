@@ -345,6 +345,8 @@ PAGES: dict[str, Route] = {
     "briefings:briefing_docx": get(read("briefing.generate"), obj="briefing"),
     "briefings:briefing_pdf": get(read("briefing.generate"), obj="briefing"),
     "briefings:template": form("briefing.template_edit", query_object="township", query_param="region"),
+    "briefings:payroll_pdf": get(read("welfare.view"), obj="payroll", args={"kind": "attendance"}),
+    "briefings:project_notice_pdf": get(read("project.view"), obj="project", args={"stage": "village_notice"}),
 }
 
 CREATED = frozenset({200, 201})
