@@ -12,6 +12,9 @@ RED = (200, 16, 16)
 BLACK = (0, 0, 0)
 PT_TO_MM = 25.4 / 72
 INDENT = "\u3000\u3000"  # two ideographic spaces: the first-line indent of Chinese prose
+# Never at the start of a line (避头): closing punctuation; never at the end (避尾): opening.
+NOT_FIRST = frozenset("，。、；：？！）》」』】〕”’…—·%,.;:?!)]}")
+NOT_LAST = frozenset("（《「『【〔“‘([{")
 
 
 class NoFontError(RuntimeError):
@@ -82,12 +85,37 @@ def render_pdf(document: Document, fonts: PrintFonts | None) -> bytes:
             pdf.set_text_color(*BLACK)
             pdf.set_font(serif, "", body)
             text = (INDENT + block.text) if block.indent else block.text
-            align = {"right": Align.R, "center": Align.C}.get(block.align, Align.J if block.indent else Align.L)
+            align = {"right": Align.R, "center": Align.C}.get(block.align, Align.L)
+            if align == Align.L:
+                text = "\n".join(_lines(pdf, text, pdf.epw - 2 * pdf.c_margin))
             pdf.multi_cell(0, _line_mm(body), text, align=align, wrapmode=WrapMode.CHAR,
                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         elif isinstance(block, Table):
             _table(pdf, block, body)
     return bytes(pdf.output())
+
+
+def _lines(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Chinese prose broken into lines that fit `width` in the current font, a character at a time,
+    keeping closing punctuation off the start of a line and opening punctuation off its end (the
+    character before is carried down with it)."""
+    lines: list[str] = []
+    line = ""
+    for char in text:
+        if line and pdf.get_string_width(line + char) > width:
+            carried = ""
+            while len(line) > 1 and (char in NOT_FIRST if not carried else carried[0] in NOT_FIRST):
+                carried = line[-1] + carried
+                line = line[:-1]
+            while len(line) > 1 and line[-1] in NOT_LAST:
+                carried = line[-1] + carried
+                line = line[:-1]
+            lines.append(line)
+            line = carried
+        line += char
+    if line:
+        lines.append(line)
+    return lines
 
 
 def _masthead(pdf: FPDF, block: Masthead, document: Document, serif: str) -> None:
