@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "bangfu.monitoring",
     "bangfu.briefings",
     "bangfu.ops",
+    "bangfu.reports",
 ]
 
 MIDDLEWARE = [

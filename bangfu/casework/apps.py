@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.casework import indicators
 from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import EDITORS, OFFICE_UP, STAFF, Role
@@ -58,3 +59,6 @@ class CaseworkConfig(AppConfig):
     # A household that changes village or caseworker (bangfu.households.moves): its summary rows,
     # open follow-ups and campaign coverage follow it.
     household_moves = ("bangfu.casework.moves.households_moved",)
+    # Figures for the summary tables (core.figures): declared in indicators.py, computed in figures.py.
+    figure_indicators = indicators.INDICATORS
+    figure_ratios = indicators.RATIOS

@@ -6,6 +6,7 @@ from bangfu.casework.worklist import WorklistSource
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import EDITORS, STAFF, Role
 from bangfu.core.plugins import Step
+from bangfu.deliveries import indicators
 from bangfu.households.panels import PanelSource
 from bangfu.supplies.panels import ABOVE, BELOW, StockPanelSource
 
@@ -61,3 +62,5 @@ class DeliveriesConfig(AppConfig):
         StockPanelSource("bangfu.deliveries.panels.counts_panel", place=ABOVE),
         StockPanelSource("bangfu.deliveries.panels.distributions_panel", place=BELOW),
     )
+    # Figures for the summary tables (core.figures): declared in indicators.py, computed in figures.py.
+    figure_indicators = indicators.INDICATORS

@@ -7,6 +7,7 @@ from bangfu.core.nav import NavItem
 from bangfu.core.permissions import ALL, EDITORS, OFFICE_UP, STAFF, Role
 from bangfu.core.plugins import Step
 from bangfu.deliveries.priority import PrioritySource
+from bangfu.emergency import indicators
 
 
 class EmergencyConfig(AppConfig):
@@ -59,3 +60,6 @@ class EmergencyConfig(AppConfig):
     delivery_priorities = (
         PrioritySource("quarantine", _("Quarantine"), "bangfu.emergency.queries.households_in_quarantine"),
     )
+    # Figures for the summary tables (core.figures): declared in indicators.py, computed in figures.py.
+    figure_indicators = indicators.INDICATORS
+    figure_ratios = indicators.RATIOS

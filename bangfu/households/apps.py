@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.nav import NavItem
 from bangfu.core.permissions import EDITORS, OFFICE_UP, STAFF, Role
+from bangfu.households import indicators
 
 
 class HouseholdsConfig(AppConfig):
@@ -39,3 +40,5 @@ class HouseholdsConfig(AppConfig):
         NavItem(_("Register"), "households:create", "household.create", order=20, more=True),
         NavItem(_("Held edits"), "households:conflicts", "household.conflict_review", order=22, more=True),
     )
+    # Figures for the summary tables (core.figures): declared in indicators.py, computed in figures.py.
+    figure_indicators = indicators.INDICATORS

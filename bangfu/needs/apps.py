@@ -6,6 +6,7 @@ from bangfu.core.nav import NavItem
 from bangfu.core.permissions import OFFICE_UP, STAFF, Role
 from bangfu.core.plugins import Step
 from bangfu.households.panels import PanelSource
+from bangfu.needs import indicators
 
 
 class NeedsConfig(AppConfig):
@@ -52,3 +53,5 @@ class NeedsConfig(AppConfig):
     contact_form_parts = ("bangfu.needs.contactpart.NeedPart",)
     # A household that changes village (bangfu.households.moves): its needs and the numbers follow.
     household_moves = ("bangfu.needs.services.households_moved",)
+    # Figures for the summary tables (core.figures): declared in indicators.py, computed in figures.py.
+    figure_indicators = indicators.INDICATORS

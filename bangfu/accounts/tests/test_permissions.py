@@ -124,6 +124,8 @@ TABLE = {
     "print.notice": {"admin", "county", "township_office", "village", "caseworker"},
     "briefing.generate": {"admin", "county", "township_office"},
     "briefing.template_edit": {"admin", "township_office"},
+    # reports: the summary figures
+    "figure.view": {"admin", "county", "township_office", "village", "caseworker"},
 }
 
 

@@ -528,4 +528,6 @@ API: dict[str, Route] = {
     "POST /api/policy-receipts/import": api_write("policy.import", {
         "policy": "housing", "period": "once", "rows": [{"id_number": "<id_number>", "amount": 100}]}, ok=DONE),
     "POST /api/needs/{id}/transitions": api_scope_first("need.report", {"action": "report"}, obj="need"),
+    # reports: the summary figures of a region within the caller's area (a village is the caseworker's own)
+    "GET /api/figures": get(read("figure.view"), query_object="village", query_param="region", query_required=True),
 }

@@ -74,6 +74,7 @@ ROUTES = {
     "/api/payrolls": {"get"},
     "/api/plans": {"get", "post"},
     "/api/flags": {"get"},
+    "/api/figures": {"get"},
 }
 
 

@@ -1,0 +1,23 @@
+"""Needs' figures for the summary tables (core.figures): needs reported and resolved in the
+period, and the needs open now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from bangfu.core.villagecounts import village_counts, within
+from bangfu.needs.models import OPEN, Need
+
+
+def needs_reported(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Needs recorded in the period (a household's need as it was first written down)."""
+    return village_counts(Need.objects.filter(within("recorded_at", start, end)), villages=villages)
+
+
+def needs_resolved(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[str, int]:
+    return village_counts(Need.objects.filter(within("resolved_at", start, end)), villages=villages)
+
+
+def needs_open(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[str, int]:
+    return village_counts(Need.objects.filter(status__in=OPEN), villages=villages)
