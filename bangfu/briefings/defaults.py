@@ -5,11 +5,11 @@ from __future__ import annotations
 
 SECTIONS = (
     ("basic", "一、基本情况",
-     "截至{end}，{area}共有农户{households.count}户{households.people}人，其中脱贫户{households.registered_poor}户，"
+     "截至{end}，{area}共有农户{households.total}户{households.persons}人，其中脱贫户{households.registered_poor}户，"
      "监测对象{households.monitored}户。"),
     ("coverage", "二、走访覆盖和“两不愁三保障”",
-     "{start}至{end}，帮扶责任人走访联系{casework.contacts}次，走访农户{casework.households_contacted}户，"
-     "覆盖率{casework.coverage}；核查“两不愁三保障”{casework.assessed}户，全部达标{casework.four_conditions_met}户。"),
+     "{start}至{end}，帮扶责任人走访联系{casework.contacts}次，走访农户{casework.contacted}户，"
+     "覆盖率{casework.coverage}；核查“两不愁三保障”{casework.assessed}户，全部达标{casework.four_met}户。"),
     ("needs", "三、困难诉求和帮扶措施",
      "本期新登记困难诉求{needs.reported}件，办结{needs.resolved}件，尚未办结{needs.open}件，均已落实帮扶责任人和帮扶措施。"),
     ("emergency", "四、应急处置",

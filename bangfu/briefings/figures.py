@@ -7,9 +7,10 @@ A placeholder whose indicator is not declared yet, or that has no figure for the
 is written as GAP: the reader sees that a number is missing, never a silent 0.
 
 The figures are read by one function, `figures_read(user=, region=, start=, end=)`, which gives
-{key: value} and the time they were computed. Here it computes them from the declared indicators'
-own functions for the area's villages (each a sum over villages, core.figures); the summary tables
-of the reports app hold the same numbers for whole days, weeks, months and years."""
+{key: value} and the time they are current to. A period that is a whole day, week (Monday to
+Sunday), month or year is read from the reports app's summary tables (`reports.queries.figures_for`:
+the same numbers as the dashboards, "数据截至 HH:MM"); any other span is computed from the declared
+indicators' own functions for the area's villages (each a sum over villages, core.figures)."""
 
 from __future__ import annotations
 
@@ -25,23 +26,26 @@ from bangfu.core.codes import Level, prefix_q
 from bangfu.core.figures import Indicator, Ratio
 from bangfu.core.plugins import declared
 from bangfu.regions.models import Region
+from bangfu.reports.models import PeriodKind
+from bangfu.reports.periods import period_end, period_start
+from bangfu.reports.queries import figures_for
 
 GAP = "（暂无数据）"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 AREA_KEYS = {"area": "地区名称", "start": "起始日期", "end": "截止日期", "year": "年份"}
 
-# The indicators the default template names, with what they count: the keys the apps are expected
-# to declare. A key here that no app declares yet is written as GAP.
+# The indicators the default template names, with what they count: the keys the apps declare or
+# are expected to declare. A key here that no app declares yet is written as GAP.
 CATALOGUE = {
-    "households.count": "农户数（户）",
-    "households.people": "人数（人）",
+    "households.total": "农户数（户）",
+    "households.persons": "人数（人）",
     "households.registered_poor": "脱贫户（户）",
     "households.monitored": "监测户（户）",
     "casework.contacts": "走访联系（次）",
-    "casework.households_contacted": "走访户数（户）",
+    "casework.contacted": "走访户数（户）",
     "casework.coverage": "走访覆盖率",
     "casework.assessed": "“两不愁三保障”核查户数（户）",
-    "casework.four_conditions_met": "“两不愁三保障”全部达标户数（户）",
+    "casework.four_met": "“两不愁三保障”全部达标户数（户）",
     "needs.reported": "新登记困难诉求（件）",
     "needs.resolved": "办结困难诉求（件）",
     "needs.open": "未办结困难诉求（件）",
@@ -96,8 +100,18 @@ def unknown_placeholders(text: str) -> list[str]:
 
 @dataclass
 class Figures:
-    values: dict[str, int] = field(default_factory=dict)  # indicator key -> value (money in fen)
+    # indicator key -> value (money in fen); ratio key -> percentage (one decimal) or None
+    values: dict[str, int | float | None] = field(default_factory=dict)
     as_of: dt.datetime | None = None
+    stored: bool = False  # read from the summary tables (a whole period), not computed for the span
+
+
+def stored_period(start: dt.date, end: dt.date) -> str | None:
+    """The kind of the summary tables' period that is exactly [start, end], or None."""
+    for kind in (PeriodKind.DAY, PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.YEAR):
+        if period_start(kind, start) == start and period_end(kind, start) == end:
+            return kind
+    return None
 
 
 def _villages(region: Region) -> list[str]:
@@ -107,13 +121,20 @@ def _villages(region: Region) -> list[str]:
                 .values_list("code", flat=True))
 
 
-def figures_read(*, region: Region, start: dt.date, end: dt.date) -> Figures:
-    """The declared indicators' figures for the area (in the caller's scope) and the period."""
+def figures_read(*, user, region: Region, start: dt.date, end: dt.date) -> Figures:
+    """The figures of the area (within the user's scope: the caller has checked it) for the period."""
+    kind = stored_period(start, end)
+    if kind is not None:
+        found = figures_for(user=user, region=region.code, kind=kind, start=start)
+        return Figures(values=dict(found), as_of=found.computed_at, stored=True)
     villages = _villages(region)
-    values: dict[str, int] = {}
+    values: dict[str, int | float | None] = {}
     for key, indicator in indicators().items():
         by_village = import_string(indicator.compute)(villages=villages, start=start, end=end)
         values[key] = int(sum(by_village.values()))
+    for key, ratio in ratios().items():
+        numerator, denominator = values.get(ratio.numerator), values.get(ratio.denominator)
+        values[key] = round(100 * numerator / denominator, 1) if numerator is not None and denominator else None
     return Figures(values=values, as_of=timezone.now())
 
 
@@ -125,17 +146,13 @@ def _number(value: int, *, money: bool) -> str:
 
 def value_text(key: str, figures: Figures) -> str | None:
     """A placeholder's text from the figures, or None (no such figure)."""
+    value = figures.values.get(key)
+    if value is None:
+        return None
+    if key in ratios():
+        return f"{value:.1f}%"
     indicator = indicators().get(key)
-    if indicator is not None and key in figures.values:
-        return _number(figures.values[key], money=indicator.money)
-    ratio = ratios().get(key)
-    if ratio is not None:
-        denominator = figures.values.get(ratio.denominator)
-        numerator = figures.values.get(ratio.numerator)
-        if numerator is None or not denominator:
-            return None
-        return f"{100 * numerator / denominator:.2f}%"
-    return None
+    return _number(int(value), money=bool(indicator and indicator.money))
 
 
 def fill(text: str, figures: Figures, area: dict[str, str]) -> str:

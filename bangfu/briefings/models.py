@@ -48,7 +48,7 @@ class PrintJob(models.Model):
 
 class BriefingTemplate(models.Model):
     """A township's (or county's) briefing: its 报头 name, unit, and each section's sentences with
-    placeholders ({households.count}) that the figures fill."""
+    placeholders ({households.total}) that the figures fill."""
 
     region_code = models.CharField(max_length=15, unique=True)
     name = models.CharField(_("briefing name"), max_length=100)

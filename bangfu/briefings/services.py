@@ -146,7 +146,7 @@ def briefing_generate(*, actor: User, region_code: str, start: dt.date, end: dt.
         raise ValidationError({"end": _("The end is before the start.")})
     issued_on = issued_on or local_today()
     template = queries.template_for(region)
-    figures = figures_read(region=region, start=start, end=end)
+    figures = figures_read(user=actor, region=region, start=start, end=end)
     sections = briefing_sections(region=region, template=template, figures=figures, start=start, end=end)
     for attempt in range(3):  # two generating at once: the loser takes the next number
         try:

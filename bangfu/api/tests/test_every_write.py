@@ -1062,7 +1062,7 @@ def _(w):
     from bangfu.briefings import services as briefings
 
     return lambda: briefings.template_save(actor=w.users["office"], region=w.regions[TOWNSHIP], name="蓝村街道工作简报",
-                                           unit="蓝村街道办事处", sections={"basic": "共{households.count}户"}), TOWNSHIP
+                                           unit="蓝村街道办事处", sections={"basic": "共{households.total}户"}), TOWNSHIP
 
 
 @case("briefings.briefing_generate")

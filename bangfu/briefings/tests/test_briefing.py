@@ -25,7 +25,8 @@ from conftest import VILLAGE_A, VILLAGE_B, member_data
 
 pytestmark = pytest.mark.django_db
 TOWNSHIP = "370215010"
-START, END = dt.date(2026, 1, 1), dt.date(2026, 1, 31)
+# A span that is no whole week, month or year: its figures are computed from the declared indicators.
+START, END = dt.date(2026, 1, 1), dt.date(2026, 1, 20)
 
 
 def count_households(*, villages, start, end):
@@ -49,8 +50,8 @@ def fund_amount(*, villages, start, end):
 
 
 DECLARED = {
-    "households.count": Indicator("households.count", "households", f"{__name__}.count_households", kind=STOCK),
-    "households.people": Indicator("households.people", "people", f"{__name__}.count_people", kind=STOCK),
+    "households.total": Indicator("households.total", "households", f"{__name__}.count_households", kind=STOCK),
+    "households.persons": Indicator("households.persons", "people", f"{__name__}.count_people", kind=STOCK),
     "fund.amount": Indicator("fund.amount", "fund", f"{__name__}.fund_amount", money=True),
 }
 
@@ -75,6 +76,28 @@ def _generate(client, region=TOWNSHIP):
                                                         "end": END.isoformat()})
 
 
+def test_a_whole_periods_figures_are_the_summary_tables_figures(personas, make_household):
+    """For a whole day, week, month or year the briefing reads the reports app's figures: the
+    dashboards' numbers (here today's, the households being made today)."""
+    from bangfu.core.dates import local_today
+    from bangfu.reports.queries import figures_for
+    from bangfu.reports.services import figures_rebuild
+
+    make_household(VILLAGE_A, members=[member_data(), member_data(name="钱秀英", relation="配偶", sex="F")])
+    make_household(VILLAGE_B)
+    start = end = local_today()
+    figures_rebuild(day=end)
+    office = _client(personas["office"])
+    office.post(reverse("briefings:briefings"), {"region": TOWNSHIP, "start": start.isoformat(),
+                                                 "end": end.isoformat()})
+    briefing = Briefing.objects.get()
+    stored = figures_for(user=personas["office"], region=TOWNSHIP, kind="day", start=start)
+    assert briefing.figures == dict(stored)
+    assert stored["households.total"] == 2 and stored["households.persons"] == 3
+    text = "".join(t for _h, t in briefing.sections)
+    assert "共有农户2户3人" in text
+
+
 def test_issues_are_numbered_per_area_and_year_and_history_says_who_generated_which(personas, make_household,
                                                                                      declared):
     make_household(VILLAGE_A, members=[member_data(), member_data(name="钱秀英", relation="配偶", sex="F")])
@@ -89,7 +112,7 @@ def test_issues_are_numbered_per_area_and_year_and_history_says_who_generated_wh
     briefing = Briefing.objects.get(number=1)
     text = "".join(t for _h, t in briefing.sections)
     # The figures are the declared indicators' figures for the township (its two villages).
-    assert briefing.figures == {"households.count": 2, "households.people": 3, "fund.amount": 2_980_000}
+    assert briefing.figures == {"households.total": 2, "households.persons": 3, "fund.amount": 2_980_000}
     assert "共有农户2户3人" in text and "孝善基金29,800元" in text
     # What no module declares yet is a visible gap, never a 0.
     assert f"监测对象{GAP}户" in text
@@ -104,11 +127,12 @@ def test_the_figures_are_each_indicators_own_for_the_area_and_period(personas, m
     make_household(VILLAGE_B)
     make_household("410308103001")
     for code, households in ((TOWNSHIP, 2), (VILLAGE_A, 1), ("410308103", 1)):
-        read = figures.figures_read(region=Region.objects.get(code=code), start=START, end=END)
-        assert read.values["households.count"] == households
+        read = figures.figures_read(user=personas["admin"], region=Region.objects.get(code=code), start=START,
+                                    end=END)
+        assert not read.stored and read.values["households.total"] == households
         direct = count_households(villages=[r for r in Region.objects.filter(code__startswith=code, level="village")
                                             .values_list("code", flat=True)], start=START, end=END)
-        assert read.values["households.count"] == sum(direct.values())
+        assert read.values["households.total"] == sum(direct.values())
 
 
 def test_the_docx_and_pdf_downloads_hold_the_masthead_and_the_figures(personas, make_household, declared):
@@ -135,7 +159,7 @@ def test_the_template_editor_refuses_an_unknown_placeholder_naming_the_field(per
     assert response.status_code == 200
     assert "{households.cout}" in " ".join(response.context["form"].errors["section_basic"])
     assert not BriefingTemplate.objects.exists()
-    data["section_basic"] = "本镇共{households.count}户，{monitoring.identified}户新识别。"
+    data["section_basic"] = "本镇共{households.total}户，{monitoring.identified}户新识别。"
     data["name"] = "蓝村街道巩固脱贫成果简报"
     assert office.post(url, data).status_code == 200
     template = BriefingTemplate.objects.get()
@@ -160,13 +184,21 @@ def test_a_briefing_outside_the_scope_is_refused_and_nothing_is_numbered(persona
 def test_the_command_writes_a_docx_and_a_pdf(personas, make_household, declared, tmp_path):
     make_household(VILLAGE_A)
     out = io.StringIO()
-    call_command("briefing", "--region", TOWNSHIP, "--from", "2026-01-01", "--to", "2026-01-31",
+    call_command("briefing", "--region", TOWNSHIP, "--from", "2026-01-01", "--to", "2026-01-20",
                  "-o", str(tmp_path / "b.docx"), stdout=out)
     word = WordDocument(str(tmp_path / "b.docx"))
     assert "共有农户1户1人" in "\n".join(p.text for p in word.paragraphs)
     if print_fonts() is not None:
-        call_command("briefing", "--region", TOWNSHIP, "--from", "2026-01-01", "--to", "2026-01-31",
+        call_command("briefing", "--region", TOWNSHIP, "--from", "2026-01-01", "--to", "2026-01-20",
                      "-o", str(tmp_path / "b.pdf"), "--user", "office", stdout=out)
         assert "第2期" in pdf_text((tmp_path / "b.pdf").read_bytes())
     assert list(Briefing.objects.order_by("number").values_list("number", "generated_by__username")) == \
         [(1, "admin"), (2, "office")][: Briefing.objects.count()]
+
+
+def test_the_periods_read_from_the_summary_tables():
+    assert figures.stored_period(dt.date(2026, 1, 1), dt.date(2026, 1, 31)) == "month"
+    assert figures.stored_period(dt.date(2026, 1, 5), dt.date(2026, 1, 11)) == "week"  # Monday to Sunday
+    assert figures.stored_period(dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == "year"
+    assert figures.stored_period(dt.date(2026, 1, 7), dt.date(2026, 1, 7)) == "day"
+    assert figures.stored_period(dt.date(2026, 1, 1), dt.date(2026, 1, 20)) is None
