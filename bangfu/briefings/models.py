@@ -78,6 +78,7 @@ class Briefing(models.Model):
     unit = models.CharField(max_length=100)
     issued_on = models.DateField()
     figures = models.JSONField(default=dict)  # indicator key -> value, as filled in
+    figures_as_of = models.DateTimeField(null=True, blank=True)  # the time the figures were current to
     # [[heading, text], ...] as filled in: the issue reads the same whenever it is downloaded again.
     sections = models.JSONField(default=list)
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

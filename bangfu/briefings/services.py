@@ -156,7 +156,8 @@ def briefing_generate(*, actor: User, region_code: str, start: dt.date, end: dt.
                     region_code=region.code, year=issued_on.year, number=(last.number + 1) if last else 1,
                     start=start, end=end, name=template.name if template else defaults.default_name(region),
                     unit=template.unit if template else defaults.default_unit(region), issued_on=issued_on,
-                    figures=figures.values, sections=sections, generated_by=actor)
+                    figures=figures.values, figures_as_of=figures.as_of, sections=sections,
+                    generated_by=actor)
                 record(actor, Action.CREATE, briefing)
                 return briefing
         except IntegrityError:
