@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "bangfu.work",
     "bangfu.monitoring",
     "bangfu.briefings",
+    "bangfu.sales",
     "bangfu.ops",
     "bangfu.reports",
 ]

@@ -74,6 +74,8 @@ PERCENT = Range(0, 100)
 PEOPLE = Range(0, 1_000_000)
 # A person's age in whole years (a policy's age condition).
 AGE_YEARS = Range(0, 150)
+# A work group's digest window: the minutes its events are gathered before one message is sent.
+DIGEST_MINUTES = Range(1, 1440)
 
 # --- texts: the longest each kind may be -------------------------------------------------------
 NAME = 50            # a person's name, who received goods, an item

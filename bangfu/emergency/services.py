@@ -19,6 +19,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bangfu.accounts.models import User
 from bangfu.core import crypto
@@ -775,3 +776,42 @@ def summary_refresh(*, emergency: Emergency, day: dt.date, region_code: str = ""
     Summary.objects.bulk_create(rows, update_conflicts=True, unique_fields=["emergency", "region_code", "day"],
                                 update_fields=["due", "done", "fever_alerts", "in_quarantine"])
     return len(rows)
+
+
+# --- the morning's numbers to the work groups ---------------------------------------------------
+
+def morning_numbers_publish(*, day: dt.date | None = None) -> int:
+    """Yesterday's numbers of each emergency open then (checks due and done, fever alerts, people
+    in quarantine), per village and in all, to each township's work groups subscribed to the
+    morning's numbers (notify.channel_event_publish: coalesced into the group's digest). Once per
+    emergency, day and township however often it runs. Returns the townships it went to."""
+    from bangfu.core.codes import township_of
+    from bangfu.notify.models import Event
+    from bangfu.notify.services import channel_event_publish
+
+    day = day or local_today() - dt.timedelta(days=1)
+    names = {}
+    published = 0
+    for emergency in Emergency.objects.open_on(day).order_by("pk"):
+        rows = list(Summary.objects.filter(emergency=emergency, day=day).order_by("region_code"))
+        by_township: dict[str, list[Summary]] = {}
+        for row in rows:
+            by_township.setdefault(township_of(row.region_code), []).append(row)
+        codes = [r.region_code for r in rows if r.region_code not in names]
+        names.update(Region.objects.filter(code__in=codes).values_list("code", "name"))
+        for township, villages in by_township.items():
+            def line(label, due, done, fever, quarantine):
+                return _("%(where)s: %(done)s of %(due)s households checked, %(fever)s fever alerts, "
+                         "%(quarantine)s in quarantine") % {"where": label, "due": due, "done": done,
+                                                            "fever": fever, "quarantine": quarantine}
+
+            lines = [_("%(title)s, %(day)s:") % {"title": emergency.title, "day": day.isoformat()},
+                     line(pgettext("emergency numbers", "In all"), *(sum(getattr(r, f) for r in villages)
+                                         for f in ("due", "done", "fever_alerts", "in_quarantine")))]
+            lines += [line(names.get(r.region_code, r.region_code), r.due, r.done, r.fever_alerts, r.in_quarantine)
+                      for r in villages]
+            with transaction.atomic():
+                published += bool(channel_event_publish(
+                    region=township, event=Event.EMERGENCY_MORNING, lines=lines,
+                    once=f"emergency-morning:{emergency.pk}:{day.isoformat()}:{township}"))
+    return published

@@ -13,3 +13,9 @@ from bangfu.emergency import services
 @db_periodic_task(crontab(hour="16", minute="5"))
 def checks_generate_task() -> None:
     services.checks_generate()
+
+
+# 08:00 Shanghai time: yesterday's numbers to the township's work groups (once per day and emergency).
+@db_periodic_task(crontab(hour="0", minute="0"))
+def morning_numbers_task() -> None:
+    services.morning_numbers_publish()

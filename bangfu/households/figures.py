@@ -46,6 +46,18 @@ def _by_monitor_type(monitor_type: str):
     return compute
 
 
+def _by_category(category: str):
+    def compute(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[str, int]:
+        return village_counts(HouseholdCategory.objects.filter(category=category)
+                              .exclude(household__status=Status.CLOSED),
+                              villages=villages, field="household__region_code")
+
+    compute.__name__ = f"households_category_{category}"
+    return compute
+
+
+for _category in Category.values:
+    globals()[f"households_category_{_category}"] = _by_category(_category)
 for _status in Status.values:
     globals()[f"households_status_{_status}"] = _by_status(_status)
 for _type in MonitorType.values:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.figures import STOCK, Indicator
-from bangfu.households.choices import MonitorType, Status
+from bangfu.households.choices import Category, MonitorType, Status
 
 _HERE = "bangfu.households.figures"
 _HOUSEHOLDS = _("户")
@@ -24,4 +24,9 @@ INDICATORS = (
     *(Indicator(f"households.monitor.{kind.value}", kind.label, f"{_HERE}.households_monitor_{kind.value}",
                 unit=_HOUSEHOLDS, kind=STOCK, order=20 + i, list_url="households:list")
       for i, kind in enumerate(MonitorType)),
+    # Households by category (registered poor, minimum living allowance...; in monitoring: above).
+    *(Indicator(f"households.category.{category.value}", category.label,
+                f"{_HERE}.households_category_{category.value}", unit=_HOUSEHOLDS, kind=STOCK, order=30 + i,
+                list_url="households:list")
+      for i, category in enumerate(Category) if category != Category.MONITORED),
 )

@@ -28,7 +28,8 @@ from bangfu.households.models import Household
 from bangfu.needs import workflow
 from bangfu.needs.models import OPEN, Category, DeadlineSettings, Measure, MeasureType, Need, Status, Summary, Urgency
 from bangfu.needs.plugins import resolve_checks
-from bangfu.notify.services import message_enqueue
+from bangfu.notify.models import Event
+from bangfu.notify.services import channel_event_publish, message_enqueue
 from bangfu.regions.models import Region
 
 DEFAULT_URGENT_HOURS = 24
@@ -449,7 +450,7 @@ def needs_escalate(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     candidates = list(
         Need.objects.filter(status__in=OPEN, deadline_at__lte=now, escalated_at__isnull=True)
-        .select_related("household").order_by("deadline_at", "pk")
+        .select_related("household__region").order_by("deadline_at", "pk")
     )
     escalated = 0
     for need in candidates:
@@ -478,6 +479,14 @@ def needs_escalate(*, now: dt.datetime | None = None) -> int:
             )
             record(None, Action.UPDATE, need, before={"escalated_at": None},
                    after={"escalated_at": now.isoformat()}, message=_("Overdue: escalated to the township office"))
+            # To the work groups (servers outside the government's): the village and household
+            # number, never a name; the app has the rest.
+            channel_event_publish(region=need.region_code, event=Event.NEED_OVERDUE, once=overdue_dedupe_key(need),
+                                  now=now, lines=[_("%(household)s, %(category)s: due %(deadline)s, still “%(status)s”")
+                                                  % {"household": f"{need.household.region.name} {need.household.number}",
+                                                     "category": need.get_category_display(),
+                                                     "deadline": local_deadline.strftime("%m-%d %H:%M"),
+                                                     "status": need.get_status_display()}])
             escalated += 1
     if escalated:
         summary_refresh(now=now)

@@ -3,6 +3,9 @@ with `channel_register` and are named in `message_enqueue(channels=...)`."""
 
 from __future__ import annotations
 
+import contextvars
+import datetime as dt
+from collections.abc import Callable
 from typing import Protocol
 
 from django.db.models import Q
@@ -14,6 +17,41 @@ from bangfu.notify.models import Message, Notification
 
 class DeliveryError(Exception):
     """A delivery that failed and may succeed later (the outbox retries it with backoff)."""
+
+
+class Throttled(DeliveryError):
+    """The receiver said "too many": tried again after `wait` at the least, and never given up on
+    (a message held back by a rate limit waits; it is not lost)."""
+
+    def __init__(self, reason: str, *, wait: dt.timedelta):
+        super().__init__(reason)
+        self.wait = wait
+
+
+class Reschedule(Exception):
+    """Not sent now, and not a failure: send at `at` (a rate limit that sending now would pass)."""
+
+    def __init__(self, reason: str, *, at: dt.datetime):
+        super().__init__(reason)
+        self.at = at
+
+
+class Undeliverable(Exception):
+    """Will never succeed as things stand (a bad key, a bad signature): the message fails at once.
+    `then`, if given, runs after the send's transaction has rolled back (to stop the channel and
+    tell someone)."""
+
+    def __init__(self, reason: str, *, then: Callable[[], None] | None = None):
+        super().__init__(reason)
+        self.then = then
+
+
+_delivery_now: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("delivery_now", default=None)
+
+
+def delivery_time() -> dt.datetime:
+    """The time of the delivery run under way (the outbox's clock, which tests control), or now."""
+    return _delivery_now.get() or timezone.now()
 
 
 class Channel(Protocol):

@@ -39,3 +39,30 @@ def notification_get(user, pk: int) -> Notification:
     if notification is None:
         raise Http404("no such notification")
     return notification
+
+
+# --- work groups ---------------------------------------------------------------------------------
+
+def channels_visible(user) -> list:
+    from bangfu.notify.models import Channel
+
+    return list(Channel.objects.visible_to(user).order_by("region_code", "name", "pk"))
+
+
+def channel_get(user, pk: int):
+    """A work group the user manages; outside their township (or missing) is a 404."""
+    from bangfu.notify.models import Channel
+
+    channel = Channel.objects.visible_to(user).filter(pk=pk).first()
+    if channel is None:
+        raise Http404("no such work group")
+    return channel
+
+
+def digests_recent(user, *, limit: int = 50) -> list:
+    """The latest digests of the user's work groups, newest first: the text to copy into a group
+    that has no robot (a personal WeChat group), or to check what a robot sent."""
+    from bangfu.notify.models import Channel, Digest
+
+    return list(Digest.objects.filter(channel__in=Channel.objects.visible_to(user))
+                .select_related("channel").order_by("-opened_at", "-pk")[:limit])

@@ -17,3 +17,9 @@ def deliver_task() -> None:
 @db_periodic_task(crontab(minute="*"))
 def deliver_periodic_task() -> None:
     services.messages_deliver()
+
+
+@db_periodic_task(crontab(minute="*"))
+def digests_close_task() -> None:
+    # A window that ended sends its digest (compare-and-set: a second run closes nothing twice).
+    services.digests_close()

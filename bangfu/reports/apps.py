@@ -16,6 +16,6 @@ class ReportsConfig(AppConfig):
     demo_steps = (Step("bangfu.reports.demo.figures_demo_build", order=900),)
 
     def ready(self) -> None:
-        from bangfu.reports import registry, tasks  # noqa: F401  (tasks: huey's periodic tasks)
+        from bangfu.reports import registry
 
         registry.registry_check()

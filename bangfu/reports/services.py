@@ -16,10 +16,10 @@ has the same sum and is left alone; one whose sum grew is dirty. An area code sh
 village (a township's stock move, a distribution) makes every village under it dirty.
 
 AreaChange does not say which day a change belongs to, so a dirty village has the periods that
-contain today recomputed and the ones before each (yesterday, last week, last month, last year):
-a change backdated further (a contact entered for a day two months ago) shows in the nightly full
-rebuild (`figures_rebuild_task`), which recomputes the periods of today and the ones before for
-every village. A stock indicator is the state now: it is computed only for periods that have not
+contain today recomputed and the ones before each (yesterday, last week, last month; the year
+only while it runs): a change backdated further (a contact entered for a day two months ago) shows
+in the nightly full rebuild (`figures_rebuild_task`), which recomputes the periods of today and
+the ones before for every village. A stock indicator is the state now: it is computed only for periods that have not
 ended, and a period that has ended keeps the stock it had when last computed."""
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ from bangfu.core.villagecounts import villages_q
 from bangfu.history.models import AreaChange
 from bangfu.regions.models import Region
 from bangfu.reports import registry
-from bangfu.reports.models import AreaVersion, Figure, RefreshState
-from bangfu.reports.periods import periods_of
+from bangfu.reports.models import AreaVersion, Figure, PeriodKind, RefreshState
+from bangfu.reports.periods import period_start, periods_of
 
 # The levels above a village, lowest first: each is rolled up from the one below it.
 UPPER_LENGTHS = [CODE_LENGTHS[level] for level in (Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE)]
@@ -109,7 +109,8 @@ def figures_refresh() -> Rebuilt:
         dirty.update({code: total for code, total in sums.items() if known.get(code) != total})
     villages = sorted({village for code in dirty if code for village in villages_under(code)})
     rows = 0
-    periods = periods_of(local_today(started), previous=True)
+    periods = [period for period in periods_of(local_today(started), previous=True)
+               if period[0] != PeriodKind.YEAR or period[1] == period_start(PeriodKind.YEAR, local_today(started))]
     if villages:
         rows = _periods_compute(villages=villages, periods=periods, region="", at=started)
     if dirty:
@@ -136,9 +137,11 @@ def _versions_now() -> tuple[int, dict[str, int]]:
 
 
 def _periods_compute(*, villages: list[str] | None, periods, region: str, at: dt.datetime) -> int:
-    """Every indicator for `villages` (None: all) in each period, then the regions above them."""
+    """Every indicator for `villages` (None: all) in each period, then the regions above them. A
+    stock is the state now: computed once and stored in every period that has not ended."""
     today = local_today(at)
-    wide = villages is not None and len(villages) > MANY_VILLAGES
+    wide = villages is not None and _wide(villages, region)
+    stocks: dict[str, dict[str, int]] = {}
     rows = 0
     for kind, start, end in periods:
         keys = [indicator.key for indicator in registry.indicators().values()
@@ -146,34 +149,53 @@ def _periods_compute(*, villages: list[str] | None, periods, region: str, at: dt
         if not keys:
             continue
         rows += _villages_write(villages=villages, wide=wide, region=region, kind=kind, start=start, end=end,
-                                keys=keys, at=at)
+                                keys=keys, at=at, stocks=stocks)
         rows += _ancestors_write(villages=villages, kind=kind, start=start, keys=keys, at=at)
     return rows
 
 
+def _wide(villages: list[str], region: str) -> bool:
+    """Whether to compute every village and keep `villages` rather than read them as code ranges:
+    for a region with very many villages, or a refresh of more than a quarter of the villages the
+    store holds (one grouped scan is then cheaper than hundreds of ranges)."""
+    if len(villages) > MANY_VILLAGES:
+        return True
+    if region:
+        return False
+    known = Figure.objects.filter(kind=PeriodKind.YEAR, start=period_start(PeriodKind.YEAR, local_today()),
+                                  level=VILLAGE_LENGTH).values("region").distinct().count()
+    return len(villages) * 4 > known
+
+
 def _villages_write(*, villages: list[str] | None, wide: bool, region: str, kind: str, start: dt.date,
-                    end: dt.date, keys: list[str], at: dt.datetime) -> int:
+                    end: dt.date, keys: list[str], at: dt.datetime, stocks: dict[str, dict[str, int]]) -> int:
     if villages is not None and not villages:
         return 0
     table = registry.indicators()
     stale = Figure.objects.filter(kind=kind, start=start, level=VILLAGE_LENGTH, indicator__in=keys)
     if villages is None:
         stale.delete()
-    elif wide:
+    elif wide and region:
         stale.filter(prefix_q("region", region)).delete()
     else:
         for i in range(0, len(villages), CHUNK):
             stale.filter(villages_q("region", villages[i:i + CHUNK])).delete()
     wanted = set(villages) if villages is not None else None
-    rows = 0
+    batch: list[tuple] = []
     for key in keys:
-        compute = registry.compute_function(table[key])
-        values = compute(villages=None if villages is None or wide else villages, start=start, end=end)
-        batch = [(kind, start, code, VILLAGE_LENGTH, key, int(value), at) for code, value in values.items()
-                 if value and (wanted is None or code in wanted)]
-        bulk.insert_rows(Figure, ("kind", "start", "region", "level", "indicator", "value", "computed_at"), batch)
-        rows += len(batch)
-    return rows
+        indicator = table[key]
+        if indicator.kind == STOCK and key in stocks:
+            values = stocks[key]
+        else:
+            values = registry.compute_function(indicator)(villages=None if villages is None or wide else villages,
+                                                          start=start, end=end)
+            if indicator.kind == STOCK:
+                stocks[key] = values
+        batch.extend((kind, start, code, VILLAGE_LENGTH, key, int(value), at) for code, value in values.items()
+                     if value and (wanted is None or code in wanted))
+    # One insert for the period's rows (a village has a few dozen; every village, a few hundred thousand).
+    bulk.insert_rows(Figure, ("kind", "start", "region", "level", "indicator", "value", "computed_at"), batch)
+    return len(batch)
 
 
 def _ancestors_write(*, villages: list[str] | None, kind: str, start: dt.date, keys: list[str],

@@ -126,6 +126,10 @@ TABLE = {
     "briefing.template_edit": {"admin", "township_office"},
     # reports: the summary figures
     "figure.view": {"admin", "county", "township_office", "village", "caseworker"},
+    "sale.view": {"admin", "county", "township_office", "village", "caseworker"},
+    "sale.record": {"admin", "township_office", "village"},
+    "product.manage": {"admin", "township_office", "village"},
+    "channel.manage": {"admin", "township_office"},
 }
 
 

@@ -330,6 +330,14 @@ PAGES: dict[str, Route] = {
     "policies:gaps": get(read("policy.view")),
     "policies:import": form("policy.import"),
     "policies:receipt_add": form("policy.receipt", obj="household"),
+    # work groups' robots: a township office's own groups (a test message goes to a closed local port)
+    "notify:channels": get(read("channel.manage")),
+    "notify:channel_add": form("channel.manage"),
+    "notify:channel_edit": form("channel.manage", obj="channel"),
+    "notify:channel_test": post(write("channel.manage"), obj="channel"),
+    "notify:channel_stop": post(write("channel.manage"), obj="channel"),
+    "notify:channel_resume": post(write("channel.manage"), obj="channel"),
+    "notify:digests": get(read("channel.manage")),
     # the API's own pages (its operations are in API below)
     "api:openapi-json": get(read(PUBLIC)),
     "api:openapi-view": get(read(PUBLIC)),
@@ -347,6 +355,16 @@ PAGES: dict[str, Route] = {
     "briefings:template": form("briefing.template_edit", query_object="township", query_param="region"),
     "briefings:payroll_pdf": get(read("welfare.view"), obj="payroll", args={"kind": "attendance"}),
     "briefings:project_notice_pdf": get(read("project.view"), obj="project", args={"stage": "village_notice"}),
+    # produce and sales: lists of the caller's area, the forms of the cadres and the office
+    "sales:list": get(read("sale.view")),
+    "sales:create": form("sale.record"),
+    "sales:products": get(read("sale.view")),
+    "sales:product_create": form("product.manage"),
+    "sales:cooperative_create": form("product.manage"),
+    "sales:buyers": get(read("sale.view")),
+    "sales:buyer_create": form("sale.record"),
+    "sales:numbers": get(read("sale.view")),
+    "sales:numbers_export": get(read("sale.view"), args={"table": "channel"}),
 }
 
 CREATED = frozenset({200, 201})
@@ -530,4 +548,14 @@ API: dict[str, Route] = {
     "POST /api/needs/{id}/transitions": api_scope_first("need.report", {"action": "report"}, obj="need"),
     # reports: the summary figures of a region within the caller's area (a village is the caseworker's own)
     "GET /api/figures": get(read("figure.view"), query_object="village", query_param="region", query_required=True),
+    # produce and sales: a sale of the product's village, to a buyer of the caller's township
+    "GET /api/sales": get(read("sale.view")),
+    "POST /api/sales": api_write("sale.record", {"client_id": "<uuid>", "product": "<obj>", "buyer": "<buyer>",
+                                                 "channel": "canteen", "quantity": "10", "amount": 12000,
+                                                 "sold_on": "<today>"}, body_object="product"),
+    "GET /api/sales/products": get(read("sale.view")),
+    "GET /api/sales/buyers": get(read("sale.view")),
+    # A buyer is recorded for the caller's area: an administrator, of no area, is refused on the field (422).
+    "POST /api/sales/buyers": Route({"POST": Rule("sale.record", "", CREATED, role_ok=(("admin", frozenset({422})),))},
+                                    body={"name": "<uuid>", "kind": "canteen"}),
 }

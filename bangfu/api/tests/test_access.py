@@ -290,6 +290,18 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
                         actor=office)
     objects["project"]["near"] = _project(regions, VILLAGE_B, office, "北郝家庄村路灯工程")
     objects["caseworker"]["near"] = personas["caseworker_b"]
+    # Produce and sales: a product of each village, a buyer recorded for each township (the neighbour's
+    # product is sold to the caller's township's buyer).
+    from bangfu.sales.services import buyer_create, product_create
+
+    for side, village, township_code, owner in (("in", VILLAGE_A, TOWNSHIP_A, office),
+                                                ("out", VILLAGE_OTHER, TOWNSHIP_OTHER, personas["outsider_office"]),
+                                                ("near", VILLAGE_B, TOWNSHIP_A, office)):
+        objects.setdefault("product", {})[side] = product_create(
+            village=regions[village], name="羊肚菌", category="mushrooms", unit="斤", actor=owner)
+        if side != "near":
+            objects.setdefault("buyer", {})[side] = buyer_create(name="机关食堂", kind="canteen", actor=owner)
+    objects["buyer"]["near"] = objects["buyer"]["in"]
     # Monitoring's plan per household and risk clearance: each household monitored, with a measure
     # and a clearance waiting for its home verification.
     from bangfu.households.models import HouseholdCategory
@@ -304,6 +316,16 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         objects.setdefault("clearance", {})[side] = Clearance.objects.create(
             client_id=uuid.uuid4(), household=household, region_code=household.region_code, method="帮扶消除",
             proposed_on=today, created_by=office, created_at=timezone.now())
+
+    # Work groups: one per township (its robot at a closed local port: a test message fails at once).
+    from bangfu.notify.services import channel_add
+
+    for side, township_code, office in (("in", TOWNSHIP_A, personas["office"]),
+                                        ("out", TOWNSHIP_OTHER, personas["outsider_office"])):
+        objects.setdefault("channel", {})[side] = channel_add(region_code=township_code, actor=office, data={
+            "vendor": "wecom", "name": "外省工作信息群" if side == "out" else "工作信息群",
+            "webhook": "http://127.0.0.1:9/cgi-bin/webhook/send?key=k", "secret": "", "events": ["need.overdue"],
+            "window_minutes": 10})
 
     settings.JOB_FILES_DIR = tmp_path
     owned: dict[str, dict[int, object]] = {"job": {}, "notification": {}, "print_job": {}}
@@ -327,7 +349,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         (tmp_path / "prints").mkdir(exist_ok=True)
         (tmp_path / "prints" / printed.file_path).write_bytes(b"%PDF-1.4\n")
     markers = {OUT_HEAD: "out", OUT_CASEWORKER: "out", objects["household"]["out"].number: "out",
-               objects["item"]["out"].name: "out", objects["project"]["out"].name: "out", NEAR_HEAD: "near", near.number: "near"}
+               objects["item"]["out"].name: "out", objects["project"]["out"].name: "out",
+               objects["channel"]["out"].name: "out", NEAR_HEAD: "near", near.number: "near"}
     objects["job"] = {"out": owned["job"][personas["outsider_office"].pk]}
     objects["notification"] = {"out": owned["notification"][personas["outsider_office"].pk]}
     objects["print_job"] = {"out": owned["print_job"][personas["outsider_office"].pk]}
@@ -415,6 +438,7 @@ def _body(route: Route, world: World, side: str, value: str | None) -> str:
         "<caseworker>": world.objects["household"][same].caseworker_id,
         "<member_key>": f"m{world.objects['member'][same].pk}",
         "<elder>": world.objects["agreement"][same].elder_id,
+        "<buyer>": world.objects["buyer"][same].pk,
     }
 
     def fill(item):

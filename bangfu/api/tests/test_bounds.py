@@ -32,6 +32,7 @@ from bangfu.policies.forms import ImportForm, PolicyForm, ReceiptForm
 from bangfu.projects.forms import PaymentForm, ProjectForm
 from bangfu.projects.forms import StepForm as ProjectStepForm
 from bangfu.regions.models import Region
+from bangfu.sales.forms import BuyerForm, SaleForm
 from bangfu.supplies.forms import MoveForm
 from bangfu.supplies.models import MoveKind
 from bangfu.work.forms import OutcomeForm, StatusPageForm
@@ -183,6 +184,9 @@ def _pairs():
         # the township is the page's choice of the caller's townships, not a form field
         ("PostingIn", PostingForm, {"township": None, "wage_min_fen": "wage_min", "wage_max_fen": "wage_max"}),
         ("AttendanceIn", AttendanceForm, {}),
+        # a list of household ids here, household numbers in a text there
+        ("SaleIn", SaleForm, {"households": None}),
+        ("BuyerIn", BuyerForm, {}),
     ]
 
 

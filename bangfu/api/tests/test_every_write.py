@@ -170,6 +170,20 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "briefings.template_snapshot": READS,
     "briefings.briefing_snapshot": READS,
     "briefings.briefing_sections": READS,
+    # reports: the summary figures are derived from the records whose writes mark their areas; a
+    # rebuild or refresh writes only figures, which the pages read with their 数据截至 time.
+    "reports.figures_rebuild": "writes only derived figures (stamped with their time), no record a page keeps",
+    "reports.figures_refresh": "writes only derived figures (stamped with their time), no record a page keeps",
+    "reports.villages_under": READS,
+    "sales.cooperative_snapshot": READS,
+    "sales.product_snapshot": READS,
+    "sales.buyer_snapshot": READS,
+    "sales.sale_snapshot": READS,
+    "notify.channel_test": "sends a test message; counts the robot's requests, shown on no page",
+    "notify.channel_event_publish": "adds lines to a digest; the digests page is not kept",
+    "notify.digests_close": "renders a digest and queues its messages; the digests page is not kept",
+    "notify.digest_render": READS,
+    "emergency.morning_numbers_publish": "adds the numbers to the work groups' digests; the digests page is not kept",
 }
 
 
@@ -1071,6 +1085,90 @@ def _(w):
 
     return lambda: briefings.briefing_generate(actor=w.users["office"], region_code=TOWNSHIP,
                                                start=w.today.replace(day=1), end=w.today), TOWNSHIP
+
+def _product(w):
+    from bangfu.sales import services as sales
+
+    return sales.product_create(village=w.regions[VILLAGE_A], name="羊肚菌", category="mushrooms", unit="斤",
+                                actor=w.users["office"])
+
+
+@case("sales.cooperative_create")
+def _(w):
+    from bangfu.sales import services as sales
+
+    return lambda: sales.cooperative_create(village=w.regions[VILLAGE_A], name="食用菌合作社",
+                                            actor=w.users["office"]), VILLAGE_A
+
+
+@case("sales.product_create")
+def _(w):
+    return lambda: _product(w), VILLAGE_A
+
+
+@case("sales.buyer_create")
+def _(w):
+    from bangfu.sales import services as sales
+
+    return lambda: sales.buyer_create(name="机关食堂", kind="canteen", actor=w.users["office"]), TOWNSHIP
+
+
+@case("sales.sale_record")
+def _(w):
+    from decimal import Decimal
+
+    from bangfu.sales import services as sales
+
+    product = _product(w)
+    buyer = sales.buyer_create(name="机关食堂", kind="canteen", actor=w.users["office"])
+    return lambda: sales.sale_record(product=product, buyer=buyer, channel="canteen", quantity=Decimal(10),
+                                     amount=12000, sold_on=w.today, client_id="sale-1",
+                                     actor=w.users["village_a"]), VILLAGE_A
+def _work_group(w):
+    from bangfu.notify import services as notify
+
+    return notify.channel_add(region_code=TOWNSHIP, actor=w.users["office"], data={
+        "vendor": "wecom", "name": "工作信息群", "webhook": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+        "secret": "", "dingtalk_mode": "", "keyword": "", "events": ["need.overdue"], "window_minutes": 10})
+
+
+@case("notify.channel_add")
+def _(w):
+    return lambda: _work_group(w), TOWNSHIP
+
+
+@case("notify.channel_edit")
+def _(w):
+    from bangfu.notify import services as notify
+
+    channel = _work_group(w)
+    return lambda: notify.channel_edit(channel=channel, actor=w.users["office"], data={
+        "vendor": "wecom", "name": "新群", "webhook": "", "secret": "", "events": [], "window_minutes": 5}), TOWNSHIP
+
+
+@case("notify.channel_stop")
+def _(w):
+    from bangfu.notify import services as notify
+
+    channel = _work_group(w)
+    return lambda: notify.channel_stop(channel=channel, reason="换群", actor=w.users["office"]), TOWNSHIP
+
+
+@case("notify.channel_resume")
+def _(w):
+    from bangfu.notify import services as notify
+
+    channel = _work_group(w)
+    notify.channel_stop(channel=channel, reason="换群", actor=w.users["office"])
+    return lambda: notify.channel_resume(channel=channel, actor=w.users["office"]), TOWNSHIP
+
+
+@case("notify.channel_stop_refused")
+def _(w):
+    from bangfu.notify import services as notify
+
+    channel = _work_group(w)
+    return lambda: notify.channel_stop_refused(channel_id=channel.pk, code=93000, said="invalid webhook url"), TOWNSHIP
 
 
 def test_every_service_has_a_case_or_a_reason():

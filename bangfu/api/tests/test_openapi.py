@@ -75,6 +75,9 @@ ROUTES = {
     "/api/plans": {"get", "post"},
     "/api/flags": {"get"},
     "/api/figures": {"get"},
+    "/api/sales": {"get", "post"},
+    "/api/sales/products": {"get"},
+    "/api/sales/buyers": {"get", "post"},
 }
 
 

@@ -212,6 +212,14 @@ class DemoDataTests(TestCase):
                 assert User.objects.filter(role=Role.CASEWORKER, region_id=code).count() == math.ceil(assigned / 15)
 
 
+    def test_each_township_has_its_work_group_to_copy_from(self):
+        from bangfu.notify.models import Channel, Event
+
+        groups = Channel.objects.order_by("region_code")
+        assert [g.region_code for g in groups] == sorted([LANCUN.code, SONGZHUANG.code])
+        assert all(g.vendor == "wechat" and g.events == list(Event.values) for g in groups)
+
+
 # --- the command -----------------------------------------------------------------------------
 
 # Outside a test transaction, as `bangfu demo --wipe` runs (PostgreSQL refuses to TRUNCATE tables

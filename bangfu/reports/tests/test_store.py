@@ -66,8 +66,12 @@ def test_reads_stay_within_the_area(make_household, personas, volunteer_a):
         queries.figures_for(user=volunteer_a, region=VILLAGE_A, kind="day", start=today)
 
 
-def test_refresh_takes_in_only_what_changed(make_household, personas):
+@pytest.mark.parametrize("wide", [True, False])
+def test_refresh_takes_in_only_what_changed(make_household, personas, monkeypatch, wide):
+    """Whether the dirty villages are read as code ranges or kept from a read of every village."""
+    monkeypatch.setattr(services, "_wide", lambda villages, region: wide)
     make_household(VILLAGE_A)
+    make_household(VILLAGE_OTHER)
     services.figures_rebuild()
     assert services.figures_refresh().villages == 0
     make_household(VILLAGE_B)
@@ -76,6 +80,7 @@ def test_refresh_takes_in_only_what_changed(make_household, personas):
     admin = personas["admin"]
     today = local_today()
     assert queries.figures_for(user=admin, region="370215010", kind="year", start=today)["households.total"] == 2
+    assert queries.figures_for(user=admin, region="41", kind="week", start=today)["households.total"] == 1
     assert services.figures_refresh().villages == 0
 
 
