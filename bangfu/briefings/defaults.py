@@ -20,11 +20,13 @@ SECTIONS = (
     ("welfare_posts", "六、公益性岗位",
      "公益性岗位在岗{work.welfare_posts}人，本期发放岗位补贴{work.welfare_paid}元。"),
     ("projects", "七、项目和资金",
-     "实施帮扶项目{projects.count}个，项目资金支出{projects.funds_spent}元。"),
+     "项目库共有项目{projects.total}个，在建{projects.building}个，已移交{projects.handed_over}个；"
+     "下达资金{projects.allocated}元，已支出{projects.paid}元，支出率{projects.spending_rate}。"),
     ("assets", "八、扶贫资产",
      "登记扶贫资产{assets.count}项，本期资产收益{assets.income}元。"),
     ("fund", "九、孝善基金",
-     "成立孝善理事会{fund.councils}个，签订赡养协议{fund.agreements}份，孝善基金{fund.amount}元。"),
+     "成立孝善理事会{fund.councils}个，签订赡养协议{fund.agreements}份，本期收到赡养金{fund.contributions}元，"
+     "向老人发放{fund.payouts}元。"),
     ("monitoring", "十、防返贫监测",
      "本期收到监测线索{monitoring.leads}条，新识别监测对象{monitoring.identified}户，风险消除{monitoring.eliminated}户。"),
     ("problems", "十一、发现的问题",

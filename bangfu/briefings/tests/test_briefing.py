@@ -52,7 +52,7 @@ def fund_amount(*, villages, start, end):
 DECLARED = {
     "households.total": Indicator("households.total", "households", f"{__name__}.count_households", kind=STOCK),
     "households.persons": Indicator("households.persons", "people", f"{__name__}.count_people", kind=STOCK),
-    "fund.amount": Indicator("fund.amount", "fund", f"{__name__}.fund_amount", money=True),
+    "fund.contributions": Indicator("fund.contributions", "fund", f"{__name__}.fund_amount", money=True),
 }
 
 
@@ -112,8 +112,8 @@ def test_issues_are_numbered_per_area_and_year_and_history_says_who_generated_wh
     briefing = Briefing.objects.get(number=1)
     text = "".join(t for _h, t in briefing.sections)
     # The figures are the declared indicators' figures for the township (its two villages).
-    assert briefing.figures == {"households.total": 2, "households.persons": 3, "fund.amount": 2_980_000}
-    assert "共有农户2户3人" in text and "孝善基金29,800元" in text
+    assert briefing.figures == {"households.total": 2, "households.persons": 3, "fund.contributions": 2_980_000}
+    assert "共有农户2户3人" in text and "收到赡养金29,800元" in text
     # What no module declares yet is a visible gap, never a 0.
     assert f"监测对象{GAP}户" in text
     page = office.get(reverse("briefings:briefing", args=[briefing.pk])).content.decode()
