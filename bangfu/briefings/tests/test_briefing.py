@@ -202,3 +202,12 @@ def test_the_periods_read_from_the_summary_tables():
     assert figures.stored_period(dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == "year"
     assert figures.stored_period(dt.date(2026, 1, 7), dt.date(2026, 1, 7)) == "day"
     assert figures.stored_period(dt.date(2026, 1, 1), dt.date(2026, 1, 20)) is None
+
+
+def test_the_default_templates_placeholders_are_all_known_whatever_the_apps_declare(monkeypatch):
+    from bangfu.briefings import defaults
+
+    monkeypatch.setattr(figures, "indicators", lambda: {})
+    monkeypatch.setattr(figures, "ratios", lambda: {})
+    for _key, _heading, text in defaults.SECTIONS:
+        assert figures.unknown_placeholders(text) == []
