@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "bangfu.monitoring",
     "bangfu.briefings",
     "bangfu.sales",
+    "bangfu.assets",
     "bangfu.ops",
     "bangfu.reports",
 ]

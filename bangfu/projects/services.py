@@ -15,6 +15,7 @@ from django.db.models import F, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +24,7 @@ from bangfu.core.codes import COUNTY_LENGTH, Level, level_of, township_of
 from bangfu.core.dates import local_today
 from bangfu.core.idempotency import create_once
 from bangfu.core.permissions import PermissionDenied, Role, can, require
+from bangfu.core.plugins import declared
 from bangfu.history.models import Action
 from bangfu.history.services import record
 from bangfu.households.models import Household
@@ -347,7 +349,10 @@ def project_step(*, project: Project, action: str, actor: User, data: dict | Non
         items = data.get("items") or []
         if not items:
             raise ValidationError({"items": _("List what is handed over, to whom.")})
-        HandoverItem.objects.bulk_create([HandoverItem(project=current, handed_over_on=today, **item) for item in items])
+        handed = [HandoverItem.objects.create(project=current, handed_over_on=today, **item) for item in items]
+        # Apps above declare what follows a handover (assets: the items become the register's assets).
+        for hook in declared("project_handover_steps"):
+            import_string(hook.function)(project=current, items=handed, actor=actor)
     if action != "progress":
         changes.update(stage=after_stage, stage_since=today, escalated_at=None,
                        deadline=stage_deadline(current, after_stage, today, notice=notice))

@@ -338,6 +338,22 @@ PAGES: dict[str, Route] = {
     "notify:channel_stop": post(write("channel.manage"), obj="channel"),
     "notify:channel_resume": post(write("channel.manage"), obj="channel"),
     "notify:digests": get(read("channel.manage")),
+    # assets: the register, an asset's page and forms (the role checked first), a finding, a plan, a photo
+    "assets:list": get(read("asset.view")),
+    "assets:create": form("asset.manage"),
+    "assets:fixes": get(read("asset.view")),
+    "assets:settings": form("asset.settings"),
+    "assets:detail": get(read("asset.view"), obj="asset"),
+    "assets:edit": form("asset.manage", obj="asset"),
+    "assets:inspect": form("asset.inspect", obj="asset"),
+    "assets:income": form("asset.income", obj="asset"),
+    "assets:plan_create": form("asset.plan", obj="asset"),
+    "assets:fix": form("asset.fix", obj="asset_finding"),
+    "assets:plan": get(read("asset.view"), obj="asset_plan"),
+    "assets:plan_approve": post(write("asset.approve"), obj="asset_plan"),
+    "assets:plan_publish": post(write("asset.plan"), obj="asset_plan"),
+    "assets:payout": form("asset.income", obj="asset_plan"),
+    "assets:photo": get(read("asset.view"), obj="asset_photo"),
     # the API's own pages (its operations are in API below)
     "api:openapi-json": get(read(PUBLIC)),
     "api:openapi-view": get(read(PUBLIC)),
@@ -558,4 +574,19 @@ API: dict[str, Route] = {
     # A buyer is recorded for the caller's area: an administrator, of no area, is refused on the field (422).
     "POST /api/sales/buyers": Route({"POST": Rule("sale.record", "", CREATED, role_ok=(("admin", frozenset({422})),))},
                                     body={"name": "<uuid>", "kind": "canteen"}),
+    # assets: an asset of a village outside the caller's area is refused on its field (422)
+    "GET /api/assets": get(read("asset.view")),
+    "POST /api/assets": api_write("asset.manage", {
+        "name": "村道", "asset_class": "public", "kind": "road", "village": "<obj>", "value_fen": 100,
+        "owner_level": "village", "owner_name": "村集体", "keeper": "村委会"}, body_object="village", hidden=422,
+        ok=frozenset({201})),
+    "GET /api/assets/{id}": get(read("asset.view"), obj="asset"),
+    "GET /api/assets/{id}/inspections": get(read("asset.view"), obj="asset"),
+    "POST /api/assets/{id}/inspections": api_write("asset.inspect", {
+        "client_id": "<uuid>", "day": "<today>", "checklist": "{\"panels_clean\": true}"}, gate="asset.view",
+        obj="asset"),
+    "GET /api/assets/{id}/income": get(read("asset.view"), obj="asset"),
+    "POST /api/assets/{id}/income": api_write("asset.income", {
+        "client_id": "<uuid>", "month": "<today>", "category": "power", "amount_fen": 100}, gate="asset.view",
+        obj="asset"),
 }

@@ -326,6 +326,17 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
             "vendor": "wecom", "name": "外省工作信息群" if side == "out" else "工作信息群",
             "webhook": "http://127.0.0.1:9/cgi-bin/webhook/send?key=k", "secret": "", "events": ["need.overdue"],
             "window_minutes": 10})
+    # Assets: a PV station of each side's village, inspected with a photo and a finding, with a plan.
+    settings.PHOTOS_DIR = tmp_path / "photos"
+    for side, village, caseworker, office in (
+            ("in", VILLAGE_A, personas["caseworker_a"], personas["office"]),
+            ("out", VILLAGE_OTHER, caseworker_other, personas["outsider_office"]),
+            ("near", VILLAGE_B, personas["caseworker_b"], personas["office"])):
+        asset, finding, photo, plan = assets_world(regions[village], office, caseworker, today)
+        objects.setdefault("asset", {})[side] = asset
+        objects.setdefault("asset_finding", {})[side] = finding
+        objects.setdefault("asset_photo", {})[side] = photo
+        objects.setdefault("asset_plan", {})[side] = plan
 
     settings.JOB_FILES_DIR = tmp_path
     owned: dict[str, dict[int, object]] = {"job": {}, "notification": {}, "print_job": {}}
@@ -355,6 +366,28 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
     objects["notification"] = {"out": owned["notification"][personas["outsider_office"].pk]}
     objects["print_job"] = {"out": owned["print_job"][personas["outsider_office"].pk]}
     return World(objects, owned, markers)
+
+
+def assets_world(village, office, caseworker, today):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from bangfu.assets import services as assets
+
+    asset = assets.asset_create(name="光伏电站", asset_class="operating", kind="pv_station", village=village,
+                                value_fen=100_000, owner_level="village", owner_name="村集体", keeper="村委会",
+                                inspector=caseworker, actor=office)
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (90, 90, 200)).save(picture, "JPEG")
+    inspection, _created = assets.inspection_create(
+        asset=asset, client_id=uuid.uuid4(), actor=caseworker,
+        uploads=[SimpleUploadedFile("p.jpg", picture.getvalue(), content_type="image/jpeg")],
+        data=assets.InspectionData(day=today, checklist={"panels_clean": False}, finding="面板积灰"))
+    plan = assets.plan_create(asset=asset, year=today.year, shares={"welfare": 60, "collective": 40}, meeting="",
+                              actor=office)
+    return asset, inspection.findings.get(), inspection.photos.get(), plan
 
 
 def _project(regions, village: str, office, name: str):

@@ -16,6 +16,7 @@ from django.core import validators
 import bangfu
 from bangfu.accounts.forms import UserAddForm, UserEditForm
 from bangfu.api.urls import api
+from bangfu.assets.forms import AssetForm, AssetSettingForm, IncomeForm, InspectionForm
 from bangfu.casework.forms import CampaignForm, ContactForm, ScheduleForm
 from bangfu.casework.models import Campaign
 from bangfu.core.bounds import DateWindow
@@ -75,6 +76,9 @@ def _dynamic_forms() -> dict[str, forms.BaseForm]:
         "ScheduleForm": ScheduleForm(current={}),
         **{f"MoveForm.{kind}": MoveForm(kind=kind, items=Region.objects.none()) for kind in MoveKind.values},
         "StepForm.hand_over": ProjectStepForm(action="hand_over"),
+        "InspectionForm.pv_station": InspectionForm(kind="pv_station"),
+        "InspectionForm.workshop": InspectionForm(kind="workshop"),
+        "AssetSettingForm": AssetSettingForm(counties=[]),
     }
 
 
@@ -187,6 +191,9 @@ def _pairs():
         # a list of household ids here, household numbers in a text there
         ("SaleIn", SaleForm, {"households": None}),
         ("BuyerIn", BuyerForm, {}),
+        # an id there, a household number here; the inspector is a choice of users here
+        ("AssetIn", AssetForm, {"value_fen": "value", "household": None, "inspector": None}),
+        ("IncomeIn", IncomeForm, {"amount_fen": "amount", "client_id": None}),
     ]
 
 

@@ -184,6 +184,20 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "notify.digests_close": "renders a digest and queues its messages; the digests page is not kept",
     "notify.digest_render": READS,
     "emergency.morning_numbers_publish": "adds the numbers to the work groups' digests; the digests page is not kept",
+    "assets.yuan": READS,
+    "assets.county_of": READS,
+    "assets.setting_for": READS,
+    "assets.interval_days": READS,
+    "assets.welfare_min_percent": READS,
+    "assets.asset_snapshot": READS,
+    "assets.owner_code_for": READS,
+    "assets.kind_from_name": READS,
+    "assets.class_for": READS,
+    "assets.inspection_payload": READS,
+    "assets.checklist_clean": READS,
+    "assets.year_money": READS,
+    "assets.share_rule_check": READS,
+    "assets.share_paid": READS,
 }
 
 
@@ -1169,6 +1183,128 @@ def _(w):
 
     channel = _work_group(w)
     return lambda: notify.channel_stop_refused(channel_id=channel.pk, code=93000, said="invalid webhook url"), TOWNSHIP
+def _asset(w):
+    from bangfu.assets import services as assets
+
+    return assets.asset_create(name="光伏电站", asset_class="operating", kind="pv_station", village=w.regions[VILLAGE_A],
+                               value_fen=100_000, owner_level="village", owner_name="村集体", keeper="村委会",
+                               actor=w.users["office"])
+
+
+def _inspected(w, **kw):
+    from bangfu.assets import services as assets
+
+    return assets.inspection_create(asset=_asset(w), client_id=uuid.uuid4(), actor=w.users["caseworker_a"],
+                                    data=assets.InspectionData(day=w.today, checklist={}, **kw))[0]
+
+
+def _asset_plan(w, *, published: bool = False):
+    from bangfu.assets import services as assets
+
+    asset = _asset(w)
+    assets.income_record(asset=asset, month=w.today, category="power", amount_fen=10_000, note="",
+                         client_id=uuid.uuid4(), actor=w.users["office"])
+    plan = assets.plan_create(asset=asset, year=w.today.year, shares={"welfare": 60, "collective": 40}, meeting="",
+                              actor=w.users["office"])
+    if published:
+        plan = assets.plan_publish(plan=assets.plan_approve(plan=plan, actor=w.users["office"]),
+                                   actor=w.users["office"])
+    return plan
+
+
+@case("assets.asset_create")
+def _(w):
+    return lambda: _asset(w), VILLAGE_A
+
+
+@case("assets.asset_edit")
+def _(w):
+    from bangfu.assets import services as assets
+
+    asset = _asset(w)
+    return lambda: assets.asset_edit(asset=asset, actor=w.users["office"], keeper="管护员", inspector=None,
+                                     location="村北", value_fen=1), VILLAGE_A
+
+
+@case("assets.asset_setting_set")
+def _(w):
+    from bangfu.assets import services as assets
+
+    return lambda: assets.asset_setting_set(county=w.regions["370215"], welfare_min_percent=65, intervals={},
+                                            actor=w.users["county"]), "370215"
+
+
+@case("assets.assets_from_handover")
+def _(w):
+    from bangfu.assets import services as assets
+    from bangfu.projects.models import HandoverItem
+
+    project = _project(w)
+    item = HandoverItem.objects.create(project=project, name="光伏电站", value_fen=1, owner_level="village",
+                                       owner_name="村集体", keeper="村委会", handed_over_on=w.today)
+    return lambda: assets.assets_from_handover(project=project, items=[item], actor=w.users["office"]), VILLAGE_A
+
+
+@case("assets.inspection_create")
+def _(w):
+    return lambda: _inspected(w), VILLAGE_A
+
+
+@case("assets.finding_fix")
+def _(w):
+    from bangfu.assets import services as assets
+
+    finding = _inspected(w, finding="围栏破损").findings.get()
+    return lambda: assets.finding_fix(finding=finding, fixed_on=w.today, note="已修", actor=w.users["caseworker_a"]), \
+        VILLAGE_A
+
+
+@case("assets.findings_escalate")
+def _(w):
+    from bangfu.assets import services as assets
+
+    _inspected(w, finding="围栏破损", fix_by=w.today)
+    return lambda: assets.findings_escalate(today=w.today + dt.timedelta(days=1)), VILLAGE_A
+
+
+@case("assets.income_record")
+def _(w):
+    from bangfu.assets import services as assets
+
+    asset = _asset(w)
+    return lambda: assets.income_record(asset=asset, month=w.today, category="power", amount_fen=100, note="",
+                                        client_id=uuid.uuid4(), actor=w.users["office"]), VILLAGE_A
+
+
+@case("assets.plan_create")
+def _(w):
+    return lambda: _asset_plan(w), VILLAGE_A
+
+
+@case("assets.plan_approve")
+def _(w):
+    from bangfu.assets import services as assets
+
+    plan = _asset_plan(w)
+    return lambda: assets.plan_approve(plan=plan, actor=w.users["office"]), VILLAGE_A
+
+
+@case("assets.plan_publish")
+def _(w):
+    from bangfu.assets import services as assets
+
+    plan = _asset_plan(w)
+    assets.plan_approve(plan=plan, actor=w.users["office"])
+    return lambda: assets.plan_publish(plan=plan, actor=w.users["office"]), VILLAGE_A
+
+
+@case("assets.payout_record")
+def _(w):
+    from bangfu.assets import services as assets
+
+    plan = _asset_plan(w, published=True)
+    return lambda: assets.payout_record(plan=plan, share="welfare", amount_fen=100, day=w.today, payee="公益岗",
+                                        client_id=uuid.uuid4(), actor=w.users["office"]), VILLAGE_A
 
 
 def test_every_service_has_a_case_or_a_reason():

@@ -47,7 +47,8 @@
   function send(entry) {
     var data = new FormData();
     entry.fields.forEach(function (pair) {
-      data.append(pair[0], pair[0] === "csrfmiddlewaretoken" ? csrf() || pair[1] : pair[1]);
+      if (pair[1] instanceof Blob) data.append(pair[0], pair[1], pair[2] || "photo.jpg");  // a photo kept offline
+      else data.append(pair[0], pair[0] === "csrfmiddlewaretoken" ? csrf() || pair[1] : pair[1]);
     });
     return fetch(entry.url, {
       method: "POST", body: data, credentials: "same-origin", redirect: "manual",
@@ -88,11 +89,25 @@
     }).then(function () { sending = false; return badge(); }, function () { sending = false; return badge(); });
   }
 
+  // The form's fields as [name, value] pairs; a chosen file (a photo) as [name, Blob, file name], its
+  // bytes read into the entry, so that it is sent later even when taken without a signal.
   function fields(form, submitter) {
-    var out = [];
-    new FormData(form).forEach(function (value, name) { if (typeof value === "string") out.push([name, value]); });
+    var out = [], reads = [];
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string") { out.push([name, value]); return; }
+      if (!value || !value.size) return;  // a file input left empty
+      var pair = [name, null, value.name];
+      out.push(pair);
+      reads.push(value.arrayBuffer().then(function (buffer) {
+        pair[1] = new Blob([buffer], { type: value.type || "application/octet-stream" });
+      }));
+    });
+    // A form opened again to fix it keeps the photos of the entry it replaces, unless new ones are chosen.
+    (form.keptFiles || []).forEach(function (pair) {
+      if (!out.some(function (p) { return p[0] === pair[0] && typeof p[1] !== "string"; })) out.push(pair);
+    });
     if (submitter && submitter.name) out.push([submitter.name, submitter.value]);
-    return out;
+    return Promise.all(reads).then(function () { return out; });
   }
 
   function intercept(event) {
@@ -102,14 +117,17 @@
     var idField = form.querySelector("input[name=client_id]");
     var id = idField && idField.value ? idField.value : newId();
     var entry = {
-      id: id, url: form.action || location.pathname, fields: fields(form, event.submitter),
+      id: id, url: form.action || location.pathname, fields: [],
       page: location.pathname + location.search, title: form.dataset.outbox || document.title,
       time: Date.now(), status: WAITING, message: ""
     };
     var replaces = form.dataset.outboxReplaces;
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
-    (replaces ? kv.del(replaces, store) : Promise.resolve()).then(function () {
+    fields(form, event.submitter).then(function (pairs) {
+      entry.fields = pairs;
+      return replaces ? kv.del(replaces, store) : null;
+    }).then(function () {
       return kv.set(id, entry, store);
     }).then(function () { return navigator.onLine ? send(entry) : null; }).then(function (json) {
       if (json && json.status === "stored") { location.assign(json.location); return; }
@@ -148,7 +166,9 @@
     if (!m || !form) return;
     kv.get(m[1], store).then(function (entry) {
       if (!entry) return;
+      form.keptFiles = entry.fields.filter(function (pair) { return typeof pair[1] !== "string"; });
       entry.fields.forEach(function (pair) {
+        if (typeof pair[1] !== "string") return;  // a kept photo cannot be put back in a file input: kept aside
         form.querySelectorAll('[name="' + pair[0] + '"]').forEach(function (el) {
           if (el.type === "radio" || el.type === "checkbox") el.checked = el.value === pair[1];
           else if (el.type !== "submit" && el.name !== "csrfmiddlewaretoken") el.value = pair[1];
