@@ -14,7 +14,7 @@ from bangfu.core import bounds
 
 def _date(label) -> forms.DateField:
     return forms.DateField(label=label, validators=[bounds.PAST_EVENT],
-                           widget=forms.DateInput(attrs={"type": "date"}))
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class BriefingForm(forms.Form):
