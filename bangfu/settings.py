@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "bangfu.needs",
     "bangfu.work",
     "bangfu.monitoring",
+    "bangfu.briefings",
     "bangfu.sales",
     "bangfu.assets",
     "bangfu.ops",
@@ -366,3 +367,7 @@ WORK_SUBSIDY_DEFAULT_FEN = {
 # The CJK font (.ttf/.ttc) of job postings' posters; empty: the first of work.publishing's
 # FONT_CANDIDATES found (Debian: fonts-wqy-zenhei).
 POSTER_FONT = os.environ.get("BANGFU_POSTER_FONT", "")
+# The CJK fonts of the A4 prints and the briefing (.ttf/.otf/.ttc); empty: the first of
+# briefings.fonts' candidates found (Debian: fonts-noto-cjk, else fonts-wqy-zenhei).
+PRINT_FONT = os.environ.get("BANGFU_PRINT_FONT", "")
+PRINT_SERIF_FONT = os.environ.get("BANGFU_PRINT_SERIF_FONT", "")

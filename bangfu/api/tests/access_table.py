@@ -368,6 +368,20 @@ PAGES: dict[str, Route] = {
     # the API's own pages (its operations are in API below)
     "api:openapi-json": get(read(PUBLIC)),
     "api:openapi-view": get(read(PUBLIC)),
+    # briefings: the A4 prints (a print job is its owner's alone) and the generated briefing
+    "briefings:prints": get(read("print.village"), query_object="village"),
+    "briefings:household_pdf": get(read("print.household"), obj="household"),
+    "briefings:village_files": post(write("print.village"), obj="village"),
+    "briefings:job": get(read("print.village"), obj="print_job"),
+    "briefings:job_pdf": get(read("print.village"), obj="print_job"),
+    "briefings:notice_pdf": get(read("print.notice"), obj="village"),
+    "briefings:briefings": form("briefing.generate"),
+    "briefings:briefing": get(read("briefing.generate"), obj="briefing"),
+    "briefings:briefing_docx": get(read("briefing.generate"), obj="briefing"),
+    "briefings:briefing_pdf": get(read("briefing.generate"), obj="briefing"),
+    "briefings:template": form("briefing.template_edit", query_object="township", query_param="region"),
+    "briefings:payroll_pdf": get(read("welfare.view"), obj="payroll", args={"kind": "attendance"}),
+    "briefings:project_notice_pdf": get(read("project.view"), obj="project", args={"stage": "village_notice"}),
     # produce and sales: lists of the caller's area, the forms of the cadres and the office
     "sales:list": get(read("sale.view")),
     "sales:create": form("sale.record"),

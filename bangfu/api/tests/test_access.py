@@ -38,7 +38,7 @@ TOWNSHIP_A, TOWNSHIP_OTHER = "370215010", "410308103"
 MISSING_ID = 987_654_321
 MISSING_CODE = {"village": "370215010999", "township": "370215999"}
 # Kinds whose objects belong to one user: "in scope" is the caller's own, "out" another's.
-OWNED = frozenset({"job", "notification"})
+OWNED = frozenset({"job", "notification", "print_job"})
 # Kinds an administrator also sees only in the township a page works in (its first one by default).
 TOWNSHIP_BOUND = frozenset({"item"})
 # One user of every role; the objects out of scope are in another province, where none of them works
@@ -160,6 +160,8 @@ def welfare_world(household, township, office, today):
 
 @pytest.fixture
 def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
+    from bangfu.briefings.models import PrintJob
+    from bangfu.briefings.services import briefing_generate
     from bangfu.casework.services import campaign_create
     from bangfu.deliveries.models import DeliveryKind
     from bangfu.deliveries.services import DistributionPlan, PlanLine, delivery_create, distribution_create
@@ -236,6 +238,8 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
             actor=office, department=Department.CIVIL, file_name="民政.xlsx",
             rows=[DropRow(row=2, id_number=household.members.get().id_number, name="某人", value="")])
         objects.setdefault("township", {})[side] = township_code
+        objects.setdefault("briefing", {})[side] = briefing_generate(actor=office, region_code=township_code,
+                                                                     start=today.replace(day=1), end=today)
         # Work: a labourer away last year, a drive targeting them, a subsidy list paying them.
         work_status_record(member=household.members.get(), actor=office, data={
             "month": dt.date(today.year - 1, 12, 1), "activity": "migrant", "place_code": "44"})
@@ -336,7 +340,7 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
         objects.setdefault("asset_plan", {})[side] = plan
 
     settings.JOB_FILES_DIR = tmp_path
-    owned: dict[str, dict[int, object]] = {"job": {}, "notification": {}}
+    owned: dict[str, dict[int, object]] = {"job": {}, "notification": {}, "print_job": {}}
     owners = [personas[name] if name in personas else volunteer_a for name in CALLERS]
     for owner in [*owners, personas["outsider_office"]]:
         # A checked import with an error: its report may be downloaded, it may not be confirmed.
@@ -351,11 +355,17 @@ def world(personas, regions, volunteer_a, make_household, settings, tmp_path):
                                          created_at=job.created_at)
         owned["notification"][owner.pk] = Notification.objects.create(user=owner, message=message,
                                                                        created_at=job.created_at)
+        owned["print_job"][owner.pk] = printed = PrintJob.objects.create(
+            owner=owner, region_code=owner.region_id or VILLAGE_A, status="done", total=1, done=1,
+            file_path=f"{owner.pk}.pdf")
+        (tmp_path / "prints").mkdir(exist_ok=True)
+        (tmp_path / "prints" / printed.file_path).write_bytes(b"%PDF-1.4\n")
     markers = {OUT_HEAD: "out", OUT_CASEWORKER: "out", objects["household"]["out"].number: "out",
                objects["item"]["out"].name: "out", objects["project"]["out"].name: "out",
                objects["channel"]["out"].name: "out", NEAR_HEAD: "near", near.number: "near"}
     objects["job"] = {"out": owned["job"][personas["outsider_office"].pk]}
     objects["notification"] = {"out": owned["notification"][personas["outsider_office"].pk]}
+    objects["print_job"] = {"out": owned["print_job"][personas["outsider_office"].pk]}
     return World(objects, owned, markers)
 
 

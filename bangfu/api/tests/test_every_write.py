@@ -165,6 +165,11 @@ CHANGES_NO_PAGE: dict[str, str] = {
     "policies.policy_snapshot": READS,
     "policies.receipt_snapshot": READS,
     "policies.check_snapshot": READS,
+    "briefings.print_job_create": "a print job shows only on its owner's job page, which is never kept",
+    "briefings.print_job_run": "writes a PDF file and the job's progress; no kept page shows either",
+    "briefings.template_snapshot": READS,
+    "briefings.briefing_snapshot": READS,
+    "briefings.briefing_sections": READS,
     # reports: the summary figures are derived from the records whose writes mark their areas; a
     # rebuild or refresh writes only figures, which the pages read with their 数据截至 time.
     "reports.figures_rebuild": "writes only derived figures (stamped with their time), no record a page keeps",
@@ -1080,6 +1085,20 @@ def _(w):
         "cadres": ["王建国", "李秀英"], "findings": "稳定", "stable_since": w.today - dt.timedelta(days=300)}), VILLAGE_A
 
 
+@case("briefings.template_save")
+def _(w):
+    from bangfu.briefings import services as briefings
+
+    return lambda: briefings.template_save(actor=w.users["office"], region=w.regions[TOWNSHIP], name="蓝村街道工作简报",
+                                           unit="蓝村街道办事处", sections={"basic": "共{households.total}户"}), TOWNSHIP
+
+
+@case("briefings.briefing_generate")
+def _(w):
+    from bangfu.briefings import services as briefings
+
+    return lambda: briefings.briefing_generate(actor=w.users["office"], region_code=TOWNSHIP,
+                                               start=w.today.replace(day=1), end=w.today), TOWNSHIP
 
 def _product(w):
     from bangfu.sales import services as sales
@@ -1301,3 +1320,4 @@ def test_each_write_moves_its_areas_version(name, world):
     before = area_version(area)
     write()
     assert area_version(area) > before, f"{name} changed {area} without marking it (history.services.areas_touch)"
+
