@@ -6,9 +6,13 @@ the peak memory of the rebuild.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_rollups .venv/bin/python bench/rollups.py \
         [--households 20000] [--counties 370215,370211] [--rebuild]
 
-Builds (first time, or with --rebuild) a database with `bangfu synth --households N/k --county C`
-for each of the k counties (all in 山东省, so that the province's figures sum several counties;
-synth also adds a year of contacts and assessments per household: casework's synth step), then:
+Builds (first time, or with --rebuild) a database with `bangfu synth` in each of the k counties
+(N/k households each; all in 山东省, so that the province's figures sum several counties). Synth's
+other steps (casework's year of contacts and assessments) take minutes per 10,000 households, so
+only the first county's first --with-contacts households (default 2,000) get them; the rest are
+made with `synth --households-only` (households, members, categories, history), which makes a big
+area in minutes. More counties can be added to a database built before with
+`bangfu synth --households-only` and the bench run again without --rebuild. Then:
 
 - full rebuild, today: `figures_rebuild()`, every indicator for every village for the day, week,
   month and year containing today, and the roll-up to township, county, city and province;
@@ -23,10 +27,9 @@ synth also adds a year of contacts and assessments per household: casework's syn
 - peak memory: the process's resident high-water mark (ru_maxrss) measured in a fresh process
   around the nightly rebuild alone, and the peak of Python allocations (tracemalloc) in it.
 
-Ratios are to the nightly rebuild (the same periods as a refresh). The 2,000,000 households of
-the issue did not fit in the time of a run; the times per household here are extrapolated
-linearly in the printout, which the roughly linear growth of refresh with changes supports (the
-rebuild's reads are grouped scans of each table, linear in rows).
+Ratios are to the nightly rebuild (the same periods as a refresh). The printout extrapolates
+the rebuild linearly to the 2,000,000 households of the issue (its reads are grouped scans of
+each table, linear in rows).
 """
 
 from __future__ import annotations

@@ -148,6 +148,9 @@ def _periods_compute(*, villages: list[str] | None, periods, region: str, at: dt
     is one grouped read of the level below for every period at once."""
     today = local_today(at)
     wide = villages is not None and _wide(villages, region)
+    if wide and not region:
+        # Every village is computed anyway: store them all (exact), without hundreds of code ranges.
+        villages, wide = None, False
     plan = []  # (kind, start, end, keys)
     for kind, start, end in periods:
         keys = [indicator.key for indicator in registry.indicators().values()
