@@ -21,6 +21,14 @@ Values are integers (money in fen, with money=True). Every figure is a sum over 
 township's, county's or province's figure is the sum of its villages'. A rate is declared as a
 Ratio of two indicators and computed when it is read, never summed.
 
+A FLOW figure that is a sum over days (a count of things that happened, an amount; not a count of
+distinct households) may also have a by-day variant beside its compute function, named
+`<compute function>_by_day`, with the same arguments, returning {(village code, day): value} for
+the days `start` to `end`: the incremental refresh then reads it once over the days of all the
+periods it recomputes and sums the days of each period, instead of one read per period (a flow
+without one is computed per period, as before). bangfu.core.villagecounts.village_day_counts
+helps write one.
+
 The keys are stored with every figure: never rename one (add a new key instead).
 """
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from django.db.models import F, Sum
 
-from bangfu.core.villagecounts import village_counts, within
+from bangfu.core.villagecounts import village_counts, village_day_counts, within
 from bangfu.deliveries.models import Delivery, DeliveryStatus
 
 
@@ -22,3 +22,14 @@ def stock_issued(*, villages: Sequence[str] | None, start: dt.date, end: dt.date
     """Units of stock issued for deliveries in the period (each move's quantity is negative)."""
     return village_counts(Delivery.objects.filter(within("stock_move__at", start, end)), villages=villages,
                           value=Sum(-F("stock_move__quantity")))
+
+
+# By-day variants (core.figures).
+def deliveries_delivered_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return village_day_counts(Delivery.objects.filter(within("done_at", start, end), status=DeliveryStatus.DELIVERED),
+                              villages=villages, day="done_at", moment=True)
+
+
+def stock_issued_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return village_day_counts(Delivery.objects.filter(within("stock_move__at", start, end)), villages=villages,
+                              day="stock_move__at", moment=True, value=Sum(-F("stock_move__quantity")))

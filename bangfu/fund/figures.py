@@ -72,3 +72,22 @@ def fund_arrears(*, villages: Sequence[str] | None, start: dt.date, end: dt.date
 
 def fund_arrears_amount(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[str, int]:
     return {code: sum(owed) for code, owed in _owed(villages).items()}
+
+
+# By-day variants (core.figures).
+def _entries_by_day(kind: str, villages, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    rows = _within(Entry.objects.filter(kind=kind, on__gte=start, on__lte=end), villages)
+    return {(row["region_code"], row["on"]): int(row["value"])
+            for row in rows.values("region_code", "on").annotate(value=Sum("amount")) if row["value"]}
+
+
+def fund_contributions_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return _entries_by_day(EntryKind.CONTRIBUTION, villages, start, end)
+
+
+def fund_match_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return _entries_by_day(EntryKind.MATCH, villages, start, end)
+
+
+def fund_payouts_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return _entries_by_day(EntryKind.PAYOUT, villages, start, end)

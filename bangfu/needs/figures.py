@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bangfu.core.villagecounts import village_counts, within
+from bangfu.core.villagecounts import village_counts, village_day_counts, within
 from bangfu.needs.models import OPEN, Need
 
 
@@ -21,3 +21,14 @@ def needs_resolved(*, villages: Sequence[str] | None, start: dt.date, end: dt.da
 
 def needs_open(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[str, int]:
     return village_counts(Need.objects.filter(status__in=OPEN), villages=villages)
+
+
+# By-day variants (core.figures).
+def needs_reported_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return village_day_counts(Need.objects.filter(within("recorded_at", start, end)), villages=villages,
+                              day="recorded_at", moment=True)
+
+
+def needs_resolved_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return village_day_counts(Need.objects.filter(within("resolved_at", start, end)), villages=villages,
+                              day="resolved_at", moment=True)

@@ -121,3 +121,18 @@ def projects_paid(*, villages: Sequence[str] | None, start: dt.date, end: dt.dat
 
 def projects_paid_in_period(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[str, int]:
     return _ledger(LedgerKind.PAYMENT, villages, start=start, end=end)
+
+
+def projects_paid_in_period_by_day(*, villages: Sequence[str] | None, start: dt.date,
+                                   end: dt.date) -> dict[tuple[str, dt.date], int]:
+    """By-day variant (core.figures): the payments of each day, by the project's village."""
+    where = project_villages()
+    wanted = set(villages) if villages is not None else None
+    sums: dict[tuple[str, dt.date], int] = defaultdict(int)
+    rows = (LedgerEntry.objects.filter(kind=LedgerKind.PAYMENT, day__gte=start, day__lte=end).order_by()
+            .values("project_id", "day").annotate(total=Sum("amount_fen")).values_list("project_id", "day", "total"))
+    for pk, day, total in rows:
+        code = where.get(pk)
+        if code and (wanted is None or code in wanted):
+            sums[(code, day)] += total or 0
+    return {key: value for key, value in sums.items() if value}

@@ -8,7 +8,7 @@ from functools import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from bangfu.core.figures import Indicator, Ratio
+from bangfu.core.figures import STOCK, Indicator, Ratio
 from bangfu.core.plugins import declared
 
 
@@ -38,6 +38,17 @@ def ratios() -> dict[str, Ratio]:
 
 def compute_function(indicator: Indicator) -> Callable:
     return import_string(indicator.compute)
+
+
+@cache
+def by_day(indicator: Indicator) -> Callable | None:
+    """The flow's by-day variant (core.figures): `<compute>_by_day` beside its compute function, or None."""
+    if indicator.kind == STOCK:
+        return None
+    try:
+        return import_string(f"{indicator.compute}_by_day")
+    except ImportError:
+        return None
 
 
 def registry_check() -> None:

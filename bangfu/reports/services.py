@@ -20,11 +20,18 @@ contain today recomputed and the ones before each (yesterday, last week, last mo
 only while it runs): a change backdated further (a contact entered for a day two months ago) shows
 in the nightly full rebuild (`figures_rebuild_task`), which recomputes the periods of today and
 the ones before for every village. A stock indicator is the state now: it is computed only for periods that have not
-ended, and a period that has ended keeps the stock it had when last computed."""
+ended, and a period that has ended keeps the stock it had when last computed.
+
+A refresh runs a number of statements that does not grow with the periods (see _periods_compute):
+one or two reads per indicator, one delete and one insert of the villages' figures, three
+statements per level above; the rows it reads grow with the dirty villages."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -137,21 +144,33 @@ def _versions_now() -> tuple[int, dict[str, int]]:
 
 
 def _periods_compute(*, villages: list[str] | None, periods, region: str, at: dt.datetime) -> int:
-    """Every indicator for `villages` (None: all) in each period, then the regions above them. A
-    stock is the state now: computed once and stored in every period that has not ended."""
+    """Every indicator for `villages` (None: all) in every period, then the regions above them, in
+    few statements whatever the number of periods: a stock is the state now, computed once and
+    stored in every period that has not ended; a flow with a by-day variant (registry.by_day) is
+    read once over the days of all the periods and summed into each in Python; the stale figures
+    go in one delete per chunk of villages, the new ones in one bulk insert, and each level above
+    is one grouped read of the level below for every period at once."""
     today = local_today(at)
     wide = villages is not None and _wide(villages, region)
-    stocks: dict[str, dict[str, int]] = {}
-    rows = 0
+    if wide and not region:
+        # Every village is computed anyway: store them all (exact), without hundreds of code ranges.
+        villages, wide = None, False
+    plan = []  # (kind, start, end, keys)
     for kind, start, end in periods:
         keys = [indicator.key for indicator in registry.indicators().values()
                 if indicator.kind != STOCK or end >= today]
-        if not keys:
-            continue
-        rows += _villages_write(villages=villages, wide=wide, region=region, kind=kind, start=start, end=end,
-                                keys=keys, at=at, stocks=stocks)
-        rows += _ancestors_write(villages=villages, kind=kind, start=start, keys=keys, at=at)
-    return rows
+        if keys:
+            plan.append((kind, start, end, keys))
+    if not plan:
+        return 0
+    rows = _villages_write(villages=villages, wide=wide, region=region, plan=plan, at=at)
+    return rows + _ancestors_write(villages=villages, plan=plan, at=at)
+
+
+def _plan_q(plan) -> Q:
+    """The figures of the planned periods and their indicators."""
+    return functools.reduce(operator.or_, (Q(kind=kind, start=start, indicator__in=keys)
+                                           for kind, start, _end, keys in plan))
 
 
 def _wide(villages: list[str], region: str) -> bool:
@@ -167,12 +186,11 @@ def _wide(villages: list[str], region: str) -> bool:
     return len(villages) * 4 > known
 
 
-def _villages_write(*, villages: list[str] | None, wide: bool, region: str, kind: str, start: dt.date,
-                    end: dt.date, keys: list[str], at: dt.datetime, stocks: dict[str, dict[str, int]]) -> int:
+def _villages_write(*, villages: list[str] | None, wide: bool, region: str, plan, at: dt.datetime) -> int:
     if villages is not None and not villages:
         return 0
     table = registry.indicators()
-    stale = Figure.objects.filter(kind=kind, start=start, level=VILLAGE_LENGTH, indicator__in=keys)
+    stale = Figure.objects.filter(_plan_q(plan), level=VILLAGE_LENGTH)
     if villages is None:
         stale.delete()
     elif wide and region:
@@ -181,39 +199,53 @@ def _villages_write(*, villages: list[str] | None, wide: bool, region: str, kind
         for i in range(0, len(villages), CHUNK):
             stale.filter(villages_q("region", villages[i:i + CHUNK])).delete()
     wanted = set(villages) if villages is not None else None
+    among = None if villages is None or wide else villages
+    stocks: dict[str, dict[str, int]] = {}
+    days: dict[str, dict[tuple[str, dt.date], int]] = {}
+    first, last = min(start for _k, start, _e, _keys in plan), max(end for _k, _s, end, _keys in plan)
     batch: list[tuple] = []
-    for key in keys:
-        indicator = table[key]
-        if indicator.kind == STOCK and key in stocks:
-            values = stocks[key]
-        else:
-            values = registry.compute_function(indicator)(villages=None if villages is None or wide else villages,
-                                                          start=start, end=end)
+    for kind, start, end, keys in plan:
+        for key in keys:
+            indicator = table[key]
             if indicator.kind == STOCK:
-                stocks[key] = values
-        batch.extend((kind, start, code, VILLAGE_LENGTH, key, int(value), at) for code, value in values.items()
-                     if value and (wanted is None or code in wanted))
-    # One insert for the period's rows (a village has a few dozen; every village, a few hundred thousand).
+                if key not in stocks:
+                    stocks[key] = registry.compute_function(indicator)(villages=among, start=start, end=end)
+                values = stocks[key]
+            elif (by_day := registry.by_day(indicator)) is not None and among is not None:
+                # Per day only for a list of villages: every village's every day would be too many rows.
+                if key not in days:
+                    days[key] = by_day(villages=among, start=first, end=last)
+                values = defaultdict(int)
+                for (code, day), value in days[key].items():
+                    if start <= day <= end:
+                        values[code] += value
+            else:
+                values = registry.compute_function(indicator)(villages=among, start=start, end=end)
+            batch.extend((kind, start, code, VILLAGE_LENGTH, key, int(value), at) for code, value in values.items()
+                         if value and (wanted is None or code in wanted))
+    # One insert for every period's rows (a village has a few hundred; every village, some hundred thousand).
     bulk.insert_rows(Figure, ("kind", "start", "region", "level", "indicator", "value", "computed_at"), batch)
     return len(batch)
 
 
-def _ancestors_write(*, villages: list[str] | None, kind: str, start: dt.date, keys: list[str],
-                     at: dt.datetime) -> int:
-    """Each level above the villages, lowest first, from one grouped read of the level below."""
+def _ancestors_write(*, villages: list[str] | None, plan, at: dt.datetime) -> int:
+    """Each level above the villages, lowest first, from one grouped read of the level below over
+    every period (restricted to the ancestors of `villages` when given)."""
     rows = 0
     below = VILLAGE_LENGTH
+    where = _plan_q(plan)
     for length in UPPER_LENGTHS:
         parents: Sequence[str] | None = None if villages is None else sorted({code[:length] for code in villages})
-        where = Q(kind=kind, start=start, indicator__in=keys)
         chunks = [None] if parents is None else [parents[i:i + CHUNK] for i in range(0, len(parents), CHUNK)]
         for chunk in chunks:
             scope = Q() if chunk is None else villages_q("region", chunk)
             Figure.objects.filter(where, scope, level=length).delete()
             sums = (Figure.objects.filter(where, scope, level=below)
-                    .annotate(parent=Substr("region", 1, length)).order_by().values("parent", "indicator")
-                    .annotate(total=Sum("value")).values_list("parent", "indicator", "total"))
-            batch = [(kind, start, parent, length, key, int(total), at) for parent, key, total in sums if total]
+                    .annotate(parent=Substr("region", 1, length)).order_by()
+                    .values("kind", "start", "parent", "indicator")
+                    .annotate(total=Sum("value")).values_list("kind", "start", "parent", "indicator", "total"))
+            batch = [(kind, start, parent, length, key, int(total), at) for kind, start, parent, key, total in sums
+                     if total]
             bulk.insert_rows(Figure, ("kind", "start", "region", "level", "indicator", "value", "computed_at"), batch)
             rows += len(batch)
         below = length

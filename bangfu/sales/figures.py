@@ -78,3 +78,45 @@ def amount_livestream(*, villages: Sequence[str] | None, start: dt.date, end: dt
 
 def amount_other_channels(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[str, int]:
     return _channel([c for c in Channel if c not in MAIN_CHANNELS], villages, start, end)
+
+
+# By-day variants (core.figures): the sums over days (the weight is rounded per period, so it has none).
+def _by_village_day(rows, value) -> dict[tuple[str, dt.date], int]:
+    return {(row["region_code"], row["sold_on"]): int(row["value"])
+            for row in rows.values("region_code", "sold_on").annotate(value=value) if row["value"]}
+
+
+def sales_amount_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return _by_village_day(_sales(villages, start, end), Sum("amount"))
+
+
+def sales_count_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return _by_village_day(_sales(villages, start, end), Count("pk"))
+
+
+def sales_households_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return _by_village_day(_sales(villages, start, end), Sum("beneficiary_households"))
+
+
+def _channel_by_day(channels, villages, start, end) -> dict[tuple[str, dt.date], int]:
+    return _by_village_day(_sales(villages, start, end).filter(channel__in=list(channels)), Sum("amount"))
+
+
+def amount_budget_unit_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return _channel_by_day([Channel.BUDGET_UNIT], villages, start, end)
+
+
+def amount_832_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return _channel_by_day([Channel.PLATFORM_832], villages, start, end)
+
+
+def amount_canteen_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return _channel_by_day([Channel.CANTEEN], villages, start, end)
+
+
+def amount_livestream_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return _channel_by_day([Channel.LIVESTREAM], villages, start, end)
+
+
+def amount_other_channels_by_day(*, villages: Sequence[str] | None, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    return _channel_by_day([c for c in Channel if c not in MAIN_CHANNELS], villages, start, end)

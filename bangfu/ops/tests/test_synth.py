@@ -19,6 +19,19 @@ def test_synth_command(regions):
     assert Household.objects.count() == 30
 
 
+def test_synth_households_only_leaves_out_the_steps(regions):
+    from bangfu.casework.models import Contact
+
+    out = StringIO()
+    call_command("synth", "--households", "20", "--county", "370215", "--workers", "1", "--households-only",
+                 stdout=out)
+    assert Household.objects.count() == 20
+    assert not Contact.objects.exists()
+    assert "synth: casework" not in out.getvalue()
+    call_command("synth", "--households", "5", "--county", "370215", "--workers", "1", stdout=out)
+    assert Contact.objects.exists()
+
+
 @pytest.mark.parametrize("args", [["--households", "0"], ["--households", "5", "--county", "3702"]])
 def test_synth_command_refuses_bad_input(regions, args):
     with pytest.raises(CommandError):

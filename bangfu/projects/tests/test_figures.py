@@ -77,3 +77,10 @@ def test_budget_allocated_and_paid_equal_direct_sums(library):
     assert _compute("projects.paid_in_period") == {VILLAGE_A: 50_000_00}
     ratio = apps.get_app_config("projects").figure_ratios[0]
     assert (ratio.numerator, ratio.denominator) == ("projects.paid", "projects.budget")
+
+
+def test_payments_by_day_sum_to_the_period(library):
+    today = local_today()
+    by_day = figures.projects_paid_in_period_by_day(villages=None, start=today - dt.timedelta(days=500), end=today)
+    assert by_day == {(VILLAGE_A, today): 50_000_00, (VILLAGE_A, today - dt.timedelta(days=400)): 7_000_00}
+    assert figures.projects_paid_in_period_by_day(villages=[VILLAGE_B], start=today, end=today) == {}
