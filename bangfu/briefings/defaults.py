@@ -5,7 +5,7 @@ from __future__ import annotations
 
 SECTIONS = (
     ("basic", "一、基本情况",
-     "截至{end}，{area}共有农户{households.total}户{households.persons}人，其中脱贫户{households.registered_poor}户，"
+     "截至{end}，{area}共有农户{households.total}户{households.persons}人，其中脱贫户{households.category.registered_poor}户，"
      "监测对象{households.monitored}户。"),
     ("coverage", "二、走访覆盖和“两不愁三保障”",
      "{start}至{end}，帮扶责任人走访联系{casework.contacts}次，走访农户{casework.contacted}户，"
@@ -16,9 +16,9 @@ SECTIONS = (
      "开展每日核查{emergency.checks_done}户次，发现发热人员{emergency.fevers}人，登记返乡人员{emergency.returnees}人，"
      "均已按要求跟踪处置。"),
     ("employment", "五、就业帮扶",
-     "外出务工{work.migrant_workers}人，本期{work.returned}人返岗，发布就业岗位{work.postings}条。"),
+     "外出务工{work.migrant}人，本期{work.returned}人返岗，发布就业岗位{work.postings_published}条。"),
     ("welfare_posts", "六、公益性岗位",
-     "公益性岗位在岗{work.welfare_posts}人，本期发放岗位补贴{work.welfare_paid}元。"),
+     "公益性岗位在岗{work.welfare_filled}人，本期发放岗位补贴{work.pay_issued}元。"),
     ("projects", "七、项目和资金",
      "项目库共有项目{projects.total}个，在建{projects.building}个，已移交{projects.handed_over}个；"
      "下达资金{projects.allocated}元，已支出{projects.paid}元，支出率{projects.spending_rate}。"),
@@ -28,9 +28,10 @@ SECTIONS = (
      "成立孝善理事会{fund.councils}个，签订赡养协议{fund.agreements}份，本期收到赡养金{fund.contributions}元，"
      "向老人发放{fund.payouts}元。"),
     ("monitoring", "十、防返贫监测",
-     "本期收到监测线索{monitoring.leads}条，新识别监测对象{monitoring.identified}户，风险消除{monitoring.eliminated}户。"),
+     "本期收到监测线索：农户自主申报{monitoring.leads.application}条、干部排查{monitoring.leads.cadre}条、"
+     "部门筛查预警{monitoring.leads.department}条；新识别监测对象{monitoring.identified}户，风险消除{monitoring.cleared}户。"),
     ("problems", "十一、发现的问题",
-     "一是超期未办结的困难诉求{needs.overdue}件；二是超期未核实的监测线索{monitoring.overdue}条；"
+     "一是超期未办结的困难诉求{needs.overdue}件；二是超期未核实的监测线索{monitoring.leads_overdue}条；"
      "三是超期的项目环节{projects.overdue}个。"),
     ("next_steps", "十二、下步打算",
      "针对发现的问题，逐户逐项明确责任人和完成时限，限期办结销号；持续开展走访排查，确保应纳尽纳、应帮尽帮。"),

@@ -16,4 +16,6 @@ INDICATORS = (
               order=301, list_url="needs:board"),
     Indicator("needs.open", _("open needs"), f"{_HERE}.needs_open", unit=_("件"), kind=STOCK,
               order=302, list_url="needs:board"),
+    Indicator("needs.overdue", _("open needs past their deadline"), f"{_HERE}.needs_overdue", unit=_("件"),
+              kind=STOCK, order=303, list_url="needs:board"),
 )

@@ -18,7 +18,7 @@ class ReportsConfig(AppConfig):
     permissions = {"figure.view": STAFF, "dashboard.view": DASHBOARD_ROLES}
     # The dashboards (驾驶舱): pages, menu entry, the county's and the province's first page.
     urls = {"reports/": "bangfu.reports.urls"}
-    nav = (NavItem(_("Dashboard"), "reports:dashboard", "dashboard.view", order=3),)
+    nav = (NavItem(_("Dashboard"), "reports:dashboard", "dashboard.view", order=6),)
     home_pages = {Role.PROVINCE: "reports:dashboard", Role.COUNTY: "reports:dashboard"}
     # The figures of the demo's data, once every app's demo data is in.
     demo_steps = (Step("bangfu.reports.demo.figures_demo_build", order=900),)

@@ -4,6 +4,7 @@ same services and queries as the pages."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import Http404
@@ -18,6 +19,7 @@ from bangfu.sales.models import Product, Sale
 from bangfu.sales.schemas import BuyerIn, BuyerOut, ProductOut, SaleIn, SaleListParams, SaleOut
 
 router = Router(tags=["sales"])
+HUNDREDTH = Decimal("0.01")
 
 
 def sale_out(sale: Sale) -> dict[str, Any]:
@@ -61,8 +63,11 @@ def sale_create(request, payload: SaleIn):
     households = list(Household.objects.visible_to(user).filter(pk__in=payload.households))
     if len(households) != len(set(payload.households)):
         raise FieldErrors({"households": [_("A household is outside your area.")]})
+    quantity = Decimal(str(payload.quantity))
+    if quantity != quantity.quantize(HUNDREDTH):
+        raise FieldErrors({"quantity": [_("Give the quantity to the hundredth at most.")]})
     sale, created = services.sale_record(
-        product=product, buyer=buyer, channel=payload.channel.value, quantity=payload.quantity, amount=payload.amount,
+        product=product, buyer=buyer, channel=payload.channel.value, quantity=quantity, amount=payload.amount,
         sold_on=payload.sold_on, households=households, beneficiary_households=payload.beneficiary_households,
         note=payload.note, client_id=payload.client_id, actor=user)
     sale = queries.sales_for(user).prefetch_related("households").filter(pk=sale.pk).first()

@@ -26,8 +26,9 @@ class SaleIn(StrictSchema):
     product: int = Field(ge=1, le=MAX_ID)
     buyer: int = Field(ge=1, le=MAX_ID)
     channel: ChannelIn
-    quantity: Decimal = Field(max_digits=12, decimal_places=2, **SALE_QUANTITY.api(),
-                              description="In the product's unit (斤, 公斤, 箱...).")
+    # A number in the document (a Decimal would also take any string there); to the hundredth.
+    quantity: float = Field(allow_inf_nan=False, **SALE_QUANTITY.api(),
+                            description="In the product's unit (斤, 公斤, 箱...), to the hundredth.")
     amount: int = Field(description="Money in fen (1 yuan = 100 fen).", **SALE_FEN.api())
     sold_on: bounds.PAST_EVENT.date()
     households: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(

@@ -127,9 +127,9 @@ TABLE = {
     "clearance.review": {"admin", "township_office"},
     "clearance.decide": {"admin", "county"},
     "flag.view": {"admin", "county", "township_office"},
-    "print.household": {"admin", "county", "township_office", "village", "caseworker"},
+    "print.household": {"admin", "province", "county", "township_office", "village", "caseworker"},
     "print.village": {"admin", "county", "township_office", "village"},
-    "print.notice": {"admin", "county", "township_office", "village", "caseworker"},
+    "print.notice": {"admin", "province", "county", "township_office", "village", "caseworker"},
     "briefing.generate": {"admin", "county", "township_office"},
     "briefing.template_edit": {"admin", "township_office"},
     # reports: the summary figures

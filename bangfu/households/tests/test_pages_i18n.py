@@ -14,7 +14,7 @@ from conftest import VILLAGE_A, member_data
 
 # Words that are the same in both languages: the other language's own name, and the personas'
 # user names (they are their display names in the fixtures).
-ALLOWED_WORDS = {"English", "admin", "office", "county", "caseworker_a", "caseworker_b", "village_a"}
+ALLOWED_WORDS = {"English", "PDF", "admin", "office", "county", "caseworker_a", "caseworker_b", "village_a"}
 READ_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
 
 

@@ -9,6 +9,7 @@ import uuid
 from collections import Counter
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -76,6 +77,8 @@ def direct_counts(start, end) -> dict[tuple[str, str], int]:
             counts[(village, "needs.resolved")] += 1
         if n.status in OPEN:
             counts[(village, "needs.open")] += 1
+            if n.deadline_at and n.deadline_at <= timezone.now():
+                counts[(village, "needs.overdue")] += 1
     for check in Check.objects.all():
         if start <= check.day <= end:
             counts[(check.region_code[:12], "emergency.checks_due")] += 1
@@ -93,6 +96,9 @@ def direct_counts(start, end) -> dict[tuple[str, str], int]:
         if d.stock_move and start <= local_day(d.stock_move.at) <= end:
             counts[(d.region_code[:12], "deliveries.stock_issued")] -= d.stock_move.quantity
     return counts
+
+
+COUNTED = {"households", "casework", "needs", "emergency", "deliveries"}
 
 
 def expected_with_sums(start, end) -> dict[tuple[str, str], int]:
@@ -158,8 +164,10 @@ def test_each_figure_is_a_direct_count_after_random_changes(world, personas, ric
     services.figures_refresh()
     keys = set(registry.indicators())
     for kind, start, end in periods_of(local_today()):
+        # The apps these random changes write to; the other apps' figures have their own tests.
         stored = {(region, key): value for region, key, value in
-                  Figure.objects.filter(kind=kind, start=start).values_list("region", "indicator", "value")}
+                  Figure.objects.filter(kind=kind, start=start).values_list("region", "indicator", "value")
+                  if key.split(".")[0] in COUNTED}
         expected = expected_with_sums(start, end)
         assert {key for _region, key in expected} <= keys
         assert stored == expected, (kind, start)
