@@ -1,8 +1,9 @@
 """Demo produce and sales: 送庄镇's morels (羊肚菌: fresh from the village's morel greenhouses, dried by
-the cooperative) and its vegetable greenhouses' tomatoes and cucumbers sold over the last four months to the units' canteens, budget units and the 832
-platform, and some of 蓝村街道's strawberries. Townships and villages are found by name; through the
-services, by each township's office; deterministic (the same sales each time, stored once by their
-client ids)."""
+the cooperative) and its vegetable greenhouses' tomatoes and cucumbers (each greenhouse an asset of the
+assets demo, named as the product's producer) sold over the last four months to the units' canteens,
+budget units and the 832 platform, and some of 蓝村街道's strawberries. Townships and villages are
+found by name; through the services, by each township's office; deterministic (the same sales each
+time, stored once by their client ids)."""
 
 from __future__ import annotations
 

@@ -151,8 +151,8 @@ class DemoDataTests(TestCase):
     def test_songzhuangs_greenhouses_produce_the_morels_and_vegetables_sold(self):
         from bangfu.sales.models import Product
 
-        for product, greenhouse in (("羊肚菌（鲜品）", "送庄村羊肚菌大棚（12座）"), ("大棚西红柿", "梁凹村蔬菜大棚（8座）"),
-                                    ("大棚黄瓜", "梁凹村蔬菜大棚（8座）")):
+        for product, greenhouse in (("羊肚菌（鲜品）", "送庄村羊肚菌大棚（12座）"),
+                                    ("大棚西红柿", "梁凹村蔬菜大棚（8座）"), ("大棚黄瓜", "梁凹村蔬菜大棚（8座）")):
             found = Product.objects.select_related("asset").get(name=product, region_code__startswith=SONGZHUANG.code)
             assert found.asset is not None and found.asset.name == greenhouse, product
             assert found.asset.region_code == found.region_code and found.sales.exists()
