@@ -33,7 +33,7 @@ def sale_out(sale: Sale) -> dict[str, Any]:
 def product_out(p: Product) -> dict[str, Any]:
     return {"id": p.pk, "name": p.name, "category": p.category, "unit": p.unit, "village": p.region_code,
             "village_name": p.village.name, "household": p.household_id, "cooperative": p.cooperative_id,
-            "producer": p.producer, "active": p.active}
+            "asset": p.asset_id, "producer": p.producer, "active": p.active}
 
 
 def buyer_out(b) -> dict[str, Any]:

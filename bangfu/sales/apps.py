@@ -24,8 +24,9 @@ class SalesConfig(AppConfig):
     }
     nav = (NavItem(_("Produce and sales"), "sales:list", "sale.view", order=75, more=True,
                    also_current=("sales:*",)),)
-    # The demo: 送庄镇's morels and greenhouse vegetables, 蓝村街道's some, after the fund (45).
-    demo_steps = (Step("bangfu.sales.demo.sales_demo_load", order=48),)
+    # The demo: 送庄镇's morels and greenhouse vegetables, 蓝村街道's some, after the assets (52): the
+    # greenhouse products name the assets demo's greenhouses as their producers.
+    demo_steps = (Step("bangfu.sales.demo.sales_demo_load", order=53),)
     figure_indicators = (
         Indicator("sales.amount", _("sales of produce"), _FIGURES + "sales_amount", unit=_("元"), kind=FLOW,
                   money=True, order=700, list_url="sales:list"),

@@ -1,8 +1,9 @@
-"""Demo produce and sales: 送庄镇's morels (a cooperative's, 羊肚菌) and its vegetable greenhouses'
-tomatoes and cucumbers sold over the last four months to the units' canteens, budget units and the 832
-platform, and some of 蓝村街道's strawberries. Townships and villages are found by name; through the
-services, by each township's office; deterministic (the same sales each time, stored once by their
-client ids)."""
+"""Demo produce and sales: 送庄镇's morels (羊肚菌: fresh from the village's morel greenhouses, dried by
+the cooperative) and its vegetable greenhouses' tomatoes and cucumbers (each greenhouse an asset of the
+assets demo, named as the product's producer) sold over the last four months to the units' canteens,
+budget units and the 832 platform, and some of 蓝村街道's strawberries. Townships and villages are
+found by name; through the services, by each township's office; deterministic (the same sales each
+time, stored once by their client ids)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from bangfu.accounts.models import User
+from bangfu.assets.models import Asset, AssetKind
 from bangfu.core.codes import Level
 from bangfu.core.dates import local_today
 from bangfu.core.permissions import Role
@@ -48,6 +50,15 @@ PLANS = {
 }
 
 
+# The greenhouse (an asset of the assets demo, found by name in the product's village) that produces a
+# product; where it is missing, the product's producer is the one PLANS names.
+GREENHOUSES = {
+    "羊肚菌（鲜品）": "送庄村羊肚菌大棚（12座）",
+    "大棚西红柿": "梁凹村蔬菜大棚（8座）",
+    "大棚黄瓜": "梁凹村蔬菜大棚（8座）",
+}
+
+
 def _township(name: str) -> Region | None:
     return Region.objects.filter(level=Level.TOWNSHIP, name=name).order_by("code").first()
 
@@ -73,14 +84,19 @@ def _load(township: Region, office: User, today: dt.date, weeks: int) -> int:
         product = Product.objects.filter(village=village, name=name).first()
         if product is None:
             cooperative = None
-            if producer == "cooperative":
+            asset = (Asset.objects.filter(village=village, kind=AssetKind.GREENHOUSE, name=GREENHOUSES[name])
+                     .order_by("pk").first() if name in GREENHOUSES else None)
+            if producer == "cooperative" and asset is None:
                 co_name = f"{township.name}羊肚菌种植专业合作社"
                 cooperative = (Cooperative.objects.filter(village=village, name=co_name).first()
                                or cooperative_create(village=village, name=co_name, contact="合作社办公室",
                                                      actor=office))
+            household = households[0] if producer == "household" and households and asset is None else None
             product = product_create(village=village, name=name, category=category, unit=unit, actor=office,
-                                     cooperative=cooperative,
-                                     household=households[0] if producer == "household" and households else None)
+                                     cooperative=cooperative, asset=asset, household=household)
+        # A cooperative or a greenhouse works for more households than those named (from the stored product:
+        # the same sales on a second run).
+        extra = 2 if product.cooperative_id or product.asset_id else 0
         for week in range(weeks, -1, -1):
             for k, (buyer, channel, quantity, every) in enumerate(lines):
                 if week % every:
@@ -92,7 +108,7 @@ def _load(township: Region, office: User, today: dt.date, weeks: int) -> int:
                 benefiting = households[(week + k) % max(len(households), 1):][:3] if households else []
                 sale_record(product=product, buyer=buyers[buyer], channel=channel, quantity=amount_qty,
                             amount=int(amount_qty * price), sold_on=day, households=benefiting,
-                            beneficiary_households=len(benefiting) + (2 if producer == "cooperative" else 0),
+                            beneficiary_households=len(benefiting) + extra,
                             client_id=f"demo-sale-{village.code}-{p}-{k}-{week}", actor=office)
                 made += 1
     return made

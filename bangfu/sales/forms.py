@@ -55,11 +55,16 @@ class ProductForm(forms.Form):
     cooperative = forms.ChoiceField(label=_("cooperative"), choices=(), required=False)
     household = forms.CharField(label=_("producing household (household number)"), max_length=bounds.NAME,
                                 required=False, help_text=_("Or leave empty when a cooperative produces it."))
+    asset = forms.ChoiceField(label=_("producing asset"), choices=(), required=False,
+                              help_text=_("A greenhouse or workshop of the village, instead of a household or a "
+                                          "cooperative."))
 
-    def __init__(self, *args, villages=(), cooperatives=(), **kwargs):
+    def __init__(self, *args, villages=(), cooperatives=(), assets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].choices = [("", "—"), *[(v.code, v.name) for v in villages]]
         self.fields["cooperative"].choices = _choices(cooperatives, lambda c: f"{c.name}（{c.village.name}）")
+        self.assets = {str(a.pk): a for a in assets}
+        self.fields["asset"].choices = _choices(assets, lambda a: f"{a.name}（{a.village.name}）")
 
     def clean_name(self):
         return clean_text(self.cleaned_data["name"])
@@ -72,8 +77,12 @@ class ProductForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("household") and data.get("cooperative"):
-            self.add_error("household", _("Name one producer: a household or a cooperative."))
+        named = [f for f in ("household", "cooperative", "asset") if data.get(f)]
+        if len(named) > 1:
+            self.add_error(named[-1], _("Name one producer: a household, a cooperative or an asset."))
+        asset = self.assets.get(data.get("asset") or "")
+        if asset is not None and data.get("village") and asset.region_code != data["village"]:
+            self.add_error("asset", _("The asset must be of the product's village."))
         return data
 
 

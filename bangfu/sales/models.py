@@ -87,6 +87,10 @@ class Cooperative(models.Model):
         return self.name
 
 
+# The kinds of asset that produce something to sell (a greenhouse's vegetables, a workshop's goods).
+PRODUCING_KINDS = ("greenhouse", "workshop", "other")
+
+
 class ProductQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProductQuerySet:
         condition = area_q(user)
@@ -94,8 +98,8 @@ class ProductQuerySet(models.QuerySet):
 
 
 class Product(models.Model):
-    """A product of a village and who produces it: a household or a cooperative (a greenhouse asset
-    once the assets ledger is there), or no one named."""
+    """A product of a village and who produces it: a household, a cooperative or an asset of the
+    village (a greenhouse, a workshop), or no one named."""
 
     name = models.CharField(_("product name"), max_length=100)
     category = models.CharField(pgettext_lazy("sales", "category"), max_length=20, choices=Category.choices)
@@ -107,6 +111,8 @@ class Product(models.Model):
                                   related_name="+", verbose_name=_("producing household"))
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="products", verbose_name=_("cooperative"))
+    asset = models.ForeignKey("assets.Asset", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="products", verbose_name=_("producing asset"))
     active = models.BooleanField(_("on sale"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -119,7 +125,10 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         constraints = [
-            models.CheckConstraint(condition=Q(household__isnull=True) | Q(cooperative__isnull=True),
+            # At most one producer: a household, a cooperative or an asset.
+            models.CheckConstraint(condition=(Q(household__isnull=True, cooperative__isnull=True)
+                                              | Q(household__isnull=True, asset__isnull=True)
+                                              | Q(cooperative__isnull=True, asset__isnull=True)),
                                    name="sales_product_one_producer"),
             models.UniqueConstraint(fields=["village", "name"], name="sales_product_once"),
         ]
@@ -131,6 +140,8 @@ class Product(models.Model):
     def producer(self) -> str:
         if self.cooperative_id:
             return self.cooperative.name
+        if self.asset_id:
+            return self.asset.name
         if self.household_id:
             return str(self.household)
         return ""

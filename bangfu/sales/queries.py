@@ -11,12 +11,13 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.http import Http404
 
+from bangfu.assets.models import Asset
 from bangfu.core.codes import prefix_q
-from bangfu.sales.models import Buyer, Channel, Cooperative, Product, Sale
+from bangfu.sales.models import PRODUCING_KINDS, Buyer, Channel, Cooperative, Product, Sale
 
 
 def products_for(user):
-    return (Product.objects.visible_to(user).select_related("village", "household", "cooperative")
+    return (Product.objects.visible_to(user).select_related("village", "household", "cooperative", "asset")
             .annotate(sale_count=Count("sales"), sold=Sum("sales__amount", default=0))
             .order_by("region_code", "name", "pk"))
 
@@ -30,6 +31,12 @@ def product_get(user, pk: int) -> Product:
 
 def cooperatives_for(user):
     return Cooperative.objects.visible_to(user).select_related("village").order_by("region_code", "name", "pk")
+
+
+def producing_assets_for(user):
+    """The assets the user may see that produce something to sell (greenhouses, workshops, other)."""
+    return (Asset.objects.visible_to(user).filter(kind__in=PRODUCING_KINDS).select_related("village")
+            .order_by("region_code", "kind", "name", "pk"))
 
 
 def buyers_for(user):

@@ -78,6 +78,7 @@ class ProductOut(Schema):
     village_name: str
     household: int | None
     cooperative: int | None
+    asset: int | None
     producer: str
     active: bool
 

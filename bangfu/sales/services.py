@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.models import User
+from bangfu.assets.models import Asset
 from bangfu.core.codes import Level, ancestors
 from bangfu.core.idempotency import create_once
 from bangfu.core.permissions import Role, require
@@ -18,7 +19,7 @@ from bangfu.history.models import Action
 from bangfu.history.services import record
 from bangfu.households.models import Household
 from bangfu.regions.models import Region
-from bangfu.sales.models import Buyer, BuyerKind, Category, Channel, Cooperative, Product, Sale
+from bangfu.sales.models import PRODUCING_KINDS, Buyer, BuyerKind, Category, Channel, Cooperative, Product, Sale
 
 # --- snapshots (reads the writes share) ---------------------------------------------------------
 
@@ -29,7 +30,8 @@ def cooperative_snapshot(cooperative: Cooperative) -> dict:
 
 def product_snapshot(product: Product) -> dict:
     return {"name": product.name, "category": product.category, "unit": product.unit,
-            "producer": product.producer, "active": product.active}
+            "producer": product.producer, "asset": product.asset.name if product.asset_id else "",
+            "active": product.active}
 
 
 def buyer_snapshot(buyer: Buyer) -> dict:
@@ -71,14 +73,20 @@ def cooperative_create(*, village: Region, name: str, contact: str = "", actor: 
 
 @transaction.atomic
 def product_create(*, village: Region, name: str, category: str, unit: str, actor: User,
-                   household: Household | None = None, cooperative: Cooperative | None = None) -> Product:
-    """A product of a village; its producer a household or a cooperative of the same village (or none)."""
+                   household: Household | None = None, cooperative: Cooperative | None = None,
+                   asset: Asset | None = None) -> Product:
+    """A product of a village; its producer a household, a cooperative or a producing asset (a
+    greenhouse, a workshop) of the same village, or none."""
     require(actor, "product.manage")
     _village(actor, village)
     if category not in Category.values:
         raise ValidationError({"category": _("Select a valid choice.")})
-    if household is not None and cooperative is not None:
-        raise ValidationError({"producer": _("Name one producer: a household or a cooperative.")})
+    if sum(p is not None for p in (household, cooperative, asset)) > 1:
+        raise ValidationError({"producer": _("Name one producer: a household, a cooperative or an asset.")})
+    if asset is not None and (asset.region_code != village.code or asset.kind not in PRODUCING_KINDS
+                              or not Asset.objects.visible_to(actor).filter(pk=asset.pk).exists()):
+        raise ValidationError({"asset": _("The asset must be a greenhouse, workshop or other producing asset "
+                                          "of the product's village.")})
     if household is not None and (household.region_code != village.code
                                   or not Household.objects.visible_to(actor).filter(pk=household.pk).exists()):
         raise ValidationError({"household": _("The household must be of the product's village.")})
@@ -90,7 +98,7 @@ def product_create(*, village: Region, name: str, category: str, unit: str, acto
         raise ValidationError({"name": _("This village has a product of this name already.")})
     product = Product.objects.create(village=village, region_code=village.code, name=name, category=category,
                                      unit=unit.strip(), household=household, cooperative=cooperative,
-                                     created_by=actor)
+                                     asset=asset, created_by=actor)
     record(actor, Action.CREATE, product)
     return product
 

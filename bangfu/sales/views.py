@@ -113,7 +113,8 @@ def _villages(user) -> list[Region]:
 def product_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "product.manage")
     villages, cooperatives = _villages(request.user), list(queries.cooperatives_for(request.user))
-    form = ProductForm(request.POST or None, villages=villages, cooperatives=cooperatives)
+    assets = list(queries.producing_assets_for(request.user))
+    form = ProductForm(request.POST or None, villages=villages, cooperatives=cooperatives, assets=assets)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         village = next(v for v in villages if v.code == data["village"])
@@ -127,7 +128,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
             try:
                 services.product_create(
                     village=village, name=data["name"], category=data["category"], unit=data["unit"],
-                    household=household, actor=request.user,
+                    household=household, actor=request.user, asset=form.assets.get(data["asset"]),
                     cooperative=next((c for c in cooperatives if str(c.pk) == data["cooperative"]), None))
             except ValidationError as error:
                 attach_errors(error, form)

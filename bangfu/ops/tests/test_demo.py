@@ -148,6 +148,15 @@ class DemoDataTests(TestCase):
         assert sum(Entry.objects.filter(council__in=councils, kind=EntryKind.CONTRIBUTION)
                    .values_list("amount", flat=True)) == 29_800 * 100
 
+    def test_songzhuangs_greenhouses_produce_the_morels_and_vegetables_sold(self):
+        from bangfu.sales.models import Product
+
+        for product, greenhouse in (("羊肚菌（鲜品）", "送庄村羊肚菌大棚（12座）"),
+                                    ("大棚西红柿", "梁凹村蔬菜大棚（8座）"), ("大棚黄瓜", "梁凹村蔬菜大棚（8座）")):
+            found = Product.objects.select_related("asset").get(name=product, region_code__startswith=SONGZHUANG.code)
+            assert found.asset is not None and found.asset.name == greenhouse, product
+            assert found.asset.region_code == found.region_code and found.sales.exists()
+
     def test_the_fever_found_at_todays_check_is_with_the_office(self):
         from bangfu.needs.models import Need, Status
 
