@@ -10,9 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bangfu.core.codes import prefix_q
 from bangfu.core.idempotency import ClientHashed
-from bangfu.core.permissions import Role
+from bangfu.core.permissions import area_q
 from bangfu.history.tracked import Keys, Tracked
 
 
@@ -38,17 +37,6 @@ class OwnerLevel(models.TextChoices):
     TOWNSHIP = "township", _("Township")
     VILLAGE = "village", _("Village collective")
     HOUSEHOLD = "household", _("Household")
-
-
-def area_q(user, field: str = "region_code") -> Q | None:
-    """The user's area: a township office its township, a county its county, a village its village."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    if user.role == Role.ADMIN:
-        return Q()
-    if not user.region_id:
-        return None
-    return prefix_q(field, user.region_id)
 
 
 class AssetQuerySet(models.QuerySet):

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bangfu.core.codes import prefix_q
 from bangfu.core.plugins import declared_table
 
 
@@ -70,3 +72,16 @@ class PermissionDenied(DjangoPermissionDenied):
 def require(user, action: str) -> None:
     if not can(user, action):
         raise PermissionDenied(action)
+
+
+def area_q(user, field: str = "region_code") -> Q | None:
+    """The rows of the user's area by their region code `field`: a township office its township, a
+    county its county, a village cadre or caseworker their village; every row for an administrator;
+    None (nothing) for a user who is not logged in, inactive, or of no area."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.role == Role.ADMIN:
+        return Q()
+    if not user.region_id:
+        return None
+    return prefix_q(field, user.region_id)

@@ -14,8 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core import crypto
-from bangfu.core.codes import prefix_q
-from bangfu.core.permissions import Role
+from bangfu.core.permissions import area_q
 from bangfu.history.tracked import Keys, Tracked
 from bangfu.households.models import Household
 
@@ -23,17 +22,6 @@ from bangfu.households.models import Household
 DEFAULT_MATCH_PERCENT = Decimal("10")
 # An elder is a member this old or older on the day the agreement is signed.
 ELDER_AGE = 60
-
-
-def region_scope_q(user, path: str = "region_code") -> Q | None:
-    """A council's scope: the user's area (a township, a village), everything for an administrator."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    if user.role == Role.ADMIN:
-        return Q()
-    if not user.region_id:
-        return None
-    return prefix_q(path, user.region_id)
 
 
 class FundSetting(models.Model):
@@ -54,7 +42,7 @@ class FundSetting(models.Model):
 
 class CouncilQuerySet(models.QuerySet):
     def visible_to(self, user) -> CouncilQuerySet:
-        condition = region_scope_q(user)
+        condition = area_q(user)
         return self.none() if condition is None else self.filter(condition)
 
 

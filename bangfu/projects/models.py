@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.core.codes import prefix_q
+from bangfu.core.permissions import area_q
 from bangfu.history.tracked import Keys, Tracked
 
 
@@ -77,29 +77,17 @@ class HandoverOwner(models.TextChoices):
     HOUSEHOLD = "household", _("Household")
 
 
-def _area_q(user, field: str) -> Q | None:
-    from bangfu.core.permissions import Role
-
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    if user.role == Role.ADMIN:
-        return Q()
-    if not user.region_id:
-        return None
-    return prefix_q(field, user.region_id)
-
-
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProjectQuerySet:
         """The projects of the user's area: applied for by a region within it (the county sees all
         of its own), or built in one of its villages (a village sees a township's project that
         serves it)."""
-        own = _area_q(user, "region_code")
+        own = area_q(user, "region_code")
         if own is None:
             return self.none()
         if not own:
             return self
-        serves = ProjectVillage.objects.filter(_area_q(user, "region_code"), project=OuterRef("pk"))
+        serves = ProjectVillage.objects.filter(area_q(user, "region_code"), project=OuterRef("pk"))
         return self.filter(own | Exists(serves))
 
 

@@ -10,21 +10,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bangfu.core.codes import ancestors, prefix_q
+from bangfu.core.codes import ancestors
 from bangfu.core.idempotency import ClientHashed
-from bangfu.core.permissions import Role
+from bangfu.core.permissions import area_q
 from bangfu.history.tracked import Keys, Tracked
-
-
-def area_q(user, path: str = "region_code") -> Q | None:
-    """Rows of the user's area (a township, a village), everything for an administrator; None: nothing."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    if user.role == Role.ADMIN:
-        return Q()
-    if not user.region_id:
-        return None
-    return prefix_q(path, user.region_id)
 
 
 class Category(models.TextChoices):
