@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from bangfu.core import bounds
 from bangfu.core.codes import COUNTY_LENGTH, Level
@@ -26,17 +26,7 @@ from bangfu.regions.models import Region
 from bangfu.work import welfare
 from bangfu.work.welfare_forms import AppointeeAccountForm, AppointForm, ExitForm, RulesForm
 from bangfu.work.welfare_models import Appointment, AppointmentStatus, WelfarePost
-
-GET_POST = require_http_methods(["GET", "POST"])
-GET = require_http_methods(["GET"])
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ConflictError):
-        return str(error.message)
-    if hasattr(error, "message_dict"):
-        return " ".join(m for ms in error.message_dict.values() for m in ms)
-    return " ".join(getattr(error, "messages", [str(error)]))
+from bangfu.work.welfare_views import GET, GET_POST, _message
 
 
 def _post(user, pk: int) -> WelfarePost:
